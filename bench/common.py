@@ -1,0 +1,41 @@
+"""Small timing helpers shared by the benchmarks."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def median_seconds(func: Callable[[], object], repeat: int, warmup: int = 1) -> float:
+    """The median wall time of `repeat` calls, after `warmup` calls that are not counted."""
+    for _ in range(warmup):
+        func()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def median_process_seconds(args: Sequence[str], repeat: int, stdin: str | None = None) -> float:
+    """The median wall time of running a process `repeat` times (one warm-up run first)."""
+
+    def once() -> None:
+        subprocess.run(args, input=stdin, capture_output=True, text=True, check=True, cwd=ROOT)
+
+    return median_seconds(once, repeat)
+
+
+def python() -> str:
+    return sys.executable
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.3f} ms"

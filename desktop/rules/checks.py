@@ -1,0 +1,158 @@
+"""Scenario files and the contract's invariants: how a pack proves it decides as counsel expects."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop.rules import vocab
+from desktop.rules.engine import Decision, decide
+from desktop.rules.facts import Context, court_proceeding_purpose, eligible_for_release, is_honourable, is_judicial
+from desktop.rules.intake import Intake, IntakeError, parse_intake
+from desktop.rules.pack import AMBIGUITY_ID, Pack
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The codes allowed for one response of a scenario."""
+
+    action: str
+    info: str | None
+    codes: tuple[str, ...]
+    rule: str | None = None  # optional: the rule id counsel expects to decide it
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named fact pattern with the responses counsel expects (the contract's scenario format)."""
+
+    id: str
+    title: str
+    intake: Intake
+    expect: tuple[Expectation, ...]
+    invariants_only: bool
+    source: Path
+
+
+def load_scenario(path: Path) -> Scenario:
+    """Read one scenario file.
+
+    Raises:
+        ValueError: naming the file and what is wrong with it.
+    """
+    try:
+        data: Any = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: cannot be read as JSON ({exc})") from None
+    if not isinstance(data, dict) or "intake" not in data:
+        raise ValueError(f"{path}: expected an object with id, title, intake and expect")
+    try:
+        intake = parse_intake(data["intake"])
+    except IntakeError as exc:
+        raise ValueError(f"{path}: intake.{exc}") from None
+    expectations = []
+    for index, item in enumerate(data.get("expect") or []):
+        codes = item.get("codes") if isinstance(item, dict) else None
+        if not isinstance(codes, list) or not codes or any(c not in vocab.RESPONSE_CODES for c in codes):
+            raise ValueError(f"{path}: expect[{index}].codes must list known response codes")
+        rule = item.get("rule")
+        if rule is not None and not isinstance(rule, str):
+            raise ValueError(f"{path}: expect[{index}].rule must be a rule id")
+        expectations.append(Expectation(item.get("action", ""), item.get("info"), tuple(codes), rule))
+    return Scenario(
+        id=str(data.get("id") or path.stem),
+        title=str(data.get("title") or ""),
+        intake=intake,
+        expect=tuple(expectations),
+        invariants_only=bool(data.get("invariants_only", False)),
+        source=path,
+    )
+
+
+def load_scenarios(folder: Path) -> list[Scenario]:
+    """Every scenario file in a folder, in file-name order."""
+    return [load_scenario(p) for p in sorted(folder.glob("*.json"))]
+
+
+def invariant_violations(intake: Intake, decision: Decision, pack: Pack) -> list[str]:
+    """The contract's five invariants (CONTRACT.md), checked on one decision; empty when all hold."""
+    problems: list[str] = []
+    ctx = Context(intake, pack.definitions)
+    any_judicial = any(is_judicial(d, pack.definitions) for d in intake.documents)
+    expected_pairs = [
+        (action, info) for action in intake.actions for info in (intake.info if action == "share_info" else (None,))
+    ]
+    got_pairs = [(r.action, r.info) for r in decision.responses]
+    if got_pairs != expected_pairs:
+        problems.append(f"responses {got_pairs} do not follow the actions asked {expected_pairs}")
+    for r in decision.responses:
+        where = f"{r.action}{f' ({r.info})' if r.info else ''}: {r.code}"
+        # 1. No hold on an administrative or verbal request beyond the state-law release time.
+        if r.action == "hold" and eligible_for_release(ctx) and not any_judicial:
+            if r.code not in vocab.NON_HOLDING_CODES:
+                problems.append(f"{where} would hold a person eligible for release on an administrative request")
+        if r.code == "HOLD_OTHER_BASIS" and eligible_for_release(ctx):
+            problems.append(f"{where} keeps custody although no release blocker is recorded")
+        # 2. Honour only a verified judicial paper, for a criminal or court proceeding.
+        if r.code == "HONOR_JUDICIAL":
+            honourable = [d for d in intake.documents if is_honourable(d, pack.definitions)]
+            warrants = [d for d in honourable if d.kind in pack.definitions.judicial_warrant_kinds]
+            if not honourable:
+                problems.append(f"{where} without a verified judicial document")
+            elif not warrants and not court_proceeding_purpose(ctx):
+                problems.append(
+                    f"{where} honours a court order for a purpose that is not a criminal or court proceeding"
+                )
+        # 3. Status-only answers only the status question.
+        if r.code == "STATUS_ONLY" and (r.action != "share_info" or r.info != "immigration_status"):
+            problems.append(f"{where} answers something other than immigration status")
+        # 4. Every referral names its ambiguity.
+        if r.code == "REFER_COUNSEL" and (r.refer is None or not AMBIGUITY_ID.match(r.refer)):
+            problems.append(f"{where} refers to counsel without an AMB-n")
+        # 5. Every response rests on a clause or authority and says what not to do when it declines.
+        if not r.clauses and not r.authorities:
+            problems.append(f"{where} cites no clause and no authority")
+        if r.code in vocab.DECLINING_CODES and "not" not in r.instruction.lower():
+            problems.append(f"{where} declines without saying what not to do")
+    if decision.refer_to_counsel != any(r.refer for r in decision.responses):
+        problems.append("refer_to_counsel does not match the responses")
+    return problems
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """What one scenario gave, and every way it differs from what was expected."""
+
+    scenario: Scenario
+    decision: Decision | None
+    problems: tuple[str, ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def run_scenario(scenario: Scenario, pack: Pack) -> ScenarioResult:
+    """Decide a scenario under the pack and compare with its expectations and the invariants."""
+    try:
+        decision = decide(scenario.intake, pack)
+    except ValueError as exc:
+        return ScenarioResult(scenario, None, (str(exc),))
+    problems = invariant_violations(scenario.intake, decision, pack)
+    if not scenario.invariants_only:
+        got = decision.responses
+        if len(got) != len(scenario.expect):
+            problems.append(f"expected {len(scenario.expect)} responses, got {len(got)}")
+        for response, expected in zip(got, scenario.expect, strict=False):
+            label = f"{response.action}{f' ({response.info})' if response.info else ''}"
+            if (response.action, response.info) != (expected.action, expected.info):
+                problems.append(f"response for {label} where {expected.action} ({expected.info}) was expected")
+            elif response.code not in expected.codes:
+                problems.append(
+                    f"{label}: got {response.code} (rule {response.rule}), expected {' or '.join(expected.codes)}"
+                )
+            elif expected.rule is not None and response.rule != expected.rule:
+                problems.append(f"{label}: decided by rule {response.rule}, expected rule {expected.rule}")
+    return ScenarioResult(scenario, decision, tuple(problems))

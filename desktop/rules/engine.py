@@ -1,0 +1,162 @@
+"""decide(): the first-match evaluation of a policy pack against an intake (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.rules.facts import FACTS, Context, FactValue
+from desktop.rules.intake import Intake
+from desktop.rules.pack import Condition, Pack, PackError, Rule
+
+
+@dataclass(frozen=True)
+class Response:
+    """The City's answer to one requested action (or one kind of information)."""
+
+    action: str
+    info: str | None
+    code: str
+    rule: str
+    instruction: str
+    clauses: tuple[str, ...]
+    authorities: tuple[str, ...]
+    refer: str | None
+    because: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "info": self.info,
+            "code": self.code,
+            "rule": self.rule,
+            "instruction": self.instruction,
+            "clauses": list(self.clauses),
+            "authorities": list(self.authorities),
+            "refer": self.refer,
+            "because": list(self.because),
+        }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Every response to one intake, with the pack it was decided under."""
+
+    policy_id: str
+    policy_version: str
+    policy_sha256: str
+    responses: tuple[Response, ...]
+    warnings: tuple[str, ...]
+
+    @property
+    def refer_to_counsel(self) -> bool:
+        return any(r.refer is not None for r in self.responses)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "policy": {"id": self.policy_id, "version": self.policy_version, "sha256": self.policy_sha256},
+            "responses": [r.to_dict() for r in self.responses],
+            "refer_to_counsel": self.refer_to_counsel,
+            "warnings": list(self.warnings),
+        }
+
+    def to_json(self) -> str:
+        """The decision as contract JSON; the same decision always gives the same bytes."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+
+class _Evaluator:
+    """Computes each fact at most once per context and remembers the values for `because`."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self._values: dict[str, FactValue] = {}
+
+    def value(self, fact: str) -> FactValue:
+        if fact not in self._values:
+            self._values[fact] = FACTS[fact].compute(self.ctx)
+        return self._values[fact]
+
+    def holds(self, condition: Condition) -> bool:
+        return any(atom.holds(self.value(atom.fact)) for atom in condition.alternatives)
+
+    def all_hold(self, conditions: tuple[Condition, ...]) -> bool:
+        return all(self.holds(c) for c in conditions)
+
+    def describe(self, fact: str) -> str:
+        return FACTS[fact].describe(self.value(fact), self.ctx)
+
+
+def _because(rule: Rule, evaluator: _Evaluator) -> tuple[str, ...]:
+    """One line for the action, then one per fact the rule tested or says it relied on, in order."""
+    facts: list[str] = ["action"]
+    if evaluator.ctx.info is not None:
+        facts.append("info")
+    for condition in rule.when:
+        facts.extend(condition.facts)
+    facts.extend(rule.considers)
+    lines = [evaluator.describe(fact) for fact in dict.fromkeys(facts)]
+    lines.append(f"Rule {rule.id} of the policy pack applies: the first rule in its table that fits these facts.")
+    return tuple(lines)
+
+
+def _respond(intake: Intake, pack: Pack, action: str, info: str | None) -> Response:
+    evaluator = _Evaluator(Context(intake, pack.definitions, action, info))
+    for rule in pack.rules:
+        if rule.applies_to(action, info) and evaluator.all_hold(rule.when):
+            return Response(
+                action=action,
+                info=info,
+                code=rule.code,
+                rule=rule.id,
+                instruction=rule.instruction,
+                clauses=rule.clauses,
+                authorities=tuple(pack.authorities[a].cite for a in rule.authorities),
+                refer=rule.refer,
+                because=_because(rule, evaluator),
+            )
+    # Unreachable for a loaded pack: load_pack() refuses a table without a catch-all for every action.
+    raise PackError(pack.path, "rules", f"no rule answers {action}")
+
+
+def _warnings(intake: Intake, pack: Pack) -> tuple[str, ...]:
+    evaluator = _Evaluator(Context(intake, pack.definitions))
+    found = [w.text for w in pack.warnings if evaluator.all_hold(w.when)]
+    if intake.info and "share_info" not in intake.actions:
+        found.append(
+            "Information kinds were listed but sharing information was not among the actions asked; "
+            "no response was given for them."
+        )
+    if pack.awaiting_review:
+        found.append(
+            f"The policy pack {pack.id} {pack.version} awaits legal review by the City Solicitor "
+            "(no reviewer is recorded); when in doubt, refer and hold no one meanwhile."
+        )
+    return tuple(found)
+
+
+def decide(intake: Intake, pack: Pack) -> Decision:
+    """Decide the City's response to every action asked, under the given pack.
+
+    Pure and deterministic: no clock, no files, no network. One response per action in the
+    order asked; `share_info` gets one response per requested kind of information.
+
+    Raises:
+        PackError: when the pack is not in force on the day the request was received.
+    """
+    day = intake.received_at.date()
+    if not pack.in_force(day):
+        raise PackError(
+            pack.path,
+            "pack.effective_from",
+            f"{pack.id} {pack.version} is in force {pack.period()}, "
+            f"not on {day.isoformat()} when the request was received",
+        )
+    responses: list[Response] = []
+    for action in intake.actions:
+        if action == "share_info":
+            responses.extend(_respond(intake, pack, action, info) for info in intake.info)
+        else:
+            responses.append(_respond(intake, pack, action, None))
+    return Decision(pack.id, pack.version, pack.sha256, tuple(responses), _warnings(intake, pack))

@@ -1,0 +1,67 @@
+"""A policy pack as plain text, for counsel to review (`main.py policy show`)."""
+
+from __future__ import annotations
+
+import textwrap
+
+from desktop.rules.facts import FACTS
+from desktop.rules.pack import Pack
+
+_WIDTH = 96
+
+
+def _wrap(text: str, indent: str = "    ") -> str:
+    return textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def pack_text(pack: Pack) -> str:
+    """The whole pack: metadata, clauses word for word, then the rules in the order they are tried."""
+    out: list[str] = []
+    reviewed = (
+        f"{pack.reviewed_by} on {pack.reviewed_on or 'an unrecorded date'}"
+        if not pack.awaiting_review
+        else "NOT YET REVIEWED by the City Solicitor"
+    )
+    out += [
+        f"{pack.jurisdiction}",
+        f"{pack.instrument}",
+        f"Policy pack {pack.id} version {pack.version}, in force {pack.period()}",
+        f"Source: {pack.source_url}",
+        f"Reviewed: {reviewed}",
+        f"File: {pack.path} (sha256 {pack.sha256})",
+        "",
+    ]
+    if pack.summary:
+        out += [_wrap(pack.summary, ""), ""]
+    out.append("CLAUSES (word for word)")
+    for clause in pack.clauses.values():
+        out.append(f"  [{clause.id}] {clause.title}")
+        if clause.lead:
+            out.append(_wrap(clause.lead))
+        out.append(_wrap(clause.text))
+    out += ["", "RULES (tried top to bottom for each requested action; the first that fits decides)"]
+    for rule in pack.rules:
+        scope = ", ".join(rule.actions) + (f" (information: {', '.join(rule.info)})" if rule.info else "")
+        out.append(f"  {rule.id}: {rule.code}  for {scope}")
+        for condition in rule.when:
+            out.append(f"      when {condition.text}")
+        if not rule.when:
+            out.append("      always (no further condition)")
+        out.append(_wrap(rule.instruction, "      "))
+        cites = list(rule.clauses) + [pack.authorities[a].cite for a in rule.authorities]
+        out.append(_wrap("Rests on: " + "; ".join(cites), "      "))
+        if rule.refer:
+            out.append(f"      Refers: {rule.refer}: {pack.ambiguities[rule.refer].issue}")
+    out += ["", "AMBIGUITIES (sent to the City Solicitor where a rule refers)"]
+    for amb in pack.ambiguities.values():
+        out.append(f"  {amb.id}: {amb.issue}")
+        out.append(_wrap(f"Meanwhile: {amb.meanwhile}"))
+    out += ["", "WARNINGS"]
+    for warning in pack.warnings:
+        out.append(f"  {warning.id} when {' and '.join(c.text for c in warning.when)}")
+        out.append(_wrap(warning.text))
+    out += ["", "FACTS the rules can test"]
+    for fact in FACTS.values():
+        kind = "one of " + ", ".join(fact.values) if fact.values else "yes/no"
+        out.append(f"  {fact.name} ({kind}): {fact.doc}")
+    return "\n".join(out) + "\n"

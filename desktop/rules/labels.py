@@ -1,0 +1,155 @@
+"""Plain-English labels for the contract's enum values, shared by the rules, the memo and the window."""
+
+from __future__ import annotations
+
+from typing import Final
+
+CHANNEL: Final = {
+    "fax": "Fax",
+    "email": "Email",
+    "phone": "Phone call",
+    "in_person": "In person at the desk",
+    "mail": "Mail",
+    "ncic": "NCIC / Nlets message",
+    "court_paper": "Court paper",
+    "other": "Other",
+}
+
+REQUESTER: Final = {
+    "ice_ero": "ICE Enforcement and Removal Operations (ERO)",
+    "ice_hsi": "ICE Homeland Security Investigations (HSI)",
+    "cbp": "U.S. Customs and Border Protection (CBP)",
+    "uscis": "U.S. Citizenship and Immigration Services (USCIS)",
+    "other_dhs": "Other DHS component",
+    "other_federal": "Other federal agency (FBI, USMS, DEA, ATF)",
+    "state_or_local_relay": "State or local agency passing on a DHS request",
+    "state_or_local": "State or local agency on its own behalf",
+    "court": "A court",
+    "agency_287g": "A 287(g)-designated officer of another agency",
+    "city_employee": "A City employee",
+    "subject_or_attorney": "The person or their attorney",
+    "unknown": "Unknown requester",
+}
+
+DOCUMENT_KIND: Final = {
+    "I-247A": "I-247A Immigration Detainer - Notice of Action (DHS)",
+    "I-247D": "I-247D Immigration Detainer - Request for Voluntary Action (DHS, pre-2017)",
+    "I-247N": "I-247N Request for Voluntary Notification of Release (DHS, pre-2017)",
+    "I-247X": "I-247X Request for Voluntary Transfer (DHS, pre-2017)",
+    "I-247": "I-247 Immigration Detainer - Notice of Action (DHS, pre-2015)",
+    "I-200": "I-200 Warrant for Arrest of Alien (DHS administrative)",
+    "I-205": "I-205 Warrant of Removal/Deportation (DHS administrative)",
+    "I-203": "I-203 Order to Detain or Release Alien (DHS)",
+    "I-286": "I-286 Notice of Custody Determination (DHS)",
+    "I-862": "I-862 Notice to Appear (DHS)",
+    "I-138": "I-138 Immigration administrative subpoena (DHS)",
+    "AO-442": "AO 442 Federal criminal arrest warrant",
+    "federal_criminal_complaint": "Federal criminal complaint",
+    "federal_writ": "Federal writ (habeas corpus ad prosequendum / ad testificandum)",
+    "federal_court_order": "Federal court order",
+    "grand_jury_subpoena": "Federal grand jury or trial subpoena",
+    "state_warrant": "Massachusetts court warrant",
+    "state_court_order": "Massachusetts court order",
+    "eoir_order": "Immigration judge (EOIR) order",
+    "ncic_immigration_violator": "NCIC Immigration Violator File hit",
+    "ncic_wanted_person": "NCIC Wanted Person File hit",
+    "I-918B": "I-918 Supplement B (U visa certification)",
+    "I-914B": "I-914 Supplement B (T visa declaration)",
+    "letter": "Letter",
+    "other": "Other paper",
+}
+
+SIGNER: Final = {
+    "federal_judge": "Federal district or magistrate judge",
+    "state_judge": "State judge",
+    "clerk_magistrate": "Clerk-magistrate",
+    "court_clerk": "Court clerk",
+    "immigration_judge": "Immigration judge (EOIR)",
+    "dhs_officer": "DHS officer",
+    "prosecutor_or_agent": "Prosecutor or agent",
+    "unsigned": "Unsigned",
+    "unknown": "Signer unknown",
+}
+
+ACTION: Final = {
+    "hold": "Hold the person (keep in custody or delay release)",
+    "notify_release": "Notify of release (date, time or advance notice)",
+    "transfer_custody": "Transfer custody",
+    "share_info": "Share information",
+    "access": "Access to the person (interview, phone, non-public areas)",
+    "immigration_function": "Perform an immigration-officer function",
+    "arrest": "Arrest the person on a warrant",
+    "produce_records": "Produce records",
+    "certify_benefit": "Certify for an immigration benefit (U/T visa)",
+    "status_inquiry": "Ask about or determine immigration status",
+    "mandatory_process": "A process state or federal law requires",
+    "relay": "Relay the request, serve it, or report a transfer",
+}
+
+INFO: Final = {
+    "immigration_status": "Citizenship or immigration status",
+    "custody_status": "Whether the person is held",
+    "address": "Home or work address",
+    "contact": "Contact details",
+    "identifiers": "Date of birth, A-number, other identifiers",
+    "photo": "Photograph",
+    "fingerprints": "Fingerprints",
+    "booking_record": "Booking record",
+    "criminal_history": "Criminal history",
+    "court_date": "Next court date",
+    "other": "Other information",
+}
+
+CUSTODY: Final = {
+    "in_city_custody": "In City custody",
+    "released": "Released",
+    "not_in_city_custody": "Not in City custody",
+}
+
+RELEASE_BLOCKER: Final = {
+    "bail_not_posted": "Bail not posted",
+    "awaiting_arraignment": "Awaiting arraignment",
+    "state_warrant": "Massachusetts warrant",
+    "federal_criminal_warrant": "Federal criminal warrant",
+    "court_order": "Court order",
+    "sentence": "Serving a sentence",
+    "protective_custody": "Protective custody",
+    "medical": "Medical",
+    "other_law": "Another law",
+}
+
+PURPOSE: Final = {
+    "civil_immigration": "Civil immigration enforcement",
+    "criminal_unrelated": "A criminal matter with no immigration purpose",
+    "mixed_or_unknown": "Mixed or unknown purpose",
+}
+
+BENEFIT: Final = {
+    "none": "None",
+    "u_visa": "U visa",
+    "t_visa": "T visa",
+    "vawa": "VAWA",
+    "continued_presence": "Continued Presence",
+    "own_record_for_benefit": "The person's own record for a benefit application",
+    "public_benefit": "A public benefit",
+}
+
+CODE: Final = {
+    "NO_HOLD": "Do not hold",
+    "HOLD_OTHER_BASIS": "Custody continues on its own basis only",
+    "HONOR_JUDICIAL": "Judicial warrant or order: follow it",
+    "DECLINE_NOTIFY": "Do not give release information",
+    "DECLINE_INFO": "Do not give the information",
+    "STATUS_ONLY": "Status information only",
+    "DECLINE_ACCESS": "No access to the person",
+    "DECLINE_TRANSFER": "Do not transfer custody",
+    "DECLINE_FUNCTION": "Do not perform immigration functions",
+    "NO_STATUS_INQUIRY": "Do not ask about status",
+    "PROCESS_BENEFIT": "Process the benefit request",
+    "PROCESS_MANDATORY": "Perform the required process",
+    "COMPLY_LEGAL_PROCESS": "Compulsory legal process: to the City Solicitor",
+    "REFER_COUNSEL": "Refer to the City Solicitor",
+    "NOT_IN_CUSTODY": "Not in City custody",
+    "NOT_COVERED": "Not an immigration request",
+    "LOG_ONLY": "Log only",
+}

@@ -1,0 +1,539 @@
+"""Policy packs: load a TOML pack, validate every key, and pick the pack in force on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop.rules import vocab
+from desktop.rules.facts import FACTS, Definitions
+
+PACK_FILE = "pack.toml"
+SCENARIO_DIR = "scenarios"
+ANY_ACTION = "any"
+AMBIGUITY_ID = re.compile(r"^AMB-\d+$")
+
+
+class PackError(ValueError):
+    """A policy pack that cannot be used; the message names the file and the key."""
+
+    def __init__(self, source: Path | str, key: str, problem: str) -> None:
+        super().__init__(f"{source}: {key}: {problem}")
+        self.source = str(source)
+        self.key = key
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One test of one fact: `fact`, `not fact`, `fact in [..]` or `fact not in [..]`."""
+
+    fact: str
+    negate: bool
+    values: tuple[str, ...] | None
+
+    def holds(self, value: object) -> bool:
+        result = bool(value) if self.values is None else value in self.values
+        return result != self.negate
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition line of a rule: atoms joined by `or`; a rule's lines all have to hold."""
+
+    text: str
+    alternatives: tuple[Atom, ...]
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(atom.fact for atom in self.alternatives))
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause of the ordinance, word for word."""
+
+    id: str
+    title: str
+    text: str
+    lead: str | None = None
+
+
+@dataclass(frozen=True)
+class Authority:
+    """A case, statute, regulation or policy a rule rests on."""
+
+    id: str
+    cite: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """An open question of interpretation (LEGAL.md 3D) and what to do meanwhile."""
+
+    id: str
+    issue: str
+    meanwhile: str
+
+
+@dataclass(frozen=True)
+class CodeText:
+    """The plain-words title and memo wording of a response code."""
+
+    code: str
+    title: str
+    wording: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of the first-match table."""
+
+    id: str
+    actions: tuple[str, ...]
+    info: tuple[str, ...]
+    when: tuple[Condition, ...]
+    code: str
+    instruction: str
+    clauses: tuple[str, ...]
+    authorities: tuple[str, ...]
+    refer: str | None
+    considers: tuple[str, ...]
+
+    def applies_to(self, action: str, info: str | None) -> bool:
+        if ANY_ACTION not in self.actions and action not in self.actions:
+            return False
+        return not (self.info and info is not None and info not in self.info)
+
+
+@dataclass(frozen=True)
+class WarningRule:
+    """A warning shown with the decision when its conditions hold."""
+
+    id: str
+    when: tuple[Condition, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A validated policy pack: metadata, ordinance text, definitions, rules and warnings."""
+
+    id: str
+    version: str
+    jurisdiction: str
+    instrument: str
+    source_url: str
+    effective_from: dt.date
+    effective_to: dt.date | None
+    reviewed_by: str
+    reviewed_on: str
+    summary: str
+    definitions: Definitions
+    clauses: Mapping[str, Clause]
+    authorities: Mapping[str, Authority]
+    ambiguities: Mapping[str, Ambiguity]
+    codes: Mapping[str, CodeText]
+    rules: tuple[Rule, ...]
+    warnings: tuple[WarningRule, ...]
+    sha256: str
+    path: Path
+
+    @property
+    def scenario_dir(self) -> Path:
+        return self.path.parent / SCENARIO_DIR
+
+    @property
+    def awaiting_review(self) -> bool:
+        return not self.reviewed_by.strip()
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def period(self) -> str:
+        if self.effective_to is None:
+            return f"from {self.effective_from.isoformat()} until replaced"
+        return f"from {self.effective_from.isoformat()} to {self.effective_to.isoformat()}"
+
+
+# --- parsing helpers ---------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads typed values out of the decoded TOML, naming the key on any error."""
+
+    def __init__(self, source: Path) -> None:
+        self.source = source
+
+    def fail(self, key: str, problem: str) -> PackError:
+        return PackError(self.source, key, problem)
+
+    def table(self, data: Mapping[str, Any], key: str, where: str = "") -> Mapping[str, Any]:
+        path = f"{where}.{key}" if where else key
+        value = data.get(key)
+        if not isinstance(value, Mapping):
+            raise self.fail(path, "missing or not a table")
+        return value
+
+    def text(self, data: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str:
+        path = f"{where}.{key}" if where else key
+        value = data.get(key, "")
+        if not isinstance(value, str):
+            raise self.fail(path, f"expected text, got {type(value).__name__}")
+        if required and not value.strip():
+            raise self.fail(path, "missing or empty")
+        return value.strip()
+
+    def strings(
+        self, data: Mapping[str, Any], key: str, where: str, allowed: Sequence[str] | None = None, what: str = "value"
+    ) -> tuple[str, ...]:
+        path = f"{where}.{key}" if where else key
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(path, "expected a list of text values")
+        if allowed is not None:
+            for item in value:
+                if item not in allowed:
+                    raise self.fail(path, f"unknown {what} {item!r}; expected one of {', '.join(allowed)}")
+        return tuple(value)
+
+    def date(self, data: Mapping[str, Any], key: str, *, required: bool) -> dt.date | None:
+        value = data.get(key)
+        if value in (None, "") and not required:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise self.fail(f"pack.{key}", f"expected a date like 2019-12-05, got {value!r}")
+
+
+def parse_condition(text: str) -> Condition:
+    """Parse one condition line, e.g. `requester not in [court, unknown]` or `not eligible_for_release`.
+
+    Raises:
+        ValueError: naming what is wrong with the line.
+    """
+    alternatives: list[Atom] = []
+    for part in text.split(" or "):
+        part = part.strip()
+        match = re.fullmatch(r"([a-z_]+)\s+(not\s+in|in)\s+\[(.*)\]", part)
+        if match:
+            fact, operator, raw_values = match.groups()
+            values = tuple(v.strip() for v in raw_values.split(",") if v.strip())
+            if not values:
+                raise ValueError(f"empty list in {part!r}")
+            atom = Atom(fact, operator != "in", values)
+        else:
+            match = re.fullmatch(r"(not\s+)?([a-z_]+)", part)
+            if not match:
+                raise ValueError(
+                    f"cannot read {part!r}; write `fact`, `not fact`, `fact in [a, b]` or `fact not in [a, b]`"
+                )
+            atom = Atom(match.group(2), match.group(1) is not None, None)
+        fact_def = FACTS.get(atom.fact)
+        if fact_def is None:
+            raise ValueError(f"unknown fact {atom.fact!r}; known facts: {', '.join(sorted(FACTS))}")
+        if atom.values is None and fact_def.values is not None:
+            raise ValueError(f"{atom.fact!r} takes a value; write `{atom.fact} in [...]`")
+        if atom.values is not None:
+            if fact_def.values is None:
+                raise ValueError(f"{atom.fact!r} is yes/no; write `{atom.fact}` or `not {atom.fact}`")
+            for value in atom.values:
+                if value not in fact_def.values:
+                    raise ValueError(
+                        f"unknown value {value!r} for {atom.fact!r}; expected one of {', '.join(fact_def.values)}"
+                    )
+        alternatives.append(atom)
+    return Condition(text, tuple(alternatives))
+
+
+def _conditions(reader: _Reader, data: Mapping[str, Any], where: str) -> tuple[Condition, ...]:
+    lines = reader.strings(data, "when", where)
+    parsed = []
+    for index, line in enumerate(lines):
+        try:
+            parsed.append(parse_condition(line))
+        except ValueError as exc:
+            raise reader.fail(f"{where}.when[{index}]", str(exc)) from None
+    return tuple(parsed)
+
+
+def _definitions(reader: _Reader, data: Mapping[str, Any]) -> Definitions:
+    table = reader.table(data, "definitions")
+
+    def kinds(key: str, allowed: Sequence[str], what: str) -> frozenset[str]:
+        return frozenset(reader.strings(table, key, "definitions", allowed, what))
+
+    return Definitions(
+        immigration_authorities=kinds("immigration_authorities", vocab.REQUESTERS, "requester"),
+        judicial_signers=kinds("judicial_signers", vocab.SIGNERS, "signer"),
+        clerk_signed_kinds=kinds("clerk_signed_kinds", vocab.DOCUMENT_KINDS, "document kind"),
+        judicial_warrant_kinds=kinds("judicial_warrant_kinds", vocab.DOCUMENT_KINDS, "document kind"),
+        court_order_kinds=kinds("court_order_kinds", vocab.DOCUMENT_KINDS, "document kind"),
+        court_document_kinds=kinds("court_document_kinds", vocab.DOCUMENT_KINDS, "document kind"),
+        immigration_documents=kinds("immigration_documents", vocab.DOCUMENT_KINDS, "document kind"),
+        administrative_warrant_kinds=kinds("administrative_warrant_kinds", vocab.DOCUMENT_KINDS, "document kind"),
+        detainer_kinds=kinds("detainer_kinds", vocab.DOCUMENT_KINDS, "document kind"),
+        legacy_detainer_kinds=kinds("legacy_detainer_kinds", vocab.DOCUMENT_KINDS, "document kind"),
+    )
+
+
+def _records(reader: _Reader, data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, Mapping) for v in value):
+        raise reader.fail(key, f"expected one or more [[{key}]] tables")
+    return value
+
+
+def _unique(reader: _Reader, key: str, ids: Sequence[str]) -> None:
+    seen: set[str] = set()
+    for index, item in enumerate(ids):
+        if item in seen:
+            raise reader.fail(f"{key}[{index}].id", f"{item!r} appears twice")
+        seen.add(item)
+
+
+def _rule(
+    reader: _Reader,
+    data: Mapping[str, Any],
+    where: str,
+    clauses: Mapping[str, Clause],
+    authorities: Mapping[str, Authority],
+    ambiguities: Mapping[str, Ambiguity],
+) -> Rule:
+    rule_id = reader.text(data, "id", where)
+    actions = reader.strings(data, "actions", where, (*vocab.ACTIONS, ANY_ACTION), "action")
+    if not actions:
+        raise reader.fail(f"{where}.actions", 'empty; list the actions the rule answers, or "any"')
+    info = reader.strings(data, "info", where, vocab.INFO_KINDS, "info value")
+    code = reader.text(data, "code", where)
+    if code not in vocab.RESPONSE_CODES:
+        raise reader.fail(
+            f"{where}.code", f"unknown response code {code!r}; expected one of {', '.join(vocab.RESPONSE_CODES)}"
+        )
+    instruction = reader.text(data, "instruction", where)
+    cited = reader.strings(data, "clauses", where, tuple(clauses), "clause id")
+    authority_ids = reader.strings(data, "authorities", where, tuple(authorities), "authority id")
+    if not cited and not authority_ids:
+        raise reader.fail(where, "cites no clause and no authority; every rule must rest on one")
+    refer = reader.text(data, "refer", where, required=False) or None
+    if code == "REFER_COUNSEL" and refer is None:
+        raise reader.fail(f"{where}.refer", "a REFER_COUNSEL rule must name its ambiguity (AMB-n)")
+    if refer is not None and refer not in ambiguities:
+        raise reader.fail(f"{where}.refer", f"unknown ambiguity {refer!r}; expected one of {', '.join(ambiguities)}")
+    if code in vocab.DECLINING_CODES and "not" not in instruction.lower():
+        raise reader.fail(f"{where}.instruction", f"a {code} instruction must say what the officer does not do")
+    considers = reader.strings(data, "considers", where, tuple(FACTS), "fact")
+    return Rule(
+        rule_id,
+        actions,
+        info,
+        _conditions(reader, data, where),
+        code,
+        instruction,
+        cited,
+        authority_ids,
+        refer,
+        considers,
+    )
+
+
+def _named_rule(
+    reader: _Reader,
+    data: Mapping[str, Any],
+    index: int,
+    clauses: Mapping[str, Clause],
+    authorities: Mapping[str, Authority],
+    ambiguities: Mapping[str, Ambiguity],
+) -> Rule:
+    """Read rules[index]; an error also names the rule's id, which is what counsel will look for."""
+    try:
+        return _rule(reader, data, f"rules[{index}]", clauses, authorities, ambiguities)
+    except PackError as exc:
+        rule_id = data.get("id")
+        if not isinstance(rule_id, str) or not rule_id:
+            raise
+        raise PackError(exc.source, exc.key, f"{exc.problem} (in rule {rule_id})") from None
+
+
+def _check_coverage(reader: _Reader, rules: Sequence[Rule]) -> None:
+    """Every action (and info value) must reach a rule with no conditions, so no request is left unanswered."""
+    for action in vocab.ACTIONS:
+        infos: Sequence[str | None] = vocab.INFO_KINDS if action == "share_info" else (None,)
+        for info in infos:
+            if not any(r.applies_to(action, info) and not r.when for r in rules):
+                what = f"{action} ({info})" if info else action
+                raise reader.fail("rules", f"no unconditional rule answers {what}; end the table with a catch-all")
+
+
+def load_pack(path: Path | str) -> Pack:
+    """Load and validate a policy pack from its pack.toml (or the folder holding it).
+
+    Raises:
+        PackError: naming the file and the key that is wrong.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / PACK_FILE
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PackError(path, "file", f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PackError(path, "file", "is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(path, "file", f"is not valid TOML ({exc})") from None
+
+    reader = _Reader(path)
+    known_top = {"pack", "definitions", "clauses", "authorities", "ambiguities", "codes", "rules", "warnings"}
+    for key in data:
+        if key not in known_top:
+            raise reader.fail(key, f"unknown section; expected one of {', '.join(sorted(known_top))}")
+    meta = reader.table(data, "pack")
+    clauses = {
+        c.id: c
+        for c in (
+            Clause(
+                reader.text(r, "id", f"clauses[{i}]"),
+                reader.text(r, "title", f"clauses[{i}]"),
+                reader.text(r, "text", f"clauses[{i}]"),
+                reader.text(r, "lead", f"clauses[{i}]", required=False) or None,
+            )
+            for i, r in enumerate(_records(reader, data, "clauses"))
+        )
+    }
+    _unique(reader, "clauses", [reader.text(r, "id", "clauses") for r in data["clauses"]])
+    authority_records = _records(reader, data, "authorities")
+    _unique(reader, "authorities", [reader.text(r, "id", "authorities") for r in authority_records])
+    authorities = {
+        a.id: a
+        for a in (
+            Authority(
+                reader.text(r, "id", f"authorities[{i}]"),
+                reader.text(r, "cite", f"authorities[{i}]"),
+                reader.text(r, "url", f"authorities[{i}]", required=False) or None,
+            )
+            for i, r in enumerate(authority_records)
+        )
+    }
+    ambiguity_records = _records(reader, data, "ambiguities")
+    ambiguities: dict[str, Ambiguity] = {}
+    for i, r in enumerate(ambiguity_records):
+        amb_id = reader.text(r, "id", f"ambiguities[{i}]")
+        if not AMBIGUITY_ID.match(amb_id):
+            raise reader.fail(f"ambiguities[{i}].id", f"{amb_id!r} is not of the form AMB-n")
+        ambiguities[amb_id] = Ambiguity(
+            amb_id, reader.text(r, "issue", f"ambiguities[{i}]"), reader.text(r, "meanwhile", f"ambiguities[{i}]")
+        )
+    _unique(reader, "ambiguities", [reader.text(r, "id", "ambiguities") for r in ambiguity_records])
+
+    code_table = reader.table(data, "codes")
+    codes: dict[str, CodeText] = {}
+    for code, entry in code_table.items():
+        if code not in vocab.RESPONSE_CODES:
+            raise reader.fail(
+                f"codes.{code}", f"unknown response code; expected one of {', '.join(vocab.RESPONSE_CODES)}"
+            )
+        if not isinstance(entry, Mapping):
+            raise reader.fail(f"codes.{code}", "expected a table with title and wording")
+        codes[code] = CodeText(
+            code, reader.text(entry, "title", f"codes.{code}"), reader.text(entry, "wording", f"codes.{code}")
+        )
+    missing_codes = [c for c in vocab.RESPONSE_CODES if c not in codes]
+    if missing_codes:
+        raise reader.fail("codes", f"no wording for {', '.join(missing_codes)}")
+
+    rule_records = _records(reader, data, "rules")
+    rules = tuple(_named_rule(reader, r, i, clauses, authorities, ambiguities) for i, r in enumerate(rule_records))
+    _unique(reader, "rules", [r.id for r in rules])
+    _check_coverage(reader, rules)
+
+    warnings = tuple(
+        WarningRule(
+            reader.text(r, "id", f"warnings[{i}]"),
+            _conditions(reader, r, f"warnings[{i}]"),
+            reader.text(r, "text", f"warnings[{i}]"),
+        )
+        for i, r in enumerate(data.get("warnings", []) if isinstance(data.get("warnings", []), list) else [])
+    )
+    for i, warning in enumerate(warnings):
+        if not warning.when:
+            raise reader.fail(f"warnings[{i}].when", "a warning needs at least one condition")
+
+    effective_from = reader.date(meta, "effective_from", required=True)
+    assert effective_from is not None
+    effective_to = reader.date(meta, "effective_to", required=False)
+    if effective_to is not None and effective_to < effective_from:
+        raise reader.fail("pack.effective_to", "is before effective_from")
+
+    return Pack(
+        id=reader.text(meta, "id", "pack"),
+        version=reader.text(meta, "version", "pack"),
+        jurisdiction=reader.text(meta, "jurisdiction", "pack"),
+        instrument=reader.text(meta, "instrument", "pack"),
+        source_url=reader.text(meta, "source_url", "pack"),
+        effective_from=effective_from,
+        effective_to=effective_to,
+        reviewed_by=reader.text(meta, "reviewed_by", "pack", required=False),
+        reviewed_on=reader.text(meta, "reviewed_on", "pack", required=False),
+        summary=reader.text(meta, "summary", "pack", required=False),
+        definitions=_definitions(reader, data),
+        clauses=clauses,
+        authorities=authorities,
+        ambiguities=ambiguities,
+        codes=codes,
+        rules=rules,
+        warnings=warnings,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        path=path,
+    )
+
+
+def discover_packs(root: Path) -> list[Path]:
+    """The pack files under a policies folder, one per subfolder, in name order."""
+    return sorted(p for p in root.glob(f"*/{PACK_FILE}") if p.is_file())
+
+
+def pack_in_force(packs: Sequence[Pack], day: dt.date, source: Path | str) -> Pack:
+    """The one pack in force on `day`; refuses a gap or an overlap rather than guessing.
+
+    Raises:
+        PackError: when no pack, or more than one, is in force on that day.
+    """
+    matching = [p for p in packs if p.in_force(day)]
+    if not matching:
+        periods = "; ".join(f"{p.id} {p.version}: {p.period()}" for p in packs) or "no packs found"
+        raise PackError(source, "effective_from", f"no policy pack is in force on {day.isoformat()} ({periods})")
+    if len(matching) > 1:
+        names = ", ".join(f"{p.id} {p.version}" for p in matching)
+        raise PackError(source, "effective_from", f"more than one pack is in force on {day.isoformat()}: {names}")
+    return matching[0]
+
+
+def choose_pack(day: dt.date, policy: Path | str | None, root: Path) -> Pack:
+    """The pack to decide with: the one named (which must be in force), else the shipped one in force.
+
+    Raises:
+        PackError: when the named pack is bad, or no single shipped pack is in force on `day`.
+    """
+    if policy is not None:
+        return load_pack(policy)
+    files = discover_packs(root)
+    if not files:
+        raise PackError(root, "policies", "no policy pack found (expected <name>/pack.toml)")
+    return pack_in_force([load_pack(f) for f in files], day, root)

@@ -1,0 +1,119 @@
+"""Tests for desktop.rules.engine: decide() follows the contract, the worked examples and its own reasons."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from desktop.rules import decide, parse_intake
+from desktop.rules.checks import invariant_violations, load_scenario, run_scenario
+from tests.conftest import SHARED_EXAMPLES
+
+EXAMPLES = sorted(SHARED_EXAMPLES.glob("*.json")) if SHARED_EXAMPLES.is_dir() else []
+
+
+@pytest.mark.skipif(not EXAMPLES, reason="../shared/examples is not beside this checkout")
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_shared_worked_examples(pack, path: Path) -> None:
+    result = run_scenario(load_scenario(path), pack)
+    assert result.problems == ()
+
+
+def intake(**overrides):
+    data = {
+        "received_at": "2026-01-13T22:18:00-05:00",
+        "channel": "fax",
+        "requester": "ice_ero",
+        "documents": [{"kind": "I-247A", "signer": "dhs_officer"}, {"kind": "I-200", "signer": "dhs_officer"}],
+        "actions": ["hold", "notify_release"],
+        "subject": {"custody": "in_city_custody", "release_blockers": []},
+    }
+    data.update(overrides)
+    return parse_intake(data)
+
+
+def test_decision_follows_the_contract_shape(pack) -> None:
+    decision = decide(intake(), pack).to_dict()
+    assert set(decision) == {"policy", "responses", "refer_to_counsel", "warnings"}
+    assert decision["policy"] == {"id": "northampton-2019", "version": pack.version, "sha256": pack.sha256}
+    hold = decision["responses"][0]
+    assert set(hold) == {"action", "info", "code", "rule", "instruction", "clauses", "authorities", "refer", "because"}
+    assert hold["code"] == "NO_HOLD" and hold["rule"] == "D11" and hold["info"] is None
+    assert hold["clauses"] == ["B3", "DEF-DET", "DEF-ELIG", "A"]
+    assert "Lunn v. Commonwealth, 477 Mass. 517 (2017)" in hold["authorities"]
+    assert decision["refer_to_counsel"] is False
+
+
+def test_same_intake_same_bytes(pack) -> None:
+    first = decide(intake(notes="x" * 1000), pack).to_json()
+    assert all(decide(intake(notes="x" * 1000), pack).to_json() == first for _ in range(5))
+
+
+def test_share_info_gives_one_response_per_kind_in_order(pack) -> None:
+    decision = decide(
+        intake(actions=["notify_release", "share_info"], info=["address", "immigration_status", "photo"]), pack
+    )
+    assert [(r.action, r.info, r.code) for r in decision.responses] == [
+        ("notify_release", None, "DECLINE_NOTIFY"),
+        ("share_info", "address", "DECLINE_INFO"),
+        ("share_info", "immigration_status", "STATUS_ONLY"),
+        ("share_info", "photo", "DECLINE_INFO"),
+    ]
+
+
+def test_because_names_the_facts_relied_on(pack) -> None:
+    blocked = decide(intake(subject={"custody": "in_city_custody", "release_blockers": ["bail_not_posted"]}), pack)
+    hold = blocked.responses[0]
+    assert hold.code == "HOLD_OTHER_BASIS"
+    assert any("Bail not posted" in line for line in hold.because)
+    assert hold.because[-1].startswith("Rule D12")
+    free = decide(intake(), pack).responses[0]
+    assert any("eligible for release" in line for line in free.because)
+    assert any("I-200" in line for line in free.because)
+
+
+def test_referral_names_its_ambiguity_and_sets_the_flag(pack) -> None:
+    decision = decide(intake(claims_mandatory=True), pack)
+    assert {r.refer for r in decision.responses} == {"AMB-17"}
+    assert decision.to_dict()["refer_to_counsel"] is True
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        ({"documents": [{"kind": "I-247A", "signer": "dhs_officer"}]}, "without the signed I-200 or I-205"),
+        ({}, 'titled "warrant"'),
+        ({"subject": {"custody": "in_city_custody", "minor": True}}, "under 18"),
+        ({"subject": {"custody": "released"}}, "not in City custody"),
+        ({"documents": [{"kind": "I-247D", "signer": "dhs_officer"}]}, "pre-2017"),
+        ({"documents": [{"kind": "state_warrant", "signer": "dhs_officer"}]}, "not signed by a judge"),
+        ({"info": ["address"]}, "no response was given for them"),
+        ({}, "awaits legal review"),
+    ],
+)
+def test_warnings_an_officer_needs(pack, overrides, fragment: str) -> None:
+    assert any(fragment in w for w in decide(intake(**overrides), pack).warnings)
+
+
+def test_no_warning_without_cause(pack) -> None:
+    clean = intake(documents=[], actions=["notify_release"], channel="phone")
+    warnings = decide(clean, pack).warnings
+    assert len(warnings) == 1 and "awaits legal review" in warnings[0]
+
+
+def test_invariant_checker_catches_a_bad_decision(pack) -> None:
+    # The checker itself must be able to fail: feed it a decision that breaks invariant 1.
+    from dataclasses import replace
+
+    good = decide(intake(), pack)
+    bad_hold = replace(good.responses[0], code="HOLD_OTHER_BASIS")
+    bad = replace(good, responses=(bad_hold, *good.responses[1:]))
+    problems = invariant_violations(intake(), bad, pack)
+    assert any("eligible for release" in p for p in problems)
+    assert invariant_violations(intake(), good, pack) == []
+
+
+def test_decision_json_is_valid_json(pack) -> None:
+    assert json.loads(decide(intake(), pack).to_json())["responses"][1]["code"] == "DECLINE_NOTIFY"

@@ -1,0 +1,144 @@
+"""Tests for desktop.rules.facts: each derived fact on its own, with a case for and against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from desktop.rules import facts
+from desktop.rules.facts import Context
+from desktop.rules.intake import parse_intake
+
+
+def ctx(pack, documents=(), requester="ice_ero", purpose="civil_immigration", blockers=(), **extra: Any) -> Context:
+    data: dict[str, Any] = {
+        "received_at": "2026-02-01T10:00:00-05:00",
+        "channel": "fax",
+        "requester": requester,
+        "documents": [dict(d) for d in documents],
+        "actions": ["hold"],
+        "subject": {"custody": "in_city_custody", "release_blockers": list(blockers)},
+        "purpose": purpose,
+    }
+    data.update(extra)
+    return Context(parse_intake(data), pack.definitions, "hold")
+
+
+def doc(kind: str, signer: str, verified: bool = False, cancels_prior: bool = False) -> dict[str, Any]:
+    return {"kind": kind, "signer": signer, "verified": verified, "cancels_prior": cancels_prior}
+
+
+@pytest.mark.parametrize(
+    ("document", "judicial"),
+    [
+        (doc("AO-442", "federal_judge"), True),
+        (doc("AO-442", "court_clerk"), True),  # warrant on an indictment, Fed. R. Crim. P. 9(b)(1)
+        (doc("state_warrant", "clerk_magistrate"), True),
+        (doc("grand_jury_subpoena", "court_clerk"), True),
+        (doc("state_court_order", "court_clerk"), False),
+        (doc("AO-442", "dhs_officer"), False),
+        (doc("federal_court_order", "immigration_judge"), False),
+        (doc("I-200", "federal_judge"), False),  # a DHS form is administrative whoever signs it
+        (doc("I-205", "dhs_officer"), False),
+        (doc("eoir_order", "immigration_judge"), False),
+        (doc("state_warrant", "unknown"), False),
+    ],
+)
+def test_is_judicial(pack, document, judicial) -> None:
+    intake_doc = ctx(pack, [document]).intake.documents[0]
+    assert facts.is_judicial(intake_doc, pack.definitions) is judicial
+
+
+def test_verified_judicial_warrant_needs_both(pack) -> None:
+    assert facts.verified_judicial_warrant(ctx(pack, [doc("AO-442", "federal_judge", verified=True)]))
+    assert not facts.verified_judicial_warrant(ctx(pack, [doc("AO-442", "federal_judge")]))
+    assert not facts.verified_judicial_warrant(ctx(pack, [doc("AO-442", "dhs_officer", verified=True)]))
+    assert not facts.verified_judicial_warrant(ctx(pack, [doc("ncic_wanted_person", "unknown", verified=True)]))
+
+
+def test_unconfirmed_court_paper(pack) -> None:
+    assert facts.unconfirmed_court_paper(ctx(pack, [doc("state_court_order", "state_judge")]))
+    assert facts.unconfirmed_court_paper(ctx(pack, [doc("federal_writ", "dhs_officer", verified=True)]))
+    assert facts.unconfirmed_court_paper(ctx(pack, [doc("federal_criminal_complaint", "prosecutor_or_agent")]))
+    complaint_with_warrant = [
+        doc("federal_criminal_complaint", "prosecutor_or_agent"),
+        doc("AO-442", "federal_judge", verified=True),
+    ]
+    assert not facts.unconfirmed_court_paper(ctx(pack, complaint_with_warrant))
+    assert not facts.unconfirmed_court_paper(ctx(pack, [doc("I-247A", "dhs_officer")]))
+    assert not facts.unconfirmed_court_paper(ctx(pack, [doc("state_warrant", "state_judge", verified=True)]))
+
+
+def test_court_orders(pack) -> None:
+    verified = ctx(pack, [doc("state_court_order", "state_judge", verified=True)])
+    unverified = ctx(pack, [doc("state_court_order", "state_judge")])
+    assert facts.verified_judicial_court_order(verified)
+    assert not facts.verified_judicial_court_order(unverified)
+    assert facts.judicial_court_order(unverified)
+    assert not facts.judicial_court_order(ctx(pack, [doc("eoir_order", "immigration_judge", verified=True)]))
+
+
+@pytest.mark.parametrize(
+    ("purpose", "requester", "expected"),
+    [
+        ("criminal_unrelated", "ice_ero", True),
+        ("mixed_or_unknown", "court", True),
+        ("mixed_or_unknown", "ice_ero", False),
+        ("civil_immigration", "court", False),
+    ],
+)
+def test_court_proceeding_purpose(pack, purpose, requester, expected) -> None:
+    assert facts.court_proceeding_purpose(ctx(pack, requester=requester, purpose=purpose)) is expected
+
+
+def test_judicial_compulsory_process(pack) -> None:
+    assert facts.judicial_compulsory_process(ctx(pack, [doc("grand_jury_subpoena", "court_clerk")]))
+    assert not facts.judicial_compulsory_process(ctx(pack, [doc("grand_jury_subpoena", "prosecutor_or_agent")]))
+    assert facts.judicial_compulsory_process(ctx(pack, [doc("federal_court_order", "federal_judge", verified=True)]))
+    assert not facts.judicial_compulsory_process(ctx(pack, [doc("federal_court_order", "federal_judge")]))
+    assert not facts.judicial_compulsory_process(ctx(pack, [doc("I-138", "dhs_officer")]))
+
+
+def test_immigration_papers(pack) -> None:
+    assert facts.immigration_subpoena(ctx(pack, [doc("I-138", "dhs_officer")]))
+    assert not facts.immigration_subpoena(ctx(pack, [doc("grand_jury_subpoena", "court_clerk")]))
+    assert facts.immigration_document_present(ctx(pack, [doc("ncic_immigration_violator", "unknown")]))
+    assert not facts.immigration_document_present(ctx(pack, [doc("AO-442", "federal_judge")]))
+
+
+def test_cancellation_needs_every_paper_to_cancel(pack) -> None:
+    assert facts.all_documents_cancel_prior(ctx(pack, [doc("I-247A", "dhs_officer", cancels_prior=True)]))
+    mixed = [doc("I-247A", "dhs_officer", cancels_prior=True), doc("I-247A", "dhs_officer")]
+    assert not facts.all_documents_cancel_prior(ctx(pack, mixed))
+    assert not facts.all_documents_cancel_prior(ctx(pack, []))
+
+
+def test_eligible_for_release(pack) -> None:
+    assert facts.eligible_for_release(ctx(pack))
+    assert not facts.eligible_for_release(ctx(pack, blockers=["bail_not_posted"]))
+
+
+@pytest.mark.parametrize(
+    ("requester", "expected"),
+    [("ice_ero", True), ("state_or_local_relay", True), ("agency_287g", True), ("court", False), ("unknown", False)],
+)
+def test_immigration_authority(pack, requester, expected) -> None:
+    assert facts.immigration_authority(ctx(pack, requester=requester)) is expected
+
+
+def test_detainer_without_warrant(pack) -> None:
+    assert facts.detainer_without_warrant(ctx(pack, [doc("I-247A", "dhs_officer")]))
+    assert not facts.detainer_without_warrant(ctx(pack, [doc("I-247A", "dhs_officer"), doc("I-205", "dhs_officer")]))
+    assert not facts.detainer_without_warrant(ctx(pack, [doc("I-247N", "dhs_officer")]))
+
+
+def test_every_fact_describes_both_values(pack) -> None:
+    sample = ctx(pack, [doc("I-247A", "dhs_officer"), doc("AO-442", "federal_judge", verified=True)])
+    for fact in facts.FACTS.values():
+        value = fact.compute(sample)
+        line = fact.describe(value, sample)
+        assert line and line.endswith("."), fact.name
+        if fact.values is None:
+            assert fact.describe(not value, sample) != line, fact.name
+        assert fact.doc, fact.name

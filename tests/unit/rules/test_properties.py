@@ -1,0 +1,102 @@
+"""Property tests: the contract's invariants hold, and nothing crashes, for thousands of generated intakes."""
+
+from __future__ import annotations
+
+import io
+import json
+from contextlib import redirect_stderr, redirect_stdout
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop import cli
+from desktop.rules import decide, parse_intake, vocab
+from desktop.rules.checks import invariant_violations
+
+documents = st.fixed_dictionaries(
+    {"kind": st.sampled_from(vocab.DOCUMENT_KINDS), "signer": st.sampled_from(vocab.SIGNERS)},
+    optional={"verified": st.booleans(), "cancels_prior": st.booleans(), "edition": st.text(max_size=8)},
+)
+
+
+@st.composite
+def intakes(draw: st.DrawFn) -> dict[str, Any]:
+    actions = draw(st.lists(st.sampled_from(vocab.ACTIONS), min_size=1, max_size=5, unique=True))
+    data: dict[str, Any] = {
+        "received_at": draw(
+            st.sampled_from(["2020-01-01T00:00:00+00:00", "2026-01-13T22:18:00-05:00", "2031-07-04T12:30:00-04:00"])
+        ),
+        "channel": draw(st.sampled_from(vocab.CHANNELS)),
+        "requester": draw(st.sampled_from(vocab.REQUESTERS)),
+        "documents": draw(st.lists(documents, max_size=4)),
+        "actions": actions,
+        "subject": {
+            "custody": draw(st.sampled_from(vocab.CUSTODY)),
+            "release_blockers": draw(st.lists(st.sampled_from(vocab.RELEASE_BLOCKERS), max_size=3, unique=True)),
+            "minor": draw(st.booleans()),
+        },
+        "purpose": draw(st.sampled_from(vocab.PURPOSES)),
+        "benefit": draw(st.sampled_from(vocab.BENEFITS)),
+        "claims_mandatory": draw(st.booleans()),
+        "public_records_request": draw(st.booleans()),
+    }
+    if "share_info" in actions or draw(st.booleans()):
+        data["info"] = draw(st.lists(st.sampled_from(vocab.INFO_KINDS), min_size=1, max_size=4, unique=True))
+    return data
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(intakes())
+def test_invariants_hold_for_any_intake(pack, data: dict[str, Any]) -> None:
+    intake = parse_intake(data)
+    decision = decide(intake, pack)
+    assert invariant_violations(intake, decision, pack) == []
+    assert decide(intake, pack).to_json() == decision.to_json()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(intakes())
+def test_the_command_decides_any_valid_intake(tmp_path, data: dict[str, Any]) -> None:
+    path = tmp_path / "intake.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(["decide", str(path)])
+    assert code == 0, err.getvalue()
+    assert json.loads(out.getvalue())["responses"]
+    assert err.getvalue() == ""
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+
+
+@st.composite
+def mutated_intakes(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid intake with one field (top level or in subject) replaced by arbitrary JSON."""
+    data = draw(intakes())
+    junk = draw(json_values)
+    key = draw(st.sampled_from(sorted(data)))
+    if key == "subject":
+        data["subject"][draw(st.sampled_from(sorted(data["subject"])))] = junk
+    else:
+        data[key] = junk
+    return data
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.one_of(json_values, mutated_intakes()))
+def test_the_command_never_crashes_on_any_json(tmp_path, data: Any) -> None:
+    path = tmp_path / "intake.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = cli.main(["decide", str(path)])
+    assert code in (0, 2)
+    if code == 2:
+        assert out.getvalue() == ""
+        assert err.getvalue().count("\n") == 1 and err.getvalue().startswith("error: ")

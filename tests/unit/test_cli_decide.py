@@ -1,0 +1,132 @@
+"""Tests for `main.py decide` and `main.py policy`, run as real processes the way desks and scripts run them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES, PACK_DIR, ROOT
+
+GOOD = {
+    "received_at": "2026-01-13T22:18:00-05:00",
+    "channel": "fax",
+    "requester": "ice_ero",
+    "documents": [{"kind": "I-247A", "signer": "dhs_officer"}],
+    "actions": ["hold"],
+    "subject": {"custody": "in_city_custody", "release_blockers": []},
+}
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def test_decide_file_prints_one_json_decision(tmp_path: Path) -> None:
+    path = tmp_path / "intake.json"
+    path.write_text(json.dumps(GOOD), encoding="utf-8")
+    done = run("decide", str(path))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["responses"][0]["code"] == "NO_HOLD"
+    assert done.stderr == ""
+
+
+def test_decide_reads_standard_input() -> None:
+    done = run("decide", "-", stdin=json.dumps(GOOD))
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["policy"]["id"] == "northampton-2019"
+
+
+def test_decide_with_another_pack() -> None:
+    hsi = dict(GOOD, requester="ice_hsi", purpose="criminal_unrelated", documents=[])
+    exampleville = run("decide", "--policy", str(FIXTURES / "packs" / "exampleville"), "-", stdin=json.dumps(hsi))
+    northampton = run("decide", "-", stdin=json.dumps(hsi))
+    assert json.loads(exampleville.stdout)["responses"][0]["code"] == "NOT_COVERED"
+    assert json.loads(northampton.stdout)["responses"][0]["code"] == "REFER_COUNSEL"
+
+
+@pytest.mark.parametrize(
+    ("stdin", "words"),
+    [
+        ("this is not json", "not valid JSON"),
+        (json.dumps(dict(GOOD, colour="red")), "colour: unknown field"),
+        (json.dumps(dict(GOOD, channel="pigeon")), "channel: unknown value 'pigeon'"),
+        (json.dumps(dict(GOOD, actions="hold")), "actions: expected a list"),
+        (json.dumps(dict(GOOD, actions=["share_info"])), "info: required when actions has share_info"),
+        (json.dumps(dict(GOOD, received_at="13/01/2026 22:18")), "received_at:"),
+        (json.dumps(dict(GOOD, received_at="2019-01-01T00:00:00+00:00")), "no policy pack is in force on 2019-01-01"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(stdin: str, words: str) -> None:
+    done = run("decide", "-", stdin=stdin)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and words in done.stderr
+
+
+def test_missing_file_and_bad_usage_exit_2() -> None:
+    for args in (("decide", "/no/such/intake.json"), ("decide",), ("frobnicate",)):
+        done = run(*args)
+        assert done.returncode == 2, args
+        assert done.stdout == "" and done.stderr.count("\n") == 1, args
+
+
+def test_bad_pack_exits_2_naming_it(tmp_path: Path) -> None:
+    bad = tmp_path / "pack.toml"
+    bad.write_text((PACK_DIR / "pack.toml").read_text("utf-8").replace('code = "NO_HOLD"', 'code = "NAP"'), "utf-8")
+    done = run("decide", "--policy", str(bad), "-", stdin=json.dumps(GOOD))
+    assert done.returncode == 2 and str(bad) in done.stderr and "unknown response code 'NAP'" in done.stderr
+
+
+def test_decide_never_loads_qt_or_the_database() -> None:
+    code = (
+        "import sys, io, contextlib; from desktop.cli import main;"
+        f"sys.stdin = io.StringIO({json.dumps(json.dumps(GOOD))});"
+        "out = io.StringIO();"
+        "contextlib.redirect_stdout(out).__enter__(); rc = main(['decide', '-']);"
+        "heavy = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'sqlite_utils', 'reportlab')];"
+        "sys.exit(1 if heavy or rc else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_policy_show_prints_clauses_then_rules() -> None:
+    done = run("policy", "show")
+    assert done.returncode == 0
+    text = done.stdout
+    assert "NOT YET REVIEWED" in text
+    assert text.index("CLAUSES") < text.index("RULES") < text.index("D99: REFER_COUNSEL")
+    assert "To neither detain nor delay the release" in text.replace("\n    ", " ")
+
+
+def test_policy_test_runs_the_pack_scenarios() -> None:
+    done = run("policy", "test")
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.strip().endswith("passed, 0 failed")
+
+
+def test_policy_test_fails_on_a_wrong_expectation(tmp_path: Path) -> None:
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    scenario = {
+        "id": "wrong",
+        "title": "expects a hold",
+        "intake": GOOD,
+        "expect": [{"action": "hold", "info": None, "codes": ["HONOR_JUDICIAL"]}],
+    }
+    (folder / "wrong.json").write_text(json.dumps(scenario), encoding="utf-8")
+    done = run("--json", "policy", "test", "--scenarios", str(folder))
+    assert done.returncode == 1
+    result = json.loads(done.stdout)
+    assert result["failed"] == 1 and "expected HONOR_JUDICIAL" in result["results"][0]["problems"][0]
