@@ -392,6 +392,15 @@ def load_pack(path: Path | str) -> Pack:
         raw = path.read_bytes()
     except OSError as exc:
         raise PackError(path, "file", f"cannot be read ({exc.strerror or exc})") from None
+    return parse_pack(raw, path)
+
+
+def parse_pack(raw: bytes, path: Path) -> Pack:
+    """Validate a pack from its bytes (as kept in the case log); `path` names it in errors.
+
+    Raises:
+        PackError: naming the file and the key that is wrong.
+    """
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
