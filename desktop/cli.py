@@ -10,15 +10,19 @@ import argparse
 import datetime as dt
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from desktop import __version__
 from desktop.resources import policies_dir
+from desktop.rules import vocab
 
 if TYPE_CHECKING:
+    from desktop.records import CaseRecord, Override
     from desktop.rules import Decision, Intake, Pack
+    from desktop.store import CaseStore
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -148,6 +152,339 @@ def cmd_policy_test(args: argparse.Namespace) -> int:
     return EXIT_CHECK_FAILED if failed else EXIT_OK
 
 
+def _actor(args: argparse.Namespace) -> str:
+    """Who an event is recorded against: --officer when given, else the computer user."""
+    import getpass
+
+    officer: str | None = getattr(args, "officer", None)
+    if officer:
+        return officer
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except (KeyError, OSError):
+        return "command line"
+
+
+@contextmanager
+def _store(args: argparse.Namespace, *, create: bool = True) -> Iterator[CaseStore]:
+    """The case log in the chosen data folder; store errors become one-line usage errors."""
+    from desktop.paths import resolve_data_dir
+    from desktop.store import StoreError, open_store
+
+    try:
+        store = open_store(resolve_data_dir(args.data_dir), create=create)
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        yield store
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        store.close()
+
+
+def _print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _override(args: argparse.Namespace) -> Override | None:
+    from desktop.records import Override
+
+    reason: str | None = getattr(args, "disagree", None)
+    return Override(reason, args.officer) if reason else None
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    intake, pack, decision = _decide_file(args.intake, args.policy)
+    with _store(args) as store:
+        saved = store.record(intake, decision, pack, officer=args.officer, override=_override(args))
+        head = store.chain_head()
+    if args.json:
+        _print_json(
+            {
+                "case": saved.case_number,
+                "version": saved.version,
+                "hash": saved.record_hash,
+                "status": saved.status,
+                "chain_head": head,
+                **decision.to_dict(),
+            }
+        )
+    else:
+        sys.stdout.write(f"{saved.case_number}\n")
+        sys.stderr.write(f"recorded case {saved.case_number} (record sha256 {saved.record_hash})\n")
+    return EXIT_OK
+
+
+def cmd_amend(args: argparse.Namespace) -> int:
+    intake, pack, decision = _decide_file(args.intake, args.policy)
+    with _store(args, create=False) as store:
+        saved = store.amend(
+            args.case,
+            intake,
+            decision,
+            pack,
+            officer=args.officer,
+            reason=args.reason,
+            status=args.status,
+            override=_override(args),
+        )
+    if args.json:
+        _print_json(
+            {
+                "case": saved.case_number,
+                "version": saved.version,
+                "hash": saved.record_hash,
+                "status": saved.status,
+                **decision.to_dict(),
+            }
+        )
+    else:
+        sys.stdout.write(f"{saved.case_number} version {saved.version}\n")
+    return EXIT_OK
+
+
+def _record_dict(record: CaseRecord) -> dict[str, object]:
+    from dataclasses import asdict
+
+    return {
+        "case": record.case_number,
+        "versions": [asdict(v) for v in record.versions],
+        "events": [asdict(e) for e in record.events],
+        "attachments": [asdict(a) for a in record.attachments],
+    }
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from desktop.rules import labels
+
+    with _store(args, create=False) as store:
+        record = store.get(args.case)
+    if args.json:
+        _print_json(_record_dict(record))
+        return EXIT_OK
+    out = [f"Case {record.case_number}: {len(record.versions)} version(s), status {record.current.status}"]
+    for version in record.versions:
+        intake, decision = version.intake, version.decision
+        out.append("")
+        out.append(f"Version {version.version}: recorded {version.recorded_at} by {version.officer} at {version.desk}")
+        if version.amendment_reason:
+            out.append(f"  Amendment: {version.amendment_reason}")
+        out.append(
+            f"  Received {version.received_at} by {intake['channel']} from {intake['requester']}"
+            + (f" ({intake['requester_name']})" if intake.get("requester_name") else "")
+        )
+        subject = intake["subject"]
+        out.append(
+            f"  Person: {subject.get('name') or '(no name)'}, booking {subject.get('booking_number') or '-'}, "
+            f"{labels.CUSTODY[subject['custody']].lower()}"
+        )
+        for response in decision["responses"]:
+            what = response["action"] + (f" ({response['info']})" if response["info"] else "")
+            refer = f", refer {response['refer']}" if response["refer"] else ""
+            out.append(f"  {what}: {response['code']} (rule {response['rule']}{refer})")
+            out.append(f"      {response['instruction']}")
+        if version.override:
+            out.append(f"  Officer disagreed: {version.override.reason} ({version.override.officer})")
+        out.append(f"  Record sha256 {version.record_hash}")
+    out.append("")
+    out.append("Events:")
+    out.extend(f"  #{e.seq} {e.at} {e.kind} by {e.actor}: {e.detail}" for e in record.events)
+    if record.attachments:
+        out.append("Attachments:")
+        out.extend(
+            f"  {a.id}: {a.filename} ({a.content_type}, {a.size} bytes, sha256 {a.sha256})" for a in record.attachments
+        )
+    sys.stdout.write("\n".join(out) + "\n")
+    return EXIT_OK
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+
+
+def cmd_log(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from desktop.store import CaseQuery
+
+    query = CaseQuery(
+        text=args.search or "",
+        since=args.since,
+        until=args.until,
+        requester=args.requester,
+        document_kind=args.document,
+        code=args.code,
+        status=args.status,
+        referred=True if args.referred else None,
+    )
+    with _store(args) as store:
+        rows = store.search(query, limit=args.limit, offset=args.offset)
+        total = store.count(query)
+    if args.json:
+        _print_json({"total": total, "cases": [asdict(r) for r in rows]})
+        return EXIT_OK
+    for row in rows:
+        referred = " REFERRED" if row.referred else ""
+        sys.stdout.write(
+            f"{row.case_number}  v{row.version}  {row.received_at[:16]}  {row.requester:<20}  "
+            f"{(row.subject_name or '-')[:24]:<24}  {' '.join(row.codes)}{referred}\n"
+        )
+    sys.stdout.write(f"{len(rows)} of {total} case(s)\n")
+    return EXIT_OK
+
+
+def cmd_memo(args: argparse.Namespace) -> int:
+    from desktop.memo import render_memo
+    from desktop.store.store import EVENT_MEMO
+
+    target = Path(args.output)
+    with _store(args, create=False) as store:
+        record = store.get(args.case)
+        pdf = render_memo(record, store.pack_for(record.current), chain_head=store.chain_head())
+        try:
+            target.write_bytes(pdf)
+        except OSError as exc:
+            raise UsageError(f"{target}: cannot be written ({exc.strerror or exc})") from None
+        store.log_event(
+            record.case_number,
+            EVENT_MEMO,
+            _actor(args),
+            f"memo of version {record.current.version} written to {target.name}",
+        )
+    if args.json:
+        _print_json(
+            {"case": record.case_number, "version": record.current.version, "file": str(target), "bytes": len(pdf)}
+        )
+    else:
+        sys.stdout.write(f"{target}\n")
+    return EXIT_OK
+
+
+def _verify_memo(args: argparse.Namespace, memo_file: str) -> int:
+    from desktop.memo import MemoError, read_memo_stamp
+    from desktop.store import CaseNotFound
+
+    try:
+        stamp = read_memo_stamp(Path(memo_file))
+    except MemoError as exc:
+        raise UsageError(str(exc)) from None
+    with _store(args, create=False) as store:
+        try:
+            record = store.get(stamp.case_number)
+        except CaseNotFound:
+            record = None
+    version = None
+    if record is not None:
+        version = next((v for v in record.versions if v.version == stamp.version), None)
+    matches = version is not None and version.record_hash == stamp.record_hash
+    if record is None:
+        verdict = f"case {stamp.case_number} is not in this log"
+    elif version is None:
+        verdict = f"case {stamp.case_number} has no version {stamp.version} in this log"
+    elif not matches:
+        verdict = f"the memo's record hash does not match case {stamp.case_number} version {stamp.version} in the log"
+    else:
+        current = "" if version is record.current else f" (a newer version {record.current.version} exists)"
+        verdict = f"the log holds this exact record: case {stamp.case_number} version {stamp.version}{current}"
+    if args.json:
+        _print_json(
+            {
+                "memo": memo_file,
+                "case": stamp.case_number,
+                "version": stamp.version,
+                "record_hash": stamp.record_hash,
+                "matches": matches,
+                "verdict": verdict,
+            }
+        )
+    else:
+        sys.stdout.write(("OK: " if matches else "MISMATCH: ") + verdict + "\n")
+    return EXIT_OK if matches else EXIT_CHECK_FAILED
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    if args.memo:
+        return _verify_memo(args, args.memo)
+    with _store(args, create=False) as store:
+        report = store.verify(actor=_actor(args))
+        integrity = store.integrity_ok()
+    problems = list(report.problems) + ([] if integrity else ["SQLite integrity_check failed"])
+    if args.json:
+        _print_json(
+            {
+                "ok": not problems,
+                "entries_checked": report.entries_checked,
+                "records_checked": report.records_checked,
+                "chain_head": report.chain_head,
+                "problems": problems,
+            }
+        )
+    elif problems:
+        sys.stdout.write(f"FAILED: {problems[0]}\n")
+        for problem in problems[1:]:
+            sys.stdout.write(f"  also: {problem}\n")
+        sys.stdout.write(f"{report.entries_checked} entries and {report.records_checked} records checked\n")
+    else:
+        sys.stdout.write(
+            f"OK: {report.entries_checked} audit entries and {report.records_checked} records checked; "
+            f"chain head {report.chain_head}\n"
+        )
+    return EXIT_CHECK_FAILED if problems else EXIT_OK
+
+
+def cmd_verify_memo(args: argparse.Namespace) -> int:
+    return _verify_memo(args, args.memo_file)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from desktop.store import backup_to
+
+    with _store(args, create=False) as store:
+        result = backup_to(store, Path(args.file), actor=_actor(args))
+    if args.json:
+        _print_json(
+            {
+                "file": str(result.path),
+                "bytes": result.size,
+                "entries_checked": result.report.entries_checked,
+                "records_checked": result.report.records_checked,
+                "chain_head": result.report.chain_head,
+            }
+        )
+    else:
+        sys.stdout.write(
+            f"backed up to {result.path} ({result.size} bytes; {result.report.records_checked} records verified)\n"
+        )
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop.paths import resolve_data_dir
+    from desktop.store import StoreError, restore_from
+
+    try:
+        kept, report = restore_from(resolve_data_dir(args.data_dir), Path(args.file), actor=_actor(args))
+    except StoreError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json:
+        _print_json(
+            {
+                "restored": args.file,
+                "replaced_log_kept_as": str(kept) if kept else None,
+                "records_checked": report.records_checked,
+                "chain_head": report.chain_head,
+            }
+        )
+    else:
+        kept_text = f"; the replaced log is kept as {kept}" if kept else ""
+        sys.stdout.write(f"restored {args.file} ({report.records_checked} records verified){kept_text}\n")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="main.py",
@@ -184,6 +521,62 @@ def build_parser() -> argparse.ArgumentParser:
     test.add_argument("pack", nargs="?", metavar="PACK", help="the pack to test (default: the active pack)")
     test.add_argument("--scenarios", metavar="DIR", help="a folder of scenario files (default: the pack's own)")
     test.set_defaults(func=cmd_policy_test)
+
+    record = commands.add_parser("record", help="decide an intake and record it as a new case")
+    record.add_argument("intake", metavar="INTAKE.json")
+    record.add_argument("--officer", required=True, help='the officer recording it, "NAME #BADGE"')
+    record.add_argument("--disagree", metavar="REASON", help="the officer disagrees: marks it for supervisor review")
+    record.add_argument("--policy", metavar="PACK", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    record.set_defaults(func=cmd_record)
+
+    amend = commands.add_parser("amend", help="record a new version of a case; the old one stays")
+    amend.add_argument("case", metavar="CASE")
+    amend.add_argument("intake", metavar="INTAKE.json")
+    amend.add_argument("--officer", required=True, help='who amends it, "NAME #BADGE"')
+    amend.add_argument("--reason", required=True, help="why the case is amended")
+    amend.add_argument("--status", choices=("decided", "referred", "resolved"), help="set the case status")
+    amend.add_argument("--disagree", metavar="REASON", help="the officer disagrees: marks it for supervisor review")
+    amend.add_argument("--policy", metavar="PACK", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    amend.set_defaults(func=cmd_amend)
+
+    show = commands.add_parser("show", help="a case with all its versions and events")
+    show.add_argument("case", metavar="CASE")
+    show.set_defaults(func=cmd_show)
+
+    log = commands.add_parser("log", help="list cases, newest first")
+    log.add_argument("--search", metavar="TEXT", help="words to find (case or booking number, name, notes, ...)")
+    log.add_argument("--since", metavar="DATE", type=_day, help="received on or after this day (YYYY-MM-DD)")
+    log.add_argument("--until", metavar="DATE", type=_day, help="received on or before this day (YYYY-MM-DD)")
+    log.add_argument("--requester", choices=vocab.REQUESTERS, metavar="REQUESTER", help="only this requester")
+    log.add_argument("--document", choices=vocab.DOCUMENT_KINDS, metavar="KIND", help="only cases with this paper")
+    log.add_argument("--code", choices=vocab.RESPONSE_CODES, metavar="CODE", help="only cases with this response")
+    log.add_argument("--status", choices=("decided", "referred", "resolved"), help="only cases with this status")
+    log.add_argument("--referred", action="store_true", help="only cases referred to the City Solicitor")
+    log.add_argument("--limit", type=int, default=50, help="cases per page (default 50)")
+    log.add_argument("--offset", type=int, default=0, help="skip this many cases")
+    log.set_defaults(func=cmd_log)
+
+    memo = commands.add_parser("memo", help="write the memo of a case's current version")
+    memo.add_argument("case", metavar="CASE")
+    memo.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    memo.add_argument("--officer", help="who prints it (default: the computer user)")
+    memo.set_defaults(func=cmd_memo)
+
+    verify = commands.add_parser("verify", help="check the whole audit chain and every record's hash")
+    verify.add_argument("--memo", metavar="FILE.pdf", help="instead, check a printed memo against the log")
+    verify.set_defaults(func=cmd_verify)
+
+    verify_memo = commands.add_parser("verify-memo", help="check a memo PDF against the log")
+    verify_memo.add_argument("memo_file", metavar="FILE.pdf")
+    verify_memo.set_defaults(func=cmd_verify_memo)
+
+    backup = commands.add_parser("backup", help="write a consistent, verified copy of the log")
+    backup.add_argument("file", metavar="FILE")
+    backup.set_defaults(func=cmd_backup)
+
+    restore = commands.add_parser("restore", help="replace the log with a verified backup (the old log is kept)")
+    restore.add_argument("file", metavar="FILE")
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 

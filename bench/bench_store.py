@@ -1,0 +1,129 @@
+"""Benchmark the case log at 10,000 (and optionally 1,000,000) synthetic cases.
+
+Run: .venv/bin/python -m bench.bench_store            (10,000 cases)
+     .venv/bin/python -m bench.bench_store 10000 1000000
+Prints: one case recorded with full sync (and, in the same run, the same rows inserted with the
+bare sqlite3 module at the same durability, as a ratio; target within 2x), bulk load rate,
+full-text search and filtered page (target under 50 ms at a million), verify time, bytes per case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import ROOT, median_seconds, ms
+from desktop.demo import synthetic_intakes, synthetic_officer
+from desktop.rules import decide, load_pack, parse_intake
+from desktop.store import CaseQuery, open_store
+from desktop.store.hashing import canonical
+
+PACK = load_pack(ROOT / "resources" / "policies" / "northampton-2019")
+
+
+def bare_insert_seconds(folder: Path, rows: list[tuple[str, str, str]], repeat: int) -> float:
+    """The same three rows per case (case, version, audit entry), bare sqlite3, WAL + synchronous=FULL."""
+    conn = sqlite3.connect(folder / "bare.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("CREATE TABLE cases (case_number TEXT PRIMARY KEY, created_at TEXT)")
+    conn.execute("CREATE TABLE versions (id INTEGER PRIMARY KEY, case_number TEXT, intake TEXT, decision TEXT)")
+    conn.execute("CREATE TABLE audit (seq INTEGER PRIMARY KEY, case_number TEXT, detail TEXT)")
+    counter = iter(range(10**9))
+
+    def once() -> None:
+        n = next(counter)
+        intake, decision, detail = rows[n % len(rows)]
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO cases VALUES (?, ?)", [f"B-{n}", "2026-01-01"])
+        conn.execute(
+            "INSERT INTO versions (case_number, intake, decision) VALUES (?, ?, ?)", [f"B-{n}", intake, decision]
+        )
+        conn.execute("INSERT INTO audit (case_number, detail) VALUES (?, ?)", [f"B-{n}", detail])
+        conn.execute("COMMIT")
+
+    result = median_seconds(once, repeat, warmup=3)
+    conn.close()
+    return result
+
+
+def run(size: int) -> None:
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        folder = Path(tmp)
+        store = open_store(folder / "data")
+        intakes = [parse_intake(d) for d in synthetic_intakes(PACK, min(size, 5000), seed=size)]
+        decisions = [decide(i, PACK) for i in intakes]
+        batch = 1000
+        start = time.perf_counter()
+        done = 0
+        while done < size:
+            chunk = [
+                (intakes[(done + k) % len(intakes)], decisions[(done + k) % len(intakes)], synthetic_officer(k), None)
+                for k in range(min(batch, size - done))
+            ]
+            store.record_many(chunk, PACK)
+            done += len(chunk)
+            if size >= 100_000 and done % 100_000 == 0:
+                print(f"    loaded {done:,} cases ({time.perf_counter() - start:.0f} s)", file=sys.stderr)
+        load_seconds = time.perf_counter() - start
+
+        counter = iter(range(10**9))
+
+        def record_one() -> None:
+            k = next(counter)
+            store.record(intakes[k % len(intakes)], decisions[k % len(intakes)], PACK, officer=synthetic_officer(k))
+
+        one = median_seconds(record_one, 50, warmup=3)
+        rows = [
+            (canonical(i.to_dict()), canonical(d.to_dict()), "codes " + " ".join(r.code for r in d.responses))
+            for i, d in zip(intakes[:50], decisions[:50], strict=True)
+        ]
+        bare = bare_insert_seconds(folder, rows, 50)
+
+        some_case = store.search(CaseQuery(), limit=1, offset=size // 2)[0]
+        rare = some_case.booking_number or some_case.case_number
+        queries = {
+            f"full text, one booking number ({rare})": CaseQuery(text=rare),
+            "full text, a common family name (GARCIA), first page": CaseQuery(text="GARCIA"),
+            "full text, a case number": CaseQuery(text=some_case.case_number),
+            "filtered page: response REFER_COUNSEL, newest 50": CaseQuery(code="REFER_COUNSEL"),
+            "filtered page: ice_hsi + I-247A, newest 50": CaseQuery(requester="ice_hsi", document_kind="I-247A"),
+            "filtered page: received in October 2026 + referred": CaseQuery(
+                since=dt.date(2026, 10, 1),
+                until=dt.date(2026, 10, 31),
+                referred=True,
+            ),
+        }
+        timings = {
+            name: median_seconds(lambda q=q: store.search(q, limit=50), 15, warmup=2) for name, q in queries.items()
+        }
+        count_seconds = median_seconds(lambda: store.count(CaseQuery(text="GARCIA")), 5)
+
+        start = time.perf_counter()
+        report = store.verify()
+        verify_seconds = time.perf_counter() - start
+        assert report.ok, report.problems
+        store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size_bytes = (folder / "data" / "cases.db").stat().st_size
+        total = store.total_cases()
+        store.close()
+
+    print(f"case log benchmark at {size:,} cases (medians; WAL, synchronous=FULL)")
+    print(f"  record one case, full sync:                 {ms(one)}")
+    print(f"  same rows with bare sqlite3, same sync:      {ms(bare)}   ratio {one / bare:.2f}x (target within 2x)")
+    print(f"  bulk load (1,000 cases a transaction):       {size / load_seconds:,.0f} cases/s ({load_seconds:.1f} s)")
+    for name, seconds in timings.items():
+        print(f"  {name + ':':<60} {ms(seconds)}")
+    print(f"  count of GARCIA matches:                     {ms(count_seconds)}")
+    print(f"  verify {report.entries_checked:,} entries + {report.records_checked:,} records: {verify_seconds:.2f} s")
+    print(f"  file size: {size_bytes / 1e6:.1f} MB, {size_bytes / total:,.0f} bytes per case")
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:] or ["10000"]:
+        run(int(arg))

@@ -1,0 +1,169 @@
+"""Consistent copies of the case log, and restoring one without losing the log it replaces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.store import schema
+from desktop.store.errors import LogDamaged, NewerLog, StoreError, describe_os_error
+from desktop.store.store import (
+    DB_NAME,
+    EVENT_BACKUP,
+    EVENT_RESTORE,
+    CaseStore,
+    VerifyReport,
+    _connect,
+    open_store,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    """Where the copy went and what checking it found."""
+
+    path: Path
+    size: int
+    report: VerifyReport
+
+
+def _stamp() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """SQLite's online backup API: a consistent copy even while others write."""
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            source.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file
+        finally:
+            dst.close()
+        with open(partial, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"the copy {target} could not be written: {describe_os_error(exc)}") from None
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise StoreError(f"the copy {target} could not be written: {exc}") from None
+
+
+def check_log_file(path: Path) -> VerifyReport:
+    """Check that a file is this app's case log, undamaged and verified, without changing it.
+
+    Raises:
+        LogDamaged: not a SQLite file, another program's database, or fails integrity_check.
+        NewerLog: written by a newer version of the app.
+    """
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise LogDamaged(f"{path} cannot be read: {describe_os_error(exc)}") from None
+    if header != SQLITE_HEADER:
+        raise LogDamaged(f"{path} is not a SQLite database, so not a case log")
+    try:
+        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise LogDamaged(f"{path} cannot be opened: {exc}") from None
+    conn.row_factory = sqlite3.Row
+    try:
+        if int(conn.execute("PRAGMA application_id").fetchone()[0]) != schema.APPLICATION_ID:
+            raise LogDamaged(f"{path} is not a Safe Communities Desk case log")
+        if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise LogDamaged(f"{path} is damaged (integrity check failed)")
+        applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")}
+        unknown = applied - set(schema.known_migrations())
+        if unknown:
+            raise NewerLog(f"{path} was written by a newer version of Safe Communities Desk")
+        from sqlite_utils import Database
+
+        return CaseStore(path.parent, Database(conn), conn).verify()
+    except sqlite3.DatabaseError as exc:
+        raise LogDamaged(f"{path} is damaged: {exc}") from None
+    finally:
+        conn.close()
+
+
+def backup_to(store: CaseStore, target: Path, *, actor: str) -> BackupResult:
+    """Copy the live log to `target` (which must not exist yet), then check the copy.
+
+    The backup is recorded in the audit chain first, so the copy carries its own record.
+    """
+    target = Path(target)
+    if target.exists():
+        raise StoreError(f"{target} already exists; choose a new file name for the backup")
+    if not target.parent.is_dir():
+        raise StoreError(f"the folder {target.parent} does not exist")
+    store.log_event(None, EVENT_BACKUP, actor, f"backup to {target.name}")
+    _copy_database(store._conn, target)
+    report = check_log_file(target)
+    if not report.ok:
+        raise LogDamaged(f"the backup {target} does not verify: {report.first_problem}")
+    return BackupResult(target, target.stat().st_size, report)
+
+
+def backup_before_migration(store: CaseStore, pending: Sequence[str]) -> Path:
+    """Copy the log aside before its schema changes (backups/cases-before-<migration>-<time>.db)."""
+    folder = store.data_dir / "backups"
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"the backup folder {folder} cannot be created: {describe_os_error(exc)}") from None
+    target = folder / f"cases-before-{pending[0]}-{_stamp()}.db"
+    _copy_database(store._conn, target)
+    return target
+
+
+def restore_from(data_dir: Path, source: Path, *, actor: str) -> tuple[Path | None, VerifyReport]:
+    """Replace the log in `data_dir` with a verified backup; the replaced log is kept, not deleted.
+
+    Every connection to the current log must be closed first. Returns where the replaced log was
+    kept (None when there was none) and the restored log's verification.
+
+    Raises:
+        LogDamaged, NewerLog: the backup is refused; the current log is untouched.
+    """
+    source = Path(source)
+    report = check_log_file(source)
+    if not report.ok:
+        raise LogDamaged(f"{source} fails verification ({report.first_problem}); it was not restored")
+    data_dir = Path(data_dir)
+    live = data_dir / DB_NAME
+    kept: Path | None = None
+    if live.exists():
+        kept_dir = data_dir / "replaced"
+        try:
+            kept_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"the folder {kept_dir} cannot be created: {describe_os_error(exc)}") from None
+        kept = kept_dir / f"cases-replaced-{_stamp()}.db"
+        current = _connect(live, create=False)
+        try:
+            _copy_database(current, kept)
+            current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            current.close()
+    incoming = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+    try:
+        _copy_database(incoming, data_dir / (DB_NAME + ".restoring"))
+    finally:
+        incoming.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(live) + suffix).unlink(missing_ok=True)
+    os.replace(data_dir / (DB_NAME + ".restoring"), live)
+    with open_store(data_dir) as store:
+        detail = f"restored from {source.name}" + (f"; replaced log kept as {kept.name}" if kept else "")
+        store.log_event(None, EVENT_RESTORE, actor, detail)
+        return kept, store.verify()

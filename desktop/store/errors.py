@@ -1,0 +1,44 @@
+"""The store's errors: each says what is wrong in words an officer or city IT can act on."""
+
+from __future__ import annotations
+
+import errno
+
+
+class StoreError(Exception):
+    """The case log could not do what was asked; nothing was half written."""
+
+
+class InvalidInput(StoreError):
+    """A value given to the store is missing or malformed (officer, reason, file)."""
+
+
+class CaseNotFound(StoreError):
+    """No case with that number is in the log."""
+
+    def __init__(self, case_number: str) -> None:
+        super().__init__(f"case {case_number!r} is not in the log")
+        self.case_number = case_number
+
+
+class LogLocked(StoreError):
+    """Another process holds the log for longer than the busy timeout."""
+
+
+class LogDamaged(StoreError):
+    """The file is damaged, or is not this app's case log."""
+
+
+class NewerLog(StoreError):
+    """The log was written by a newer version of the app; it is refused and left untouched."""
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A short reason for a file-system error (full disk, no permission, ...)."""
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied (the folder is read-only for this user)"
+    if exc.errno == errno.ENOENT:
+        return "no such file or folder"
+    return exc.strerror or str(exc)

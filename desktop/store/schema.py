@@ -1,0 +1,165 @@
+"""The case log's schema, built and changed only through sqlite-utils migrations."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET: Final = "safedesk"
+# PRAGMA application_id: marks a file as this app's case log ("SCD1"), so restore can refuse others.
+APPLICATION_ID: Final = 0x53434431
+
+# Tables whose rows, once written, never change (DESIGN.md: "Nothing is edited, only added").
+APPEND_ONLY_TABLES: Final = ("cases", "case_versions", "audit_log", "policy_packs", "attachments")
+
+migrations = Migrations(MIGRATION_SET)
+
+
+def _append_only(db: Database, table: str) -> None:
+    for verb in ("UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: record an amendment instead'); END"
+        )
+
+
+def append_only_triggers() -> list[str]:
+    """The names of the triggers that must exist for the log to be append-only."""
+    return [f"{table}_no_{verb}" for table in APPEND_ONLY_TABLES for verb in ("update", "delete")]
+
+
+@migrations()
+def m001_case_log(db: Database) -> None:
+    """Cases, their versions, the packs they were decided under, and the hash-chained audit log."""
+    db.execute("""CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""")
+    db.execute(
+        """CREATE TABLE policy_packs (
+            sha256 TEXT PRIMARY KEY,
+            pack_id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            content BLOB NOT NULL,
+            added_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE cases (
+            case_number TEXT PRIMARY KEY,
+            year INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (year, seq)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE case_versions (
+            id INTEGER PRIMARY KEY,
+            case_number TEXT NOT NULL REFERENCES cases(case_number),
+            version INTEGER NOT NULL,
+            intake_json TEXT NOT NULL,
+            decision_json TEXT NOT NULL,
+            policy_sha256 TEXT NOT NULL REFERENCES policy_packs(sha256),
+            officer TEXT NOT NULL,
+            desk TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_zone TEXT NOT NULL,
+            status TEXT NOT NULL,
+            amendment_reason TEXT,
+            override_reason TEXT,
+            override_officer TEXT,
+            previous_hash TEXT,
+            record_hash TEXT NOT NULL UNIQUE,
+            UNIQUE (case_number, version)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            case_number TEXT,
+            version INTEGER,
+            actor TEXT NOT NULL,
+            detail TEXT NOT NULL,
+            record_hash TEXT,
+            prev_hash TEXT NOT NULL,
+            entry_hash TEXT NOT NULL UNIQUE
+        )"""
+    )
+    db.execute("CREATE INDEX audit_log_case ON audit_log (case_number, seq)")
+    for table in ("cases", "case_versions", "audit_log", "policy_packs"):
+        _append_only(db, table)
+
+
+@migrations()
+def m002_search_index(db: Database) -> None:
+    """A search projection of each case's current version, with full-text search and facets.
+
+    Unlike the log itself this projection is updated on amendment; it holds nothing that is not
+    derived from case_versions, so it can always be rebuilt from them.
+    """
+    db.execute(
+        """CREATE TABLE case_index (
+            id INTEGER PRIMARY KEY,
+            case_number TEXT NOT NULL UNIQUE,
+            version INTEGER NOT NULL,
+            received_utc TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            requester TEXT NOT NULL,
+            status TEXT NOT NULL,
+            referred INTEGER NOT NULL,
+            codes TEXT NOT NULL,
+            document_kinds TEXT NOT NULL,
+            booking_number TEXT NOT NULL,
+            subject_name TEXT NOT NULL,
+            requester_name TEXT NOT NULL,
+            signer_names TEXT NOT NULL,
+            officer TEXT NOT NULL,
+            notes TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX case_index_received ON case_index (received_utc)")
+    # One row per searchable value of a case ("code:NO_HOLD", "doc:I-247A", "requester:ice_ero", ...),
+    # so a filter walks an index newest-first instead of scanning every case.
+    db.execute(
+        """CREATE TABLE case_facets (
+            facet TEXT NOT NULL,
+            case_id INTEGER NOT NULL,
+            PRIMARY KEY (facet, case_id)
+        ) WITHOUT ROWID"""
+    )
+    db.table("case_index").enable_fts(
+        ["case_number", "booking_number", "subject_name", "requester_name", "signer_names", "notes"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+    )
+    # Cases recorded before this migration are indexed from their versions by the store on open.
+
+
+@migrations()
+def m003_attachments(db: Database) -> None:
+    """Scans of the paper received, kept with their checksums."""
+    db.execute(
+        """CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            case_number TEXT NOT NULL REFERENCES cases(case_number),
+            filename TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            content BLOB NOT NULL,
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX attachments_case ON attachments (case_number)")
+    _append_only(db, "attachments")
+
+
+def known_migrations() -> list[str]:
+    """The names of every migration this build knows, in order."""
+    return [m.name for m in migrations._migrations]

@@ -1,0 +1,131 @@
+"""Tests for the log commands (record, amend, show, log, verify, backup, restore) as real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SHARED_EXAMPLES
+
+S01 = {
+    "received_at": "2026-01-13T22:18:00-05:00",
+    "channel": "fax",
+    "requester": "ice_ero",
+    "documents": [{"kind": "I-247A", "signer": "dhs_officer"}, {"kind": "I-200", "signer": "dhs_officer"}],
+    "actions": ["hold", "notify_release"],
+    "subject": {
+        "custody": "in_city_custody",
+        "release_blockers": [],
+        "booking_number": "26-000187",
+        "name": "DOE, JOHN",
+    },
+}
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return {**os.environ, "SAFEDESK_DATA_DIR": str(tmp_path / "data")}
+
+
+@pytest.fixture
+def intake_file(tmp_path: Path) -> Path:
+    path = tmp_path / "s01.json"
+    path.write_text(json.dumps(S01), encoding="utf-8")
+    return path
+
+
+def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_record_show_amend_log_verify(env, intake_file: Path) -> None:
+    done = run(env, "--json", "record", str(intake_file), "--officer", "J. SMITH #1234")
+    assert done.returncode == 0, done.stderr
+    recorded = json.loads(done.stdout)
+    case = recorded["case"]
+    assert len(recorded["hash"]) == 64 and recorded["responses"][0]["code"] == "NO_HOLD"
+
+    plain = run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    assert plain.returncode == 0 and plain.stdout.strip().endswith("000002")
+
+    amended = run(env, "amend", case, str(intake_file), "--officer", "SGT. K. JONES #77", "--reason", "typo")
+    assert amended.returncode == 0, amended.stderr
+
+    shown = json.loads(run(env, "--json", "show", case).stdout)
+    assert [v["version"] for v in shown["versions"]] == [1, 2]
+    assert shown["versions"][0]["record_hash"] == recorded["hash"]
+    assert [e["kind"] for e in shown["events"]] == ["recorded", "amended"]
+    text = run(env, "show", case).stdout
+    assert "Version 2" in text and "Amendment: typo" in text
+
+    listed = json.loads(run(env, "--json", "log", "--search", "DOE").stdout)
+    assert listed["total"] == 2 and listed["cases"][0]["case_number"].endswith("000002")
+    assert json.loads(run(env, "--json", "log", "--since", "2026-02-01").stdout)["total"] == 0
+
+    verified = run(env, "--json", "verify")
+    assert verified.returncode == 0 and json.loads(verified.stdout)["ok"] is True
+
+
+def test_verify_exits_1_on_a_tampered_log(env, intake_file: Path) -> None:
+    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    raw = sqlite3.connect(Path(env["SAFEDESK_DATA_DIR"]) / "cases.db")
+    raw.execute("DROP TRIGGER case_versions_no_update")
+    raw.execute("UPDATE case_versions SET officer = 'SOMEONE ELSE #9'")
+    raw.commit()
+    raw.close()
+    done = run(env, "verify")
+    assert done.returncode == 1
+    assert done.stdout.startswith("FAILED: ")
+
+
+def test_backup_and_restore_commands(env, intake_file: Path, tmp_path: Path) -> None:
+    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    backup = tmp_path / "backup.db"
+    done = run(env, "--json", "backup", str(backup))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["records_checked"] == 1
+    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    restored = run(env, "--json", "restore", str(backup))
+    assert restored.returncode == 0, restored.stderr
+    assert Path(json.loads(restored.stdout)["replaced_log_kept_as"]).exists()
+    assert json.loads(run(env, "--json", "log").stdout)["total"] == 1
+    bogus = tmp_path / "bogus.db"
+    bogus.write_text("nope")
+    refused = run(env, "restore", str(bogus))
+    assert refused.returncode == 2 and refused.stderr.startswith("error: ") and refused.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("record", "INTAKE", "--officer", "NOBADGE"),
+        ("record", "INTAKE"),
+        ("show", "2026-999999"),
+        ("amend", "2026-999999", "INTAKE", "--officer", "A B #1", "--reason", "x"),
+        ("log", "--since", "yesterday"),
+        ("backup", "/no/such/folder/b.db"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(env, intake_file: Path, args: tuple[str, ...]) -> None:
+    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    done = run(env, *[str(intake_file) if a == "INTAKE" else a for a in args])
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert done.stdout == ""
+
+
+@pytest.mark.skipif(not SHARED_EXAMPLES.is_dir(), reason="../shared/examples is not beside this checkout")
+def test_every_worked_example_records_and_verifies(env) -> None:
+    for path in sorted(SHARED_EXAMPLES.glob("*.json")):
+        done = run(env, "record", str(path), "--officer", "J. SMITH #1234")
+        assert done.returncode == 0, (path.name, done.stderr)
+    verified = json.loads(run(env, "--json", "verify").stdout)
+    assert verified["ok"] and verified["records_checked"] == len(list(SHARED_EXAMPLES.glob("*.json")))
