@@ -485,6 +485,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _window(args: argparse.Namespace) -> int:
+    """No command: the window (or the self-test). Qt is imported only here."""
+    if args.self_test:
+        from desktop.ui.app import self_test
+
+        return self_test()
+    from desktop.paths import resolve_data_dir
+    from desktop.ui.app import run_window
+
+    policy = Path(args.policy) if args.policy else None
+    return run_window(
+        resolve_data_dir(args.data_dir), policy=policy, demo=args.demo, exit_after_show=args.exit_after_show
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="main.py",
@@ -499,6 +514,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON document instead of text")
     parser.add_argument("--policy", metavar="PACK", help="decide with this policy pack (a pack.toml or its folder)")
+    parser.add_argument("--demo", action="store_true", help="open the window on a temporary log of synthetic cases")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="in a temporary folder: build the window offscreen, decide, record, print a memo, verify",
+    )
+    parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)  # start-up benchmarks
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     decide = commands.add_parser("decide", help="decide one intake (JSON file or '-'); stores nothing")
@@ -587,8 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
         if func is None:
-            parser.print_help()
-            return EXIT_OK
+            return _window(args)
         return func(args)
     except UsageError as exc:
         # One line, whatever the input held (a field name may contain a newline).

@@ -661,14 +661,17 @@ class CaseStore:
             params.append(facet)
         return clauses, params
 
-    def search(self, query: CaseQuery | None = None, *, limit: int = 50, offset: int = 0) -> list[CaseSummary]:
-        """Cases matching the query, most recently recorded first, one page at a time."""
+    def search(
+        self, query: CaseQuery | None = None, *, limit: int = 50, offset: int = 0, newest_first: bool = True
+    ) -> list[CaseSummary]:
+        """Cases matching the query, most recently recorded first (or oldest first), one page at a time."""
         query = query or CaseQuery()
         clauses, params = self._where(query)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        order = "DESC" if newest_first else "ASC"
         try:
             rows = self._conn.execute(
-                f"SELECT * FROM case_index ci {where} ORDER BY ci.id DESC LIMIT ? OFFSET ?",
+                f"SELECT * FROM case_index ci {where} ORDER BY ci.id {order} LIMIT ? OFFSET ?",
                 [*params, max(0, limit), max(0, offset)],
             ).fetchall()
         except sqlite3.OperationalError as exc:

@@ -1,0 +1,185 @@
+"""One case: the decision and its reasons, the request, every version and event, attachments, memo, amend."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.records import CaseRecord
+from desktop.ui.decision_html import decision_html, intake_summary_html
+from desktop.ui.services import DeskServices
+
+
+def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget:
+    # A handful of fixed rows per case: a plain table widget is right here (the log itself is model/view).
+    table = QTableWidget(len(rows), len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setAccessibleName(name)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(value))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class CaseDialog(QDialog):
+    """Shows a recorded case; amending re-runs the wizard prefilled (the old version stays)."""
+
+    amend_requested = Signal(str)
+
+    def __init__(
+        self, services: DeskServices, case_number: str, *, officer: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._officer = officer
+        self.case_number = case_number
+        self.setWindowTitle(f"Case {case_number}")
+        self.resize(900, 680)
+        layout = QVBoxLayout(self)
+        self.heading = QLabel()
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * 1.8)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setAccessibleName("Case number and status")
+        layout.addWidget(self.heading)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Case details")
+        layout.addWidget(self.tabs, 1)
+        buttons = QHBoxLayout()
+        self.memo_button = QPushButton("Re&print memo")
+        self.memo_button.setAccessibleName("Reprint the memo")
+        self.amend_button = QPushButton("&Amend…")
+        self.amend_button.setAccessibleName("Amend this case")
+        self.attach_button = QPushButton("Attach &scan…")
+        self.attach_button.setAccessibleName("Attach a scan to this case")
+        close = QPushButton("&Close")
+        close.setAccessibleName("Close")
+        for button in (self.memo_button, self.amend_button, self.attach_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.memo_button.clicked.connect(self.reprint)
+        self.amend_button.clicked.connect(lambda: self.amend_requested.emit(self.case_number))
+        self.attach_button.clicked.connect(self._attach)
+        close.clicked.connect(self.accept)
+        self.memo_path: Path | None = None
+        self.reload()
+
+    def reload(self) -> None:
+        record: CaseRecord = self._services.case(self.case_number)
+        current = record.current
+        status = {"referred": "referred for review", "resolved": "resolved", "decided": "decided"}[current.status]
+        amended = f", amended ({len(record.versions)} versions)" if record.amended else ""
+        self.heading.setText(f"Case {record.case_number}: {status}{amended}")
+        self.tabs.clear()
+        decision = QTextBrowser()
+        decision.setAccessibleName("Decision and reasons")
+        pack = self._services.store.pack_for(current)
+        override = ""
+        if current.override:
+            override = (
+                f"<p><b>Officer disagreed</b> ({current.override.officer}): {current.override.reason}. "
+                "Supervisor review required.</p>"
+            )
+        decision.setHtml(override + decision_html(current.decision, pack))
+        self.tabs.addTab(decision, "&Decision")
+        request = QTextBrowser()
+        request.setAccessibleName("The request as entered")
+        request.setHtml(intake_summary_html(current.intake))
+        self.tabs.addTab(request, "Re&quest")
+        versions = _table(
+            ["Version", "Recorded (UTC)", "Officer", "Status", "Reason", "Record sha256"],
+            [
+                [
+                    str(v.version),
+                    v.recorded_at[:19].replace("T", " "),
+                    v.officer,
+                    v.status,
+                    v.amendment_reason or "",
+                    v.record_hash,
+                ]
+                for v in record.versions
+            ],
+            "Versions",
+        )
+        self.tabs.addTab(versions, "&Versions")
+        events = _table(
+            ["#", "When (UTC)", "What", "Who", "Detail"],
+            [[str(e.seq), e.at[:19].replace("T", " "), e.kind, e.actor, e.detail] for e in record.events],
+            "Events",
+        )
+        self.tabs.addTab(events, "&Events")
+        attachments = QWidget()
+        column = QVBoxLayout(attachments)
+        self.attachment_list = QListWidget()
+        self.attachment_list.setAccessibleName("Attachments")
+        for attachment in record.attachments:
+            item = QListWidgetItem(f"{attachment.filename} ({attachment.content_type}, {attachment.size:,} bytes)")
+            item.setData(256, attachment.id)
+            item.setData(257, attachment.filename)
+            self.attachment_list.addItem(item)
+        self.attachment_list.itemActivated.connect(self._open_attachment)
+        column.addWidget(self.attachment_list)
+        open_button = QPushButton("&Open attachment")
+        open_button.setAccessibleName("Open the selected attachment")
+        open_button.clicked.connect(lambda: self._open_attachment(self.attachment_list.currentItem()))
+        column.addWidget(open_button)
+        self.tabs.addTab(attachments, f"A&ttachments ({len(record.attachments)})")
+
+    def reprint(self) -> None:
+        try:
+            self.memo_path = self._services.write_memo(self.case_number, actor=self._officer)
+        except Exception as exc:  # shown, never a traceback: the case itself is safe in the log
+            QMessageBox.critical(self, "Memo", f"The memo could not be written: {exc}")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.memo_path)))
+        self.reload()
+
+    def _attach(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Attach a scan", str(Path.home()), "Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff)"
+        )
+        if not name:
+            return
+        from desktop.store import StoreError
+
+        try:
+            self._services.store.add_attachment(self.case_number, Path(name), actor=self._officer)
+        except StoreError as exc:
+            QMessageBox.warning(self, "Attach a scan", str(exc))
+            return
+        self.reload()
+
+    def _open_attachment(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        content = self._services.store.attachment_content(int(item.data(256)))
+        folder = Path(tempfile.mkdtemp(prefix="safedesk-attachment-"))
+        path = folder / str(item.data(257))
+        path.write_bytes(content)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
