@@ -1,0 +1,149 @@
+"""render_memo and render_draft: a recorded case version, or a decision not yet recorded, as a letter-size PDF."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from functools import partial
+from typing import Any
+
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from desktop.memo.fonts import REGULAR, register_fonts
+from desktop.memo.layout import Builder, MemoContent, make_styles
+from desktop.memo.page import (
+    FOOTER_TOP,
+    MARGIN_TOP,
+    MARGIN_X,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    MemoCanvas,
+    PageMarks,
+    draw_page_start,
+)
+from desktop.memo.stamp import CASE_NUMBER, DRAFT_MARK, DRAFT_STAMP, MemoError, MemoStamp
+from desktop.records import CaseRecord
+from desktop.rules.pack import Pack
+
+AUTHOR = "Safe Communities Desk"
+CREATOR = "Safe Communities Desk (desktop.memo)"
+_HEX = frozenset("0123456789abcdef")
+
+
+def _check_hash(name: str, value: str) -> None:
+    if len(value) != 64 or not set(value) <= _HEX:
+        raise MemoError(f"{name} must be a sha256 in lowercase hex (64 characters), got {value!r}")
+
+
+def _check_pack(decision: Mapping[str, Any], pack: Pack) -> None:
+    policy = decision.get("policy")
+    decided_under = policy.get("sha256") if isinstance(policy, Mapping) else None
+    if decided_under and decided_under != pack.sha256:
+        raise MemoError(
+            f"the decision was made under policy pack sha256 {decided_under}, but the memo was given pack "
+            f"{pack.id} {pack.version} (sha256 {pack.sha256}); load the pack the case was decided under, "
+            "so the memo quotes the ordinance text that was applied"
+        )
+
+
+def _frame() -> Frame:
+    """The body's frame, without reportlab's default inner padding, so the body lines up with header and footer."""
+    return Frame(
+        MARGIN_X,
+        FOOTER_TOP + 10,
+        PAGE_WIDTH - 2 * MARGIN_X,
+        PAGE_HEIGHT - MARGIN_TOP - FOOTER_TOP - 10,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+
+
+def _build(story: list[Flowable], marks: PageMarks, *, title: str, subject: str) -> bytes:
+    buffer = io.BytesIO()
+
+    def page_start(canvas: Any, doc: Any) -> None:
+        draw_page_start(canvas, marks, doc.page)
+
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        pageTemplates=[PageTemplate(id="memo", frames=[_frame()], onPage=page_start)],
+        title=title,
+        author=AUTHOR,
+        subject=subject,
+        keywords=[subject],
+        creator=CREATOR,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=REGULAR,
+        lang="en-US",
+    )
+    doc.build(story, canvasmaker=partial(MemoCanvas, marks=marks))
+    return buffer.getvalue()
+
+
+def _frame_width() -> float:
+    return PAGE_WIDTH - 2 * MARGIN_X
+
+
+def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str) -> bytes:
+    """The memo of `record.current`, the latest version, as PDF bytes.
+
+    `pack` is the pack the decision was made under; `chain_head` is the audit chain head at printing.
+    The same record, pack and chain head always give the same bytes.
+
+    Raises:
+        MemoError: the record has no versions, its case number or a hash is malformed, or the pack is not the
+            one the case was decided under.
+    """
+    if not record.versions:
+        raise MemoError(f"case {record.case_number} has no recorded version to print")
+    version = record.current
+    if not CASE_NUMBER.match(version.case_number):
+        raise MemoError(
+            f"case number {version.case_number!r} cannot be stamped on a memo: use letters, digits and - . / _ only"
+        )
+    _check_hash("the record hash", version.record_hash)
+    _check_hash("the audit chain head", chain_head)
+    _check_pack(version.decision, pack)
+    register_fonts()
+    stamp = MemoStamp(version.case_number, version.version, version.record_hash, chain_head)
+    content = MemoContent(
+        intake=version.intake,
+        decision=version.decision,
+        pack=pack,
+        officer=version.officer,
+        version=version,
+        versions=record.versions,
+    )
+    marks = PageMarks(
+        draft=False,
+        case_number=version.case_number,
+        version=version.version,
+        version_count=len(record.versions),
+        record_hash=version.record_hash,
+        chain_head=chain_head,
+        qr_text=stamp.qr_text(),
+    )
+    story = Builder(content, make_styles(), _frame_width()).story()
+    title = f"Case {version.case_number} — response to a federal immigration request"
+    return _build(story, marks, title=title, subject=stamp.to_text())
+
+
+def render_draft(
+    intake: Mapping[str, Any], decision: Mapping[str, Any], pack: Pack, *, officer: str | None = None
+) -> bytes:
+    """A preview of a decision not yet recorded: the memo's layout, marked DRAFT - NOT RECORDED on every page.
+
+    Raises:
+        MemoError: the pack is not the one the decision was made under.
+    """
+    _check_pack(decision, pack)
+    register_fonts()
+    content = MemoContent(intake=intake, decision=decision, pack=pack, officer=officer)
+    story = Builder(content, make_styles(), _frame_width()).story()
+    title = f"{DRAFT_MARK} — response to a federal immigration request"
+    return _build(story, PageMarks(draft=True), title=title, subject=DRAFT_STAMP)

@@ -1,0 +1,140 @@
+"""The memo's machine-readable stamp: written into the PDF's metadata, read back to check a memo against the log."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+STAMP_PREFIX = "safedesk-memo"
+DRAFT_STAMP = "safedesk-draft;not recorded"
+DRAFT_MARK = "DRAFT - NOT RECORDED"
+QR_PREFIX = "SAFEDESK"
+
+_HASH = r"[0-9a-f]{64}"
+_STAMP = re.compile(
+    rf"^{STAMP_PREFIX};case=(?P<case>[^;\s]+);version=(?P<version>[1-9]\d*);"
+    rf"record=(?P<record>{_HASH});chain=(?P<chain>{_HASH})$"
+)
+CASE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+# The footer printed on every page (see desktop.memo.page): the fallback when the metadata is gone.
+# The footer is drawn last, so its lines are the last matches on the page (notes cannot shadow them).
+_FOOTER_CASE = re.compile(r"Case (?P<case>\S+), version (?P<version>[1-9]\d*) of \d+")
+_FOOTER_DRAFT = f"{DRAFT_MARK}: a preview, not a record of the City"
+_FOOTER_RECORD = re.compile(rf"Record sha256:\s*(?P<record>{_HASH})")
+_FOOTER_CHAIN = re.compile(rf"Audit chain head:\s*(?P<chain>{_HASH})")
+
+
+class MemoError(ValueError):
+    """A memo that cannot be made or read: the message says what is wrong, in words an officer can act on."""
+
+
+@dataclass(frozen=True)
+class MemoStamp:
+    """What a printed memo says about the record it was printed from."""
+
+    case_number: str
+    version: int
+    record_hash: str
+    chain_head: str
+
+    def to_text(self) -> str:
+        """The stamp as kept in the PDF's Subject and Keywords."""
+        return (
+            f"{STAMP_PREFIX};case={self.case_number};version={self.version};"
+            f"record={self.record_hash};chain={self.chain_head}"
+        )
+
+    def qr_text(self) -> str:
+        """What the QR code on every page carries."""
+        return f"{QR_PREFIX}|{self.case_number}|v{self.version}|{self.record_hash}"
+
+
+def parse_stamp(text: str) -> MemoStamp | None:
+    """The stamp in `text`, or None when `text` is not a memo stamp."""
+    match = _STAMP.match(text.strip())
+    if match is None:
+        return None
+    return MemoStamp(match["case"], int(match["version"]), match["record"], match["chain"])
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
+
+
+def _stamp_from_footer(text: str) -> MemoStamp | None:
+    case = _last(_FOOTER_CASE, text)
+    record = _last(_FOOTER_RECORD, text)
+    chain = _last(_FOOTER_CHAIN, text)
+    if case is None or record is None or chain is None:
+        return None
+    return MemoStamp(case["case"], int(case["version"]), record["record"], chain["chain"])
+
+
+def _read_bytes(pdf: bytes | str | Path) -> tuple[bytes, str]:
+    if isinstance(pdf, bytes | bytearray):
+        return bytes(pdf), "the file"
+    path = Path(pdf)
+    try:
+        return path.read_bytes(), str(path)
+    except OSError as exc:
+        raise MemoError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def read_memo_stamp(pdf: bytes | str | Path) -> MemoStamp:
+    """Read the case number, version, record hash and chain head a memo PDF was printed with.
+
+    The stamp is read from the PDF's metadata (Subject, else Keywords), and checked against the
+    footer printed on the first page when that text can be extracted; a memo whose metadata has been
+    lost is read from its footer alone.
+
+    Raises:
+        MemoError: the file cannot be read, is not a PDF, is not a Safe Communities Desk memo, is a
+            draft (a draft was never recorded), or its metadata and its printed footer disagree.
+    """
+    data, name = _read_bytes(pdf)
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise MemoError(f"{name} is not a PDF (it does not start with %PDF-)")
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    # pypdf logs its repairs ("EOF marker not found") as warnings; the error below says it once, in words.
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        metadata = reader.metadata
+        fields = [str(metadata.get(key) or "") for key in ("/Subject", "/Keywords")] if metadata else []
+        first_page = reader.pages[0].extract_text() if len(reader.pages) else ""
+    except (PyPdfError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise MemoError(f"{name} is a damaged PDF and cannot be read ({exc})") from None
+    finally:
+        pypdf_log.setLevel(level)
+
+    draft = MemoError(
+        f"{name} is a draft memo ({DRAFT_MARK}): a draft was never recorded, so there is nothing to verify; "
+        "print the memo of the recorded case instead"
+    )
+    if any(DRAFT_STAMP in field for field in fields):
+        raise draft
+    stamps = [s for s in (parse_stamp(field) for field in fields) if s is not None]
+    from_metadata = stamps[0] if stamps else None
+    from_footer = _stamp_from_footer(first_page)
+    if from_metadata is not None and from_footer is not None and from_metadata != from_footer:
+        raise MemoError(
+            f"{name}: the memo's metadata ({from_metadata.to_text()}) and its printed footer "
+            f"({from_footer.to_text()}) disagree; the file has been altered"
+        )
+    stamp = from_metadata or from_footer
+    if stamp is not None:
+        return stamp
+    if _FOOTER_DRAFT in first_page:
+        raise draft
+    if any(field.startswith(STAMP_PREFIX) for field in fields):
+        raise MemoError(f"{name}: the memo stamp in the PDF's metadata is damaged and no footer could be read")
+    raise MemoError(f"{name} is a PDF but not a Safe Communities Desk memo (no memo stamp, no memo footer)")
