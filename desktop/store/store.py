@@ -631,18 +631,12 @@ class CaseStore:
         policy = version.decision["policy"]
         return parse_pack(self.pack_content(sha), Path(f"<log: pack {policy['id']} {policy['version']}>"))
 
-    def _where(self, query: CaseQuery) -> tuple[list[str], list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if query.text.strip():
-            clauses.append("ci.id IN (SELECT rowid FROM case_index_fts WHERE case_index_fts MATCH ?)")
-            params.append(_fts_query(query.text))
-        if query.since:
-            clauses.append("ci.received_utc >= ?")
-            params.append(query.since.isoformat())
-        if query.until:
-            clauses.append("ci.received_utc < ?")
-            params.append((query.until + dt.timedelta(days=1)).isoformat())
+    def _select(self, query: CaseQuery) -> tuple[str, list[Any], str]:
+        """FROM ... WHERE ... for a query, its parameters, and the column that orders cases by recording.
+
+        With a filter on a facet (requester, paper, response, status, referred) the facet's index
+        drives the query newest-first, so a page of 50 stops after 50 matches even at a million cases.
+        """
         facets = []
         if query.requester:
             facets.append(f"requester:{query.requester}")
@@ -654,24 +648,45 @@ class CaseStore:
             facets.append(f"status:{query.status}")
         if query.referred is True:
             facets.append("referred:1")
+        if facets:
+            # CROSS JOIN fixes the join order: walk the first facet's index, probe the rest.
+            joins = ["case_facets f0 CROSS JOIN case_index ci ON ci.id = f0.case_id"]
+            joins += [
+                f"CROSS JOIN case_facets f{n} ON f{n}.facet = ? AND f{n}.case_id = f0.case_id"
+                for n in range(1, len(facets))
+            ]
+            clauses = ["f0.facet = ?"]
+            order_column = "f0.case_id"
+        else:
+            joins = ["case_index ci"]
+            clauses = []
+            order_column = "ci.id"
+        # Join parameters come first, in the order the joins name them; then the WHERE parameters.
+        join_params = facets[1:]
+        where_params: list[Any] = [facets[0]] if facets else []
+        if query.text.strip():
+            clauses.append("ci.id IN (SELECT rowid FROM case_index_fts WHERE case_index_fts MATCH ?)")
+            where_params.append(_fts_query(query.text))
+        if query.since:
+            clauses.append("ci.received_utc >= ?")
+            where_params.append(query.since.isoformat())
+        if query.until:
+            clauses.append("ci.received_utc < ?")
+            where_params.append((query.until + dt.timedelta(days=1)).isoformat())
         if query.referred is False:
             clauses.append("ci.referred = 0")
-        for facet in facets:
-            clauses.append("ci.id IN (SELECT case_id FROM case_facets WHERE facet = ?)")
-            params.append(facet)
-        return clauses, params
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return f"FROM {' '.join(joins)}{where}", [*join_params, *where_params], order_column
 
     def search(
         self, query: CaseQuery | None = None, *, limit: int = 50, offset: int = 0, newest_first: bool = True
     ) -> list[CaseSummary]:
         """Cases matching the query, most recently recorded first (or oldest first), one page at a time."""
-        query = query or CaseQuery()
-        clauses, params = self._where(query)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        sql, params, order_column = self._select(query or CaseQuery())
         order = "DESC" if newest_first else "ASC"
         try:
             rows = self._conn.execute(
-                f"SELECT * FROM case_index ci {where} ORDER BY ci.id {order} LIMIT ? OFFSET ?",
+                f"SELECT ci.* {sql} ORDER BY {order_column} {order} LIMIT ? OFFSET ?",
                 [*params, max(0, limit), max(0, offset)],
             ).fetchall()
         except sqlite3.OperationalError as exc:
@@ -679,26 +694,16 @@ class CaseStore:
         return [_summary(dict(r)) for r in rows]
 
     def count(self, query: CaseQuery | None = None) -> int:
-        clauses, params = self._where(query or CaseQuery())
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return int(self._conn.execute(f"SELECT COUNT(*) FROM case_index ci {where}", params).fetchone()[0])
+        sql, params, _order = self._select(query or CaseQuery())
+        try:
+            return int(self._conn.execute(f"SELECT COUNT(*) {sql}", params).fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            raise _translate(exc, self.path) from None
 
     def case_numbers(self, query: CaseQuery | None = None) -> list[str]:
-        """Every matching case number, newest first (the window's log model keeps only these)."""
-        clauses, params = self._where(query or CaseQuery())
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return [
-            r[0]
-            for r in self._conn.execute(f"SELECT case_number FROM case_index ci {where} ORDER BY ci.id DESC", params)
-        ]
-
-    def summaries(self, case_numbers: Sequence[str]) -> dict[str, CaseSummary]:
-        """Rows for the given case numbers (a page of the window's table)."""
-        if not case_numbers:
-            return {}
-        marks = ", ".join("?" for _ in case_numbers)
-        rows = self._conn.execute(f"SELECT * FROM case_index WHERE case_number IN ({marks})", list(case_numbers))
-        return {r["case_number"]: _summary(dict(r)) for r in rows}
+        """Every matching case number, newest first (for exports of a whole selection)."""
+        sql, params, order_column = self._select(query or CaseQuery())
+        return [r[0] for r in self._conn.execute(f"SELECT ci.case_number {sql} ORDER BY {order_column} DESC", params)]
 
     def total_cases(self) -> int:
         return int(self._conn.execute("SELECT COUNT(*) FROM cases").fetchone()[0])
