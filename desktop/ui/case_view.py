@@ -5,8 +5,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.records import CaseRecord
 from desktop.ui.decision_html import decision_html, intake_summary_html
 from desktop.ui.services import DeskServices
+from desktop.ui.widgets import open_file
 
 
 def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget:
@@ -157,7 +158,7 @@ class CaseDialog(QDialog):
         except Exception as exc:  # shown, never a traceback: the case itself is safe in the log
             QMessageBox.critical(self, "Memo", f"The memo could not be written: {exc}")
             return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.memo_path)))
+        open_file(self, self.memo_path)
         self.reload()
 
     def _attach(self) -> None:
@@ -182,4 +183,4 @@ class CaseDialog(QDialog):
         folder = Path(tempfile.mkdtemp(prefix="safedesk-attachment-"))
         path = folder / str(item.data(257))
         path.write_bytes(content)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        open_file(self, path)

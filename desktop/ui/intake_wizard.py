@@ -7,8 +7,8 @@ from html import escape
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtCore import QDateTime, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QFont
+from PySide6.QtCore import QDateTime, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -37,7 +37,7 @@ from desktop.rules import Decision, Intake, IntakeError, Pack, PackError, labels
 from desktop.ui.decision_html import decision_html
 from desktop.ui.presets import DESK_CUES, KIND_HINTS, PRESETS
 from desktop.ui.services import DeskServices
-from desktop.ui.widgets import CheckList, EnumCombo, FieldError, add_field
+from desktop.ui.widgets import CheckList, EnumCombo, FieldError, add_field, open_file
 
 PAGE_RECEIVED, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_REQUEST, PAGE_REVIEW, PAGE_DECISION, PAGE_RECORDED = range(7)
 
@@ -517,7 +517,7 @@ class DecisionPage(QWizardPage):
             QMessageBox.warning(self, "Preview", f"The draft memo could not be made: {exc}")
             return
         self._wizard.last_draft_path = path
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        open_file(self, path)
 
     def isComplete(self) -> bool:
         return True
@@ -611,7 +611,7 @@ class RecordedPage(QWizardPage):
         if print_it and sys.platform == "win32":
             os.startfile(str(path), "print")  # type: ignore[attr-defined]
         else:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+            open_file(self, path)
 
 
 class IntakeWizard(QWizard):

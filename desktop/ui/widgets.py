@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QStyle,
     QWidget,
 )
@@ -38,7 +41,11 @@ class EnumCombo(QComboBox):
 
 
 class CheckList(QListWidget):
-    """A list of checkable enum values (Space toggles the current one)."""
+    """A list of checkable enum values (Space toggles the current one).
+
+    `values()` keeps the order in which values were ticked (or loaded), because the decision answers
+    the requested actions in the order asked.
+    """
 
     changed = Signal()
 
@@ -47,36 +54,36 @@ class CheckList(QListWidget):
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName(name)
+        self._order: list[str] = []
         for value in values:
             item = QListWidgetItem(labels.get(value, value))
             item.setData(Qt.ItemDataRole.UserRole, value)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.addItem(item)
-        self.itemChanged.connect(lambda _item: self.changed.emit())
+        self.itemChanged.connect(self._item_changed)
         self.setUniformItemSizes(True)
 
+    def _item_changed(self, item: QListWidgetItem) -> None:
+        value = str(item.data(Qt.ItemDataRole.UserRole))
+        checked = item.checkState() == Qt.CheckState.Checked
+        if checked and value not in self._order:
+            self._order.append(value)
+        elif not checked and value in self._order:
+            self._order.remove(value)
+        self.changed.emit()
+
     def values(self) -> list[str]:
-        return [
-            str(self.item(i).data(Qt.ItemDataRole.UserRole))
-            for i in range(self.count())
-            if self.item(i).checkState() == Qt.CheckState.Checked
-        ]
+        return list(self._order)
 
     def set_values(self, values: Iterable[str]) -> None:
-        wanted = set(values)
+        self._order = []
         for i in range(self.count()):
-            item = self.item(i)
-            checked = item.data(Qt.ItemDataRole.UserRole) in wanted
-            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-
-    def toggle(self, value: str) -> None:
-        """Check or uncheck one value, as Space on it would."""
-        for i in range(self.count()):
-            item = self.item(i)
-            if item.data(Qt.ItemDataRole.UserRole) == value:
-                checked = item.checkState() == Qt.CheckState.Checked
-                item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
+            self.item(i).setCheckState(Qt.CheckState.Unchecked)
+        by_value = {self.item(i).data(Qt.ItemDataRole.UserRole): self.item(i) for i in range(self.count())}
+        for value in dict.fromkeys(values):
+            if value in by_value:
+                by_value[value].setCheckState(Qt.CheckState.Checked)
 
 
 class FieldError(QWidget):
@@ -123,3 +130,11 @@ def add_field(
     error = FieldError(accessible)
     form.addRow("", error)
     return error
+
+
+def open_file(parent: QWidget, path: Path) -> bool:
+    """Open a file (a memo, a scan) in the system's viewer; when none is available, say where it is."""
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    QMessageBox.information(parent, "Open", f"No program here can open it. The file is at:\n{path}")
+    return False

@@ -1,4 +1,4 @@
-"""Render the window's screens offscreen into docs/screenshots/ (run: .venv/bin/python docs/screenshots/make_screenshots.py)."""
+"""Render the window's screens offscreen into docs/screenshots/ (run with .venv/bin/python)."""
 
 from __future__ import annotations
 
@@ -27,8 +27,9 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="safedesk-shots-"))
     services = DeskServices(folder / "data")
     fill_demo_log(services.store, services.active_pack())
-    window = MainWindow(services, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat),
-                        officer="OFC. R. MARTIN #1147")
+    window = MainWindow(
+        services, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat), officer="OFC. R. MARTIN #1147"
+    )
     window.resize(1180, 760)
     window.show()
     window.finish_start()

@@ -1,0 +1,62 @@
+"""Fixtures for the window tests: services on a temporary log and settings in a temporary file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from desktop.ui.main_window import MainWindow
+from desktop.ui.services import DeskServices
+
+OFFICER = "OFC. R. MARTIN #1147"
+
+
+@pytest.fixture
+def services(tmp_path: Path):
+    desk = DeskServices(tmp_path / "data")
+    yield desk
+    desk.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, services, settings) -> MainWindow:
+    main = MainWindow(services, settings, officer=OFFICER)
+    qtbot.addWidget(main)
+    main.show()
+    main.finish_start()
+    return main
+
+
+@pytest.fixture(autouse=True)
+def message_boxes(monkeypatch):
+    """Message boxes are recorded instead of shown: a modal box offscreen would wait forever.
+
+    `question` answers Yes unless a test sets `message_boxes.answer`.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    class Recorder:
+        answer = QMessageBox.StandardButton.Yes
+
+        def __init__(self) -> None:
+            self.shown: list[tuple[str, str, str]] = []
+
+        def make(self, kind: str):
+            def show(_parent, title, text, *args, **kwargs):
+                self.shown.append((kind, str(title), str(text)))
+                return self.answer if kind == "question" else QMessageBox.StandardButton.Ok
+
+            return show
+
+    recorder = Recorder()
+    for kind in ("question", "critical", "warning", "information"):
+        monkeypatch.setattr(QMessageBox, kind, recorder.make(kind))
+    monkeypatch.setattr(QMessageBox, "about", recorder.make("about"))
+    return recorder

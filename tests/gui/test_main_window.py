@@ -1,0 +1,127 @@
+"""Tests for the main window: views, status bar, officer, case view, review queue, background jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from pypdf import PdfReader
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QInputDialog
+
+from desktop.demo import fill_demo_log
+from desktop.store import check_log_file
+from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
+from desktop.ui.officer import OfficerDialog, remembered_officer
+from tests.gui.conftest import OFFICER
+
+
+def test_status_bar_shows_folder_pack_review_and_officer(window, services) -> None:
+    texts = " | ".join(
+        label.text()
+        for label in (
+            window.officer_label,
+            window.pack_label,
+            window.pack_warning,
+            window.folder_label,
+            window.review_label,
+        )
+    )
+    assert OFFICER in texts and "northampton-2019" in texts and "awaits legal review" in texts
+    assert str(services.data_dir) in texts and "Awaiting review: 0" in texts
+
+
+def test_views_are_built_when_first_shown(qtbot, window, services) -> None:
+    fill_demo_log(services.store, services.active_pack(), count=12)
+    for view in (VIEW_LOG, VIEW_REVIEW, VIEW_POLICY):
+        window.show_view(view)
+        assert window.stack.currentIndex() == view
+    assert window._log_view.model.rowCount() == 12
+    assert "To neither detain nor delay" in window._policy_view.toPlainText()
+    assert window._review_view.log.model.rowCount() == services.referred_count() > 0
+
+
+def test_open_case_reprint_and_events(qtbot, window, services) -> None:
+    numbers = fill_demo_log(services.store, services.active_pack(), count=6)
+    dialog = window.open_case(numbers[0])
+    qtbot.addWidget(dialog)
+    assert "amended (2 versions)" in dialog.heading.text()
+    assert dialog.tabs.count() == 5
+    dialog.reprint()
+    assert dialog.memo_path is not None and dialog.memo_path.exists()
+    assert numbers[0] in PdfReader(dialog.memo_path).pages[0].extract_text()
+    assert [e.kind for e in services.case(numbers[0]).events][-1] == "memo"
+
+
+def test_review_queue_records_an_outcome_as_an_amendment(qtbot, window, services, monkeypatch) -> None:
+    fill_demo_log(services.store, services.active_pack(), count=20)
+    window.show_view(VIEW_REVIEW)
+    queue = window._review_view.log
+    before = queue.model.rowCount()
+    number = queue.model.case_number(0)
+    queue.table.selectRow(0)
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Solicitor: decline stands", True))
+    window.resolve_selected()
+    case = services.case(number)
+    assert case.current.status == "resolved" and case.current.amendment_reason == "Resolved: Solicitor: decline stands"
+    assert case.versions[0].status == "referred"
+    assert queue.model.rowCount() == before - 1
+
+
+def test_backup_runs_in_the_background(qtbot, window, services, tmp_path: Path) -> None:
+    fill_demo_log(services.store, services.active_pack(), count=5)
+    target = tmp_path / "backup.db"
+    job = window.backup(target)
+    with qtbot.waitSignal(job.finished, timeout=20000) as signal:
+        pass
+    assert "Backed up" in signal.args[0]
+    assert check_log_file(target).ok
+
+
+def test_export_memos_of_the_shown_cases(qtbot, window, services, tmp_path: Path) -> None:
+    fill_demo_log(services.store, services.active_pack(), count=4)
+    window.show_view(VIEW_LOG)
+    job = window.export_memos(tmp_path)
+    with qtbot.waitSignal(job.finished, timeout=60000) as signal:
+        pass
+    assert "Wrote 4 memo(s)" in signal.args[0]
+    assert len(list(tmp_path.glob("*.pdf"))) == 4
+
+
+def test_verify_reports_an_intact_log(window, services, message_boxes) -> None:
+    fill_demo_log(services.store, services.active_pack(), count=3)
+    window.verify()
+    kind, _title, text = message_boxes.shown[-1]
+    assert kind == "information" and "The log is intact" in text
+
+
+def test_officer_is_asked_once_per_shift(qtbot, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    assert remembered_officer(settings) is None
+    dialog = OfficerDialog(settings)
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert dialog.result() == 0 and "Enter your name" in dialog.name_error.text.text()
+    qtbot.keyClicks(dialog.name, "R. Martin")
+    qtbot.keyClicks(dialog.badge, "1147")
+    dialog.accept()
+    assert dialog.officer == "R. Martin #1147"
+    assert remembered_officer(settings) == "R. Martin #1147"
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=13)
+    assert remembered_officer(settings, now=later) is None
+
+
+def test_geometry_and_view_are_remembered(qtbot, services, settings) -> None:
+    first = MainWindow(services, settings, officer=OFFICER)
+    qtbot.addWidget(first)
+    first.show()
+    first.finish_start()
+    first.show_view(VIEW_LOG)
+    first.close()
+    services_again = type(services)(services.data_dir)
+    second = MainWindow(services_again, settings, officer=OFFICER)
+    qtbot.addWidget(second)
+    second.show()
+    second.finish_start()
+    assert second.stack.currentIndex() == VIEW_LOG
+    services_again.close()
