@@ -1,16 +1,39 @@
-"""The case log: SQLite through sqlite-utils, append-only versions, a hash-chained audit log, search, backup."""
+"""The case log: SQLite through sqlite-utils, append-only versions, a hash-chained audit log, search, backup.
 
-from desktop.store.backup import BackupResult, backup_to, check_log_file, restore_from
+sqlite-utils takes a while to import, so the names that need it load on first use: importing
+`desktop.store.errors` or `desktop.store.query` (as the window does at start) costs nothing.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from desktop.store.errors import CaseNotFound, InvalidInput, LogDamaged, LogLocked, NewerLog, StoreError
-from desktop.store.store import (
-    DB_NAME,
-    CaseQuery,
-    CaseStore,
-    CaseSummary,
-    VerifyReport,
-    check_officer,
-    open_store,
-)
+from desktop.store.query import CaseQuery, CaseSummary, VerifyReport
+
+if TYPE_CHECKING:
+    from desktop.store.backup import BackupResult, backup_to, check_log_file, restore_from
+    from desktop.store.store import DB_NAME, CaseStore, check_officer, open_store
+
+_LAZY = {
+    "BackupResult": "desktop.store.backup",
+    "backup_to": "desktop.store.backup",
+    "check_log_file": "desktop.store.backup",
+    "restore_from": "desktop.store.backup",
+    "DB_NAME": "desktop.store.store",
+    "CaseStore": "desktop.store.store",
+    "check_officer": "desktop.store.store",
+    "open_store": "desktop.store.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'desktop.store' has no attribute {name!r}")
+    return getattr(import_module(module), name)
+
 
 __all__ = [
     "DB_NAME",

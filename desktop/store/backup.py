@@ -11,12 +11,12 @@ from pathlib import Path
 
 from desktop.store import schema
 from desktop.store.errors import LogDamaged, NewerLog, StoreError, describe_os_error
+from desktop.store.query import VerifyReport
 from desktop.store.store import (
     DB_NAME,
     EVENT_BACKUP,
     EVENT_RESTORE,
     CaseStore,
-    VerifyReport,
     _connect,
     open_store,
 )

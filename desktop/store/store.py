@@ -10,7 +10,6 @@ import platform
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -39,6 +38,7 @@ from desktop.store.errors import (
     describe_os_error,
 )
 from desktop.store.hashing import GENESIS_HASH, canonical, entry_hash, record_hash
+from desktop.store.query import CaseQuery, CaseSummary, VerifyReport
 
 DB_NAME: Final = "cases.db"
 BUSY_TIMEOUT_MS: Final = 15_000
@@ -63,57 +63,6 @@ EVENT_KINDS: Final = (
     EVENT_ATTACHMENT,
     EVENT_MIGRATED,
 )
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    """One row of the case log, from the search projection of the current version."""
-
-    case_number: str
-    version: int
-    received_at: str
-    recorded_at: str
-    requester: str
-    requester_name: str
-    subject_name: str
-    booking_number: str
-    codes: tuple[str, ...]
-    document_kinds: tuple[str, ...]
-    referred: bool
-    status: str
-    officer: str
-
-
-@dataclass(frozen=True)
-class CaseQuery:
-    """A search of the log: full text plus filters. Empty fields do not filter."""
-
-    text: str = ""
-    since: dt.date | None = None  # received on or after this day (UTC)
-    until: dt.date | None = None  # received on or before this day (UTC)
-    requester: str | None = None
-    document_kind: str | None = None
-    code: str | None = None
-    status: str | None = None
-    referred: bool | None = None
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    """What `verify` found: entries and records checked, the chain head, and every problem."""
-
-    entries_checked: int
-    records_checked: int
-    chain_head: str
-    problems: tuple[str, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def first_problem(self) -> str | None:
-        return self.problems[0] if self.problems else None
 
 
 def _utc_now() -> dt.datetime:

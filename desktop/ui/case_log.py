@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.rules import labels, vocab
-from desktop.store import CaseQuery, CaseSummary
+from desktop.store.query import CaseQuery, CaseSummary
 from desktop.ui.services import DeskServices
 
 PAGE_SIZE = 200

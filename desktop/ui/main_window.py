@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
@@ -23,15 +23,17 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME, __version__
-from desktop.store import StoreError
+from desktop.store.errors import StoreError
 from desktop.ui.background import BackgroundJob, Cancelled, Progress
-from desktop.ui.case_log import CaseLogView
-from desktop.ui.case_view import CaseDialog
 from desktop.ui.drafts import DraftFile
-from desktop.ui.intake_wizard import IntakeWizard
 from desktop.ui.officer import OfficerDialog, remembered_officer
 from desktop.ui.presets import PRESETS
 from desktop.ui.services import DeskServices
+
+if TYPE_CHECKING:
+    from desktop.ui.case_log import CaseLogView
+    from desktop.ui.case_view import CaseDialog
+    from desktop.ui.intake_wizard import IntakeWizard
 
 VIEW_HOME, VIEW_LOG, VIEW_REVIEW, VIEW_POLICY = range(4)
 VIEW_NAMES = ("New request", "Case log", "Review queue", "Policy")
@@ -95,6 +97,8 @@ class ReviewView(QWidget):
                 "amendment: the original decision stays in the log."
             )
         )
+        from desktop.ui.case_log import CaseLogView  # the views load when first shown, not at start
+
         self.log = CaseLogView(window.services, review_only=True)
         layout.addWidget(self.log, 1)
         row = QHBoxLayout()
@@ -230,7 +234,8 @@ class MainWindow(QMainWindow):
             label.setAccessibleName(name)
             bar.addPermanentWidget(label)
         self.folder_label.setText(f"Log: {self.services.data_dir}")
-        self.update_status()
+        self.officer_label.setText(f"Officer: {self.officer or '(not set)'}")
+        self.pack_label.setText("Loading the policy pack…")  # filled in by finish_start, after the window shows
 
     def update_status(self) -> None:
         self.officer_label.setText(f"Officer: {self.officer or '(not set)'}")
@@ -283,6 +288,8 @@ class MainWindow(QMainWindow):
 
     def _build_view(self, index: int) -> QWidget:
         if index == VIEW_LOG:
+            from desktop.ui.case_log import CaseLogView
+
             self._log_view = CaseLogView(self.services)
             self._log_view.open_case.connect(self.open_case)
             return self._log_view
@@ -340,6 +347,8 @@ class MainWindow(QMainWindow):
             self.wizard.activateWindow()
             return self.wizard
         assert self.officer is not None
+        from desktop.ui.intake_wizard import IntakeWizard
+
         wizard = IntakeWizard(self.services, officer=self.officer, amend_case=amend_case, parent=self)
         if prefill:
             wizard.load(prefill, keep_received=amend_case is None and "received_at" not in prefill)
@@ -381,6 +390,8 @@ class MainWindow(QMainWindow):
     # --- cases ----------------------------------------------------------------------------------
 
     def open_case(self, case_number: str) -> CaseDialog | None:
+        from desktop.ui.case_view import CaseDialog
+
         try:
             dialog = CaseDialog(self.services, case_number, officer=self.officer or "unknown officer", parent=self)
         except StoreError as exc:

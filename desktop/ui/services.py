@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.records import CaseRecord, CaseVersion, Override
 from desktop.resources import policies_dir
-from desktop.rules import Decision, Intake, Pack, decide, parse_intake
-from desktop.rules.pack import choose_pack
 
 if TYPE_CHECKING:
+    from desktop.rules import Decision, Intake, Pack
     from desktop.store import CaseStore
 
 
@@ -35,6 +34,8 @@ class DeskServices:
 
     def pack_for_day(self, day: dt.date) -> Pack:
         """The pack in force on `day` (raises PackError when none is)."""
+        from desktop.rules.pack import choose_pack
+
         key = day.isoformat()
         if key not in self._packs:
             self._packs[key] = choose_pack(day, self._policy, policies_dir())
@@ -45,6 +46,8 @@ class DeskServices:
 
     def decide(self, intake_data: dict[str, Any]) -> tuple[Intake, Decision, Pack]:
         """Validate and decide an intake built by the wizard (raises IntakeError or PackError)."""
+        from desktop.rules import decide, parse_intake
+
         intake = parse_intake(intake_data)
         pack = self.pack_for_day(intake.received_at.date())
         return intake, decide(intake, pack), pack

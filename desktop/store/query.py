@@ -1,0 +1,57 @@
+"""What the log is asked and what it answers: queries, rows of the log, and verification reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """One row of the case log, from the search projection of the current version."""
+
+    case_number: str
+    version: int
+    received_at: str
+    recorded_at: str
+    requester: str
+    requester_name: str
+    subject_name: str
+    booking_number: str
+    codes: tuple[str, ...]
+    document_kinds: tuple[str, ...]
+    referred: bool
+    status: str
+    officer: str
+
+
+@dataclass(frozen=True)
+class CaseQuery:
+    """A search of the log: full text plus filters. Empty fields do not filter."""
+
+    text: str = ""
+    since: dt.date | None = None  # received on or after this day (UTC)
+    until: dt.date | None = None  # received on or before this day (UTC)
+    requester: str | None = None
+    document_kind: str | None = None
+    code: str | None = None
+    status: str | None = None
+    referred: bool | None = None
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What `verify` found: entries and records checked, the chain head, and every problem."""
+
+    entries_checked: int
+    records_checked: int
+    chain_head: str
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def first_problem(self) -> str | None:
+        return self.problems[0] if self.problems else None
