@@ -502,7 +502,8 @@ def _window(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="main.py",
+        # The frozen build is run by its own name (SafeCommunitiesDesk.exe, safedesk.exe).
+        prog=Path(sys.argv[0]).stem if getattr(sys, "frozen", False) else "main.py",
         description="Safe Communities Desk: decide, record and print the City's response to federal "
         "immigration requests. With no command, opens the window.",
     )
