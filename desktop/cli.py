@@ -20,7 +20,7 @@ from desktop.resources import policies_dir
 from desktop.rules import vocab
 
 if TYPE_CHECKING:
-    from desktop.records import CaseRecord, Override
+    from desktop.records import CaseRecord, CaseVersion, Override
     from desktop.rules import Decision, Intake, Pack
     from desktop.store import CaseStore
 
@@ -194,22 +194,27 @@ def _override(args: argparse.Namespace) -> Override | None:
     return Override(reason, args.officer) if reason else None
 
 
+def _print_saved(saved: CaseVersion, decision: Decision, chain_head: str) -> None:
+    """What `record` and `amend` print with --json: the case, its hash and status, and the decision."""
+    _print_json(
+        {
+            "case": saved.case_number,
+            "version": saved.version,
+            "hash": saved.record_hash,
+            "status": saved.status,
+            "chain_head": chain_head,
+            **decision.to_dict(),
+        }
+    )
+
+
 def cmd_record(args: argparse.Namespace) -> int:
     intake, pack, decision = _decide_file(args.intake, args.policy)
     with _store(args) as store:
         saved = store.record(intake, decision, pack, officer=args.officer, override=_override(args))
         head = store.chain_head()
     if args.json:
-        _print_json(
-            {
-                "case": saved.case_number,
-                "version": saved.version,
-                "hash": saved.record_hash,
-                "status": saved.status,
-                "chain_head": head,
-                **decision.to_dict(),
-            }
-        )
+        _print_saved(saved, decision, head)
     else:
         sys.stdout.write(f"{saved.case_number}\n")
         sys.stderr.write(f"recorded case {saved.case_number} (record sha256 {saved.record_hash})\n")
@@ -229,16 +234,9 @@ def cmd_amend(args: argparse.Namespace) -> int:
             status=args.status,
             override=_override(args),
         )
+        head = store.chain_head()
     if args.json:
-        _print_json(
-            {
-                "case": saved.case_number,
-                "version": saved.version,
-                "hash": saved.record_hash,
-                "status": saved.status,
-                **decision.to_dict(),
-            }
-        )
+        _print_saved(saved, decision, head)
     else:
         sys.stdout.write(f"{saved.case_number} version {saved.version}\n")
     return EXIT_OK

@@ -53,6 +53,17 @@ def _style(name: str, **kwargs: Any) -> ParagraphStyle:
     return ParagraphStyle(name, **base)
 
 
+# A boxed grid whose first row is a shaded header (the documents and versions tables).
+_GRID_WITH_HEADER: list[tuple[Any, ...]] = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+    ("BOX", (0, 0), (-1, -1), 0.6, LINE),
+    ("INNERGRID", (0, 0), (-1, -1), 0.25, LINE),
+    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+]
+
+
 def _table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
     """A table style whose plain-string cells (the empty ones) use the embedded font, never Helvetica."""
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), BODY_SIZE), *commands])
@@ -367,12 +378,7 @@ class Builder:
         table.setStyle(
             _table_style(
                 [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                    ("BOX", (0, 0), (-1, -1), 0.6, LINE),
-                    ("INNERGRID", (0, 0), (-1, -1), 0.25, LINE),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                    *_GRID_WITH_HEADER,
                     ("TOPPADDING", (0, 0), (-1, -1), 2),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
                 ]
@@ -528,12 +534,7 @@ class Builder:
         table.setStyle(
             _table_style(
                 [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                    ("BOX", (0, 0), (-1, -1), 0.6, LINE),
-                    ("INNERGRID", (0, 0), (-1, -1), 0.25, LINE),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                    *_GRID_WITH_HEADER,
                 ]
             )
         )
