@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -28,6 +28,9 @@ from desktop.records import CaseRecord
 from desktop.ui.decision_html import decision_html, intake_summary_html
 from desktop.ui.services import DeskServices
 from desktop.ui.widgets import open_file
+
+ATTACHMENT_ID = Qt.ItemDataRole.UserRole
+ATTACHMENT_NAME = Qt.ItemDataRole.UserRole + 1
 
 
 def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget:
@@ -141,8 +144,8 @@ class CaseDialog(QDialog):
         self.attachment_list.setAccessibleName("Attachments")
         for attachment in record.attachments:
             item = QListWidgetItem(f"{attachment.filename} ({attachment.content_type}, {attachment.size:,} bytes)")
-            item.setData(256, attachment.id)
-            item.setData(257, attachment.filename)
+            item.setData(ATTACHMENT_ID, attachment.id)
+            item.setData(ATTACHMENT_NAME, attachment.filename)
             self.attachment_list.addItem(item)
         self.attachment_list.itemActivated.connect(self._open_attachment)
         column.addWidget(self.attachment_list)
@@ -179,8 +182,8 @@ class CaseDialog(QDialog):
     def _open_attachment(self, item: QListWidgetItem | None) -> None:
         if item is None:
             return
-        content = self._services.store.attachment_content(int(item.data(256)))
+        content = self._services.store.attachment_content(int(item.data(ATTACHMENT_ID)))
         folder = Path(tempfile.mkdtemp(prefix="safedesk-attachment-"))
-        path = folder / str(item.data(257))
+        path = folder / str(item.data(ATTACHMENT_NAME))
         path.write_bytes(content)
         open_file(self, path)

@@ -519,9 +519,6 @@ class DecisionPage(QWizardPage):
         self._wizard.last_draft_path = path
         open_file(self, path)
 
-    def isComplete(self) -> bool:
-        return True
-
     def validatePage(self) -> bool:
         if self.decided is None:
             self.error.show_error(self.error.message or "Go back and complete the request first.")

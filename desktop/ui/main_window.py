@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self._log_view: CaseLogView | None = None
         self._review_view: ReviewView | None = None
         self._policy_view: QTextBrowser | None = None
+        self._built = {VIEW_HOME}  # the other views are placeholders until first shown
         self.setWindowTitle(f"{APP_NAME}")
         self.resize(1180, 760)
         self.stack = QStackedWidget()
@@ -310,7 +311,7 @@ class MainWindow(QMainWindow):
         return browser
 
     def show_view(self, index: int) -> None:
-        if index != VIEW_HOME and self.stack.widget(index).__class__ is QWidget:
+        if index not in self._built:
             try:
                 view = self._build_view(index)
             except StoreError as exc:
@@ -321,6 +322,7 @@ class MainWindow(QMainWindow):
             if placeholder is not None:
                 self.stack.removeWidget(placeholder)
                 placeholder.deleteLater()
+            self._built.add(index)
         self.stack.setCurrentIndex(index)
         self.setWindowTitle(f"{APP_NAME}: {VIEW_NAMES[index]}")
         if index == VIEW_LOG and self._log_view:
