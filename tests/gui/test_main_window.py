@@ -125,3 +125,20 @@ def test_geometry_and_view_are_remembered(qtbot, services, settings) -> None:
     second.finish_start()
     assert second.stack.currentIndex() == VIEW_LOG
     services_again.close()
+
+
+def test_a_second_start_brings_the_first_window_forward(qtbot, window, tmp_path: Path) -> None:
+    from desktop.ui.app import SingleInstance
+
+    first = SingleInstance(tmp_path / "instance")
+    (tmp_path / "instance").mkdir()
+    assert first.acquire()
+    first.watch(window)
+    window.showMinimized()
+    second = SingleInstance(tmp_path / "instance")
+    assert not second.acquire()  # the first holds the lock
+    second.ask_first_to_raise()
+    qtbot.waitUntil(lambda: not first.raise_file.exists(), timeout=5000)
+    assert not window.isMinimized()
+    first.lock.unlock()
+    assert second.acquire()

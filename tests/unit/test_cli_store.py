@@ -129,3 +129,28 @@ def test_every_worked_example_records_and_verifies(env) -> None:
         assert done.returncode == 0, (path.name, done.stderr)
     verified = json.loads(run(env, "--json", "verify").stdout)
     assert verified["ok"] and verified["records_checked"] == len(list(SHARED_EXAMPLES.glob("*.json")))
+
+
+def test_memo_and_verify_memo(env, intake_file: Path, tmp_path: Path) -> None:
+    case = run(env, "record", str(intake_file), "--officer", "J. SMITH #1234").stdout.strip()
+    memo = tmp_path / "memo.pdf"
+    done = run(env, "memo", case, "-o", str(memo))
+    assert done.returncode == 0, done.stderr
+    assert memo.read_bytes().startswith(b"%PDF")
+    checked = run(env, "verify-memo", str(memo))
+    assert checked.returncode == 0 and checked.stdout.startswith("OK: the log holds this exact record")
+    assert run(env, "verify", "--memo", str(memo)).returncode == 0
+    run(env, "amend", case, str(intake_file), "--officer", "SGT. K. JONES #77", "--reason", "typo")
+    still = run(env, "verify-memo", str(memo))
+    assert still.returncode == 0 and "a newer version 2 exists" in still.stdout
+    other_log = {**env, "SAFEDESK_DATA_DIR": str(tmp_path / "other")}
+    run(other_log, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    run(other_log, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    mismatch = run(other_log, "verify-memo", str(memo))
+    assert mismatch.returncode == 1 and mismatch.stdout.startswith("MISMATCH")
+    events = json.loads(run(env, "--json", "show", case).stdout)["events"]
+    assert [e["kind"] for e in events] == ["recorded", "memo", "amended"]
+    not_pdf = tmp_path / "notes.pdf"
+    not_pdf.write_text("not a pdf")
+    refused = run(env, "verify-memo", str(not_pdf))
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1

@@ -471,3 +471,14 @@ def test_missing_log_is_reported_when_not_creating(tmp_path: Path) -> None:
 def test_show_json_round_trips(store, pack) -> None:
     saved = record(store, pack)
     assert json.loads(json.dumps(store.get(saved.case_number).current.decision)) == saved.decision
+
+
+def test_a_read_only_log_says_so_and_writes_nothing(store, pack) -> None:
+    saved = record(store, pack)
+    # As root the file system lets every write through, so SQLite's own read-only switch stands in.
+    store._conn.execute("PRAGMA query_only = ON")
+    with pytest.raises(StoreError, match="read-only"):
+        record(store, pack)
+    assert store.verify(actor=OFFICER).ok  # verifying still works; the run just cannot be logged
+    store._conn.execute("PRAGMA query_only = OFF")
+    assert store.total_cases() == 1 and store.get(saved.case_number).events[-1].kind == "recorded"

@@ -1,0 +1,72 @@
+"""The app opens no network connection: the whole flow runs with every socket connection refused."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+GUARD = """
+import socket, sys
+attempts = []
+def refuse(*args, **kwargs):
+    attempts.append(args)
+    raise OSError("network access attempted")
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
+socket.create_connection = refuse
+socket.getaddrinfo = refuse
+from desktop.cli import main
+codes = [main(argv) for argv in ARGVS]
+if attempts:
+    sys.exit(f"network attempts: {attempts}")
+sys.exit(max(codes))
+"""
+
+
+def test_record_memo_verify_and_self_test_open_no_connection(tmp_path: Path) -> None:
+    intake = tmp_path / "intake.json"
+    intake.write_text(
+        json.dumps(
+            {
+                "received_at": "2026-01-13T22:18:00-05:00",
+                "channel": "fax",
+                "requester": "ice_ero",
+                "documents": [{"kind": "I-247A", "signer": "dhs_officer"}],
+                "actions": ["hold", "notify_release"],
+                "subject": {"custody": "in_city_custody"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    data = str(tmp_path / "data")
+    argvs = [
+        ["--data-dir", data, "decide", str(intake)],
+        ["--data-dir", data, "record", str(intake), "--officer", "J. SMITH #1234"],
+        [
+            "--data-dir",
+            data,
+            "memo",
+            f"{dt.datetime.now().astimezone().year}-000001",
+            "-o",
+            str(tmp_path / "m.pdf"),
+        ],
+        ["--data-dir", data, "verify"],
+        ["--self-test"],
+    ]
+    code = GUARD.replace("ARGVS", repr(argvs))
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "self-test passed" in done.stdout
