@@ -597,6 +597,9 @@ class CaseStore:
             facets.append(f"status:{query.status}")
         if query.referred is True:
             facets.append("referred:1")
+        if len(facets) > 1:
+            # Drive with the rarest facet, so an empty intersection is found by a short walk.
+            facets.sort(key=self._facet_size)
         if facets:
             # CROSS JOIN fixes the join order: walk the first facet's index, probe the rest.
             joins = ["case_facets f0 CROSS JOIN case_index ci ON ci.id = f0.case_id"]
@@ -626,6 +629,13 @@ class CaseStore:
             clauses.append("ci.referred = 0")
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
         return f"FROM {' '.join(joins)}{where}", [*join_params, *where_params], order_column
+
+    def _facet_size(self, facet: str) -> int:
+        """How many cases carry a facet, counted up to a bound (enough to rank facets, cheap at any size)."""
+        row = self._conn.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM case_facets WHERE facet = ? LIMIT 20000)", [facet]
+        ).fetchone()
+        return int(row[0])
 
     def search(
         self, query: CaseQuery | None = None, *, limit: int = 50, offset: int = 0, newest_first: bool = True
