@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, __version__
 from desktop.store.errors import StoreError
-from desktop.ui.background import BackgroundJob, Cancelled, Progress
 from desktop.ui.drafts import DraftFile
 from desktop.ui.officer import OfficerDialog, remembered_officer
 from desktop.ui.presets import PRESETS
 from desktop.ui.services import DeskServices
 
 if TYPE_CHECKING:
+    from desktop.ui.background import BackgroundJob, Cancelled, Progress
     from desktop.ui.case_log import CaseLogView
     from desktop.ui.case_view import CaseDialog
     from desktop.ui.intake_wizard import IntakeWizard
@@ -492,6 +492,8 @@ class MainWindow(QMainWindow):
         return self._run("Exporting memos", job)
 
     def _run(self, title: str, job: Any) -> BackgroundJob:
+        from desktop.ui.background import BackgroundJob  # loaded with the first long job, not at start
+
         runner = BackgroundJob(self, title, job)
         runner.finished.connect(lambda message: self._job_done(str(message)))
         runner.failed.connect(lambda message: QMessageBox.critical(self, title, message))

@@ -7,8 +7,6 @@ import datetime as dt
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
-from desktop.ui.widgets import add_field
-
 SHIFT = dt.timedelta(hours=12)
 
 
@@ -37,6 +35,8 @@ class OfficerDialog(QDialog):
     """Asks for the officer's name and badge; both are required."""
 
     def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+        from desktop.ui.widgets import add_field  # widgets (and Qt's signal machinery) load with the dialog
+
         super().__init__(parent)
         self._settings = settings
         self.setWindowTitle("Officer on duty")
