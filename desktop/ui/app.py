@@ -147,6 +147,8 @@ def run_window(data_dir: Path, *, policy: Path | None = None, demo: bool = False
         QTimer.singleShot(0, window.finish_start)
     code = app.exec()
     services.close()
+    if demo:
+        shutil.rmtree(data_dir, ignore_errors=True)  # the demo log is synthetic and temporary
     return int(code)
 
 
