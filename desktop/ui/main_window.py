@@ -259,8 +259,8 @@ class MainWindow(QMainWindow):
         """After the window shows: open the log, say what happened to it, offer a draft, ask who is on duty."""
         try:
             store = self.services.store
-            for notice in store.notices:
-                self.statusBar().showMessage(notice, 15000)
+            if store.notices:  # e.g. an upgraded install: the log was backed up, then migrated
+                self.statusBar().showMessage("; ".join(store.notices), 30000)
         except StoreError as exc:
             QMessageBox.critical(self, "The case log cannot be opened", f"{exc}\n\nCall IT; nothing was changed.")
         self.update_status()

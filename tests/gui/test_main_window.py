@@ -142,3 +142,33 @@ def test_a_second_start_brings_the_first_window_forward(qtbot, window, tmp_path:
     assert not window.isMinimized()
     first.lock.unlock()
     assert second.acquire()
+
+
+def test_an_upgraded_log_is_backed_up_migrated_and_said_so(qtbot, tmp_path: Path, settings) -> None:
+    import sqlite3
+
+    from desktop.ui.services import DeskServices
+
+    data = tmp_path / "old"
+    first = DeskServices(data)
+    fill_demo_log(first.store, first.active_pack(), count=3)
+    first.close()
+    raw = sqlite3.connect(data / "cases.db")  # back to the first release's schema
+    for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'attachments'"):
+        raw.execute(f"DROP TRIGGER {name}")
+    for table in ("attachments", "case_index_fts", "case_facets", "case_index"):
+        raw.execute(f"DROP TABLE IF EXISTS {table}")
+    raw.execute("DELETE FROM _sqlite_migrations WHERE name != 'm001_case_log'")
+    raw.commit()
+    raw.close()
+    services = DeskServices(data)
+    window = MainWindow(services, settings, officer=OFFICER)
+    qtbot.addWidget(window)
+    window.show()
+    window.finish_start()
+    message = window.statusBar().currentMessage()
+    assert "backed up to" in message and "upgraded" in message
+    assert list((data / "backups").glob("cases-before-*.db"))
+    window.show_view(VIEW_LOG)
+    assert window._log_view.model.rowCount() == 3
+    services.close()
