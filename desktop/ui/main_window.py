@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -212,7 +212,7 @@ class MainWindow(QMainWindow):
 
         toolbar = QToolBar("Main")
         toolbar.setObjectName("main-toolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # The actions have no icons, so the buttons show their text (and the Qt enums load after start).
         toolbar.addAction(self.new_action)
         for action in self.view_actions[1:]:
             toolbar.addAction(action)
@@ -242,7 +242,8 @@ class MainWindow(QMainWindow):
         self.officer_label.setText(f"Officer: {self.officer or '(not set)'}")
         try:
             pack = self.services.active_pack()
-            self.pack_label.setText(f"Policy {pack.id} {pack.version}, in force {pack.period()}")
+            self.pack_label.setText(f"Policy {pack.id} {pack.version}")
+            self.pack_label.setToolTip(f"{pack.instrument}; in force {pack.period()}")
             self.pack_warning.setText("⚠ Pack awaits legal review" if pack.awaiting_review else "")
         except Exception as exc:  # shown in the bar, not raised: the log can still be read
             self.pack_label.setText(f"No policy pack in force: {exc}")
