@@ -734,6 +734,19 @@ class CaseStore:
             if data["record_hash"] not in chained_records:
                 problems.append(f"{label} has no entry in the audit chain")
             previous_by_case[version.case_number] = data["record_hash"]
+        chained_details = " ".join(
+            str(r[0]) for r in conn.execute("SELECT detail FROM audit_log WHERE kind = ?", [EVENT_ATTACHMENT])
+        )
+        for sha, content in conn.execute("SELECT sha256, content FROM policy_packs"):
+            if hashlib.sha256(bytes(content)).hexdigest() != sha:
+                problems.append(f"the policy pack kept as {sha[:12]}… was altered")
+        for attachment_id, name, sha, content in conn.execute(
+            "SELECT id, filename, sha256, content FROM attachments ORDER BY id"
+        ):
+            if hashlib.sha256(bytes(content)).hexdigest() != sha:
+                problems.append(f"attachment {attachment_id} ({name}) was altered: its content no longer matches")
+            elif f"sha256 {sha}" not in chained_details:
+                problems.append(f"attachment {attachment_id} ({name}) has no entry in the audit chain")
         report = VerifyReport(entries, records, prev, tuple(problems))
         if actor and report.ok:
             try:

@@ -485,3 +485,17 @@ def test_a_read_only_log_says_so_and_writes_nothing(store, pack) -> None:
     assert store.verify(actor=OFFICER).ok  # verifying still works; the run just cannot be logged
     store._conn.execute("PRAGMA query_only = OFF")
     assert store.total_cases() == 1 and store.get(saved.case_number).events[-1].kind == "recorded"
+
+
+def test_an_altered_attachment_or_pack_is_caught(tmp_path: Path, pack) -> None:
+    data = tmp_path / "data"
+    scan = tmp_path / "fax.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"scan" * 10)
+    with open_store(data) as opened:
+        saved = record(opened, pack)
+        opened.add_attachment(saved.case_number, scan, actor=OFFICER)
+        assert opened.verify().ok
+    tamper(data / "cases.db", "UPDATE attachments SET content = X'89504E470D0A1A0A00'")
+    assert any("attachment 1 (fax.png) was altered" in p for p in verify_problems(data))
+    tamper(data / "cases.db", "UPDATE policy_packs SET content = CAST('[pack]' AS BLOB)")
+    assert any("policy pack kept as" in p and "was altered" in p for p in verify_problems(data))
