@@ -17,6 +17,20 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
 
 
+def downgrade_to_first_schema(db_path: Path) -> None:
+    """Take a case log back to the schema of the first release, as an old install left it."""
+    import sqlite3
+
+    raw = sqlite3.connect(db_path)
+    for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'attachments'"):
+        raw.execute(f"DROP TRIGGER {name}")
+    for table in ("attachments", "case_index_fts", "case_facets", "case_index"):
+        raw.execute(f"DROP TABLE IF EXISTS {table}")
+    raw.execute("DELETE FROM _sqlite_migrations WHERE name != 'm001_case_log'")
+    raw.commit()
+    raw.close()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that touches Qt as `gui`, so `-m "not gui"` runs without Qt at all."""
     for item in items:

@@ -6,9 +6,9 @@ sqlite-utils takes a while to import, so the names that need it load on first us
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from desktop.lazy import lazy_attributes
 from desktop.store.errors import CaseNotFound, InvalidInput, LogDamaged, LogLocked, NewerLog, StoreError
 from desktop.store.query import CaseQuery, CaseSummary, VerifyReport
 
@@ -28,11 +28,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'desktop.store' has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 
 __all__ = [

@@ -13,6 +13,7 @@ from desktop.demo import fill_demo_log
 from desktop.store import check_log_file
 from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
 from desktop.ui.officer import OfficerDialog, remembered_officer
+from tests.conftest import downgrade_to_first_schema
 from tests.gui.conftest import OFFICER
 
 
@@ -145,22 +146,13 @@ def test_a_second_start_brings_the_first_window_forward(qtbot, window, tmp_path:
 
 
 def test_an_upgraded_log_is_backed_up_migrated_and_said_so(qtbot, tmp_path: Path, settings) -> None:
-    import sqlite3
-
     from desktop.ui.services import DeskServices
 
     data = tmp_path / "old"
     first = DeskServices(data)
     fill_demo_log(first.store, first.active_pack(), count=3)
     first.close()
-    raw = sqlite3.connect(data / "cases.db")  # back to the first release's schema
-    for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'attachments'"):
-        raw.execute(f"DROP TRIGGER {name}")
-    for table in ("attachments", "case_index_fts", "case_facets", "case_index"):
-        raw.execute(f"DROP TABLE IF EXISTS {table}")
-    raw.execute("DELETE FROM _sqlite_migrations WHERE name != 'm001_case_log'")
-    raw.commit()
-    raw.close()
+    downgrade_to_first_schema(data / "cases.db")
     services = DeskServices(data)
     window = MainWindow(services, settings, officer=OFFICER)
     qtbot.addWidget(window)

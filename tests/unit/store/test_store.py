@@ -29,7 +29,7 @@ from desktop.store import (
     restore_from,
 )
 from desktop.store.schema import known_migrations, migrations
-from tests.conftest import ROOT
+from tests.conftest import ROOT, downgrade_to_first_schema
 
 OFFICER = "J. SMITH #1234"
 
@@ -410,14 +410,7 @@ def test_migrating_an_older_log_keeps_every_record(tmp_path: Path, pack) -> None
     with open_store(data) as opened:
         saved = [record(opened, pack, subject={"custody": "in_city_custody", "name": f"OLD {i}"}) for i in range(5)]
     # Take the file back to the first schema: what an install of the first release left behind.
-    raw = sqlite3.connect(data / "cases.db")
-    for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'attachments'"):
-        raw.execute(f"DROP TRIGGER {name}")
-    for table in ("attachments", "case_index_fts", "case_facets", "case_index"):
-        raw.execute(f"DROP TABLE IF EXISTS {table}")
-    raw.execute("DELETE FROM _sqlite_migrations WHERE name != 'm001_case_log'")
-    raw.commit()
-    raw.close()
+    downgrade_to_first_schema(data / "cases.db")
     with open_store(data) as opened:
         assert any("backed up" in n for n in opened.notices) and any("upgraded" in n for n in opened.notices)
         assert [s.case_number for s in opened.search(CaseQuery(text="old"))] == [s.case_number for s in saved[::-1]]
