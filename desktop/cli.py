@@ -408,6 +408,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.memo:
         return _verify_memo(args, args.memo)
     with _store(args, create=False) as store:
+        if args.rebuild_index:
+            # The search index is derived from the log; rebuilding it changes no record.
+            sys.stderr.write(f"search index rebuilt: {store.rebuild_index()} case(s)\n")
         report = store.verify(actor=_actor(args))
         integrity = store.integrity_ok()
     problems = list(report.problems) + ([] if integrity else ["SQLite integrity_check failed"])
@@ -585,6 +588,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = commands.add_parser("verify", help="check the whole audit chain and every record's hash")
     verify.add_argument("--memo", metavar="FILE.pdf", help="instead, check a printed memo against the log")
+    verify.add_argument(
+        "--rebuild-index",
+        action="store_true",
+        help="first rebuild the search index from the log (it holds nothing else)",
+    )
     verify.set_defaults(func=cmd_verify)
 
     verify_memo = commands.add_parser("verify-memo", help="check a memo PDF against the log")

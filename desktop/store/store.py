@@ -223,8 +223,21 @@ class CaseStore:
         )
 
     def _next_case_number(self, conn: sqlite3.Connection, year: int) -> tuple[str, int]:
-        row = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM cases WHERE year = ?", [year]).fetchone()
-        seq = int(row[0]) + 1
+        """The next number of the year: after every case in the log, every case the audit chain has
+        ever recorded (so a deleted case's number is never handed out again), and any floor left by
+        a restore (so numbers printed from the replaced log are not reused)."""
+        highest = int(conn.execute("SELECT COALESCE(MAX(seq), 0) FROM cases WHERE year = ?", [year]).fetchone()[0])
+        chained = conn.execute(
+            "SELECT case_number FROM audit_log WHERE case_number >= ? AND case_number < ? AND kind = ?"
+            " ORDER BY case_number DESC LIMIT 1",
+            [f"{year}-", f"{year}-~", EVENT_RECORDED],
+        ).fetchone()
+        if chained:
+            highest = max(highest, int(str(chained[0]).split("-")[1]))
+        floor = conn.execute("SELECT value FROM meta WHERE key = ?", [f"case_number_floor:{year}"]).fetchone()
+        if floor:
+            highest = max(highest, int(floor[0]))
+        seq = highest + 1
         return f"{year}-{seq:06d}", seq
 
     def _write_version(
@@ -304,25 +317,7 @@ class CaseStore:
     def _index(self, conn: sqlite3.Connection, version: CaseVersion) -> None:
         """Point the search projection at this (current) version of its case."""
         intake, decision = version.intake, version.decision
-        received_utc = _iso_utc(dt.datetime.fromisoformat(version.received_at))
-        row = {
-            "case_number": version.case_number,
-            "version": version.version,
-            "received_utc": received_utc,
-            "received_at": version.received_at,
-            "recorded_at": version.recorded_at,
-            "requester": intake["requester"],
-            "status": version.status,
-            "referred": 1 if decision.get("refer_to_counsel") else 0,
-            "codes": " ".join(dict.fromkeys(r["code"] for r in decision["responses"])),
-            "document_kinds": " ".join(dict.fromkeys(d["kind"] for d in intake.get("documents", []))),
-            "booking_number": intake["subject"].get("booking_number") or "",
-            "subject_name": intake["subject"].get("name") or "",
-            "requester_name": intake.get("requester_name") or "",
-            "signer_names": " ".join(d.get("signer_name") or "" for d in intake.get("documents", [])).strip(),
-            "officer": version.officer,
-            "notes": intake.get("notes") or "",
-        }
+        row = _index_row(version)
         existing = conn.execute("SELECT id FROM case_index WHERE case_number = ?", [version.case_number]).fetchone()
         if existing:
             case_id = int(existing[0])
@@ -333,6 +328,8 @@ class CaseStore:
             columns = ", ".join(row)
             cursor = conn.execute(f"INSERT INTO case_index ({columns}) VALUES ({', '.join(':' + k for k in row)})", row)
             case_id = int(cursor.lastrowid or 0)
+            # A row id can be handed out again after a deleted row: never inherit its facets.
+            conn.execute("DELETE FROM case_facets WHERE case_id = ?", [case_id])
         conn.executemany(
             "INSERT INTO case_facets (facet, case_id) VALUES (?, ?)",
             [(facet, case_id) for facet in sorted(_facets(intake, decision, version.status))],
@@ -510,7 +507,7 @@ class CaseStore:
                 conn,
                 EVENT_ATTACHMENT,
                 actor,
-                f"{scan.filename} ({scan.content_type}) sha256 {scan.sha256}",
+                _attachment_detail(scan.filename, scan.content_type, scan.sha256),
                 case_number=case_number,
                 at=now,
             )
@@ -695,7 +692,8 @@ class CaseStore:
         prev = GENESIS_HASH
         expected_seq = 1
         entries = 0
-        chained_records: dict[str, int] = {}
+        chained_records: dict[str, tuple[int, str, int]] = {}
+        chained_attachments: list[tuple[int, str, str]] = []
         for row in conn.execute("SELECT * FROM audit_log ORDER BY seq"):
             entries += 1
             entry = dict(row)
@@ -709,13 +707,17 @@ class CaseStore:
                     f"audit entry {seq} ({entry['kind']}, {entry['case_number'] or 'no case'}) "
                     "was altered: its hash does not match its content"
                 )
-            if entry["record_hash"]:
-                chained_records[entry["record_hash"]] = seq
+            if entry["record_hash"] and entry["kind"] in (EVENT_RECORDED, EVENT_AMENDED):
+                chained_records[entry["record_hash"]] = (seq, entry["case_number"], entry["version"])
+            if entry["kind"] == EVENT_ATTACHMENT:
+                chained_attachments.append((seq, entry["case_number"], entry["detail"]))
             prev = entry["entry_hash"]
             expected_seq = seq + 1
 
         records = 0
         previous_by_case: dict[str, str] = {}
+        index_check = _IndexCheck(conn)
+        latest: CaseVersion | None = None
         for row in conn.execute("SELECT * FROM case_versions ORDER BY case_number, version"):
             records += 1
             data = dict(row)
@@ -731,22 +733,34 @@ class CaseStore:
             recomputed = record_hash(_record_fields(data))
             if recomputed != data["record_hash"]:
                 problems.append(f"{label} was altered: its content no longer matches its hash")
-            if data["record_hash"] not in chained_records:
+            chained = chained_records.pop(data["record_hash"], None)
+            if chained is None:
                 problems.append(f"{label} has no entry in the audit chain")
+            elif chained[1:] != (version.case_number, version.version):
+                problems.append(f"{label} carries the hash audit entry {chained[0]} gave to another version")
             previous_by_case[version.case_number] = data["record_hash"]
-        chained_details = " ".join(
-            str(r[0]) for r in conn.execute("SELECT detail FROM audit_log WHERE kind = ?", [EVENT_ATTACHMENT])
-        )
+            if latest is not None and latest.case_number != version.case_number:
+                index_check.settle(latest)  # versions come in case order: the previous case is complete
+            latest = version
+        for seq, case_number, version_number in sorted(chained_records.values()):
+            problems.append(
+                f"audit entry {seq} records case {case_number} version {version_number}, "
+                "which is missing from the log (deleted)"
+            )
+        problems.extend(self._verify_attachments(chained_attachments))
+        for (sha,) in conn.execute(
+            "SELECT DISTINCT policy_sha256 FROM case_versions"
+            " WHERE policy_sha256 NOT IN (SELECT sha256 FROM policy_packs)"
+        ):
+            problems.append(f"the policy pack {sha[:12]}… that decisions rest on is missing from the log")
         for sha, content in conn.execute("SELECT sha256, content FROM policy_packs"):
             if hashlib.sha256(bytes(content)).hexdigest() != sha:
                 problems.append(f"the policy pack kept as {sha[:12]}… was altered")
-        for attachment_id, name, sha, content in conn.execute(
-            "SELECT id, filename, sha256, content FROM attachments ORDER BY id"
-        ):
-            if hashlib.sha256(bytes(content)).hexdigest() != sha:
-                problems.append(f"attachment {attachment_id} ({name}) was altered: its content no longer matches")
-            elif f"sha256 {sha}" not in chained_details:
-                problems.append(f"attachment {attachment_id} ({name}) has no entry in the audit chain")
+        for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+            problems.append(f"{table} row {rowid} points at a missing {parent} row")
+        if latest is not None:
+            index_check.settle(latest)
+        problems.extend(index_check.finish())
         report = VerifyReport(entries, records, prev, tuple(problems))
         if actor and report.ok:
             try:
@@ -756,9 +770,122 @@ class CaseStore:
             report = VerifyReport(entries + 1, records, head, ())
         return report
 
+    def _verify_attachments(self, chained: list[tuple[int, str, str]]) -> list[str]:
+        """Each attachment matches its own audit entry (case, file name, type, checksum), one to one."""
+        problems = []
+        unmatched = {(case_number, detail): seq for seq, case_number, detail in chained}
+        for attachment_id, case_number, name, content_type, sha, content in self._conn.execute(
+            "SELECT id, case_number, filename, content_type, sha256, content FROM attachments ORDER BY id"
+        ):
+            if hashlib.sha256(bytes(content)).hexdigest() != sha:
+                problems.append(f"attachment {attachment_id} ({name}) was altered: its content no longer matches")
+            key = (case_number, _attachment_detail(name, content_type, sha))
+            if unmatched.pop(key, None) is None:
+                problems.append(
+                    f"attachment {attachment_id} ({name}, case {case_number}) has no entry of its own "
+                    "in the audit chain"
+                )
+        for (case_number, detail), seq in sorted(unmatched.items(), key=lambda item: item[1]):
+            problems.append(
+                f"audit entry {seq} attached {detail.split(' (')[0]} to case {case_number}, "
+                "which is missing from the log (deleted)"
+            )
+        return problems
+
+    def rebuild_index(self) -> int:
+        """Rebuild the search projection from the log itself; returns the number of cases indexed."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM case_facets")
+            conn.execute("DELETE FROM case_index")
+            return self._reindex_missing(conn)
+
     def integrity_ok(self) -> bool:
         row = self._conn.execute("PRAGMA integrity_check").fetchone()
         return bool(row) and row[0] == "ok"
+
+
+class _IndexCheck:
+    """Compares the search projection with each case's current version, walking both in case order.
+
+    Streaming keeps `verify` at a steady memory use however large the log is.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        columns = ", ".join(_INDEX_COLUMNS)
+        self._rows = iter(conn.execute(f"SELECT {columns} FROM case_index ORDER BY case_number"))
+        self._pending: sqlite3.Row | None = next(self._rows, None)
+        self.problems: list[str] = []
+
+    def _skip_extra(self, before: str | None) -> None:
+        while self._pending is not None and (before is None or self._pending["case_number"] < before):
+            self.problems.append(f"the search index lists case {self._pending['case_number']}, which is not in the log")
+            self._pending = next(self._rows, None)
+
+    def settle(self, version: CaseVersion) -> None:
+        self._skip_extra(version.case_number)
+        if self._pending is None or self._pending["case_number"] != version.case_number:
+            self.problems.append(
+                f"case {version.case_number} is missing from the search index (run `main.py verify --rebuild-index`)"
+            )
+            return
+        if dict(self._pending) != _index_row(version):
+            self.problems.append(
+                f"the search index does not match case {version.case_number} (run `main.py verify --rebuild-index`)"
+            )
+        self._pending = next(self._rows, None)
+
+    def finish(self) -> list[str]:
+        self._skip_extra(None)
+        return self.problems
+
+
+def _attachment_detail(filename: str, content_type: str, sha256: str) -> str:
+    """The audit entry's words for an attachment; verify matches each attachment to exactly this."""
+    return f"{filename} ({content_type}) sha256 {sha256}"
+
+
+def _index_row(version: CaseVersion) -> dict[str, Any]:
+    """The search projection's row for a case's current version: all of it derived from the record."""
+    intake, decision = version.intake, version.decision
+    documents = intake.get("documents", [])
+    return {
+        "case_number": version.case_number,
+        "version": version.version,
+        "received_utc": _iso_utc(dt.datetime.fromisoformat(version.received_at)),
+        "received_at": version.received_at,
+        "recorded_at": version.recorded_at,
+        "requester": intake["requester"],
+        "status": version.status,
+        "referred": 1 if decision.get("refer_to_counsel") else 0,
+        "codes": " ".join(dict.fromkeys(r["code"] for r in decision["responses"])),
+        "document_kinds": " ".join(dict.fromkeys(d["kind"] for d in documents)),
+        "booking_number": intake["subject"].get("booking_number") or "",
+        "subject_name": intake["subject"].get("name") or "",
+        "requester_name": intake.get("requester_name") or "",
+        "signer_names": " ".join(d.get("signer_name") or "" for d in documents).strip(),
+        "officer": version.officer,
+        "notes": intake.get("notes") or "",
+    }
+
+
+_INDEX_COLUMNS: Final = (
+    "case_number",
+    "version",
+    "received_utc",
+    "received_at",
+    "recorded_at",
+    "requester",
+    "status",
+    "referred",
+    "codes",
+    "document_kinds",
+    "booking_number",
+    "subject_name",
+    "requester_name",
+    "signer_names",
+    "officer",
+    "notes",
+)
 
 
 def _check_override(override: Override | None) -> Override | None:

@@ -492,3 +492,52 @@ def test_an_altered_attachment_or_pack_is_caught(tmp_path: Path, pack) -> None:
     assert any("attachment 1 (fax.png) was altered" in p for p in verify_problems(data))
     tamper(data / "cases.db", "UPDATE policy_packs SET content = CAST('[pack]' AS BLOB)")
     assert any("policy pack kept as" in p and "was altered" in p for p in verify_problems(data))
+
+
+def test_a_deleted_case_is_caught_and_its_number_never_reused(three_cases, pack) -> None:
+    data, cases = three_cases
+    last = cases[-1].case_number
+    tamper(
+        data / "cases.db",
+        f"DELETE FROM case_versions WHERE case_number = '{last}'",
+        f"DELETE FROM case_index WHERE case_number = '{last}'",
+        f"DELETE FROM cases WHERE case_number = '{last}'",
+    )
+    assert any(f"records case {last} version 1, which is missing" in p for p in verify_problems(data))
+    with open_store(data) as opened:
+        assert record(opened, pack).case_number != last
+
+
+def test_an_attachment_moved_to_another_case_is_caught(tmp_path: Path, pack) -> None:
+    data = tmp_path / "data"
+    scan = tmp_path / "fax.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"scan" * 10)
+    with open_store(data) as opened:
+        first, second = record(opened, pack), record(opened, pack)
+        opened.add_attachment(first.case_number, scan, actor=OFFICER)
+    tamper(data / "cases.db", f"UPDATE attachments SET case_number = '{second.case_number}'")
+    problems = verify_problems(data)
+    assert any("has no entry of its own" in p for p in problems)
+    assert any(f"attached fax.png to case {first.case_number}, which is missing" in p for p in problems)
+
+
+def test_missing_packs_are_caught(three_cases) -> None:
+    data, _ = three_cases
+    tamper(data / "cases.db", "PRAGMA foreign_keys = OFF", "DELETE FROM policy_packs")
+    assert any("that decisions rest on is missing" in p for p in verify_problems(data))
+
+
+def test_a_tampered_search_index_is_caught_and_can_be_rebuilt(three_cases) -> None:
+    data, cases = three_cases
+    raw = sqlite3.connect(data / "cases.db")  # the index has no triggers: it is derived, not the record
+    raw.execute(f"UPDATE case_index SET codes = 'HONOR_JUDICIAL' WHERE case_number = '{cases[0].case_number}'")
+    raw.execute(f"DELETE FROM case_index WHERE case_number = '{cases[1].case_number}'")
+    raw.commit()
+    raw.close()
+    problems = verify_problems(data)
+    assert any(f"does not match case {cases[0].case_number}" in p for p in problems)
+    assert any(f"case {cases[1].case_number} is missing from the search index" in p for p in problems)
+    with open_store(data) as opened:
+        assert opened.rebuild_index() == 3
+        assert opened.verify().ok
+        assert opened.search(CaseQuery(code="HONOR_JUDICIAL")) == []
