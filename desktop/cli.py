@@ -468,21 +468,27 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from desktop.store import StoreError, restore_from
 
     try:
-        kept, report = restore_from(resolve_data_dir(args.data_dir), Path(args.file), actor=_actor(args))
+        result = restore_from(resolve_data_dir(args.data_dir), Path(args.file), actor=_actor(args))
     except StoreError as exc:
         raise UsageError(str(exc)) from None
     if args.json:
         _print_json(
             {
                 "restored": args.file,
-                "replaced_log_kept_as": str(kept) if kept else None,
-                "records_checked": report.records_checked,
-                "chain_head": report.chain_head,
+                "replaced_log_kept_as": str(result.kept) if result.kept else None,
+                "cases_only_in_replaced_log": result.cases_only_in_replaced,
+                "records_checked": result.report.records_checked,
+                "chain_head": result.report.chain_head,
             }
         )
     else:
-        kept_text = f"; the replaced log is kept as {kept}" if kept else ""
-        sys.stdout.write(f"restored {args.file} ({report.records_checked} records verified){kept_text}\n")
+        kept_text = f"; the replaced log is kept as {result.kept}" if result.kept else ""
+        sys.stdout.write(f"restored {args.file} ({result.report.records_checked} records verified){kept_text}\n")
+        if result.cases_only_in_replaced:
+            sys.stdout.write(
+                f"note: {result.cases_only_in_replaced} case(s) recorded after that backup are only "
+                "in the replaced log; case numbers carry on after them\n"
+            )
     return EXIT_OK
 
 

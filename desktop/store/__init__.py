@@ -13,7 +13,7 @@ from desktop.store.errors import CaseNotFound, InvalidInput, LogDamaged, LogLock
 from desktop.store.query import CaseQuery, CaseSummary, VerifyReport
 
 if TYPE_CHECKING:
-    from desktop.store.backup import BackupResult, backup_to, check_log_file, restore_from
+    from desktop.store.backup import BackupResult, RestoreResult, backup_to, check_log_file, restore_from
     from desktop.store.store import DB_NAME, CaseStore, check_officer, open_store
 
 _LAZY = {
@@ -21,6 +21,7 @@ _LAZY = {
     "backup_to": "desktop.store.backup",
     "check_log_file": "desktop.store.backup",
     "restore_from": "desktop.store.backup",
+    "RestoreResult": "desktop.store.backup",
     "DB_NAME": "desktop.store.store",
     "CaseStore": "desktop.store.store",
     "check_officer": "desktop.store.store",
@@ -42,6 +43,7 @@ __all__ = [
     "LogDamaged",
     "LogLocked",
     "NewerLog",
+    "RestoreResult",
     "StoreError",
     "VerifyReport",
     "backup_to",

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop.store import schema
-from desktop.store.errors import LogDamaged, NewerLog, StoreError, describe_os_error
+from desktop.store.errors import LogDamaged, LogLocked, NewerLog, StoreError, describe_os_error
 from desktop.store.query import VerifyReport
 from desktop.store.store import (
     DB_NAME,
     EVENT_BACKUP,
     EVENT_RESTORE,
     CaseStore,
-    _connect,
     open_store,
 )
 
@@ -126,14 +125,56 @@ def backup_before_migration(store: CaseStore, pending: Sequence[str]) -> Path:
     return target
 
 
-def restore_from(data_dir: Path, source: Path, *, actor: str) -> tuple[Path | None, VerifyReport]:
+@dataclass(frozen=True)
+class RestoreResult:
+    """What a restore did: where the replaced log is kept, and what the backup lacks that it held."""
+
+    kept: Path | None
+    report: VerifyReport
+    cases_only_in_replaced: int  # recorded after the backup was made; still in the kept log
+
+
+def _lock_alone(live: Path) -> sqlite3.Connection:
+    """A connection holding the log exclusively; refused while any other connection has it open.
+
+    In WAL mode every open connection holds a shared lock on the log, so an exclusive lock here
+    proves that no window or command is using it, and keeps them out until the restore is done.
+    """
+    conn = sqlite3.connect(live, isolation_level=None, timeout=2.0)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("COMMIT")  # the lock stays until the connection closes (exclusive locking mode)
+    except sqlite3.OperationalError:
+        conn.close()
+        raise LogLocked(
+            f"the case log {live} is open (the window on this or another account, or another command); "
+            "close it everywhere, then restore. Nothing was changed."
+        ) from None
+    return conn
+
+
+def _highest_numbers(conn: sqlite3.Connection, schema_name: str = "main") -> dict[int, int]:
+    """The highest case number of each year a log holds or its audit chain ever recorded."""
+    highest: dict[int, int] = {}
+    for year, seq in conn.execute(f"SELECT year, MAX(seq) FROM {schema_name}.cases GROUP BY year"):
+        highest[int(year)] = int(seq)
+    for (number,) in conn.execute(f"SELECT case_number FROM {schema_name}.audit_log WHERE kind = 'recorded'"):
+        year, _, seq = str(number).partition("-")
+        if year.isdigit() and seq.isdigit():
+            highest[int(year)] = max(highest.get(int(year), 0), int(seq))
+    return highest
+
+
+def restore_from(data_dir: Path, source: Path, *, actor: str) -> RestoreResult:
     """Replace the log in `data_dir` with a verified backup; the replaced log is kept, not deleted.
 
-    Every connection to the current log must be closed first. Returns where the replaced log was
-    kept (None when there was none) and the restored log's verification.
+    Refused while the log is open anywhere else. Case numbers carry on after the highest one the
+    replaced log had used, so no number printed on a memo is handed out twice.
 
     Raises:
         LogDamaged, NewerLog: the backup is refused; the current log is untouched.
+        LogLocked: the log is in use; nothing was changed.
     """
     source = Path(source)
     report = check_log_file(source)
@@ -142,28 +183,49 @@ def restore_from(data_dir: Path, source: Path, *, actor: str) -> tuple[Path | No
     data_dir = Path(data_dir)
     live = data_dir / DB_NAME
     kept: Path | None = None
-    if live.exists():
+    only_in_replaced = 0
+    if not live.exists():
+        incoming = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+        try:
+            _copy_database(incoming, live)
+        finally:
+            incoming.close()
+    else:
         kept_dir = data_dir / "replaced"
         try:
             kept_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"the folder {kept_dir} cannot be created: {describe_os_error(exc)}") from None
         kept = kept_dir / f"cases-replaced-{_stamp()}.db"
-        current = _connect(live, create=False)
+        conn = _lock_alone(live)
         try:
-            _copy_database(current, kept)
-            current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            _copy_database(conn, kept)
+            floors = _highest_numbers(conn)
+            incoming = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+            try:
+                incoming.backup(conn)  # written through SQLite, under our exclusive lock
+            finally:
+                incoming.close()
+            conn.execute("ATTACH DATABASE ? AS replaced", [str(kept)])
+            only_in_replaced = int(
+                conn.execute(
+                    "SELECT COUNT(*) FROM replaced.cases WHERE case_number NOT IN (SELECT case_number FROM main.cases)"
+                ).fetchone()[0]
+            )
+            conn.execute("DETACH DATABASE replaced")
+            conn.executemany(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                [(f"case_number_floor:{year}", str(seq)) for year, seq in floors.items()],
+            )
+        except sqlite3.Error as exc:
+            raise StoreError(f"the log could not be restored: {exc}; the replaced log is kept as {kept}") from None
         finally:
-            current.close()
-    incoming = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-    try:
-        _copy_database(incoming, data_dir / (DB_NAME + ".restoring"))
-    finally:
-        incoming.close()
-    for suffix in ("-wal", "-shm"):
-        Path(str(live) + suffix).unlink(missing_ok=True)
-    os.replace(data_dir / (DB_NAME + ".restoring"), live)
+            conn.close()
     with open_store(data_dir) as store:
-        detail = f"restored from {source.name}" + (f"; replaced log kept as {kept.name}" if kept else "")
+        detail = f"restored from {source.name}"
+        if kept:
+            detail += f"; replaced log kept as {kept.name}"
+        if only_in_replaced:
+            detail += f"; {only_in_replaced} case(s) recorded after that backup are only in the replaced log"
         store.log_event(None, EVENT_RESTORE, actor, detail)
-        return kept, store.verify()
+        return RestoreResult(kept, store.verify(), only_in_replaced)

@@ -22,6 +22,7 @@ from desktop.store import (
     CaseQuery,
     InvalidInput,
     LogDamaged,
+    LogLocked,
     NewerLog,
     StoreError,
     backup_to,
@@ -356,18 +357,34 @@ def test_backup_and_restore_round_trip(tmp_path: Path, pack) -> None:
         later = record(opened, pack)  # made after the backup, so not in it
         with pytest.raises(StoreError, match="already exists"):
             backup_to(opened, tmp_path / "copy.db", actor=OFFICER)
-    kept, report = restore_from(data, tmp_path / "copy.db", actor=OFFICER)
-    assert report.ok and kept is not None and kept.exists()
+    result = restore_from(data, tmp_path / "copy.db", actor=OFFICER)
+    kept = result.kept
+    assert result.report.ok and kept is not None and kept.exists()
+    assert result.cases_only_in_replaced == 1
     with open_store(data) as opened:
         assert opened.get(kept_case.case_number).current == kept_case
         with pytest.raises(CaseNotFound):
             opened.get(later.case_number)
         kinds = [r[0] for r in opened._conn.execute("SELECT kind FROM audit_log ORDER BY seq")]
         assert kinds == ["recorded", "backup", "restore"]
+        # The number the replaced log gave `later` (and printed on its memo) is not handed out again.
+        assert record(opened, pack).case_number > later.case_number
     # The replaced log still holds the case recorded after the backup.
     raw = sqlite3.connect(kept)
     assert raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 2
     raw.close()
+
+
+def test_restore_is_refused_while_the_log_is_open(tmp_path: Path, pack) -> None:
+    data = tmp_path / "data"
+    with open_store(data) as opened:
+        record(opened, pack)
+        backup_to(opened, tmp_path / "copy.db", actor=OFFICER)
+        with pytest.raises(LogLocked, match="close it everywhere"):
+            restore_from(data, tmp_path / "copy.db", actor=OFFICER)
+        assert record(opened, pack).version == 1  # the open log still works, untouched
+    assert not list((data / "replaced").glob("*.db"))
+    assert restore_from(data, tmp_path / "copy.db", actor=OFFICER).report.ok
 
 
 def test_restore_refuses_a_foreign_file_and_keeps_the_log(tmp_path: Path, pack) -> None:
