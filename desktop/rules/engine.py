@@ -8,6 +8,7 @@ from typing import Any
 
 from desktop.rules.facts import FACTS, Context, FactValue
 from desktop.rules.intake import Intake
+from desktop.rules.invariants import invariant_violations
 from desktop.rules.pack import Condition, Pack, PackError, Rule
 
 
@@ -143,7 +144,8 @@ def decide(intake: Intake, pack: Pack) -> Decision:
     order asked; `share_info` gets one response per requested kind of information.
 
     Raises:
-        PackError: when the pack is not in force on the day the request was received.
+        PackError: when the pack is not in force on the day the request was received, or when its
+            table would give a decision that breaks one of the contract's invariants.
     """
     day = intake.received_at.date()
     if not pack.in_force(day):
@@ -159,4 +161,15 @@ def decide(intake: Intake, pack: Pack) -> Decision:
             responses.extend(_respond(intake, pack, action, info) for info in intake.info)
         else:
             responses.append(_respond(intake, pack, action, None))
-    return Decision(pack.id, pack.version, pack.sha256, tuple(responses), _warnings(intake, pack))
+    decision = Decision(pack.id, pack.version, pack.sha256, tuple(responses), _warnings(intake, pack))
+    # The contract's invariants hold for any pack: a pack whose table would break one (hold someone
+    # on an administrative paper, honour an unverified warrant, ...) gets no decision at all.
+    problems = invariant_violations(intake, decision, pack)
+    if problems:
+        raise PackError(
+            pack.path,
+            "rules",
+            f"this pack's decision breaks the decision contract ({problems[0]}); "
+            "nothing was decided: refer to the City Solicitor and hold no one meanwhile",
+        )
+    return decision

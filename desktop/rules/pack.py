@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -17,6 +18,19 @@ from desktop.rules.facts import FACTS, Definitions
 PACK_FILE = "pack.toml"
 SCENARIO_DIR = "scenarios"
 ANY_ACTION = "any"
+PACK_KEYS = (
+    "id",
+    "version",
+    "jurisdiction",
+    "instrument",
+    "source_url",
+    "effective_from",
+    "effective_to",
+    "reviewed_by",
+    "reviewed_on",
+    "summary",
+)
+RULE_KEYS = ("id", "actions", "info", "when", "code", "instruction", "clauses", "authorities", "refer", "considers")
 AMBIGUITY_ID = re.compile(r"^AMB-\d+$")
 
 
@@ -175,6 +189,14 @@ class _Reader:
     def fail(self, key: str, problem: str) -> PackError:
         return PackError(self.source, key, problem)
 
+    def only(self, data: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
+        """Refuse keys the pack format does not know: a misspelt `when` must not make a rule a catch-all."""
+        for key in data:
+            if key not in allowed:
+                raise self.fail(
+                    f"{where}.{key}" if where else key, f"unknown key; expected one of {', '.join(allowed)}"
+                )
+
     def table(self, data: Mapping[str, Any], key: str, where: str = "") -> Mapping[str, Any]:
         path = f"{where}.{key}" if where else key
         value = data.get(key)
@@ -273,6 +295,7 @@ def _conditions(reader: _Reader, data: Mapping[str, Any], where: str) -> tuple[C
 
 def _definitions(reader: _Reader, data: Mapping[str, Any]) -> Definitions:
     table = reader.table(data, "definitions")
+    reader.only(table, [f.name for f in dataclasses.fields(Definitions)], "definitions")
 
     def kinds(key: str, allowed: Sequence[str], what: str) -> frozenset[str]:
         return frozenset(reader.strings(table, key, "definitions", allowed, what))
@@ -314,6 +337,7 @@ def _rule(
     authorities: Mapping[str, Authority],
     ambiguities: Mapping[str, Ambiguity],
 ) -> Rule:
+    reader.only(data, RULE_KEYS, where)
     rule_id = reader.text(data, "id", where)
     actions = reader.strings(data, "actions", where, (*vocab.ACTIONS, ANY_ACTION), "action")
     if not actions:
@@ -334,7 +358,7 @@ def _rule(
         raise reader.fail(f"{where}.refer", "a REFER_COUNSEL rule must name its ambiguity (AMB-n)")
     if refer is not None and refer not in ambiguities:
         raise reader.fail(f"{where}.refer", f"unknown ambiguity {refer!r}; expected one of {', '.join(ambiguities)}")
-    if code in vocab.DECLINING_CODES and "not" not in instruction.lower():
+    if code in vocab.DECLINING_CODES and not vocab.says_what_not_to_do(instruction):
         raise reader.fail(f"{where}.instruction", f"a {code} instruction must say what the officer does not do")
     considers = reader.strings(data, "considers", where, tuple(FACTS), "fact")
     return Rule(
@@ -414,6 +438,17 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
         if key not in known_top:
             raise reader.fail(key, f"unknown section; expected one of {', '.join(sorted(known_top))}")
     meta = reader.table(data, "pack")
+    reader.only(meta, PACK_KEYS, "pack")
+    for section, keys in (
+        ("clauses", ("id", "title", "text", "lead")),
+        ("authorities", ("id", "cite", "url")),
+        ("ambiguities", ("id", "issue", "meanwhile")),
+        ("warnings", ("id", "when", "text")),
+    ):
+        records = data.get(section, [])
+        for i, record in enumerate(records if isinstance(records, list) else []):
+            if isinstance(record, Mapping):
+                reader.only(record, keys, f"{section}[{i}]")
     clauses = {
         c.id: c
         for c in (
@@ -460,6 +495,7 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
             )
         if not isinstance(entry, Mapping):
             raise reader.fail(f"codes.{code}", "expected a table with title and wording")
+        reader.only(entry, ("title", "wording"), f"codes.{code}")
         codes[code] = CodeText(
             code, reader.text(entry, "title", f"codes.{code}"), reader.text(entry, "wording", f"codes.{code}")
         )

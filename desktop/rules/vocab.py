@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 CHANNELS: Final = ("fax", "email", "phone", "in_person", "mail", "ncic", "court_paper", "other")
@@ -154,3 +155,14 @@ DECLINING_CODES: Final = frozenset(
 
 # Codes that never keep anyone in custody on an immigration request (contract invariant 1).
 NON_HOLDING_CODES: Final = frozenset({"NO_HOLD", "NOT_IN_CUSTODY", "LOG_ONLY", "REFER_COUNSEL"})
+
+
+_NEGATION: Final = re.compile(r"\b(not|no|never|nothing|none)\b|n't\b", re.IGNORECASE)
+
+
+def says_what_not_to_do(instruction: str) -> bool:
+    """Whether an instruction contains a negation (contract invariant 5: a decline says what not to do).
+
+    A word test, not a substring one: "note" and "notify" do not count.
+    """
+    return _NEGATION.search(instruction) is not None

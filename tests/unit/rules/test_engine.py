@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from desktop.rules import decide, parse_intake
-from desktop.rules.checks import invariant_violations, load_scenario, run_scenario
+from desktop.rules.checks import load_scenario, run_scenario
+from desktop.rules.invariants import invariant_violations
 from tests.conftest import SHARED_EXAMPLES
 
 EXAMPLES = sorted(SHARED_EXAMPLES.glob("*.json")) if SHARED_EXAMPLES.is_dir() else []

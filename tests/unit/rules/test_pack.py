@@ -104,10 +104,17 @@ def broken_pack(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
             "unknown action 'juggle'",
         ),
         (
-            'instruction = "Do not hold or delay release',
-            'instructions = "Do not hold or delay release',
+            'instruction = "Do not hold or delay release, not even for minutes. Release at the normal time under '
+            'state law; the immigration request adds no time. Do not call ICE."\n',
+            "",
             "rules[13].instruction",
             "missing or empty",
+        ),
+        (
+            'instruction = "Do not hold or delay release',
+            'instructions = "Do not hold or delay release',
+            "rules[13].instructions",
+            "unknown key",
         ),
         ('refer = "AMB-19"\n', "", "rules[26].refer", "must name its ambiguity"),
         ('refer = "AMB-19"', 'refer = "AMB-99"', "rules[26].refer", "unknown ambiguity"),
@@ -118,6 +125,33 @@ def broken_pack(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
         ("[codes.LOG_ONLY]", "[codes.MAYBE]", "codes.MAYBE", "unknown response code"),
         ('id = "AMB-19"', 'id = "AMBIGUITY-19"', "ambiguities[18].id", "not of the form AMB-n"),
         ("[definitions]", "[definitionz]", "definitionz", "unknown section"),
+        (
+            'when = ["verified_judicial_warrant"]',
+            'wehn = ["verified_judicial_warrant"]',
+            "rules[2].wehn",
+            "unknown key; expected one of id, actions, info, when",
+        ),
+        ('reviewed_by = ""', 'reviewed-by = "J. Doe"', "pack.reviewed-by", "unknown key"),
+        (
+            'cite = "Fed. R. Crim. P. 17"',
+            'cite = "Fed. R. Crim. P. 17"\ncitation = "x"',
+            "authorities[5].citation",
+            "unknown key",
+        ),
+        ('title = "Log only"', 'title = "Log only"\ntitel = "x"', "codes.LOG_ONLY.titel", "unknown key"),
+        (
+            "legacy_detainer_kinds =",
+            "legacy_kinds = []\nlegacy_detainer_kinds =",
+            "definitions.legacy_kinds",
+            "unknown key",
+        ),
+        (
+            'instruction = "Do not give the release date or time, and do not give advance notice of release. A '
+            'request to be notified is itself an immigration detainer under the ordinance."',
+            'instruction = "Give the caller the release date and time; note the call in the log."',
+            "rules[15].instruction",
+            "must say what the officer does not do",
+        ),
         (
             'instruction = "Do not allow an interview, a phone call, or entry to non-public areas for immigration '
             'officers. No law compels the access."',
@@ -209,3 +243,25 @@ def test_reviewed_pack_carries_no_review_warning(tmp_path: Path) -> None:
         }
     )
     assert not any("awaits legal review" in w for w in decide(intake, reviewed).warnings)
+
+
+def test_a_pack_whose_decision_breaks_an_invariant_decides_nothing(tmp_path: Path) -> None:
+    # Loading cannot see it (HOLD_OTHER_BASIS is a valid code); deciding an eligible person's hold can.
+    path = broken_pack(
+        tmp_path,
+        'when = ["eligible_for_release"]\ncode = "NO_HOLD"',
+        'when = ["eligible_for_release"]\ncode = "HOLD_OTHER_BASIS"',
+    )
+    bad = load_pack(path)
+    intake = parse_intake(
+        {
+            "received_at": "2026-01-13T22:18:00-05:00",
+            "channel": "fax",
+            "requester": "ice_ero",
+            "documents": [{"kind": "I-247A", "signer": "dhs_officer"}],
+            "actions": ["hold"],
+            "subject": {"custody": "in_city_custody"},
+        }
+    )
+    with pytest.raises(PackError, match="breaks the decision contract"):
+        decide(intake, bad)

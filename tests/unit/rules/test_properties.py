@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from desktop import cli
 from desktop.rules import decide, parse_intake, vocab
-from desktop.rules.checks import invariant_violations
+from desktop.rules.invariants import invariant_violations
 
 documents = st.fixed_dictionaries(
     {"kind": st.sampled_from(vocab.DOCUMENT_KINDS), "signer": st.sampled_from(vocab.SIGNERS)},
