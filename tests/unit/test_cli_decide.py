@@ -48,7 +48,14 @@ def test_decide_reads_standard_input() -> None:
 
 
 def test_decide_with_another_pack() -> None:
-    hsi = dict(GOOD, requester="ice_hsi", purpose="criminal_unrelated", documents=[])
+    hsi = dict(
+        GOOD,
+        requester="ice_hsi",
+        purpose="criminal_unrelated",
+        documents=[],
+        actions=["share_info"],
+        info=["booking_record"],
+    )
     exampleville = run("decide", "--policy", str(FIXTURES / "packs" / "exampleville"), "-", stdin=json.dumps(hsi))
     northampton = run("decide", "-", stdin=json.dumps(hsi))
     assert json.loads(exampleville.stdout)["responses"][0]["code"] == "NOT_COVERED"
