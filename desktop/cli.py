@@ -42,7 +42,13 @@ class _Parser(argparse.ArgumentParser):
 
 def _read_intake_text(source: str) -> str:
     if source == "-":
-        return sys.stdin.read()
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:  # already text (an embedding program replaced sys.stdin)
+            return sys.stdin.read()
+        try:  # bytes, decoded as UTF-8 whatever the console's code page
+            return bytes(raw.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError("standard input is not UTF-8 text; expected a JSON intake") from None
     try:
         return Path(source).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -166,19 +172,27 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 @contextmanager
-def _store(args: argparse.Namespace, *, create: bool = True) -> Iterator[CaseStore]:
-    """The case log in the chosen data folder; store errors become one-line usage errors."""
+def _store(
+    args: argparse.Namespace, *, create: bool = True, damaged_is_input_error: bool = True
+) -> Iterator[CaseStore]:
+    """The case log in the chosen data folder; store errors become one-line usage errors.
+
+    With `damaged_is_input_error=False` a damaged log is raised as it is (for `verify` to report).
+    """
     from desktop.paths import resolve_data_dir
-    from desktop.store import StoreError, open_store
+    from desktop.store import LogDamaged, StoreError, open_store
+
+    def translate(exc: StoreError) -> Exception:
+        return exc if isinstance(exc, LogDamaged) and not damaged_is_input_error else UsageError(str(exc))
 
     try:
         store = open_store(resolve_data_dir(args.data_dir), create=create)
     except StoreError as exc:
-        raise UsageError(str(exc)) from None
+        raise translate(exc) from None
     try:
         yield store
     except StoreError as exc:
-        raise UsageError(str(exc)) from None
+        raise translate(exc) from None
     finally:
         store.close()
 
@@ -319,7 +333,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         status=args.status,
         referred=True if args.referred else None,
     )
-    with _store(args) as store:
+    with _store(args, create=False) as store:
         rows = store.search(query, limit=args.limit, offset=args.offset)
         total = store.count(query)
     if args.json:
@@ -375,16 +389,26 @@ def _verify_memo(args: argparse.Namespace, memo_file: str) -> int:
             record = store.get(stamp.case_number)
         except CaseNotFound:
             record = None
+        head_seq = store.chain_position(stamp.chain_head)
+        recorded_seq = store.chain_position_of_record(stamp.record_hash)
     version = None
     if record is not None:
         version = next((v for v in record.versions if v.version == stamp.version), None)
-    matches = version is not None and version.record_hash == stamp.record_hash
+    # The chain head printed on the paper is the outside witness: it must still be in the chain, at or
+    # after this version's own entry. If not, the log was rewritten or replaced after printing.
+    head_ok = head_seq is not None and recorded_seq is not None and head_seq >= recorded_seq
+    matches = version is not None and version.record_hash == stamp.record_hash and head_ok
     if record is None:
         verdict = f"case {stamp.case_number} is not in this log"
     elif version is None:
         verdict = f"case {stamp.case_number} has no version {stamp.version} in this log"
-    elif not matches:
+    elif version.record_hash != stamp.record_hash:
         verdict = f"the memo's record hash does not match case {stamp.case_number} version {stamp.version} in the log"
+    elif not head_ok:
+        verdict = (
+            "the audit chain head printed on the memo is not in this log's chain after the record: the log was "
+            "rewritten or replaced after the memo was printed"
+        )
     else:
         current = "" if version is record.current else f" (a newer version {record.current.version} exists)"
         verdict = f"the log holds this exact record: case {stamp.case_number} version {stamp.version}{current}"
@@ -407,12 +431,19 @@ def _verify_memo(args: argparse.Namespace, memo_file: str) -> int:
 def cmd_verify(args: argparse.Namespace) -> int:
     if args.memo:
         return _verify_memo(args, args.memo)
-    with _store(args, create=False) as store:
-        if args.rebuild_index:
-            # The search index is derived from the log; rebuilding it changes no record.
-            sys.stderr.write(f"search index rebuilt: {store.rebuild_index()} case(s)\n")
-        report = store.verify(actor=_actor(args))
-        integrity = store.integrity_ok()
+    from desktop.store import LogDamaged
+
+    try:
+        with _store(args, create=False, damaged_is_input_error=False) as store:
+            if args.rebuild_index:
+                # The search index is derived from the log; rebuilding it changes no record.
+                sys.stderr.write(f"search index rebuilt: {store.rebuild_index()} case(s)\n")
+            report = store.verify(actor=_actor(args))
+            integrity = store.integrity_ok()
+    except LogDamaged as exc:
+        # A damaged log is what verify is for: the check failed (exit 1), the input was fine.
+        _report_failed_verify(args, [str(exc)])
+        return EXIT_CHECK_FAILED
     problems = list(report.problems) + ([] if integrity else ["SQLite integrity_check failed"])
     if args.json:
         _print_json(
@@ -435,6 +466,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
             f"chain head {report.chain_head}\n"
         )
     return EXIT_CHECK_FAILED if problems else EXIT_OK
+
+
+def _report_failed_verify(args: argparse.Namespace, problems: list[str]) -> None:
+    if args.json:
+        _print_json({"ok": False, "entries_checked": 0, "records_checked": 0, "chain_head": None, "problems": problems})
+    else:
+        sys.stdout.write(f"FAILED: {problems[0]}\n")
 
 
 def cmd_verify_memo(args: argparse.Namespace) -> int:

@@ -179,6 +179,10 @@ def _text(data: Mapping[str, Any], key: str, path: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise IntakeError(path, f"expected a string, got {_describe(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise IntakeError(path, "contains a character that is not valid text (a lone UTF-16 surrogate)") from None
     return value
 
 
@@ -193,6 +197,10 @@ def _received_at(data: Mapping[str, Any]) -> dt.datetime:
         raise IntakeError("received_at", f"{_describe(value)} does not parse; expected {expected}") from None
     if parsed.tzinfo is None:
         raise IntakeError("received_at", f"{_describe(value)} has no UTC offset; expected {expected}")
+    try:
+        parsed.astimezone(dt.UTC)
+    except OverflowError:
+        raise IntakeError("received_at", f"{_describe(value)} is out of range; expected {expected}") from None
     return parsed
 
 
@@ -275,6 +283,17 @@ def parse_intake(data: object) -> Intake:
 SCENARIO_FIELDS = frozenset({"id", "title", "intake", "expect", "invariants_only"})
 
 
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """JSON objects may not name a field twice: the second would silently win."""
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            name = key if key.isidentifier() else json.dumps(key, ensure_ascii=True)
+            raise ValueError(f"the field {name} is given twice")
+        result[key] = value
+    return result
+
+
 def parse_intake_json(text: str | bytes) -> Intake:
     """Parse intake JSON text; bad JSON is reported as an IntakeError too.
 
@@ -282,11 +301,15 @@ def parse_intake_json(text: str | bytes) -> Intake:
     accepted as well, so the pack's own scenarios can be decided directly.
     """
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise IntakeError("intake", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except UnicodeDecodeError:
         raise IntakeError("intake", "not UTF-8 text; expected a JSON object") from None
+    except RecursionError:
+        raise IntakeError("intake", "nested too deeply to be an intake; expected a JSON object") from None
+    except ValueError as exc:  # e.g. a number with thousands of digits, or a key given twice
+        raise IntakeError("intake", str(exc)) from None
     if isinstance(data, dict) and "intake" in data and set(data) <= SCENARIO_FIELDS:
         data = data["intake"]
     return parse_intake(data)

@@ -30,8 +30,8 @@ class CaseQuery:
     """A search of the log: full text plus filters. Empty fields do not filter."""
 
     text: str = ""
-    since: dt.date | None = None  # received on or after this day (UTC)
-    until: dt.date | None = None  # received on or before this day (UTC)
+    since: dt.date | None = None  # received on or after this day (the desk's day, as received)
+    until: dt.date | None = None  # received on or before this day
     requester: str | None = None
     document_kind: str | None = None
     code: str | None = None

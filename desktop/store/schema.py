@@ -33,6 +33,9 @@ def append_only_triggers() -> list[str]:
 @migrations()
 def m001_case_log(db: Database) -> None:
     """Cases, their versions, the packs they were decided under, and the hash-chained audit log."""
+    # Marks the file as a case log in the same transaction that builds it, so no crash can leave
+    # tables that a later start would take for another program's database.
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     db.execute("""CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)""")
     db.execute(
         """CREATE TABLE policy_packs (
@@ -158,6 +161,14 @@ def m003_attachments(db: Database) -> None:
     )
     db.execute("CREATE INDEX attachments_case ON attachments (case_number)")
     _append_only(db, "attachments")
+
+
+@migrations()
+def m004_received_day(db: Database) -> None:
+    """The day the request was received, as the desk gave it (its own offset), for date filters."""
+    db.execute("ALTER TABLE case_index ADD COLUMN received_day TEXT NOT NULL DEFAULT ''")
+    db.execute("UPDATE case_index SET received_day = substr(received_at, 1, 10)")
+    db.execute("CREATE INDEX case_index_received_day ON case_index (received_day)")
 
 
 def known_migrations() -> list[str]:

@@ -191,6 +191,18 @@ class CaseStore:
         row = self._conn.execute("SELECT entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         return str(row[0]) if row else GENESIS_HASH
 
+    def chain_position(self, entry_hash_value: str) -> int | None:
+        """The audit entry whose hash this is (0 for the empty log's genesis), or None when not in the chain."""
+        if entry_hash_value == GENESIS_HASH:
+            return 0
+        row = self._conn.execute("SELECT seq FROM audit_log WHERE entry_hash = ?", [entry_hash_value]).fetchone()
+        return int(row[0]) if row else None
+
+    def chain_position_of_record(self, record_hash_value: str) -> int | None:
+        """The audit entry that recorded a version with this record hash, or None."""
+        row = self._conn.execute("SELECT MIN(seq) FROM audit_log WHERE record_hash = ?", [record_hash_value]).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     def log_event(self, case_number: str | None, kind: str, actor: str, detail: str) -> str:
         """Add an event (memo printed, exported, ...) to the audit chain; returns the new chain head."""
         if kind not in EVENT_KINDS:
@@ -616,12 +628,13 @@ class CaseStore:
         if query.text.strip():
             clauses.append("ci.id IN (SELECT rowid FROM case_index_fts WHERE case_index_fts MATCH ?)")
             where_params.append(_fts_query(query.text))
+        # Days are the desk's days: a request faxed at 22:18 on 13 January (-05:00) is on the 13th.
         if query.since:
-            clauses.append("ci.received_utc >= ?")
+            clauses.append("ci.received_day >= ?")
             where_params.append(query.since.isoformat())
         if query.until:
-            clauses.append("ci.received_utc < ?")
-            where_params.append((query.until + dt.timedelta(days=1)).isoformat())
+            clauses.append("ci.received_day <= ?")
+            where_params.append(query.until.isoformat())
         if query.referred is False:
             clauses.append("ci.referred = 0")
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
@@ -853,6 +866,7 @@ def _index_row(version: CaseVersion) -> dict[str, Any]:
         "version": version.version,
         "received_utc": _iso_utc(dt.datetime.fromisoformat(version.received_at)),
         "received_at": version.received_at,
+        "received_day": version.received_at[:10],
         "recorded_at": version.recorded_at,
         "requester": intake["requester"],
         "status": version.status,
@@ -873,6 +887,7 @@ _INDEX_COLUMNS: Final = (
     "version",
     "received_utc",
     "received_at",
+    "received_day",
     "recorded_at",
     "requester",
     "status",

@@ -154,3 +154,85 @@ def test_memo_and_verify_memo(env, intake_file: Path, tmp_path: Path) -> None:
     not_pdf.write_text("not a pdf")
     refused = run(env, "verify-memo", str(not_pdf))
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+
+
+def rewrite_history(db: Path) -> None:
+    """What someone with the file and this program's source could do: change case 1's decision, then
+    recompute every hash so that `verify` alone cannot tell (the known limit of a hash chain)."""
+    from desktop.store.hashing import GENESIS_HASH, canonical, entry_hash, record_hash
+    from desktop.store.store import _record_fields
+
+    raw = sqlite3.connect(db)
+    raw.row_factory = sqlite3.Row
+    for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_no_%'"):
+        raw.execute(f"DROP TRIGGER {name}")
+    renamed: dict[str, str] = {}
+    for row in raw.execute("SELECT * FROM case_versions ORDER BY id").fetchall():
+        fields = _record_fields(dict(row))
+        if row["case_number"].endswith("000001"):
+            fields["decision"]["responses"][0]["code"] = "HONOR_JUDICIAL"
+        new_hash = record_hash(fields)
+        renamed[row["record_hash"]] = new_hash
+        raw.execute(
+            "UPDATE case_versions SET decision_json = ?, record_hash = ? WHERE id = ?",
+            [canonical(fields["decision"]), new_hash, row["id"]],
+        )
+    prev = GENESIS_HASH
+    for row in raw.execute("SELECT * FROM audit_log ORDER BY seq").fetchall():
+        entry = dict(row)
+        entry["record_hash"] = renamed.get(entry["record_hash"], entry["record_hash"])
+        digest = entry_hash(prev, entry)
+        raw.execute(
+            "UPDATE audit_log SET record_hash = ?, prev_hash = ?, entry_hash = ? WHERE seq = ?",
+            [entry["record_hash"], prev, digest, entry["seq"]],
+        )
+        prev = digest
+    raw.commit()
+    raw.close()
+
+
+def test_a_printed_memo_exposes_a_rewritten_log(env, intake_file: Path, tmp_path: Path) -> None:
+    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    second = run(env, "record", str(intake_file), "--officer", "J. SMITH #1234").stdout.strip()
+    memo = tmp_path / "memo.pdf"
+    run(env, "memo", second, "-o", str(memo))
+    assert run(env, "verify-memo", str(memo)).returncode == 0
+    db = Path(env["SAFEDESK_DATA_DIR"]) / "cases.db"
+    rewrite_history(db)
+    checked = run(env, "verify-memo", str(memo))
+    assert checked.returncode == 1
+    assert "chain head printed on the memo is not in this log" in checked.stdout
+
+
+def test_verify_reports_a_damaged_log_as_a_failed_check(env, intake_file: Path) -> None:
+    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    db = Path(env["SAFEDESK_DATA_DIR"]) / "cases.db"
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    db.write_bytes(db.read_bytes()[:100] + b"\x00garbage" * 2000)
+    done = run(env, "verify")
+    assert done.returncode == 1 and done.stdout.startswith("FAILED: ")
+
+
+def test_log_does_not_create_a_log_in_a_mistyped_folder(tmp_path: Path) -> None:
+    env = {**os.environ, "SAFEDESK_DATA_DIR": str(tmp_path / "typo")}
+    done = run(env, "log")
+    assert done.returncode == 2 and "no case log" in done.stderr
+    assert not (tmp_path / "typo" / "cases.db").exists()
+
+
+def test_standard_input_is_read_as_utf8_whatever_the_locale(env) -> None:
+    intake = dict(S01, subject={**S01["subject"], "name": "МЮЛЛЕР, ЙОЗЕФ"})
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--json", "record", "-", "--officer", "J. SMITH #1234"],
+        input=json.dumps(intake, ensure_ascii=False).encode("utf-8"),
+        capture_output=True,
+        cwd=ROOT,
+        env={**env, "PYTHONIOENCODING": "cp1252", "PYTHONUTF8": "0"},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    case = json.loads(done.stdout.decode("cp1252"))["case"]  # output follows the console's encoding
+    assert json.loads(run(env, "--json", "show", case).stdout)["versions"][0]["intake"]["subject"]["name"] == (
+        "МЮЛЛЕР, ЙОЗЕФ"
+    )

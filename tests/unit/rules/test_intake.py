@@ -121,3 +121,24 @@ def test_long_notes_are_kept_whole() -> None:
 def test_empty_documents_mean_a_verbal_request() -> None:
     assert parse_intake(changed("documents", [])).documents == ()
     assert parse_intake(changed("documents", ...)).documents == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ('{"received_at": ' + "9" * 5000 + "}", "intake:"),
+        ('{"actions": ["hold"], "actions": ["relay"]}', "the field actions is given twice"),
+    ],
+)
+def test_hostile_json_is_an_intake_error(text: str, words: str) -> None:
+    with pytest.raises(IntakeError, match=words):
+        parse_intake_json(text)
+
+
+def test_text_must_be_valid_and_dates_in_range() -> None:
+    with pytest.raises(IntakeError, match="lone UTF-16 surrogate"):
+        parse_intake(changed("notes", "\ud800"))
+    with pytest.raises(IntakeError) as caught:
+        parse_intake(changed("received_at", "9999-12-31T23:00:00-05:00"))
+    assert caught.value.field_path == "received_at" and "out of range" in str(caught.value)

@@ -558,3 +558,9 @@ def test_a_tampered_search_index_is_caught_and_can_be_rebuilt(three_cases) -> No
         assert opened.rebuild_index() == 3
         assert opened.verify().ok
         assert opened.search(CaseQuery(code="HONOR_JUDICIAL")) == []
+
+
+def test_date_filters_use_the_day_as_the_desk_received_it(store, pack) -> None:
+    late = record(store, pack, received_at="2026-01-13T22:18:00-05:00")  # 03:18 UTC on the 14th
+    assert [s.case_number for s in store.search(CaseQuery(until=dt.date(2026, 1, 13)))] == [late.case_number]
+    assert store.search(CaseQuery(since=dt.date(2026, 1, 14))) == []
