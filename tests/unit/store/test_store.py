@@ -564,3 +564,23 @@ def test_date_filters_use_the_day_as_the_desk_received_it(store, pack) -> None:
     late = record(store, pack, received_at="2026-01-13T22:18:00-05:00")  # 03:18 UTC on the 14th
     assert [s.case_number for s in store.search(CaseQuery(until=dt.date(2026, 1, 13)))] == [late.case_number]
     assert store.search(CaseQuery(since=dt.date(2026, 1, 14))) == []
+
+
+@pytest.mark.parametrize(
+    ("sql", "params"),
+    [
+        ("DELETE FROM case_facets WHERE case_id = ?", [1]),
+        (
+            "SELECT case_number FROM audit_log WHERE case_number >= ? AND case_number < ? AND kind = ?"
+            " ORDER BY case_number DESC LIMIT 1",
+            ["2026-", "2026-~", "recorded"],
+        ),
+        ("SELECT seq FROM audit_log WHERE entry_hash = ?", ["0" * 64]),
+        ("SELECT ci.* FROM case_index ci WHERE ci.received_day >= ? ORDER BY ci.id DESC LIMIT 50", ["2026-01-01"]),
+    ],
+)
+def test_queries_on_the_recording_path_use_an_index(store, sql: str, params: list[object]) -> None:
+    # A full scan here is quadratic over a log's life: a million cases took hours instead of minutes.
+    plan = " ".join(str(row[3]) for row in store._conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+    assert "SCAN case_facets" not in plan and "SCAN audit_log" not in plan, plan
+    assert "INDEX" in plan or "PRIMARY KEY" in plan or "SCAN ci" in plan, plan
