@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 GUARD = """
@@ -29,6 +31,7 @@ sys.exit(max(codes))
 """
 
 
+@pytest.mark.gui  # the self-test builds the window (offscreen)
 def test_record_memo_verify_and_self_test_open_no_connection(tmp_path: Path) -> None:
     intake = tmp_path / "intake.json"
     intake.write_text(
