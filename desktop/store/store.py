@@ -789,19 +789,24 @@ class CaseStore:
     def _verify_attachments(self, chained: list[tuple[int, str, str]]) -> list[str]:
         """Each attachment matches its own audit entry (case, file name, type, checksum), one to one."""
         problems = []
-        unmatched = {(case_number, detail): seq for seq, case_number, detail in chained}
+        unmatched: dict[tuple[str, str], list[int]] = {}  # the same scan may be attached twice
+        for seq, case_number, detail in chained:
+            unmatched.setdefault((case_number, detail), []).append(seq)
         for attachment_id, case_number, name, content_type, sha, content in self._conn.execute(
             "SELECT id, case_number, filename, content_type, sha256, content FROM attachments ORDER BY id"
         ):
             if hashlib.sha256(bytes(content)).hexdigest() != sha:
                 problems.append(f"attachment {attachment_id} ({name}) was altered: its content no longer matches")
             key = (case_number, _attachment_detail(name, content_type, sha))
-            if unmatched.pop(key, None) is None:
+            if unmatched.get(key):
+                unmatched[key].pop(0)
+            else:
                 problems.append(
                     f"attachment {attachment_id} ({name}, case {case_number}) has no entry of its own "
                     "in the audit chain"
                 )
-        for (case_number, detail), seq in sorted(unmatched.items(), key=lambda item: item[1]):
+        leftovers = sorted((seq, key) for key, seqs in unmatched.items() for seq in seqs)
+        for seq, (case_number, detail) in leftovers:
             problems.append(
                 f"audit entry {seq} attached {detail.split(' (')[0]} to case {case_number}, "
                 "which is missing from the log (deleted)"

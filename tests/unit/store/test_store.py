@@ -584,3 +584,12 @@ def test_queries_on_the_recording_path_use_an_index(store, sql: str, params: lis
     plan = " ".join(str(row[3]) for row in store._conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
     assert "SCAN case_facets" not in plan and "SCAN audit_log" not in plan, plan
     assert "INDEX" in plan or "PRIMARY KEY" in plan or "SCAN ci" in plan, plan
+
+
+def test_the_same_scan_attached_twice_verifies(store, pack, tmp_path: Path) -> None:
+    saved = record(store, pack)
+    scan = tmp_path / "fax.pdf"
+    scan.write_bytes(b"%PDF-1.4\nfax")
+    store.add_attachment(saved.case_number, scan, actor=OFFICER)
+    store.add_attachment(saved.case_number, scan, actor=OFFICER)
+    assert store.verify().ok
