@@ -1058,7 +1058,6 @@ def open_store(data_dir: Path, *, create: bool = True) -> CaseStore:
                 store.notices.append(f"Case log backed up to {copy} before upgrading")
             try:
                 schema.migrations.apply(db)
-                conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
                 with store._write() as write_conn:
                     store._reindex_missing(write_conn)
                     write_conn.execute(

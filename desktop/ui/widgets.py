@@ -113,7 +113,7 @@ class FieldError(QWidget):
 
     @property
     def message(self) -> str:
-        return self.text.text() if self.isVisible() or self.text.text() else ""
+        return self.text.text()
 
 
 def add_field(
