@@ -3,12 +3,101 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
-STATUS_DECIDED = "decided"
-STATUS_REFERRED = "referred"  # waiting for the City Solicitor or a supervisor
-STATUS_RESOLVED = "resolved"
-STATUSES = (STATUS_DECIDED, STATUS_REFERRED, STATUS_RESOLVED)
+
+class Status(StrEnum):
+    """Where a case stands. The values are stored in the log and must never change."""
+
+    DECIDED = "decided"
+    REFERRED = "referred"  # waiting for the City Solicitor or a supervisor
+    RESOLVED = "resolved"
+
+
+class EventKind(StrEnum):
+    """The kinds of audit entry. The values are stored in the log and must never change."""
+
+    RECORDED = "recorded"
+    AMENDED = "amended"
+    MEMO = "memo"
+    BACKUP = "backup"
+    RESTORE = "restore"
+    VERIFY = "verify"
+    ATTACHMENT = "attachment"
+    MIGRATED = "migrated"
+
+
+STATUS_DECIDED = Status.DECIDED
+STATUS_REFERRED = Status.REFERRED
+STATUS_RESOLVED = Status.RESOLVED
+STATUSES = tuple(s.value for s in Status)
+
+NO_BADGE = "-"  # the badge written for the system itself and for a computer account with no badge
+MAX_ACTOR_TEXT = 200
+
+
+class ActorError(ValueError):
+    """An actor's name or badge is missing or malformed; the message says which."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who does something: a named person with a badge (and, later, a role).
+
+    Every audit entry names its actor in one format, `label` ("J. SMITH #1234"), whichever door
+    (window or command line) the action came through.
+    """
+
+    name: str
+    badge: str
+    role: str | None = None
+
+    def __post_init__(self) -> None:
+        name = " ".join(self.name.split())
+        badge = self.badge.strip()
+        if not name:
+            raise ActorError("the officer's name is required")
+        if not badge or any(c.isspace() for c in badge) or "#" in badge:
+            raise ActorError(f"the badge {self.badge!r} should be one word, like 1234")
+        if "#" in name:
+            raise ActorError(f"the name {self.name!r} should not contain '#'")
+        if len(name) + len(badge) > MAX_ACTOR_TEXT:
+            raise ActorError(f"the officer's name and badge are longer than {MAX_ACTOR_TEXT} characters")
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "badge", badge)
+
+    @property
+    def label(self) -> str:
+        """The one form an actor takes in the audit log and on paper."""
+        return f"{self.name} #{self.badge}"
+
+    def __str__(self) -> str:
+        return self.label
+
+    @classmethod
+    def parse(cls, text: str) -> Actor:
+        """'NAME #BADGE' as typed at sign-in or given to --officer."""
+        name, sep, badge = " ".join(text.split()).rpartition("#")
+        if not sep or not name.strip() or not badge.strip():
+            raise ActorError(f"officer {text.strip()!r} should be a name and a badge number, like 'J. SMITH #1234'")
+        return cls(name.strip(), badge.strip())
+
+    @classmethod
+    def system(cls) -> Actor:
+        """The program itself (schema upgrades at start)."""
+        return cls("SYSTEM", NO_BADGE)
+
+    @classmethod
+    def computer_user(cls) -> Actor:
+        """The signed-in computer account, for a command run without --officer (verify, backup, memo)."""
+        import getpass
+
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = "unknown user"
+        return cls(user, NO_BADGE)
 
 
 @dataclass(frozen=True)

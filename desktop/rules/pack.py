@@ -29,6 +29,7 @@ PACK_KEYS = (
     "reviewed_by",
     "reviewed_on",
     "summary",
+    "time_zone",
 )
 RULE_KEYS = ("id", "actions", "info", "when", "code", "instruction", "clauses", "authorities", "refer", "considers")
 AMBIGUITY_ID = re.compile(r"^AMB-\d+$")
@@ -159,6 +160,25 @@ class Pack:
     warnings: tuple[WarningRule, ...]
     sha256: str
     path: Path
+    time_zone: str = ""  # IANA name, e.g. "America/New_York"; empty only in packs kept from before v2
+
+    @property
+    def zone(self) -> dt.tzinfo | None:
+        """The pack's time zone, or None for an old pack that names none (dates then follow the offset typed)."""
+        if not self.time_zone:
+            return None
+        from zoneinfo import ZoneInfo
+
+        return ZoneInfo(self.time_zone)
+
+    def local_time(self, moment: dt.datetime) -> dt.datetime:
+        """`moment` on the clock of the pack's jurisdiction (LEGAL.md 3C version 2, item 8)."""
+        zone = self.zone
+        return moment.astimezone(zone) if zone is not None else moment
+
+    def local_date(self, moment: dt.datetime) -> dt.date:
+        """The jurisdiction's date at `moment`: the day that chooses the pack, numbers cases and files reports."""
+        return self.local_time(moment).date()
 
     @property
     def scenario_dir(self) -> Path:
@@ -537,6 +557,7 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
         reviewed_by=reader.text(meta, "reviewed_by", "pack", required=False),
         reviewed_on=reader.text(meta, "reviewed_on", "pack", required=False),
         summary=reader.text(meta, "summary", "pack", required=False),
+        time_zone=_time_zone(reader, meta),
         definitions=_definitions(reader, data),
         clauses=clauses,
         authorities=authorities,
@@ -547,6 +568,22 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
         sha256=hashlib.sha256(raw).hexdigest(),
         path=path,
     )
+
+
+def _time_zone(reader: _Reader, meta: Mapping[str, Any]) -> str:
+    """The pack's IANA time zone name, checked against the zone database (tzdata on Windows)."""
+    name = reader.text(meta, "time_zone", "pack", required=False)
+    if not name:
+        return ""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise reader.fail(
+            "pack.time_zone", f"{name!r} is not a known time zone (expected a name like America/New_York)"
+        ) from None
+    return name
 
 
 def discover_packs(root: Path) -> list[Path]:
