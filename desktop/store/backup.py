@@ -9,16 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.records import Actor, EventKind
 from desktop.store import schema
+from desktop.store.connect import DB_NAME
 from desktop.store.errors import LogDamaged, LogLocked, NewerLog, StoreError, describe_os_error
+from desktop.store.fields import utc_now
 from desktop.store.query import VerifyReport
-from desktop.store.store import (
-    DB_NAME,
-    EVENT_BACKUP,
-    EVENT_RESTORE,
-    CaseStore,
-    open_store,
-)
+from desktop.store.store import CaseStore, open_store
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -32,8 +29,8 @@ class BackupResult:
     report: VerifyReport
 
 
-def _stamp() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+def _stamp(now: dt.datetime | None = None) -> str:
+    return (now or utc_now()).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _copy_database(source: sqlite3.Connection, target: Path) -> None:
@@ -95,17 +92,17 @@ def check_log_file(path: Path) -> VerifyReport:
         conn.close()
 
 
-def backup_to(store: CaseStore, target: Path, *, actor: str) -> BackupResult:
+def backup_to(store: CaseStore, target: Path, *, actor: str | Actor, now: dt.datetime | None = None) -> BackupResult:
     """Copy the live log to `target` (which must not exist yet), then check the copy.
 
-    The backup is recorded in the audit chain first, so the copy carries its own record.
+    The backup is recorded in the audit chain first (at `now`), so the copy carries its own record.
     """
     target = Path(target)
     if target.exists():
         raise StoreError(f"{target} already exists; choose a new file name for the backup")
     if not target.parent.is_dir():
         raise StoreError(f"the folder {target.parent} does not exist")
-    store.log_event(None, EVENT_BACKUP, actor, f"backup to {target.name}")
+    store.log_event(None, EventKind.BACKUP, actor, f"backup to {target.name}", now=now)
     _copy_database(store._conn, target)
     report = check_log_file(target)
     if not report.ok:
@@ -113,14 +110,14 @@ def backup_to(store: CaseStore, target: Path, *, actor: str) -> BackupResult:
     return BackupResult(target, target.stat().st_size, report)
 
 
-def backup_before_migration(store: CaseStore, pending: Sequence[str]) -> Path:
+def backup_before_migration(store: CaseStore, pending: Sequence[str], *, now: dt.datetime | None = None) -> Path:
     """Copy the log aside before its schema changes (backups/cases-before-<migration>-<time>.db)."""
     folder = store.data_dir / "backups"
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
         raise StoreError(f"the backup folder {folder} cannot be created: {describe_os_error(exc)}") from None
-    target = folder / f"cases-before-{pending[0]}-{_stamp()}.db"
+    target = folder / f"cases-before-{pending[0]}-{_stamp(now)}.db"
     _copy_database(store._conn, target)
     return target
 
@@ -159,14 +156,16 @@ def _highest_numbers(conn: sqlite3.Connection, schema_name: str = "main") -> dic
     highest: dict[int, int] = {}
     for year, seq in conn.execute(f"SELECT year, MAX(seq) FROM {schema_name}.cases GROUP BY year"):
         highest[int(year)] = int(seq)
-    for (number,) in conn.execute(f"SELECT case_number FROM {schema_name}.audit_log WHERE kind = 'recorded'"):
+    for (number,) in conn.execute(
+        f"SELECT case_number FROM {schema_name}.audit_log WHERE kind = ?", [EventKind.RECORDED.value]
+    ):
         year, _, seq = str(number).partition("-")
         if year.isdigit() and seq.isdigit():
             highest[int(year)] = max(highest.get(int(year), 0), int(seq))
     return highest
 
 
-def restore_from(data_dir: Path, source: Path, *, actor: str) -> RestoreResult:
+def restore_from(data_dir: Path, source: Path, *, actor: str | Actor, now: dt.datetime | None = None) -> RestoreResult:
     """Replace the log in `data_dir` with a verified backup; the replaced log is kept, not deleted.
 
     Refused while the log is open anywhere else. Case numbers carry on after the highest one the
@@ -196,7 +195,7 @@ def restore_from(data_dir: Path, source: Path, *, actor: str) -> RestoreResult:
             kept_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"the folder {kept_dir} cannot be created: {describe_os_error(exc)}") from None
-        kept = kept_dir / f"cases-replaced-{_stamp()}.db"
+        kept = kept_dir / f"cases-replaced-{_stamp(now)}.db"
         conn = _lock_alone(live)
         try:
             _copy_database(conn, kept)
@@ -221,11 +220,11 @@ def restore_from(data_dir: Path, source: Path, *, actor: str) -> RestoreResult:
             raise StoreError(f"the log could not be restored: {exc}; the replaced log is kept as {kept}") from None
         finally:
             conn.close()
-    with open_store(data_dir) as store:
+    with open_store(data_dir, now=now) as store:
         detail = f"restored from {source.name}"
         if kept:
             detail += f"; replaced log kept as {kept.name}"
         if only_in_replaced:
             detail += f"; {only_in_replaced} case(s) recorded after that backup are only in the replaced log"
-        store.log_event(None, EVENT_RESTORE, actor, detail)
+        store.log_event(None, EventKind.RESTORE, actor, detail, now=now)
         return RestoreResult(kept, store.verify(), only_in_replaced)

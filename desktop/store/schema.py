@@ -177,6 +177,17 @@ def m005_facets_by_case(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS case_facets_case ON case_facets (case_id)")
 
 
+@migrations()
+def m006_received_day_in_pack_zone(db: Database) -> None:
+    """The day a request was received, in the time zone its pack names (the day as typed, for a pack naming none).
+
+    Only the search projection changes, and only the rows whose day differs: the log is not touched.
+    """
+    from desktop.store.index import recompute_received_days
+
+    recompute_received_days(db.conn)
+
+
 def known_migrations() -> list[str]:
     """The names of every migration this build knows, in order."""
     return [m.name for m in migrations._migrations]

@@ -1,0 +1,99 @@
+"""The audit chain: every record, amendment and event is an entry sealing all the entries before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Final
+
+from desktop.records import Actor, EventKind
+from desktop.store.connect import StoreBase
+from desktop.store.errors import CaseNotFound, InvalidInput
+from desktop.store.fields import actor_text, iso_utc, one_line, utc_now
+from desktop.store.hashing import GENESIS_HASH, entry_hash
+
+EVENT_KINDS: Final = tuple(kind.value for kind in EventKind)
+
+
+def event_kind(kind: str) -> EventKind:
+    """The kind named, or InvalidInput listing the kinds there are."""
+    try:
+        return EventKind(kind)
+    except ValueError:
+        raise InvalidInput(f"unknown event kind {kind!r}; expected one of {', '.join(EVENT_KINDS)}") from None
+
+
+def append_event(
+    conn: sqlite3.Connection,
+    kind: EventKind,
+    actor: str,
+    detail: str,
+    *,
+    at: dt.datetime,
+    case_number: str | None = None,
+    version: int | None = None,
+    record_hash_value: str | None = None,
+) -> str:
+    """Add one entry after the newest, inside the caller's write transaction; returns its hash."""
+    last = conn.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    entry = {
+        "seq": seq,
+        "at": iso_utc(at),
+        "kind": EventKind(kind).value,  # the plain text, exactly as entries have always been written
+        "case_number": case_number,
+        "version": version,
+        "actor": actor,
+        "detail": detail,
+        "record_hash": record_hash_value,
+    }
+    digest = entry_hash(prev, entry)
+    conn.execute(
+        "INSERT INTO audit_log (seq, at, kind, case_number, version, actor, detail, record_hash, prev_hash,"
+        " entry_hash) VALUES (:seq, :at, :kind, :case_number, :version, :actor, :detail, :record_hash,"
+        " :prev_hash, :entry_hash)",
+        {**entry, "prev_hash": prev, "entry_hash": digest},
+    )
+    return digest
+
+
+class ChainMixin(StoreBase):
+    """Reading the chain's head and positions, and adding an event to it."""
+
+    def chain_head(self) -> str:
+        """The hash of the newest audit entry (the genesis hash for an empty log)."""
+        row = self._conn.execute("SELECT entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        return str(row[0]) if row else GENESIS_HASH
+
+    def chain_position(self, entry_hash_value: str) -> int | None:
+        """The audit entry whose hash this is (0 for the empty log's genesis), or None when not in the chain."""
+        if entry_hash_value == GENESIS_HASH:
+            return 0
+        row = self._conn.execute("SELECT seq FROM audit_log WHERE entry_hash = ?", [entry_hash_value]).fetchone()
+        return int(row[0]) if row else None
+
+    def chain_position_of_record(self, record_hash_value: str) -> int | None:
+        """The audit entry that recorded a version with this record hash, or None."""
+        row = self._conn.execute("SELECT MIN(seq) FROM audit_log WHERE record_hash = ?", [record_hash_value]).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def log_event(
+        self,
+        case_number: str | None,
+        kind: str,
+        actor: str | Actor,
+        detail: str,
+        *,
+        now: dt.datetime | None = None,
+    ) -> str:
+        """Add an event (memo printed, exported, ...) to the audit chain; returns the new chain head."""
+        checked_kind = event_kind(kind)
+        who = actor_text(actor, "who did it")
+        detail = one_line(detail, "detail", required=False)
+        with self._write() as conn:
+            if (
+                case_number is not None
+                and not conn.execute("SELECT 1 FROM cases WHERE case_number = ?", [case_number]).fetchone()
+            ):
+                raise CaseNotFound(case_number)
+            return append_event(conn, checked_kind, who, detail, case_number=case_number, at=now or utc_now())

@@ -1,0 +1,162 @@
+"""Opening the SQLite file, the one write transaction, and what SQLite's errors mean to the desk.
+
+SQLite errors are classified by their result code (`sqlite3.Error.sqlite_errorcode`), never by
+their message text, the way qutebrowser's misc/sql.py does: a table maps each primary code to
+one of our error classes and a message that names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Final, Self
+
+from sqlite_utils import Database
+
+from desktop.store import schema
+from desktop.store.errors import LogDamaged, LogLocked, StoreError
+from desktop.store.index import PackZones
+
+DB_NAME: Final = "cases.db"
+BUSY_TIMEOUT_MS: Final = 15_000
+
+_Message = Callable[[Path, sqlite3.Error], StoreError]
+
+
+def _locked(path: Path, exc: sqlite3.Error) -> StoreError:
+    return LogLocked(f"the case log {path} is busy (another officer is saving); try again in a moment")
+
+
+def _read_only(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(f"the case log {path} is read-only; ask IT to give desk users write access to its folder")
+
+
+def _full(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(f"the disk holding {path} is full; nothing was saved. Free space and try again")
+
+
+def _damaged(path: Path, exc: sqlite3.Error) -> StoreError:
+    return LogDamaged(f"the case log {path} is damaged ({exc}); restore it from a backup")
+
+
+def _refused(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(f"refused: {exc}")
+
+
+def _cannot_open(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(
+        f"the case log {path} cannot be opened ({exc}); check that its folder exists and desk users may write to it"
+    )
+
+
+def _disk_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(
+        f"the disk holding {path} could not be read or written ({exc}); nothing was saved. "
+        "Check the disk or network share, then try again"
+    )
+
+
+def _no_permission(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(f"the case log {path} refused access ({exc}); ask IT to check the folder's permissions")
+
+
+def _no_memory(path: Path, exc: sqlite3.Error) -> StoreError:
+    return StoreError(f"the computer ran out of memory using the case log {path}; close other programs and try again")
+
+
+# Primary result codes (https://sqlite.org/rescode.html) and what each means here. An extended
+# code (say SQLITE_CONSTRAINT_TRIGGER, raised by the append-only triggers) carries its primary
+# code in its low byte.
+SQLITE_ERRORS: Final[dict[int, _Message]] = {
+    sqlite3.SQLITE_BUSY: _locked,
+    sqlite3.SQLITE_LOCKED: _locked,
+    sqlite3.SQLITE_READONLY: _read_only,
+    sqlite3.SQLITE_FULL: _full,
+    sqlite3.SQLITE_CORRUPT: _damaged,
+    sqlite3.SQLITE_NOTADB: _damaged,
+    sqlite3.SQLITE_CONSTRAINT: _refused,
+    sqlite3.SQLITE_CANTOPEN: _cannot_open,
+    sqlite3.SQLITE_IOERR: _disk_error,
+    sqlite3.SQLITE_PERM: _no_permission,
+    sqlite3.SQLITE_AUTH: _no_permission,
+    sqlite3.SQLITE_NOMEM: _no_memory,
+}
+
+
+def primary_code(exc: sqlite3.Error) -> int | None:
+    """SQLite's primary result code for the error, or None for an error raised by Python's module itself."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def translate(exc: sqlite3.Error, path: Path) -> StoreError:
+    """Our error for what SQLite reports, with a message that names the file."""
+    code = primary_code(exc)
+    message = SQLITE_ERRORS.get(code) if code is not None else None
+    if message is None:
+        return StoreError(f"the case log {path} could not be used: {exc}")
+    return message(path, exc)
+
+
+def connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    """Open the SQLite file in autocommit mode (transactions are explicit) with the durability we need."""
+    if not create and not path.exists():
+        raise StoreError(f"there is no case log at {path}")
+    try:
+        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError(f"the case log {path} cannot use write-ahead logging (journal mode {mode})")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        return conn
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+
+
+def is_log(conn: sqlite3.Connection) -> bool:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    return int(app_id) == schema.APPLICATION_ID
+
+
+class StoreBase:
+    """What every part of the store shares: the folder, the connection, and the write transaction."""
+
+    def __init__(self, data_dir: Path, db: Database, conn: sqlite3.Connection) -> None:
+        self.data_dir = data_dir
+        self.path = data_dir / DB_NAME
+        self.db = db
+        self._conn = conn
+        self._zones = PackZones(conn)  # each kept pack's time zone, by sha256
+        self.notices: list[str] = []  # what happened at open (migrated, backed up), for the status bar
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so case numbers stay gapless."""
+        conn = self._conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+        try:
+            yield conn
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise translate(exc, self.path) from None
+            raise

@@ -1,0 +1,173 @@
+"""The search projection: one row per case (its current version) plus facet rows, all derived from the log.
+
+Unlike the log this projection is updated on amendment, and can always be rebuilt from the versions.
+A request's day (`received_day`, for the date filters) is its day in the time zone of the pack the
+version was decided under; a pack kept from before packs named a zone gives the day as typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import tomllib
+from typing import Any, Final
+
+from desktop.records import CaseVersion
+from desktop.store.fields import iso_utc
+from desktop.store.rows import version_from_row
+
+INDEX_COLUMNS: Final = (
+    "case_number",
+    "version",
+    "received_utc",
+    "received_at",
+    "received_day",
+    "recorded_at",
+    "requester",
+    "status",
+    "referred",
+    "codes",
+    "document_kinds",
+    "booking_number",
+    "subject_name",
+    "requester_name",
+    "signer_names",
+    "officer",
+    "notes",
+)
+
+
+def zone_of_pack(content: bytes) -> dt.tzinfo | None:
+    """The time zone a kept pack file names (`[pack] time_zone`), or None when it names none or cannot be read."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        meta = tomllib.loads(content.decode("utf-8")).get("pack", {})
+        name = meta.get("time_zone", "") if isinstance(meta, dict) else ""
+        return ZoneInfo(name.strip()) if isinstance(name, str) and name.strip() else None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class PackZones:
+    """Each kept pack's time zone, by sha256, read once from the copy in the log."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self._zones: dict[str, dt.tzinfo | None] = {}
+
+    def remember(self, sha256: str, zone: dt.tzinfo | None) -> None:
+        self._zones[sha256] = zone
+
+    def __call__(self, sha256: str) -> dt.tzinfo | None:
+        if sha256 in self._zones:
+            return self._zones[sha256]
+        row = self._conn.execute("SELECT content FROM policy_packs WHERE sha256 = ?", [sha256]).fetchone()
+        if row is None:
+            return None  # not kept (yet): not cached, so a pack saved later is read then
+        zone = self._zones[sha256] = zone_of_pack(bytes(row[0]))
+        return zone
+
+    def of(self, version: CaseVersion) -> dt.tzinfo | None:
+        """The zone of the pack the version was decided under (None when its decision names no pack)."""
+        policy = version.decision.get("policy")
+        sha = policy.get("sha256") if isinstance(policy, dict) else None
+        return self(sha) if isinstance(sha, str) else None
+
+
+def received_day(received_at: str, zone: dt.tzinfo | None) -> str:
+    """The day a request was received: in the pack's zone, else as typed (its own offset)."""
+    if zone is None:
+        return received_at[:10]
+    return dt.datetime.fromisoformat(received_at).astimezone(zone).date().isoformat()
+
+
+def facets(intake: dict[str, Any], decision: dict[str, Any], status: str) -> set[str]:
+    found = {f"requester:{intake['requester']}", f"status:{status}"}
+    found.update(f"doc:{d['kind']}" for d in intake.get("documents", []))
+    found.update(f"code:{r['code']}" for r in decision["responses"])
+    if decision.get("refer_to_counsel"):
+        found.add("referred:1")
+    return found
+
+
+def index_row(version: CaseVersion, zone: dt.tzinfo | None) -> dict[str, Any]:
+    """The search projection's row for a case's current version: all of it derived from the record."""
+    intake, decision = version.intake, version.decision
+    documents = intake.get("documents", [])
+    return {
+        "case_number": version.case_number,
+        "version": version.version,
+        "received_utc": iso_utc(dt.datetime.fromisoformat(version.received_at)),
+        "received_at": version.received_at,
+        "received_day": received_day(version.received_at, zone),
+        "recorded_at": version.recorded_at,
+        "requester": intake["requester"],
+        "status": version.status,
+        "referred": 1 if decision.get("refer_to_counsel") else 0,
+        "codes": " ".join(dict.fromkeys(r["code"] for r in decision["responses"])),
+        "document_kinds": " ".join(dict.fromkeys(d["kind"] for d in documents)),
+        "booking_number": intake["subject"].get("booking_number") or "",
+        "subject_name": intake["subject"].get("name") or "",
+        "requester_name": intake.get("requester_name") or "",
+        "signer_names": " ".join(d.get("signer_name") or "" for d in documents).strip(),
+        "officer": version.officer,
+        "notes": intake.get("notes") or "",
+    }
+
+
+def write_index(conn: sqlite3.Connection, version: CaseVersion, zones: PackZones) -> None:
+    """Point the search projection at this (current) version of its case."""
+    row = index_row(version, zones.of(version))
+    existing = conn.execute("SELECT id FROM case_index WHERE case_number = ?", [version.case_number]).fetchone()
+    if existing:
+        case_id = int(existing[0])
+        assignments = ", ".join(f"{k} = :{k}" for k in row if k != "case_number")
+        conn.execute(f"UPDATE case_index SET {assignments} WHERE id = :id", {**row, "id": case_id})
+        conn.execute("DELETE FROM case_facets WHERE case_id = ?", [case_id])
+    else:
+        columns = ", ".join(row)
+        cursor = conn.execute(f"INSERT INTO case_index ({columns}) VALUES ({', '.join(':' + k for k in row)})", row)
+        case_id = int(cursor.lastrowid or 0)
+        # A row id can be handed out again after a deleted row: never inherit its facets.
+        conn.execute("DELETE FROM case_facets WHERE case_id = ?", [case_id])
+    conn.executemany(
+        "INSERT INTO case_facets (facet, case_id) VALUES (?, ?)",
+        [(facet, case_id) for facet in sorted(facets(version.intake, version.decision, version.status))],
+    )
+
+
+def reindex_missing(conn: sqlite3.Connection, zones: PackZones) -> int:
+    """Index every case whose current version is not in the search projection yet (after m002)."""
+    rows = conn.execute(
+        "SELECT v.* FROM case_versions v JOIN (SELECT case_number, MAX(version) AS version FROM case_versions"
+        " GROUP BY case_number) latest USING (case_number, version)"
+        " WHERE v.case_number NOT IN (SELECT case_number FROM case_index) ORDER BY v.id"
+    ).fetchall()
+    for row in rows:
+        write_index(conn, version_from_row(dict(row)), zones)
+    return len(rows)
+
+
+def recompute_received_days(conn: sqlite3.Connection) -> int:
+    """Set each indexed case's received_day in its pack's zone, where that differs; returns the rows changed.
+
+    Only cases decided under a pack that names a zone can change, so a log whose packs name none
+    is left as it is after one look at its packs.
+    """
+    zoned = {}
+    for sha, content in conn.execute("SELECT sha256, content FROM policy_packs"):
+        zone = zone_of_pack(bytes(content))
+        if zone is not None:
+            zoned[str(sha)] = zone
+    changed = 0
+    for sha, zone in zoned.items():
+        rows = conn.execute(
+            "SELECT ci.id, ci.received_at, ci.received_day FROM case_index ci JOIN case_versions v"
+            " ON v.case_number = ci.case_number AND v.version = ci.version WHERE v.policy_sha256 = ?",
+            [sha],
+        ).fetchall()
+        updates = [(day, row[0]) for row in rows if (day := received_day(row[1], zone)) != row[2]]
+        conn.executemany("UPDATE case_index SET received_day = ? WHERE id = ?", updates)
+        changed += len(updates)
+    return changed

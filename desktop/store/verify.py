@@ -1,0 +1,213 @@
+"""Verification: recompute the whole audit chain and every record, and check what hangs off them.
+
+Everything is streamed in one pass over each table, so `verify` keeps a steady memory use however
+large the log is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from dataclasses import dataclass, field
+
+from desktop.records import Actor, CaseVersion, EventKind
+from desktop.store import schema
+from desktop.store.chain import append_event
+from desktop.store.connect import StoreBase
+from desktop.store.errors import StoreError
+from desktop.store.fields import actor_text, utc_now
+from desktop.store.hashing import GENESIS_HASH, entry_hash, record_hash
+from desktop.store.index import INDEX_COLUMNS, PackZones, index_row, reindex_missing
+from desktop.store.query import VerifyReport
+from desktop.store.rows import attachment_detail, record_fields, version_from_row
+
+
+@dataclass
+class _Chain:
+    """What walking the audit chain found, for the checks of the rows it vouches for."""
+
+    entries: int = 0
+    head: str = GENESIS_HASH
+    records: dict[str, tuple[int, str, int]] = field(default_factory=dict)  # record hash -> seq, case, version
+    attachments: list[tuple[int, str, str]] = field(default_factory=list)  # seq, case, detail
+
+
+def _walk_chain(conn: sqlite3.Connection, problems: list[str]) -> _Chain:
+    chain = _Chain()
+    expected_seq = 1
+    for row in conn.execute("SELECT * FROM audit_log ORDER BY seq"):
+        chain.entries += 1
+        entry = dict(row)
+        seq = entry["seq"]
+        if seq != expected_seq:
+            problems.append(f"audit entry {expected_seq} is missing (next entry is {seq})")
+        if entry["prev_hash"] != chain.head:
+            problems.append(f"audit entry {seq} does not follow the entry before it (chain broken)")
+        if entry_hash(entry["prev_hash"], entry) != entry["entry_hash"]:
+            problems.append(
+                f"audit entry {seq} ({entry['kind']}, {entry['case_number'] or 'no case'}) "
+                "was altered: its hash does not match its content"
+            )
+        if entry["record_hash"] and entry["kind"] in (EventKind.RECORDED, EventKind.AMENDED):
+            chain.records[entry["record_hash"]] = (seq, entry["case_number"], entry["version"])
+        if entry["kind"] == EventKind.ATTACHMENT:
+            chain.attachments.append((seq, entry["case_number"], entry["detail"]))
+        chain.head = entry["entry_hash"]
+        expected_seq = seq + 1
+    return chain
+
+
+def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, problems: list[str]) -> int:
+    """Every version: its hash, its link to the version before, its own audit entry, its search row."""
+    records = 0
+    previous_by_case: dict[str, str] = {}
+    index_check = _IndexCheck(conn, zones)
+    latest: CaseVersion | None = None
+    for row in conn.execute("SELECT * FROM case_versions ORDER BY case_number, version"):
+        records += 1
+        data = dict(row)
+        label = f"case {data['case_number']} version {data['version']}"
+        try:
+            version = version_from_row(data)
+        except (ValueError, KeyError) as exc:
+            problems.append(f"{label} cannot be read: {exc}")
+            continue
+        if data["previous_hash"] != previous_by_case.get(version.case_number):
+            problems.append(f"{label} does not point at the version before it")
+        if record_hash(record_fields(data)) != data["record_hash"]:
+            problems.append(f"{label} was altered: its content no longer matches its hash")
+        chained = chain.records.pop(data["record_hash"], None)
+        if chained is None:
+            problems.append(f"{label} has no entry in the audit chain")
+        elif chained[1:] != (version.case_number, version.version):
+            problems.append(f"{label} carries the hash audit entry {chained[0]} gave to another version")
+        previous_by_case[version.case_number] = data["record_hash"]
+        if latest is not None and latest.case_number != version.case_number:
+            index_check.settle(latest)  # versions come in case order: the previous case is complete
+        latest = version
+    for seq, case_number, version_number in sorted(chain.records.values()):
+        problems.append(
+            f"audit entry {seq} records case {case_number} version {version_number}, "
+            "which is missing from the log (deleted)"
+        )
+    if latest is not None:
+        index_check.settle(latest)
+    problems.extend(index_check.finish())
+    return records
+
+
+def _check_attachments(conn: sqlite3.Connection, chained: list[tuple[int, str, str]]) -> list[str]:
+    """Each attachment matches its own audit entry (case, file name, type, checksum), one to one."""
+    problems = []
+    unmatched: dict[tuple[str, str], list[int]] = {}  # the same scan may be attached twice
+    for seq, case_number, detail in chained:
+        unmatched.setdefault((case_number, detail), []).append(seq)
+    for attachment_id, case_number, name, content_type, sha, content in conn.execute(
+        "SELECT id, case_number, filename, content_type, sha256, content FROM attachments ORDER BY id"
+    ):
+        if hashlib.sha256(bytes(content)).hexdigest() != sha:
+            problems.append(f"attachment {attachment_id} ({name}) was altered: its content no longer matches")
+        key = (case_number, attachment_detail(name, content_type, sha))
+        if unmatched.get(key):
+            unmatched[key].pop(0)
+        else:
+            problems.append(
+                f"attachment {attachment_id} ({name}, case {case_number}) has no entry of its own in the audit chain"
+            )
+    leftovers = sorted((seq, key) for key, seqs in unmatched.items() for seq in seqs)
+    for seq, (case_number, detail) in leftovers:
+        problems.append(
+            f"audit entry {seq} attached {detail.split(' (')[0]} to case {case_number}, "
+            "which is missing from the log (deleted)"
+        )
+    return problems
+
+
+def _check_packs_and_links(conn: sqlite3.Connection) -> list[str]:
+    problems = []
+    for (sha,) in conn.execute(
+        "SELECT DISTINCT policy_sha256 FROM case_versions WHERE policy_sha256 NOT IN (SELECT sha256 FROM policy_packs)"
+    ):
+        problems.append(f"the policy pack {sha[:12]}… that decisions rest on is missing from the log")
+    for sha, content in conn.execute("SELECT sha256, content FROM policy_packs"):
+        if hashlib.sha256(bytes(content)).hexdigest() != sha:
+            problems.append(f"the policy pack kept as {sha[:12]}… was altered")
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        problems.append(f"{table} row {rowid} points at a missing {parent} row")
+    return problems
+
+
+class VerifyMixin(StoreBase):
+    """`verify`, rebuilding the search projection, and SQLite's own integrity check."""
+
+    def verify(self, *, actor: str | Actor | None = None, now: dt.datetime | None = None) -> VerifyReport:
+        """Recompute the whole chain and every record's hash; report every break, the first first.
+
+        With `actor`, a successful check is itself added to the chain as a `verify` event (at `now`).
+        """
+        conn = self._conn
+        problems: list[str] = []
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        missing = [t for t in schema.append_only_triggers() if t not in present]
+        if missing:
+            problems.append(f"append-only protection removed: trigger(s) {', '.join(missing)} missing")
+        chain = _walk_chain(conn, problems)
+        records = _check_versions(conn, chain, self._zones, problems)
+        problems.extend(_check_attachments(conn, chain.attachments))
+        problems.extend(_check_packs_and_links(conn))
+        report = VerifyReport(chain.entries, records, chain.head, tuple(problems))
+        if actor and report.ok:
+            who = actor_text(actor, "who verified")
+            detail = f"{chain.entries} entries and {records} records verified"
+            try:
+                with self._write() as write_conn:
+                    head = append_event(write_conn, EventKind.VERIFY, who, detail, at=now or utc_now())
+            except StoreError:
+                return report  # a read-only log can still be verified; the run just is not logged
+            report = VerifyReport(chain.entries + 1, records, head, ())
+        return report
+
+    def rebuild_index(self) -> int:
+        """Rebuild the search projection from the log itself; returns the number of cases indexed."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM case_facets")
+            conn.execute("DELETE FROM case_index")
+            return reindex_missing(conn, self._zones)
+
+    def integrity_ok(self) -> bool:
+        row = self._conn.execute("PRAGMA integrity_check").fetchone()
+        return bool(row) and row[0] == "ok"
+
+
+class _IndexCheck:
+    """Compares the search projection with each case's current version, walking both in case order."""
+
+    def __init__(self, conn: sqlite3.Connection, zones: PackZones) -> None:
+        columns = ", ".join(INDEX_COLUMNS)
+        self._rows = iter(conn.execute(f"SELECT {columns} FROM case_index ORDER BY case_number"))
+        self._pending: sqlite3.Row | None = next(self._rows, None)
+        self._zones = zones
+        self.problems: list[str] = []
+
+    def _skip_extra(self, before: str | None) -> None:
+        while self._pending is not None and (before is None or self._pending["case_number"] < before):
+            self.problems.append(f"the search index lists case {self._pending['case_number']}, which is not in the log")
+            self._pending = next(self._rows, None)
+
+    def settle(self, version: CaseVersion) -> None:
+        self._skip_extra(version.case_number)
+        if self._pending is None or self._pending["case_number"] != version.case_number:
+            self.problems.append(
+                f"case {version.case_number} is missing from the search index (run `main.py verify --rebuild-index`)"
+            )
+            return
+        if dict(self._pending) != index_row(version, self._zones.of(version)):
+            self.problems.append(
+                f"the search index does not match case {version.case_number} (run `main.py verify --rebuild-index`)"
+            )
+        self._pending = next(self._rows, None)
+
+    def finish(self) -> list[str]:
+        self._skip_extra(None)
+        return self.problems
