@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -31,37 +30,13 @@ from desktop.store import (
 )
 from desktop.store.schema import known_migrations, migrations
 from tests.conftest import ROOT, downgrade_to_first_schema
-
-OFFICER = "J. SMITH #1234"
-
-
-def intake_data(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "received_at": "2026-01-13T22:18:00-05:00",
-        "channel": "fax",
-        "requester": "ice_ero",
-        "requester_name": "ICE ERO Boston, Detainer Unit",
-        "documents": [
-            {"kind": "I-247A", "signer": "dhs_officer", "signer_name": "SDDO Harlan Pike"},
-            {"kind": "I-200", "signer": "dhs_officer"},
-        ],
-        "actions": ["hold", "notify_release"],
-        "subject": {"custody": "in_city_custody", "booking_number": "26-000187", "name": "DOE, JOHN"},
-        "notes": "Bail posted 22:10.",
-    }
-    data.update(overrides)
-    return data
+from tests.unit.store.cases import OFFICER, intake_data, record
 
 
 @pytest.fixture
 def store(tmp_path: Path):
     with open_store(tmp_path / "data") as opened:
         yield opened
-
-
-def record(store, pack, **overrides: Any):
-    intake = parse_intake(intake_data(**overrides))
-    return store.record(intake, decide(intake, pack), pack, officer=OFFICER)
 
 
 def test_record_numbers_hashes_and_chains(store, pack) -> None:
