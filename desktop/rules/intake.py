@@ -60,6 +60,7 @@ class Intake:
     claims_mandatory: bool = False
     public_records_request: bool = False
     notes: str | None = None
+    consent_confirmed: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return the intake in contract form (the inverse of parse_intake)."""
@@ -90,6 +91,7 @@ class Intake:
             },
             "purpose": self.purpose,
             "benefit": self.benefit,
+            "consent_confirmed": self.consent_confirmed,
             "claims_mandatory": self.claims_mandatory,
             "public_records_request": self.public_records_request,
             "notes": self.notes,
@@ -107,6 +109,7 @@ _TOP_FIELDS = {
     "subject",
     "purpose",
     "benefit",
+    "consent_confirmed",
     "claims_mandatory",
     "public_records_request",
     "notes",
@@ -274,13 +277,14 @@ def parse_intake(data: object) -> Intake:
         subject=subject,
         purpose=_enum(data, "purpose", "purpose", vocab.PURPOSES, default="civil_immigration"),
         benefit=_enum(data, "benefit", "benefit", vocab.BENEFITS, default="none"),
+        consent_confirmed=_bool(data, "consent_confirmed", "consent_confirmed"),
         claims_mandatory=_bool(data, "claims_mandatory", "claims_mandatory"),
         public_records_request=_bool(data, "public_records_request", "public_records_request"),
         notes=_text(data, "notes", "notes"),
     )
 
 
-SCENARIO_FIELDS = frozenset({"id", "title", "intake", "expect", "invariants_only"})
+SCENARIO_FIELDS = frozenset({"id", "title", "intake", "expect", "invariants_only", "refused"})
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

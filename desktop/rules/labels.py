@@ -18,17 +18,54 @@ CHANNEL: Final = {
 REQUESTER: Final = {
     "ice_ero": "ICE Enforcement and Removal Operations (ERO)",
     "ice_hsi": "ICE Homeland Security Investigations (HSI)",
-    "cbp": "U.S. Customs and Border Protection (CBP)",
+    "cbp": "U.S. Customs and Border Protection (CBP, Border Patrol)",
     "uscis": "U.S. Citizenship and Immigration Services (USCIS)",
-    "other_dhs": "Other DHS component",
+    "other_dhs": "Another DHS component that enforces immigration law",
     "other_federal": "Other federal agency (FBI, USMS, DEA, ATF)",
     "state_or_local_relay": "State or local agency passing on a DHS request",
     "state_or_local": "State or local agency on its own behalf",
     "court": "A court",
     "agency_287g": "A 287(g)-designated officer of another agency",
-    "city_employee": "A City employee",
-    "subject_or_attorney": "The person or their attorney",
+    "city_employee": "A City employee asking whether the City may do something",
+    "subject_or_attorney": "The person, or the person's own lawyer",
+    "consulate": "A foreign consulate asking about its national",
     "unknown": "Unknown requester",
+}
+
+# One or two sentences shown beside a choice where the label alone could mislead (LEGAL.md 3C v2, item 9).
+REQUESTER_HELP: Final = {
+    "ice_ero": "Detainers, administrative warrants and release-date calls from ICE deportation officers.",
+    "ice_hsi": "ICE's investigations branch, even when it says the matter is criminal.",
+    "cbp": "Includes the Border Patrol and CBP officers at ports of entry.",
+    "uscis": "USCIS, for example when it asks for records for a benefit application or enforces immigration law.",
+    "other_dhs": (
+        "Only a DHS component that enforces immigration law. The Secret Service, TSA and FEMA are DHS "
+        "components too, but choose 'Other federal agency' for them; their agents sign as 'Prosecutor or agent', "
+        "never as 'DHS officer'."
+    ),
+    "other_federal": (
+        "FBI, U.S. Marshals, DEA, ATF, and DHS components that do not enforce immigration law (Secret Service, "
+        "TSA, FEMA)."
+    ),
+    "state_or_local_relay": (
+        "A sheriff, the Department of Correction, the State Police or another police department passing on a "
+        "DHS request, or saying the answer will be passed on to ICE or DHS."
+    ),
+    "state_or_local": (
+        "A sheriff, the Department of Correction, the State Police or another police department on its own matter."
+    ),
+    "court": "A court, its clerk or its officers.",
+    "agency_287g": "An officer of another agency designated under 8 U.S.C. 1357(g) to act as an immigration officer.",
+    "city_employee": "A City employee asking whether the City may do something (for example, check a status).",
+    "subject_or_attorney": (
+        "The person in custody, or the person's own lawyer. A lawyer's request is answered only when the person, "
+        "asked in custody, named this lawyer and agreed."
+    ),
+    "consulate": (
+        "A foreign consulate asking whether its national is detained (Vienna Convention, art. 36). A consular "
+        "visit is arranged under the department's visiting rules, outside this app."
+    ),
+    "unknown": "The caller would not say, or could not be identified.",
 }
 
 DOCUMENT_KIND: Final = {
@@ -61,14 +98,33 @@ DOCUMENT_KIND: Final = {
 
 SIGNER: Final = {
     "federal_judge": "Federal district or magistrate judge",
-    "state_judge": "State judge",
-    "clerk_magistrate": "Clerk-magistrate",
-    "court_clerk": "Court clerk",
-    "immigration_judge": "Immigration judge (EOIR)",
+    "state_judge": "State judge or justice",
+    "clerk_magistrate": "Clerk-magistrate or assistant clerk-magistrate (a Massachusetts court)",
+    "court_clerk": "Deputy or court clerk (subpoenas; a federal warrant on an indictment)",
+    "immigration_judge": "Immigration judge (EOIR; not a court)",
     "dhs_officer": "DHS officer",
-    "prosecutor_or_agent": "Prosecutor or agent",
+    "prosecutor_or_agent": "Prosecutor or agent (not a DHS immigration officer)",
     "unsigned": "Unsigned",
-    "unknown": "Signer unknown",
+    "unknown": "Signer unknown or unreadable",
+}
+
+SIGNER_HELP: Final = {
+    "federal_judge": "Signs federal arrest warrants (AO 442), writs and federal court orders.",
+    "state_judge": "A judge or justice of a state court (in Massachusetts, the Trial Court or an appeals court).",
+    "clerk_magistrate": "Issues Massachusetts arrest warrants and complaints (G.L. c. 276).",
+    "court_clerk": (
+        "Counts as judicial only on a grand jury or trial subpoena, or on a federal arrest warrant issued on an "
+        "indictment (Fed. R. Crim. P. 9(b)(1))."
+    ),
+    "immigration_judge": "An administrative judge of the U.S. Department of Justice: the order is not a court's.",
+    "dhs_officer": (
+        "Any ICE, CBP or USCIS immigration officer: Supervisory Detention and Deportation Officer, Field Office "
+        "Director, Special Agent in Charge, Patrol Agent, 'Immigration Officer'. Administrative whatever the "
+        "paper's title."
+    ),
+    "prosecutor_or_agent": "A prosecutor or a federal or state agent who is not a DHS immigration officer.",
+    "unsigned": "No signature on the paper.",
+    "unknown": "The signature or title cannot be read or identified.",
 }
 
 ACTION: Final = {
@@ -82,8 +138,36 @@ ACTION: Final = {
     "produce_records": "Produce records",
     "certify_benefit": "Certify for an immigration benefit (U/T visa)",
     "status_inquiry": "Ask about or determine immigration status",
-    "mandatory_process": "A process state or federal law requires",
+    "mandatory_process": "Fingerprints to the State Identification Section, or consular notification",
     "relay": "Relay the request, serve it, or report a transfer",
+}
+
+ACTION_HELP: Final = {
+    "mandatory_process": (
+        "Only the two processes law requires: fingerprint submission to the State Identification Section "
+        "(G.L. c. 263, § 1A) and consular notification (Vienna Convention, art. 36). Anything else a requester "
+        "calls mandatory is entered as the action it is, with 'claims mandatory' ticked."
+    ),
+    "access": (
+        "Access for, or on behalf of, immigration authorities, or the person asking to reach them. A lawyer's "
+        "visit to a client, or a consular visit, is not access."
+    ),
+}
+
+# Yes/no intake fields.
+FIELD: Final = {
+    "consent_confirmed": "The person named this lawyer and agreed (or asks in person)",
+    "claims_mandatory": "The requester says a law, order or regulation makes compliance mandatory",
+    "public_records_request": "Made as a public-records request (G.L. c. 66, § 10)",
+    "minor": "The person is under 18",
+}
+
+FIELD_HELP: Final = {
+    "consent_confirmed": (
+        "Only for a request by the person or the person's own lawyer: tick it when the person, asked in custody, "
+        "named this lawyer and agreed to the request, or when the person asks in person. Otherwise the lawyer's "
+        "request is answered like anyone's."
+    ),
 }
 
 INFO: Final = {

@@ -20,6 +20,7 @@ REQUESTERS: Final = (
     "agency_287g",
     "city_employee",
     "subject_or_attorney",
+    "consulate",
     "unknown",
 )
 

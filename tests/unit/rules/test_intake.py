@@ -44,7 +44,40 @@ def test_a_full_intake_parses_with_defaults() -> None:
     assert intake.benefit == "none"
     assert intake.documents[0].verified is False
     assert intake.subject.minor is False
+    assert intake.consent_confirmed is False
     assert intake.received_at.utcoffset() is not None
+
+
+def test_version_2_adds_the_consulate_and_consent() -> None:
+    intake = parse_intake(changed("requester", "consulate") | {"consent_confirmed": True})
+    assert intake.requester == "consulate" and intake.consent_confirmed is True
+    assert intake.to_dict()["consent_confirmed"] is True
+    # an intake recorded before version 2 has no consent_confirmed: it reads as false
+    assert parse_intake(BASE).to_dict()["consent_confirmed"] is False
+
+
+def test_every_value_has_a_label_and_version_2_labels_are_as_legal_md_says() -> None:
+    from desktop.rules import labels, vocab
+
+    for values, names in (
+        (vocab.REQUESTERS, labels.REQUESTER),
+        (vocab.REQUESTERS, labels.REQUESTER_HELP),
+        (vocab.SIGNERS, labels.SIGNER),
+        (vocab.SIGNERS, labels.SIGNER_HELP),
+        (vocab.ACTIONS, labels.ACTION),
+    ):
+        assert set(values) == set(names)
+    assert labels.SIGNER["clerk_magistrate"] == "Clerk-magistrate or assistant clerk-magistrate (a Massachusetts court)"
+    assert labels.SIGNER["court_clerk"] == "Deputy or court clerk (subpoenas; a federal warrant on an indictment)"
+    assert labels.REQUESTER["other_dhs"] == "Another DHS component that enforces immigration law"
+    for agency in ("Secret Service", "TSA", "FEMA"):
+        assert agency in labels.REQUESTER_HELP["other_dhs"] and agency in labels.REQUESTER_HELP["other_federal"]
+    assert "Other federal agency" in labels.REQUESTER_HELP["other_dhs"]
+    assert "State Identification Section" in labels.ACTION["mandatory_process"]
+    assert "consular notification" in labels.ACTION["mandatory_process"]
+    assert (
+        labels.REQUESTER["consulate"] and labels.FIELD["consent_confirmed"] and labels.FIELD_HELP["consent_confirmed"]
+    )
 
 
 def test_to_dict_round_trips() -> None:
@@ -79,6 +112,7 @@ def test_to_dict_round_trips() -> None:
         (changed("benefit", "green_card"), "benefit", "unknown value"),
         (changed("notes", 12), "notes", "expected a string"),
         (changed("citizenship", "x"), "citizenship", "unknown field"),
+        (changed("consent_confirmed", "yes"), "consent_confirmed", "expected true or false"),
         ([1, 2], "intake", "expected a JSON object"),
     ],
 )
