@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop.records import Actor, Attachment, CaseVersion, EventKind, Override, Status
+from desktop.records import STATUSES, Actor, Attachment, CaseVersion, EventKind, Override, Status
 from desktop.rules import Decision, Intake, Pack
 from desktop.store.attachments import Scan, read_scan
 from desktop.store.chain import append_event
@@ -29,8 +29,6 @@ from desktop.store.fields import (
 from desktop.store.hashing import canonical, record_hash
 from desktop.store.index import write_index
 from desktop.store.rows import attachment_detail
-
-STATUSES = tuple(s.value for s in Status)
 
 
 def case_year(pack: Pack, now: dt.datetime) -> int:
