@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.rules.checks import load_scenarios
 from desktop.rules.pack import Pack
+
+if TYPE_CHECKING:
+    from desktop.desk import Desk
 
 FAMILY_NAMES = (
     "ADAMS",
@@ -108,46 +111,34 @@ def synthetic_officer(index: int) -> str:
     return OFFICERS[index % len(OFFICERS)]
 
 
-def fill_demo_log(store: Any, pack: Pack, *, count: int = 36, seed: int = 7) -> list[str]:
+def fill_demo_log(desk: Desk, *, count: int = 36, seed: int = 7) -> list[str]:
     """Fill an empty log with `count` synthetic cases, a few amended, overridden or resolved.
 
-    `store` is a desktop.store.CaseStore (not imported here, so the rules stay free of SQL).
+    Everything goes through the desk, exactly as the window and the command line record cases.
     """
-    from desktop.records import Override
-    from desktop.rules import decide, parse_intake
+    from desktop.records import Actor, Override, Status
 
+    pack = desk.active_pack()
     numbers: list[str] = []
     for index, data in enumerate(synthetic_intakes(pack, count, seed=seed)):
-        intake = parse_intake(data)
         override = None
         if index == 5:
             override = Override("Supervisor on scene says the papers looked like a court order", OFFICERS[2])
-        saved = store.record(intake, decide(intake, pack), pack, officer=synthetic_officer(index), override=override)
+        saved = desk.record(desk.decide(data), actor=Actor.parse(synthetic_officer(index)), override=override)
         numbers.append(saved.case_number)
     # A correction, and a referral resolved by the City Solicitor, as a newcomer would find them.
-    first = store.get(numbers[0]).current
-    corrected = parse_intake(
-        {**first.intake, "notes": (first.intake.get("notes") or "") + " Booking number re-checked."}
-    )
-    store.amend(
+    supervisor = Actor.parse(OFFICERS[2])
+    first = desk.open_case(numbers[0]).current
+    corrected = {**first.intake, "notes": (first.intake.get("notes") or "") + " Booking number re-checked."}
+    desk.amend(
         numbers[0],
-        corrected,
-        decide(corrected, pack),
-        pack,
-        officer=OFFICERS[2],
+        desk.decide(corrected),
+        actor=supervisor,
         reason="Booking number re-checked against the booking sheet",
     )
-    referred = [n for n in numbers if store.get(n).current.status == "referred"]
+    referred = [n for n in numbers if desk.open_case(n).current.status == Status.REFERRED]
     if referred:
-        case = store.get(referred[0]).current
-        intake = parse_intake(case.intake)
-        store.amend(
-            referred[0],
-            intake,
-            decide(intake, pack),
-            pack,
-            officer=OFFICERS[2],
-            reason="Resolved: City Solicitor advised no action; the request was declined",
-            status="resolved",
+        desk.resolve(
+            referred[0], actor=supervisor, outcome="City Solicitor advised no action; the request was declined"
         )
     return numbers

@@ -81,7 +81,10 @@ class Actor:
         name, sep, badge = " ".join(text.split()).rpartition("#")
         if not sep or not name.strip() or not badge.strip():
             raise ActorError(f"officer {text.strip()!r} should be a name and a badge number, like 'J. SMITH #1234'")
-        return cls(name.strip(), badge.strip())
+        try:
+            return cls(name.strip(), badge.strip())
+        except ActorError as exc:
+            raise ActorError(f"officer {text.strip()!r}: {exc}") from None
 
     @classmethod
     def system(cls) -> Actor:

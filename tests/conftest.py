@@ -13,8 +13,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 PACK_DIR = ROOT / "resources" / "policies" / "northampton-2019"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# The scenario files shipped beside the project (../shared/examples), when present.
-SHARED_EXAMPLES = ROOT.parent / "shared" / "examples"
+# The public worked examples (docs/LEGAL.md section 5) in the contract's scenario format, kept in the
+# repository so that every clone and the Windows workflow run them.
+EXAMPLES_DIR = Path(__file__).resolve().parent / "data" / "examples"
+SHARED_EXAMPLES = EXAMPLES_DIR  # the name the rules tests use
 
 
 def downgrade_to_first_schema(db_path: Path) -> None:

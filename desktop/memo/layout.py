@@ -33,7 +33,7 @@ SHADE = colors.Color(0.9, 0.9, 0.9)
 DARK_SHADE = colors.Color(0.78, 0.78, 0.78)
 LINE = colors.Color(0.35, 0.35, 0.35)
 
-_STATUS_WORDS = {
+_STATUS_WORDS: dict[str, str] = {
     STATUS_DECIDED: "Decided",
     STATUS_REFERRED: "Referred: waiting for the City Solicitor or a supervisor",
     STATUS_RESOLVED: "Resolved",

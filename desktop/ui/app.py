@@ -17,8 +17,8 @@ from PySide6.QtCore import QFileSystemWatcher, QLockFile, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, __version__
+from desktop.desk import Desk
 from desktop.ui.main_window import MainWindow
-from desktop.ui.services import DeskServices
 
 ORGANIZATION = "City of Northampton"
 SETTINGS_APP = "SafeCommunitiesDesk"
@@ -129,13 +129,16 @@ def run_window(data_dir: Path, *, policy: Path | None = None, demo: bool = False
             sys.stderr.write(f"{APP_NAME} is already open for this user; it was brought forward.\n")
             return 0
     install_crash_handler(data_dir / "logs")
-    services = DeskServices(data_dir, policy=policy)
+    from desktop.desk.diagnostics import configure_logging
+
+    configure_logging(data_dir)
+    desk = Desk(data_dir, policy=policy)
     settings = QSettings()
-    window = MainWindow(services, settings, officer=officer)
+    window = MainWindow(desk=desk, settings=settings, officer=officer)
     if demo:
         from desktop.demo import fill_demo_log
 
-        fill_demo_log(services.store, services.active_pack())
+        fill_demo_log(desk)
         window.setWindowTitle(f"{APP_NAME} (demo log in {data_dir})")
     window.show()
     if instance is not None:
@@ -146,7 +149,7 @@ def run_window(data_dir: Path, *, policy: Path | None = None, demo: bool = False
     else:
         QTimer.singleShot(0, window.finish_start)
     code = app.exec()
-    services.close()
+    desk.close()
     if demo:
         shutil.rmtree(data_dir, ignore_errors=True)  # the demo log is synthetic and temporary
     return int(code)
@@ -169,20 +172,22 @@ def self_test() -> int:
 
     try:
         app = make_application()
-        services = DeskServices(folder / "data")
+        desk = Desk(folder / "data")
         window = MainWindow(
-            services, QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat), officer="SELF TEST #0"
+            desk=desk,
+            settings=QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat),
+            officer="SELF TEST #0",
         )
         window.show()
         app.processEvents()
         step("window built", window.isVisible(), app.platformName())
-        pack = services.active_pack()
+        pack = desk.active_pack()
         step("policy pack loaded", True, f"{pack.id} {pack.version}")
         wizard = window.start_intake()
         assert wizard is not None
         wizard.load(
             {
-                "received_at": dt.datetime.now().astimezone().replace(microsecond=0).isoformat(),
+                "received_at": desk.clock().astimezone().replace(microsecond=0).isoformat(),
                 "channel": "fax",
                 "requester": "ice_ero",
                 "documents": [{"kind": "I-247A", "signer": "dhs_officer"}, {"kind": "I-200", "signer": "dhs_officer"}],
@@ -190,23 +195,21 @@ def self_test() -> int:
                 "subject": {"custody": "in_city_custody", "release_blockers": [], "booking_number": "SELFTEST-1"},
             }
         )
-        intake, decision, decided_pack = services.decide(wizard.intake_data())
-        codes = [r.code for r in decision.responses]
+        decided = desk.decide(wizard.intake_data())
+        codes = [r.code for r in decided.decision.responses]
         step("decided", codes == ["NO_HOLD", "DECLINE_NOTIFY"], " ".join(codes))
-        recorded = wizard.record((intake, decision, decided_pack), None, "")
+        recorded = wizard.record(decided, None, "")
         saved = wizard.saved
         assert saved is not None
         step("recorded", recorded and saved.case_number.endswith("000001"), saved.case_number)
-        memo = services.write_memo(saved.case_number, actor="SELF TEST #0")
-        from desktop.memo import read_memo_stamp
-
-        stamp = read_memo_stamp(memo)
-        step("memo rendered", stamp.record_hash == saved.record_hash, f"{memo.stat().st_size} bytes")
-        report = services.store.verify()
-        step("log verified", report.ok, f"{report.entries_checked} entries")
+        memo = desk.print_memo(saved.case_number, actor=wizard.actor)
+        memo_check = desk.verify_memo(memo)
+        step("memo rendered", memo_check.record_hash == saved.record_hash, f"{memo.stat().st_size} bytes")
+        check = desk.verify_log(actor=wizard.actor)
+        step("log verified", check.ok, f"{check.entries_checked} entries")
         wizard.close()
         window.close()
-        services.close()
+        desk.close()
     except Exception as exc:  # every failure becomes a FAIL line and exit code 1
         step("self-test", False, f"{type(exc).__name__}: {exc}")
     ok = all(passed for _name, passed, _detail in steps)

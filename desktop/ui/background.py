@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-Progress = Callable[[int, int], None]  # (done, total)
-Cancelled = Callable[[], bool]
+from desktop.desk import Cancelled, Progress
+
+if TYPE_CHECKING:
+    from desktop.desk import Desk
+
+log = logging.getLogger(__name__)
 
 
 class _Worker(QObject):
@@ -17,30 +22,41 @@ class _Worker(QObject):
     succeeded = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, job: Callable[[Progress, Cancelled], Any]) -> None:
+    def __init__(self, job: Callable[[Progress, Cancelled], Any], desk: Desk | None) -> None:
         super().__init__()
         self._job = job
+        self._desk = desk
         self.cancelled = False
 
     def run(self) -> None:
         try:
             result = self._job(lambda done, total: self.progressed.emit(done, total), lambda: self.cancelled)
-        except Exception as exc:  # reported to the user as a message, never as a traceback
+        except Exception as exc:  # reported to the user as one line; the traceback goes to the desk log
+            log.exception("background job failed")
             self.failed.emit(str(exc))
             return
+        finally:
+            if self._desk is not None:
+                self._desk.close_thread()  # the job's own connection to the log, opened on this thread
         self.succeeded.emit(result)
 
 
 class BackgroundJob(QObject):
-    """Runs `job(progress, cancelled)` on a worker thread; never touch widgets or the UI's store inside it."""
+    """Runs `job(progress, cancelled)` on a worker thread; never touch widgets inside it.
+
+    A job calls the same `Desk` as the window: on the worker thread the desk opens a connection of
+    its own (SQLite connections stay on their thread), closed when the job ends.
+    """
 
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, parent: QWidget, title: str, job: Callable[[Progress, Cancelled], Any]) -> None:
+    def __init__(
+        self, parent: QWidget, title: str, job: Callable[[Progress, Cancelled], Any], *, desk: Desk | None = None
+    ) -> None:
         super().__init__(parent)
         self._thread = QThread(self)
-        self._worker = _Worker(job)
+        self._worker = _Worker(job, desk)
         self._worker.moveToThread(self._thread)
         self._dialog = QProgressDialog(title, "Cancel", 0, 0, parent)
         self._dialog.setWindowTitle(title)

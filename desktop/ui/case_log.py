@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 
 from desktop.rules import labels, vocab
 from desktop.store.query import CaseQuery, CaseSummary
-from desktop.ui.services import DeskServices
+
+if TYPE_CHECKING:
+    from desktop.desk import Desk
 
 PAGE_SIZE = 200
 COLUMNS = ("Case", "Received", "Requester", "Person", "Booking", "Response", "Status")
@@ -35,9 +37,9 @@ class CaseLogModel(QAbstractTableModel):
     Only the row count is known up front, so a log of a million cases opens as fast as one of ten.
     """
 
-    def __init__(self, services: DeskServices, parent: QWidget | None = None) -> None:
+    def __init__(self, *, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._services = services
+        self._desk = desk
         self._query = CaseQuery()
         self._newest_first = True
         self._count = 0
@@ -58,7 +60,7 @@ class CaseLogModel(QAbstractTableModel):
         """Re-count and forget every cached page (after a search, a filter or a new case)."""
         self.beginResetModel()
         self._pages.clear()
-        self._count = self._services.store.count(self._query)
+        self._count = self._desk.count(self._query)
         self.endResetModel()
 
     def summary(self, row: int) -> CaseSummary | None:
@@ -66,7 +68,7 @@ class CaseLogModel(QAbstractTableModel):
             return None
         page = row // PAGE_SIZE
         if page not in self._pages:
-            self._pages[page] = self._services.store.search(
+            self._pages[page] = self._desk.search(
                 self._query, limit=PAGE_SIZE, offset=page * PAGE_SIZE, newest_first=self._newest_first
             )
         rows = self._pages[page]
@@ -134,9 +136,9 @@ class CaseLogView(QWidget):
 
     open_case = Signal(str)
 
-    def __init__(self, services: DeskServices, *, review_only: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, *, desk: Desk, review_only: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._services = services
+        self._desk = desk
         self._review_only = review_only
         layout = QVBoxLayout(self)
         filters = QHBoxLayout()
@@ -180,7 +182,7 @@ class CaseLogView(QWidget):
         dates.addWidget(self.count_label)
         layout.addLayout(dates)
 
-        self.model = CaseLogModel(services, self)
+        self.model = CaseLogModel(desk=desk, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Review queue" if review_only else "Case log")

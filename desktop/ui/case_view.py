@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
@@ -26,8 +28,13 @@ from PySide6.QtWidgets import (
 
 from desktop.records import CaseRecord
 from desktop.ui.decision_html import decision_html, intake_summary_html
-from desktop.ui.services import DeskServices
 from desktop.ui.widgets import open_file
+
+if TYPE_CHECKING:
+    from desktop.desk import Desk
+    from desktop.records import Actor
+
+log = logging.getLogger(__name__)
 
 ATTACHMENT_ID = Qt.ItemDataRole.UserRole
 ATTACHMENT_NAME = Qt.ItemDataRole.UserRole + 1
@@ -53,11 +60,9 @@ class CaseDialog(QDialog):
 
     amend_requested = Signal(str)
 
-    def __init__(
-        self, services: DeskServices, case_number: str, *, officer: str, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, *, desk: Desk, case_number: str, officer: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._services = services
+        self._desk = desk
         self._officer = officer
         self.case_number = case_number
         self.setWindowTitle(f"Case {case_number}")
@@ -95,7 +100,7 @@ class CaseDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        record: CaseRecord = self._services.case(self.case_number)
+        record: CaseRecord = self._desk.open_case(self.case_number)
         current = record.current
         status = {"referred": "referred for review", "resolved": "resolved", "decided": "decided"}[current.status]
         amended = f", amended ({len(record.versions)} versions)" if record.amended else ""
@@ -103,7 +108,7 @@ class CaseDialog(QDialog):
         self.tabs.clear()
         decision = QTextBrowser()
         decision.setAccessibleName("Decision and reasons")
-        pack = self._services.store.pack_for(current)
+        pack = self._desk.pack_of(current)
         override = ""
         if current.override:
             override = (
@@ -155,10 +160,24 @@ class CaseDialog(QDialog):
         column.addWidget(open_button)
         self.tabs.addTab(attachments, f"A&ttachments ({len(record.attachments)})")
 
-    def reprint(self) -> None:
+    def _actor(self, title: str) -> Actor | None:
+        """The officer on duty, or None (with a message) when no one has said who is on duty."""
+        from desktop.records import Actor, ActorError
+
         try:
-            self.memo_path = self._services.write_memo(self.case_number, actor=self._officer)
+            return Actor.parse(self._officer or "")
+        except ActorError:
+            QMessageBox.warning(self, title, "Say who is on duty first (File, Change officer).")
+            return None
+
+    def reprint(self) -> None:
+        actor = self._actor("Memo")
+        if actor is None:
+            return
+        try:
+            self.memo_path = self._desk.print_memo(self.case_number, actor=actor)
         except Exception as exc:  # shown, never a traceback: the case itself is safe in the log
+            log.exception("the memo of case %s could not be written", self.case_number)
             QMessageBox.critical(self, "Memo", f"The memo could not be written: {exc}")
             return
         open_file(self, self.memo_path)
@@ -172,9 +191,13 @@ class CaseDialog(QDialog):
             return
         from desktop.store import StoreError
 
+        actor = self._actor("Attach a scan")
+        if actor is None:
+            return
         try:
-            self._services.store.add_attachment(self.case_number, Path(name), actor=self._officer)
+            self._desk.attach(self.case_number, Path(name), actor=actor)
         except StoreError as exc:
+            log.warning("attaching %s to case %s was refused", name, self.case_number, exc_info=True)
             QMessageBox.warning(self, "Attach a scan", str(exc))
             return
         self.reload()
@@ -182,7 +205,7 @@ class CaseDialog(QDialog):
     def _open_attachment(self, item: QListWidgetItem | None) -> None:
         if item is None:
             return
-        content = self._services.store.attachment_content(int(item.data(ATTACHMENT_ID)))
+        content = self._desk.attachment_content(int(item.data(ATTACHMENT_ID)))
         folder = Path(tempfile.mkdtemp(prefix="safedesk-attachment-"))
         path = folder / str(item.data(ATTACHMENT_NAME))
         path.write_bytes(content)

@@ -71,7 +71,7 @@ def decision_html(decision: Mapping[str, Any], pack: Pack) -> str:
 
 def intake_summary_html(intake: Mapping[str, Any]) -> str:
     """The request as entered, grouped as the wizard asks it."""
-    from desktop.memo.text import received
+    from desktop.dates import received
 
     subject = intake.get("subject", {})
     rows = [

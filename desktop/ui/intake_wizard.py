@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from html import escape
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QDateTime, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
@@ -32,12 +33,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop.records import CaseVersion, Override
-from desktop.rules import Decision, Intake, IntakeError, Pack, PackError, labels, vocab
+from desktop.records import Actor, CaseVersion, Override
+from desktop.rules import IntakeError, PackError, labels, vocab
 from desktop.ui.decision_html import decision_html
 from desktop.ui.presets import DESK_CUES, KIND_HINTS, PRESETS
-from desktop.ui.services import DeskServices
 from desktop.ui.widgets import CheckList, EnumCombo, FieldError, add_field, open_file
+
+if TYPE_CHECKING:
+    from desktop.desk import Decided, Desk
+
+log = logging.getLogger(__name__)
 
 PAGE_RECEIVED, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_REQUEST, PAGE_REVIEW, PAGE_DECISION, PAGE_RECORDED = range(7)
 
@@ -67,7 +72,9 @@ class ReceivedPage(QWizardPage):
             "Fills the usual answers for this kind of request; every answer can still be changed.",
         )
         self.preset.activated.connect(self._apply_preset)
-        self.received = QDateTimeEdit(QDateTime.currentDateTime())
+        # The desk's clock (tests set it), shown on this computer's clock as the officer reads it.
+        now = wizard.desk.clock().astimezone().replace(second=0, microsecond=0, tzinfo=None)
+        self.received = QDateTimeEdit(QDateTime(now))
         self.received.setDisplayFormat("ddd d MMM yyyy  HH:mm")
         self.received.setCalendarPopup(True)
         self.received_error = add_field(
@@ -98,7 +105,8 @@ class ReceivedPage(QWizardPage):
 
     def validatePage(self) -> bool:
         moment = cast(dt.datetime, self.received.dateTime().toPython())
-        if moment > dt.datetime.now() + dt.timedelta(minutes=5):
+        now = self._wizard.desk.clock().astimezone().replace(tzinfo=None)
+        if moment > now + dt.timedelta(minutes=5):
             self.received_error.show_error("The request cannot have been received in the future.")
             self.received.setFocus()
             return False
@@ -238,12 +246,12 @@ class DocumentsPage(QWizardPage):
             self.attach(Path(name))
 
     def attach(self, path: Path) -> bool:
-        from desktop.store.attachments import read_scan
         from desktop.store.errors import InvalidInput
 
         try:
-            read_scan(path)
+            self._wizard.desk.check_scan(path)
         except InvalidInput as exc:
+            log.info("scan %s refused", path, exc_info=True)
             self.scan_error.show_error(str(exc))
             return False
         self.scan_error.clear()
@@ -492,28 +500,28 @@ class DecisionPage(QWizardPage):
         layout.addWidget(self.amend_box)
         self.disagree.toggled.connect(self.reason.setEnabled)
         self.reason.setEnabled(False)
-        self.decided: tuple[Intake, Decision, Pack] | None = None
+        self.decided: Decided | None = None
 
     def initializePage(self) -> None:
         self.error.clear()
         self.decided = None
         self.amend_box.setVisible(self._wizard.amend_case is not None)
         try:
-            self.decided = self._wizard.services.decide(self._wizard.intake_data())
+            self.decided = self._wizard.desk.decide(self._wizard.intake_data())
         except (IntakeError, PackError) as exc:
+            log.info("the intake cannot be decided yet", exc_info=True)
             self.view.setHtml("<p>The request cannot be decided yet.</p>")
             self.error.show_error(str(exc))
             return
-        _intake, decision, pack = self.decided
-        self.view.setHtml(decision_html(decision.to_dict(), pack))
+        self.view.setHtml(decision_html(self.decided.decision.to_dict(), self.decided.pack))
 
     def _preview(self) -> None:
         if self.decided is None:
             return
-        intake, decision, pack = self.decided
         try:
-            path = self._wizard.services.write_draft(intake, decision, pack, officer=self._wizard.officer)
+            path = self._wizard.desk.draft_memo(self.decided, actor=self._wizard.actor)
         except Exception as exc:  # a memo problem must not lose the intake
+            log.exception("the draft memo could not be made")
             QMessageBox.warning(self, "Preview", f"The draft memo could not be made: {exc}")
             return
         self._wizard.last_draft_path = path
@@ -531,7 +539,7 @@ class DecisionPage(QWizardPage):
                 self.reason.setFocus()
                 return False
             self.reason_error.clear()
-            override = Override(reason, self._wizard.officer)
+            override = Override(reason, self._wizard.actor.label)
         amend_reason = self.amend_reason.text().strip()
         if self._wizard.amend_case is not None and not amend_reason:
             self.amend_reason_error.show_error("Give the reason for the amendment.")
@@ -599,8 +607,9 @@ class RecordedPage(QWizardPage):
         if saved is None:
             return
         try:
-            path = self._wizard.services.write_memo(saved.case_number, actor=self._wizard.officer)
+            path = self._wizard.desk.print_memo(saved.case_number, actor=self._wizard.actor)
         except Exception as exc:  # the case is recorded; only the memo failed
+            log.exception("the memo of case %s could not be written", saved.case_number)
             self.memo_error.show_error(f"The memo could not be written: {exc}")
             return
         self.memo_error.clear()
@@ -618,11 +627,12 @@ class IntakeWizard(QWizard):
     recorded = Signal(str)
 
     def __init__(
-        self, services: DeskServices, *, officer: str, amend_case: str | None = None, parent: QWidget | None = None
+        self, *, desk: Desk, officer: str, amend_case: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.services = services
+        self.desk = desk
         self.officer = officer
+        self.actor = Actor.parse(officer)
         self.amend_case = amend_case
         self.saved: CaseVersion | None = None
         self.memo_path: Path | None = None
@@ -746,32 +756,26 @@ class IntakeWizard(QWizard):
         while self.currentId() > page_id and self.currentId() != -1:
             self.back()
 
-    def record(self, decided: tuple[Intake, Decision, Pack], override: Override | None, amend_reason: str) -> bool:
+    def record(self, decided: Decided, override: Override | None, amend_reason: str) -> bool:
+        """Record the case (or the amendment) with its scans, all in one transaction: all or nothing."""
         from desktop.store import StoreError
 
-        intake, decision, pack = decided
         try:
             if self.amend_case is None:
-                self.saved = self.services.record(
-                    intake,
-                    decision,
-                    pack,
-                    officer=self.officer,
-                    override=override,
-                    attachments=self.documents_page.scans,
+                self.saved = self.desk.record(
+                    decided, actor=self.actor, override=override, scans=self.documents_page.scans
                 )
             else:
-                self.saved = self.services.amend(
+                self.saved = self.desk.amend(
                     self.amend_case,
-                    intake,
-                    decision,
-                    pack,
-                    officer=self.officer,
+                    decided,
+                    actor=self.actor,
                     reason=amend_reason,
                     override=override,
-                    attachments=self.documents_page.scans,
+                    scans=self.documents_page.scans,
                 )
         except StoreError as exc:
+            log.exception("recording failed")
             # Nothing typed is lost: the wizard stays on this page with every answer.
             QMessageBox.critical(
                 self,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -27,13 +28,19 @@ from desktop.store.errors import StoreError
 from desktop.ui.drafts import DraftFile
 from desktop.ui.officer import OfficerDialog, remembered_officer
 from desktop.ui.presets import PRESETS
-from desktop.ui.services import DeskServices
 
 if TYPE_CHECKING:
-    from desktop.ui.background import BackgroundJob, Cancelled, Progress
+    from desktop.desk import Change, Desk
+    from desktop.records import Actor
+
+if TYPE_CHECKING:
+    from desktop.desk import Cancelled, Progress
+    from desktop.ui.background import BackgroundJob
     from desktop.ui.case_log import CaseLogView
     from desktop.ui.case_view import CaseDialog
     from desktop.ui.intake_wizard import IntakeWizard
+
+log = logging.getLogger(__name__)
 
 VIEW_HOME, VIEW_LOG, VIEW_REVIEW, VIEW_POLICY = range(4)
 VIEW_NAMES = ("New request", "Case log", "Review queue", "Policy")
@@ -99,7 +106,7 @@ class ReviewView(QWidget):
         )
         from desktop.ui.case_log import CaseLogView  # the views load when first shown, not at start
 
-        self.log = CaseLogView(window.services, review_only=True)
+        self.log = CaseLogView(desk=window.desk, review_only=True)
         layout.addWidget(self.log, 1)
         row = QHBoxLayout()
         self.resolve_button = QPushButton("Record &outcome…")
@@ -111,14 +118,18 @@ class ReviewView(QWidget):
 
 
 class MainWindow(QMainWindow):
-    """Holds no rules, SQL or layout of memos: every action goes through DeskServices."""
+    """Holds no rules, SQL or layout of memos: every action goes through the desk (desktop.desk)."""
 
-    def __init__(self, services: DeskServices, settings: QSettings, *, officer: str | None = None) -> None:
+    # The desk tells its listeners on the thread that changed the log (a background job's, too);
+    # this signal brings the notice to the window's own thread before any widget is touched.
+    log_changed = Signal(object)
+
+    def __init__(self, *, desk: Desk, settings: QSettings, officer: str | None = None) -> None:
         super().__init__()
-        self.services = services
+        self.desk = desk
         self.settings = settings
         self.officer = officer
-        self.drafts = DraftFile(services.data_dir)
+        self.drafts = DraftFile(desk.data_dir)
         self.wizard: IntakeWizard | None = None
         self.case_dialogs: list[CaseDialog] = []
         self._log_view: CaseLogView | None = None
@@ -139,7 +150,8 @@ class MainWindow(QMainWindow):
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(400)
         self._draft_timer.timeout.connect(self._save_draft)
-        services.listeners.append(self._log_changed)
+        self.log_changed.connect(self._log_changed)
+        self._unsubscribe = desk.changes.subscribe(self.log_changed.emit)
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -238,24 +250,26 @@ class MainWindow(QMainWindow):
         ):
             label.setAccessibleName(name)
             bar.addPermanentWidget(label)
-        self.folder_label.setText(f"Log: {self.services.data_dir}")
+        self.folder_label.setText(f"Log: {self.desk.data_dir}")
         self.officer_label.setText(f"Officer: {self.officer or '(not set)'}")
         self.pack_label.setText("Loading the policy pack…")  # filled in by finish_start, after the window shows
 
     def update_status(self) -> None:
         self.officer_label.setText(f"Officer: {self.officer or '(not set)'}")
         try:
-            pack = self.services.active_pack()
+            pack = self.desk.active_pack()
             self.pack_label.setText(f"Policy {pack.id} {pack.version}")
             self.pack_label.setToolTip(f"{pack.instrument}; in force {pack.period()}")
             self.pack_warning.setText("⚠ Pack awaits legal review" if pack.awaiting_review else "")
         except Exception as exc:  # shown in the bar, not raised: the log can still be read
+            log.exception("no policy pack is in force")
             self.pack_label.setText(f"No policy pack in force: {exc}")
-        if self.services.store_is_open:
+        if self.desk.store_is_open:
             try:
-                waiting = self.services.referred_count()
+                waiting = self.desk.referred_count()
                 self.review_label.setText(f"Awaiting review: {waiting}")
             except StoreError as exc:
+                log.exception("the review count could not be read")
                 self.review_label.setText(f"Log problem: {exc}")
 
     # --- start-up -------------------------------------------------------------------------------
@@ -263,17 +277,18 @@ class MainWindow(QMainWindow):
     def finish_start(self) -> None:
         """After the window shows: open the log, say what happened to it, offer a draft, ask who is on duty."""
         try:
-            store = self.services.store
-            if store.notices:  # e.g. an upgraded install: the log was backed up, then migrated
-                self.statusBar().showMessage("; ".join(store.notices), 30000)
+            notices = self.desk.store.notices
+            if notices:  # e.g. an upgraded install: the log was backed up, then migrated
+                self.statusBar().showMessage("; ".join(notices), 30000)
         except StoreError as exc:
+            log.exception("the case log could not be opened")
             QMessageBox.critical(self, "The case log cannot be opened", f"{exc}\n\nCall IT; nothing was changed.")
         self.update_status()
         try:
             last_view = int(str(self.settings.value("window/view", VIEW_HOME)))
         except ValueError:
             last_view = VIEW_HOME
-        if last_view != VIEW_HOME and self.services.store_is_open:
+        if last_view != VIEW_HOME and self.desk.store_is_open:
             self.show_view(last_view)
         self._offer_draft()
         if self.officer is None:
@@ -296,7 +311,7 @@ class MainWindow(QMainWindow):
         if index == VIEW_LOG:
             from desktop.ui.case_log import CaseLogView
 
-            self._log_view = CaseLogView(self.services)
+            self._log_view = CaseLogView(desk=self.desk)
             self._log_view.open_case.connect(self.open_case)
             return self._log_view
         if index == VIEW_REVIEW:
@@ -309,8 +324,9 @@ class MainWindow(QMainWindow):
         browser.setAccessibleName("Policy pack: ordinance and rules")
         browser.setFont(QFont("DejaVu Sans Mono"))
         try:
-            browser.setPlainText(pack_text(self.services.active_pack()))
+            browser.setPlainText(pack_text(self.desk.active_pack()))
         except Exception as exc:  # a missing pack is shown, not raised
+            log.exception("the policy view could not load a pack")
             browser.setPlainText(f"No policy pack could be loaded: {exc}")
         self._policy_view = browser
         return browser
@@ -320,6 +336,7 @@ class MainWindow(QMainWindow):
             try:
                 view = self._build_view(index)
             except StoreError as exc:
+                log.exception("the %s view could not be built", VIEW_NAMES[index])
                 QMessageBox.critical(self, VIEW_NAMES[index], str(exc))
                 return
             placeholder = self.stack.widget(index)
@@ -333,7 +350,7 @@ class MainWindow(QMainWindow):
         if index == VIEW_LOG and self._log_view:
             self._log_view.search.setFocus()
 
-    def _log_changed(self) -> None:
+    def _log_changed(self, _change: Change | None = None) -> None:
         for view in (self._log_view, self._review_view.log if self._review_view else None):
             if view is not None:
                 view.refresh()
@@ -343,6 +360,14 @@ class MainWindow(QMainWindow):
 
     def _ensure_officer(self) -> bool:
         return self.officer is not None or self.ask_officer()
+
+    @property
+    def actor(self) -> Actor:
+        """The officer on duty, as the desk records them (ask first with `_ensure_officer`)."""
+        from desktop.records import Actor
+
+        assert self.officer is not None, "no officer on duty"
+        return Actor.parse(self.officer)
 
     def start_intake(
         self, prefill: dict[str, Any] | None = None, *, amend_case: str | None = None
@@ -356,7 +381,7 @@ class MainWindow(QMainWindow):
         assert self.officer is not None
         from desktop.ui.intake_wizard import IntakeWizard
 
-        wizard = IntakeWizard(self.services, officer=self.officer, amend_case=amend_case, parent=self)
+        wizard = IntakeWizard(desk=self.desk, officer=self.officer, amend_case=amend_case, parent=self)
         if prefill:
             wizard.load(prefill, keep_received=amend_case is None and "received_at" not in prefill)
         wizard.changed.connect(self._draft_timer.start)
@@ -400,7 +425,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.case_view import CaseDialog
 
         try:
-            dialog = CaseDialog(self.services, case_number, officer=self.officer or "unknown officer", parent=self)
+            dialog = CaseDialog(desk=self.desk, case_number=case_number, officer=self.officer, parent=self)
         except StoreError as exc:
             QMessageBox.critical(self, "Case", str(exc))
             return None
@@ -411,7 +436,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def amend_case(self, case_number: str) -> IntakeWizard | None:
-        record = self.services.case(case_number)
+        record = self.desk.open_case(case_number)
         return self.start_intake(record.current.intake, amend_case=case_number)
 
     def resolve_selected(self) -> None:
@@ -434,9 +459,9 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Record outcome", "Describe the outcome; nothing was recorded.")
             return
         try:
-            assert self.officer is not None
-            saved = self.services.resolve(case_number, officer=self.officer, outcome=outcome.strip())
+            saved = self.desk.resolve(case_number, actor=self.actor, outcome=outcome.strip())
         except (StoreError, ValueError) as exc:
+            log.exception("resolving case %s failed", case_number)
             QMessageBox.critical(self, "Record outcome", str(exc))
             return
         self.statusBar().showMessage(f"Case {case_number} resolved (version {saved.version})", 10000)
@@ -444,25 +469,26 @@ class MainWindow(QMainWindow):
     # --- long jobs ------------------------------------------------------------------------------
 
     def backup(self, target: Path | None = None) -> BackgroundJob | None:
+        if not self._ensure_officer():
+            return None
         if target is None:
-            default = str(Path.home() / f"safedesk-backup-{dt.date.today().isoformat()}.db")
+            default = str(Path.home() / f"safedesk-backup-{self.desk.local_now().date().isoformat()}.db")
             name, _ = QFileDialog.getSaveFileName(self, "Back up the case log", default, "Case log (*.db)")
             if not name:
                 return None
             target = Path(name)
-        data_dir, actor = self.services.data_dir, self.officer or "desk"
+        desk, actor = self.desk, self.actor
 
         def job(progress: Progress, _cancelled: Cancelled) -> str:
-            from desktop.store import backup_to, open_store
-
             progress(0, 0)
-            with open_store(data_dir) as store:  # its own connection: SQLite connections stay on their thread
-                result = backup_to(store, target, actor=actor)
+            result = desk.backup(target, actor=actor)
             return f"Backed up to {result.path} ({result.report.records_checked} records verified)"
 
         return self._run("Backing up the case log", job)
 
     def export_memos(self, folder: Path | None = None) -> BackgroundJob | None:
+        if not self._ensure_officer():
+            return None
         if self._log_view is None:
             self.show_view(VIEW_LOG)
         assert self._log_view is not None
@@ -472,36 +498,21 @@ class MainWindow(QMainWindow):
             if not name:
                 return None
             folder = Path(name)
-        data_dir, actor = self.services.data_dir, self.officer or "desk"
+        desk, actor = self.desk, self.actor
 
         def job(progress: Progress, cancelled: Cancelled) -> str:
-            from desktop.memo import render_memo
-            from desktop.store import open_store
-
-            written = 0
-            with open_store(data_dir) as store:
-                numbers = store.case_numbers(query)
-                for index, number in enumerate(numbers):
-                    if cancelled():
-                        break
-                    record = store.get(number)
-                    target = folder / f"{number}-v{record.current.version}.pdf"
-                    target.write_bytes(
-                        render_memo(record, store.pack_for(record.current), chain_head=store.chain_head())
-                    )
-                    store.log_event(number, "memo", actor, f"memo exported to {target.name}")
-                    written += 1
-                    progress(index + 1, len(numbers))
-            return f"Wrote {written} memo(s) to {folder}"
+            result = desk.export_memos(folder, query, actor=actor, progress=progress, cancelled=cancelled)
+            stopped = " (stopped)" if result.cancelled else ""
+            return f"Wrote {len(result.files)} memo(s) to {folder}{stopped}"
 
         return self._run("Exporting memos", job)
 
     def _run(self, title: str, job: Any) -> BackgroundJob:
         from desktop.ui.background import BackgroundJob  # loaded with the first long job, not at start
 
-        runner = BackgroundJob(self, title, job)
+        runner = BackgroundJob(self, title, job, desk=self.desk)
         runner.finished.connect(lambda message: self._job_done(str(message)))
-        runner.failed.connect(lambda message: QMessageBox.critical(self, title, message))
+        runner.failed.connect(lambda message: QMessageBox.critical(self, title, message))  # logged by the job
         runner.start()
         return runner
 
@@ -509,23 +520,37 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message, 15000)
         self._log_changed()
 
-    def verify(self) -> None:
-        try:
-            report = self.services.store.verify(actor=self.officer or "desk")
-        except StoreError as exc:
-            QMessageBox.critical(self, "Verify the log", str(exc))
+    def verify(self) -> BackgroundJob | None:
+        """Check the whole log on a background thread (it takes a minute on a large log)."""
+        if not self._ensure_officer():
+            return None
+        desk, actor = self.desk, self.actor
+        self._verify_result: Any = None
+
+        def job(progress: Progress, _cancelled: Cancelled) -> str:
+            progress(0, 0)
+            self._verify_result = desk.verify_log(actor=actor)
+            return "Verified the case log"
+
+        runner = self._run("Verifying the case log", job)
+        runner.finished.connect(lambda _message: self._show_verify())
+        return runner
+
+    def _show_verify(self) -> None:
+        check = self._verify_result
+        if check is None:
             return
-        if report.ok:
+        if check.ok:
             QMessageBox.information(
                 self,
                 "Verify the log",
-                f"The log is intact: {report.entries_checked} audit "
-                f"entries and {report.records_checked} records checked.\n"
-                f"Chain head {report.chain_head}",
+                f"The log is intact: {check.entries_checked} audit "
+                f"entries and {check.records_checked} records checked.\n"
+                f"Chain head {check.chain_head}",
             )
         else:
             QMessageBox.critical(
-                self, "Verify the log", "The log has been altered:\n\n" + "\n".join(report.problems[:10])
+                self, "Verify the log", "The log has been altered:\n\n" + "\n".join(check.problems[:10])
             )
 
     def about(self) -> None:
@@ -555,5 +580,6 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/view", self.stack.currentIndex())
         self.settings.sync()
-        self.services.close()
+        self._unsubscribe()
+        self.desk.close()
         event.accept()

@@ -13,11 +13,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from PySide6.QtCore import QSettings  # noqa: E402
 
 from desktop.demo import fill_demo_log  # noqa: E402
+from desktop.desk import Desk  # noqa: E402
 from desktop.ui.app import make_application  # noqa: E402
 from desktop.ui.intake_wizard import PAGE_DECISION  # noqa: E402
 from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow  # noqa: E402
 from desktop.ui.presets import PRESETS  # noqa: E402
-from desktop.ui.services import DeskServices  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 
@@ -25,10 +25,10 @@ OUT = Path(__file__).resolve().parent
 def main() -> None:
     app = make_application()
     folder = Path(tempfile.mkdtemp(prefix="safedesk-shots-"))
-    services = DeskServices(folder / "data")
-    fill_demo_log(services.store, services.active_pack())
+    desk = Desk(folder / "data")
+    fill_demo_log(desk)
     window = MainWindow(
-        services, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat), officer="OFC. R. MARTIN #1147"
+        desk=desk, settings=QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat), officer="OFC. R. MARTIN #1147"
     )
     window.resize(1180, 760)
     window.show()
@@ -60,8 +60,8 @@ def main() -> None:
     assert dialog is not None
     app.processEvents()
     dialog.grab().save(str(OUT / "case-view.png"))
-    amended = services.store.search()[-1].case_number
-    other = window.open_case(services.store.case_numbers()[-1])
+    amended = desk.store.search()[-1].case_number
+    other = window.open_case(desk.store.case_numbers()[-1])
     assert other is not None
     other.tabs.setCurrentIndex(2)
     app.processEvents()

@@ -24,20 +24,20 @@ FLOWS = {
 
 
 @pytest.mark.parametrize("name", list(FLOWS), ids=list(FLOWS))
-def test_scenario_by_keyboard_to_recorded_case_and_memo(qtbot, window, services, name: str) -> None:
+def test_scenario_by_keyboard_to_recorded_case_and_memo(qtbot, window, desk, name: str) -> None:
     scenario = json.loads((SCENARIOS / f"{FLOWS[name]}.json").read_text(encoding="utf-8"))
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     fill(qtbot, wizard, scenario["intake"])
     shown = wizard.decision_page.view.toPlainText()
     for expected in scenario["expect"]:
-        assert services.active_pack().codes[expected["codes"][0]].title in shown
+        assert desk.active_pack().codes[expected["codes"][0]].title in shown
     enter(qtbot, wizard)  # Record case
     assert wizard.currentId() == PAGE_RECORDED
     number = wizard.saved.case_number
     assert wizard.recorded_page.number.text() == number
 
-    raw = sqlite3.connect(services.store.path)
+    raw = sqlite3.connect(desk.store.path)
     decision_json, status = raw.execute(
         "SELECT decision_json, status FROM case_versions WHERE case_number = ? AND version = 1", [number]
     ).fetchone()
@@ -56,6 +56,6 @@ def test_scenario_by_keyboard_to_recorded_case_and_memo(qtbot, window, services,
     subject_name = scenario["intake"]["subject"].get("name")
     if subject_name:
         assert subject_name in text
-    kinds = [e.kind for e in services.case(number).events]
+    kinds = [e.kind for e in desk.open_case(number).events]
     assert kinds == ["recorded", "memo"]
-    assert services.store.verify().ok
+    assert desk.store.verify().ok

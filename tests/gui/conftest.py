@@ -1,4 +1,4 @@
-"""Fixtures for the window tests: services on a temporary log and settings in a temporary file."""
+"""Fixtures for the window tests: desk on a temporary log and settings in a temporary file."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from desktop.desk import Desk
 from desktop.ui.main_window import MainWindow
-from desktop.ui.services import DeskServices
 
 OFFICER = "OFC. R. MARTIN #1147"
 
 
 @pytest.fixture
-def services(tmp_path: Path):
-    desk = DeskServices(tmp_path / "data")
+def desk(tmp_path: Path):
+    desk = Desk(tmp_path / "data")
     yield desk
     desk.close()
 
@@ -26,8 +26,8 @@ def settings(tmp_path: Path) -> QSettings:
 
 
 @pytest.fixture
-def window(qtbot, services, settings) -> MainWindow:
-    main = MainWindow(services, settings, officer=OFFICER)
+def window(qtbot, desk, settings) -> MainWindow:
+    main = MainWindow(desk=desk, settings=settings, officer=OFFICER)
     qtbot.addWidget(main)
     main.show()
     main.finish_start()

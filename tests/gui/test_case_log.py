@@ -13,20 +13,20 @@ from desktop.ui.widgets import CheckList
 
 
 @pytest.fixture
-def filled(services):
-    fill_demo_log(services.store, services.active_pack(), count=30)
-    return services
+def filled(desk):
+    fill_demo_log(desk, count=30)
+    return desk
 
 
 def test_model_passes_qt_model_tester(qtmodeltester, filled) -> None:
-    model = CaseLogModel(filled)
+    model = CaseLogModel(desk=filled)
     qtmodeltester.check(model, force_py=True)
     model.set_query(CaseQuery(text="GARCIA"))
     qtmodeltester.check(model, force_py=True)
 
 
 def test_model_is_lazy_and_pages(filled) -> None:
-    model = CaseLogModel(filled)
+    model = CaseLogModel(desk=filled)
     assert model.rowCount() == 30
     assert model._pages == {}  # nothing fetched until a row is asked for
     first = model.data(model.index(0, 0))
@@ -36,7 +36,7 @@ def test_model_is_lazy_and_pages(filled) -> None:
 
 
 def test_newest_first_and_reversible(filled) -> None:
-    model = CaseLogModel(filled)
+    model = CaseLogModel(desk=filled)
     numbers = [model.case_number(r) for r in range(model.rowCount())]
     assert numbers == sorted(numbers, reverse=True)
     model.sort(1, Qt.SortOrder.AscendingOrder)
@@ -44,7 +44,7 @@ def test_newest_first_and_reversible(filled) -> None:
 
 
 def test_view_search_and_filters(qtbot, filled) -> None:
-    view = CaseLogView(filled)
+    view = CaseLogView(desk=filled)
     qtbot.addWidget(view)
     total = view.model.rowCount()
     name = view.model.summary(0).subject_name.split(",")[0]
@@ -61,7 +61,7 @@ def test_view_search_and_filters(qtbot, filled) -> None:
 
 
 def test_review_queue_shows_only_referred_cases(qtbot, filled) -> None:
-    view = CaseLogView(filled, review_only=True)
+    view = CaseLogView(desk=filled, review_only=True)
     qtbot.addWidget(view)
     assert view.model.rowCount() > 0
     assert all(view.model.summary(r).status == "referred" for r in range(view.model.rowCount()))

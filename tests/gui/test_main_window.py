@@ -10,6 +10,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QInputDialog
 
 from desktop.demo import fill_demo_log
+from desktop.desk import Desk
 from desktop.store import check_log_file
 from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
 from desktop.ui.officer import OfficerDialog, remembered_officer
@@ -17,7 +18,7 @@ from tests.conftest import downgrade_to_first_schema
 from tests.gui.conftest import OFFICER
 
 
-def test_status_bar_shows_folder_pack_review_and_officer(window, services) -> None:
+def test_status_bar_shows_folder_pack_review_and_officer(window, desk) -> None:
     texts = " | ".join(
         label.text()
         for label in (
@@ -29,33 +30,34 @@ def test_status_bar_shows_folder_pack_review_and_officer(window, services) -> No
         )
     )
     assert OFFICER in texts and "northampton-2019" in texts and "awaits legal review" in texts
-    assert str(services.data_dir) in texts and "Awaiting review: 0" in texts
+    assert str(desk.data_dir) in texts and "Awaiting review: 0" in texts
 
 
-def test_views_are_built_when_first_shown(qtbot, window, services) -> None:
-    fill_demo_log(services.store, services.active_pack(), count=12)
+def test_views_are_built_when_first_shown(qtbot, window, desk) -> None:
+    fill_demo_log(desk, count=12)
     for view in (VIEW_LOG, VIEW_REVIEW, VIEW_POLICY):
         window.show_view(view)
         assert window.stack.currentIndex() == view
     assert window._log_view.model.rowCount() == 12
     assert "To neither detain nor delay" in window._policy_view.toPlainText()
-    assert window._review_view.log.model.rowCount() == services.referred_count() > 0
+    assert window._review_view.log.model.rowCount() == desk.referred_count() > 0
 
 
-def test_open_case_reprint_and_events(qtbot, window, services) -> None:
-    numbers = fill_demo_log(services.store, services.active_pack(), count=6)
+def test_open_case_reprint_and_events(qtbot, window, desk) -> None:
+    numbers = fill_demo_log(desk, count=6)
     dialog = window.open_case(numbers[0])
     qtbot.addWidget(dialog)
-    assert "amended (2 versions)" in dialog.heading.text()
+    versions = len(desk.open_case(numbers[0]).versions)
+    assert versions > 1 and f"amended ({versions} versions)" in dialog.heading.text()
     assert dialog.tabs.count() == 5
     dialog.reprint()
     assert dialog.memo_path is not None and dialog.memo_path.exists()
     assert numbers[0] in PdfReader(dialog.memo_path).pages[0].extract_text()
-    assert [e.kind for e in services.case(numbers[0]).events][-1] == "memo"
+    assert [e.kind for e in desk.open_case(numbers[0]).events][-1] == "memo"
 
 
-def test_review_queue_records_an_outcome_as_an_amendment(qtbot, window, services, monkeypatch) -> None:
-    fill_demo_log(services.store, services.active_pack(), count=20)
+def test_review_queue_records_an_outcome_as_an_amendment(qtbot, window, desk, monkeypatch) -> None:
+    fill_demo_log(desk, count=20)
     window.show_view(VIEW_REVIEW)
     queue = window._review_view.log
     before = queue.model.rowCount()
@@ -63,14 +65,14 @@ def test_review_queue_records_an_outcome_as_an_amendment(qtbot, window, services
     queue.table.selectRow(0)
     monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Solicitor: decline stands", True))
     window.resolve_selected()
-    case = services.case(number)
+    case = desk.open_case(number)
     assert case.current.status == "resolved" and case.current.amendment_reason == "Resolved: Solicitor: decline stands"
     assert case.versions[0].status == "referred"
     assert queue.model.rowCount() == before - 1
 
 
-def test_backup_runs_in_the_background(qtbot, window, services, tmp_path: Path) -> None:
-    fill_demo_log(services.store, services.active_pack(), count=5)
+def test_backup_runs_in_the_background(qtbot, window, desk, tmp_path: Path) -> None:
+    fill_demo_log(desk, count=5)
     target = tmp_path / "backup.db"
     job = window.backup(target)
     with qtbot.waitSignal(job.finished, timeout=20000) as signal:
@@ -79,8 +81,8 @@ def test_backup_runs_in_the_background(qtbot, window, services, tmp_path: Path) 
     assert check_log_file(target).ok
 
 
-def test_export_memos_of_the_shown_cases(qtbot, window, services, tmp_path: Path) -> None:
-    fill_demo_log(services.store, services.active_pack(), count=4)
+def test_export_memos_of_the_shown_cases(qtbot, window, desk, tmp_path: Path) -> None:
+    fill_demo_log(desk, count=4)
     window.show_view(VIEW_LOG)
     job = window.export_memos(tmp_path)
     with qtbot.waitSignal(job.finished, timeout=60000) as signal:
@@ -89,11 +91,52 @@ def test_export_memos_of_the_shown_cases(qtbot, window, services, tmp_path: Path
     assert len(list(tmp_path.glob("*.pdf"))) == 4
 
 
-def test_verify_reports_an_intact_log(window, services, message_boxes) -> None:
-    fill_demo_log(services.store, services.active_pack(), count=3)
-    window.verify()
+def test_verify_runs_off_the_gui_thread_and_reports_an_intact_log(qtbot, window, desk, message_boxes) -> None:
+    import threading
+
+    fill_demo_log(desk, count=3)
+    threads: list[threading.Thread] = []
+    original = desk.verify_log
+
+    def spy(**kwargs):
+        threads.append(threading.current_thread())
+        return original(**kwargs)
+
+    desk.verify_log = spy  # type: ignore[method-assign]
+    job = window.verify()
+    assert job is not None
+    qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=10000)
     kind, _title, text = message_boxes.shown[-1]
     assert kind == "information" and "The log is intact" in text
+    assert threads and threads[0] is not threading.main_thread()
+    events = [kind for kind, _a in audit_kinds(desk)]
+    assert events[-1] == "verify"
+
+
+def test_verify_reports_an_altered_log(qtbot, window, desk, message_boxes) -> None:
+    import sqlite3
+
+    fill_demo_log(desk, count=3)
+    raw = sqlite3.connect(desk.store.path)
+    raw.execute("DROP TRIGGER audit_log_no_update")
+    raw.execute("UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 2")
+    raw.commit()
+    raw.close()
+    window.verify()
+    qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=10000)
+    kind, _title, text = message_boxes.shown[-1]
+    assert kind == "critical" and "altered" in text and "audit entry 2" in text
+
+
+def audit_kinds(desk) -> list[tuple[str, str]]:
+    """(kind, actor) of every audit entry, read with a raw connection."""
+    import sqlite3
+
+    raw = sqlite3.connect(desk.store.path)
+    try:
+        return list(raw.execute("SELECT kind, actor FROM audit_log ORDER BY seq"))
+    finally:
+        raw.close()
 
 
 def test_officer_is_asked_once_per_shift(qtbot, tmp_path: Path) -> None:
@@ -112,20 +155,20 @@ def test_officer_is_asked_once_per_shift(qtbot, tmp_path: Path) -> None:
     assert remembered_officer(settings, now=later) is None
 
 
-def test_geometry_and_view_are_remembered(qtbot, services, settings) -> None:
-    first = MainWindow(services, settings, officer=OFFICER)
+def test_geometry_and_view_are_remembered(qtbot, desk, settings) -> None:
+    first = MainWindow(desk=desk, settings=settings, officer=OFFICER)
     qtbot.addWidget(first)
     first.show()
     first.finish_start()
     first.show_view(VIEW_LOG)
     first.close()
-    services_again = type(services)(services.data_dir)
-    second = MainWindow(services_again, settings, officer=OFFICER)
+    desk_again = Desk(desk.data_dir)
+    second = MainWindow(desk=desk_again, settings=settings, officer=OFFICER)
     qtbot.addWidget(second)
     second.show()
     second.finish_start()
     assert second.stack.currentIndex() == VIEW_LOG
-    services_again.close()
+    desk_again.close()
 
 
 def test_a_second_start_brings_the_first_window_forward(qtbot, window, tmp_path: Path) -> None:
@@ -146,15 +189,15 @@ def test_a_second_start_brings_the_first_window_forward(qtbot, window, tmp_path:
 
 
 def test_an_upgraded_log_is_backed_up_migrated_and_said_so(qtbot, tmp_path: Path, settings) -> None:
-    from desktop.ui.services import DeskServices
+    from desktop.desk import Desk
 
     data = tmp_path / "old"
-    first = DeskServices(data)
-    fill_demo_log(first.store, first.active_pack(), count=3)
+    first = Desk(data)
+    fill_demo_log(first, count=3)
     first.close()
     downgrade_to_first_schema(data / "cases.db")
-    services = DeskServices(data)
-    window = MainWindow(services, settings, officer=OFFICER)
+    desk = Desk(data)
+    window = MainWindow(desk=desk, settings=settings, officer=OFFICER)
     qtbot.addWidget(window)
     window.show()
     window.finish_start()
@@ -163,7 +206,7 @@ def test_an_upgraded_log_is_backed_up_migrated_and_said_so(qtbot, tmp_path: Path
     assert list((data / "backups").glob("cases-before-*.db"))
     window.show_view(VIEW_LOG)
     assert window._log_view.model.rowCount() == 3
-    services.close()
+    desk.close()
 
 
 def test_keyboard_shortcuts(qtbot, window) -> None:

@@ -106,7 +106,7 @@ def test_request_page_requires_an_action_and_the_info_kinds(qtbot, window) -> No
     assert wizard.currentId() > PAGE_REQUEST
 
 
-def test_override_needs_a_reason_and_marks_for_review(qtbot, window, services) -> None:
+def test_override_needs_a_reason_and_marks_for_review(qtbot, window, desk) -> None:
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     fill(qtbot, wizard, S01)
@@ -114,17 +114,17 @@ def test_override_needs_a_reason_and_marks_for_review(qtbot, window, services) -
     wizard.next()
     assert wizard.currentId() == PAGE_DECISION  # refused: no reason given
     assert "Say why you disagree" in wizard.decision_page.reason_error.text.text()
-    assert services.store_is_open is False or services.store.total_cases() == 0
+    assert desk.store_is_open is False or desk.store.total_cases() == 0
     type_into(qtbot, wizard.decision_page.reason, "The judge's clerk called to say an order is coming")
     wizard.next()
     assert wizard.currentId() == PAGE_RECORDED
-    saved = services.case(wizard.saved.case_number).current
+    saved = desk.open_case(wizard.saved.case_number).current
     assert saved.status == "referred"
     assert saved.override is not None and saved.override.officer == OFFICER
     assert saved.decision["responses"][0]["code"] == "NO_HOLD"  # the decision itself is never changed
 
 
-def test_a_record_failure_keeps_every_answer(qtbot, window, services, monkeypatch, message_boxes) -> None:
+def test_a_record_failure_keeps_every_answer(qtbot, window, desk, monkeypatch, message_boxes) -> None:
     from desktop.store import LogLocked
 
     wizard = window.start_intake()
@@ -135,7 +135,7 @@ def test_a_record_failure_keeps_every_answer(qtbot, window, services, monkeypatc
     def locked(*_args, **_kwargs):
         raise LogLocked("the case log is busy (another officer is saving); try again in a moment")
 
-    monkeypatch.setattr(services, "record", locked)
+    monkeypatch.setattr(desk, "record", locked)
     wizard.next()
     assert wizard.currentId() == PAGE_DECISION
     assert message_boxes.shown and "busy" in message_boxes.shown[-1][2]
@@ -155,7 +155,7 @@ def test_presets_fill_answers_that_can_still_change(qtbot, window) -> None:
     assert [d["kind"] for d in wizard.documents_page.documents] == ["I-247A", "I-200"]
 
 
-def test_scans_are_checked_when_attached(qtbot, window, tmp_path, services) -> None:
+def test_scans_are_checked_when_attached(qtbot, window, tmp_path, desk) -> None:
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     good = tmp_path / "fax.pdf"
@@ -167,8 +167,36 @@ def test_scans_are_checked_when_attached(qtbot, window, tmp_path, services) -> N
     assert "not a PDF, PNG, JPEG or TIFF" in wizard.documents_page.scan_error.text.text()
     fill(qtbot, wizard, S01)
     wizard.next()
-    record = services.case(wizard.saved.case_number)
+    record = desk.open_case(wizard.saved.case_number)
     assert [a.filename for a in record.attachments] == ["fax.pdf"]
+
+
+def test_a_scan_gone_before_recording_records_nothing_and_a_retry_records_once(
+    qtbot, window, tmp_path, desk, message_boxes, caplog
+) -> None:
+    import logging
+    import sqlite3
+
+    wizard = window.start_intake()
+    qtbot.addWidget(wizard)
+    scan = tmp_path / "fax.pdf"
+    scan.write_bytes(b"%PDF-1.4\nscan")
+    assert wizard.documents_page.attach(scan)
+    fill(qtbot, wizard, S01)
+    scan.unlink()  # the scan is moved away while the officer reads the decision
+    with caplog.at_level(logging.ERROR):
+        wizard.next()
+    assert wizard.saved is None and wizard.currentId() == PAGE_DECISION
+    assert "could not be recorded" in message_boxes.shown[-1][1] and "fax.pdf" in message_boxes.shown[-1][2]
+    assert any(r.exc_info for r in caplog.records if "recording failed" in r.getMessage())
+    raw = sqlite3.connect(desk.store.path)
+    assert raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 0
+    assert raw.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == 0
+    scan.write_bytes(b"%PDF-1.4\nscan")  # put back; the officer presses Record again
+    wizard.next()
+    assert wizard.saved is not None and wizard.saved.case_number.endswith("000001")
+    assert raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 1
+    raw.close()
 
 
 def test_every_input_has_an_accessible_name(qtbot, window) -> None:
@@ -217,7 +245,7 @@ def test_draft_is_saved_while_typing_and_offered_back(qtbot, window, tmp_path) -
     assert resumed.received_page.requester_name.text() == "Deportation Officer, Hadley"
 
 
-def test_recording_clears_the_draft_and_stores_the_case(qtbot, window, services) -> None:
+def test_recording_clears_the_draft_and_stores_the_case(qtbot, window, desk) -> None:
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     fill(qtbot, wizard, S01)
@@ -227,13 +255,13 @@ def test_recording_clears_the_draft_and_stores_the_case(qtbot, window, services)
     assert not window.drafts.path.exists()
     number = wizard.saved.case_number
     assert wizard.recorded_page.number.text() == number
-    raw = sqlite3.connect(services.store.path)
+    raw = sqlite3.connect(desk.store.path)
     row = raw.execute("SELECT officer, decision_json FROM case_versions WHERE case_number = ?", [number]).fetchone()
     raw.close()
     assert row[0] == OFFICER and json.loads(row[1])["responses"][0]["code"] == "NO_HOLD"
 
 
-def test_amending_requires_a_reason_and_keeps_the_old_version(qtbot, window, services) -> None:
+def test_amending_requires_a_reason_and_keeps_the_old_version(qtbot, window, desk) -> None:
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     fill(qtbot, wizard, S01)
@@ -252,7 +280,7 @@ def test_amending_requires_a_reason_and_keeps_the_old_version(qtbot, window, ser
     assert "reason for the amendment" in amend.decision_page.amend_reason_error.text.text()
     type_into(qtbot, amend.decision_page.amend_reason, "booking number mistyped")
     amend.next()
-    case = services.case(number)
+    case = desk.open_case(number)
     assert [v.version for v in case.versions] == [1, 2]
     assert case.versions[0].intake["subject"]["booking_number"] == "26-000187"
     assert case.current.intake["subject"]["booking_number"] == "26-000188"

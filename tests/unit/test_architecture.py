@@ -12,6 +12,17 @@ from tests.conftest import ROOT
 SOURCES = sorted((ROOT / "desktop").rglob("*.py")) + [ROOT / "main.py"]
 
 
+def imported_names(path: Path) -> set[tuple[str, str | None]]:
+    """Every (module, name) a file imports, at any depth; name is None for `import module`."""
+    found: set[tuple[str, str | None]] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update((alias.name, None) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.update((node.module, alias.name) for alias in node.names)
+    return found
+
+
 def imported_modules(path: Path) -> set[str]:
     """Every module a file imports, at any depth (lazy imports inside functions included)."""
     found: set[str] = set()
@@ -57,3 +68,65 @@ def test_every_module_has_a_docstring() -> None:
     for path in SOURCES:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         assert ast.get_docstring(tree), path
+
+
+# What the two doors (the window and the command line) may use: the desk, the record and query value
+# types, the error classes, and the rules' labels and vocabulary. Never the store's or the memo's
+# internals, sqlite3 or reportlab: whatever a door needs from those, the desk provides.
+DOOR_MODULES = {
+    "desktop": {"APP_NAME", "__version__"},
+    "desktop.records": None,  # None: any name
+    "desktop.paths": None,
+    "desktop.resources": None,
+    "desktop.dates": None,
+    "desktop.demo": {"fill_demo_log"},
+    "desktop.store": {"StoreError", "LogLocked", "LogDamaged", "CaseNotFound", "InvalidInput", "NewerLog", "CaseQuery"},
+    "desktop.store.errors": None,
+    "desktop.store.query": None,
+    "desktop.memo": {"MemoError"},
+    "desktop.rules": {"IntakeError", "PackError", "Pack", "Decision", "Intake", "labels", "vocab"},
+    "desktop.rules.labels": None,
+    "desktop.rules.vocab": None,
+    "desktop.rules.explain": {"pack_text"},
+    "desktop.rules.pack": {"Pack"},
+    "desktop.ui.app": {"run_window", "self_test"},  # the command line's one way into the window
+}
+DOORS = sorted((ROOT / "desktop" / "ui").rglob("*.py")) + sorted((ROOT / "desktop" / "cli").rglob("*.py"))
+
+
+def door_violations(path: Path) -> list[str]:
+    own = "desktop." + path.relative_to(ROOT / "desktop").parts[0]
+    problems = []
+    for module, name in imported_names(path):
+        if module.split(".")[0] in {"sqlite3", "sqlite_utils", "reportlab", "pypdf"}:
+            problems.append(module)
+            continue
+        if not module.startswith("desktop") or module.startswith((own, "desktop.desk")):
+            continue
+        if module not in DOOR_MODULES:
+            problems.append(module)
+            continue
+        allowed = DOOR_MODULES[module]
+        if allowed is not None and name not in allowed:
+            problems.append(f"{module}.{name}")
+    return problems
+
+
+@pytest.mark.parametrize("path", DOORS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_doors_call_only_the_desk(path: Path) -> None:
+    assert door_violations(path) == [], "the window and the command line go through desktop.desk"
+
+
+def test_the_door_check_catches_a_door_reaching_into_the_store(tmp_path: Path) -> None:
+    # The check itself must be able to fail: a door file that opens the store directly is caught.
+    bad = ROOT / "desktop" / "ui" / "_probe_for_architecture_test.py"
+    bad.write_text("from desktop.store.store import open_store\nimport sqlite3\nfrom desktop.memo import render_memo\n")
+    try:
+        assert sorted(door_violations(bad)) == ["desktop.memo.render_memo", "desktop.store.store", "sqlite3"]
+    finally:
+        bad.unlink()
+
+
+def test_the_desk_holds_no_qt() -> None:
+    for path in sorted((ROOT / "desktop" / "desk").rglob("*.py")):
+        assert "PySide6" not in roots(imported_modules(path)), path

@@ -11,39 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SHARED_EXAMPLES
-
-S01 = {
-    "received_at": "2026-01-13T22:18:00-05:00",
-    "channel": "fax",
-    "requester": "ice_ero",
-    "documents": [{"kind": "I-247A", "signer": "dhs_officer"}, {"kind": "I-200", "signer": "dhs_officer"}],
-    "actions": ["hold", "notify_release"],
-    "subject": {
-        "custody": "in_city_custody",
-        "release_blockers": [],
-        "booking_number": "26-000187",
-        "name": "DOE, JOHN",
-    },
-}
-
-
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    return {**os.environ, "SAFEDESK_DATA_DIR": str(tmp_path / "data")}
-
-
-@pytest.fixture
-def intake_file(tmp_path: Path) -> Path:
-    path = tmp_path / "s01.json"
-    path.write_text(json.dumps(S01), encoding="utf-8")
-    return path
-
-
-def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+from tests.conftest import EXAMPLES_DIR, ROOT
+from tests.unit.cli_run import S01, run
 
 
 def test_record_show_amend_log_verify(env, intake_file: Path) -> None:
@@ -122,13 +91,12 @@ def test_bad_input_exits_2_with_one_line(env, intake_file: Path, args: tuple[str
     assert done.stdout == ""
 
 
-@pytest.mark.skipif(not SHARED_EXAMPLES.is_dir(), reason="../shared/examples is not beside this checkout")
 def test_every_worked_example_records_and_verifies(env) -> None:
-    for path in sorted(SHARED_EXAMPLES.glob("*.json")):
+    for path in sorted(EXAMPLES_DIR.glob("*.json")):
         done = run(env, "record", str(path), "--officer", "J. SMITH #1234")
         assert done.returncode == 0, (path.name, done.stderr)
     verified = json.loads(run(env, "--json", "verify").stdout)
-    assert verified["ok"] and verified["records_checked"] == len(list(SHARED_EXAMPLES.glob("*.json")))
+    assert verified["ok"] and verified["records_checked"] == len(list(EXAMPLES_DIR.glob("*.json")))
 
 
 def test_memo_and_verify_memo(env, intake_file: Path, tmp_path: Path) -> None:

@@ -1,0 +1,97 @@
+"""What every command shares: exit codes, one-line errors, reading an intake, opening the desk, printing JSON."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from desktop.records import Actor
+
+if TYPE_CHECKING:
+    from desktop.desk import Desk
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input or usage; reported as one line on standard error with exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors are one line, as the contract asks."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def read_intake_text(source: str) -> str:
+    """The intake's JSON text from a file or, for '-', standard input (always read as UTF-8)."""
+    if source == "-":
+        raw = getattr(sys.stdin, "buffer", None)
+        if raw is None:  # already text (an embedding program replaced sys.stdin)
+            return sys.stdin.read()
+        try:  # bytes, decoded as UTF-8 whatever the console's code page
+            return bytes(raw.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            raise UsageError("standard input is not UTF-8 text; expected a JSON intake") from None
+    try:
+        return Path(source).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{source}: no such file") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{source}: not UTF-8 text; expected a JSON intake") from None
+    except OSError as exc:
+        raise UsageError(f"{source}: cannot be read ({exc.strerror or exc})") from None
+
+
+def day(text: str) -> dt.date:
+    """An argparse type: a calendar day, YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
+
+
+def actor(args: argparse.Namespace) -> Actor:
+    """Who the audit log names: --officer when given, else the computer account (same "NAME #BADGE" form)."""
+    officer: str | None = getattr(args, "officer", None)
+    return Actor.parse(officer) if officer else Actor.computer_user()
+
+
+@contextmanager
+def open_desk(args: argparse.Namespace, *, create: bool = False) -> Iterator[Desk]:
+    """The desk on the chosen data folder, closed afterwards.
+
+    Only `record` may create a new log: any other command on a mistyped folder says so and leaves
+    nothing behind. Diagnostics go to the folder's logs/desk.log once the folder exists.
+    """
+    from desktop.desk import Desk
+    from desktop.desk.diagnostics import configure_logging
+    from desktop.paths import resolve_data_dir
+
+    data_dir = resolve_data_dir(args.data_dir)
+    if not create and not data_dir.is_dir():
+        raise UsageError(f"there is no case log at {data_dir}")
+    desk = Desk(data_dir, policy=args.policy, create=create)
+    if create:
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"the data folder {data_dir} cannot be created ({exc.strerror or exc})") from None
+    configure_logging(data_dir)
+    try:
+        yield desk
+    finally:
+        desk.close()
+
+
+def print_json(value: object) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,63 @@
+"""`memo`, `export` and `verify-memo`: the paper, saved safely and checked against the log."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop.cli.cases import query_from
+from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, actor, open_desk, print_json
+
+
+def cmd_memo(args: argparse.Namespace) -> int:
+    target = Path(args.output)
+    with open_desk(args) as desk:
+        path = desk.print_memo(args.case, actor=actor(args), target=target)
+        record = desk.open_case(args.case)
+    if args.json:
+        print_json(
+            {
+                "case": record.case_number,
+                "version": record.current.version,
+                "file": str(path),
+                "bytes": path.stat().st_size,
+            }
+        )
+    else:
+        sys.stdout.write(f"{path}\n")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    folder = Path(args.folder)
+    with open_desk(args) as desk:
+        result = desk.export_memos(folder, query_from(args), actor=actor(args))
+    if args.json:
+        print_json({"folder": str(result.folder), "files": [str(f) for f in result.files]})
+    else:
+        sys.stdout.write(f"wrote {len(result.files)} memo(s) to {result.folder}\n")
+    return EXIT_OK
+
+
+def verify_memo(args: argparse.Namespace, memo_file: str) -> int:
+    with open_desk(args) as desk:
+        check = desk.verify_memo(Path(memo_file))
+    if args.json:
+        print_json(
+            {
+                "memo": memo_file,
+                "case": check.case_number,
+                "version": check.version,
+                "record_hash": check.record_hash,
+                "matches": check.matches,
+                "verdict": check.verdict,
+            }
+        )
+    else:
+        sys.stdout.write(("OK: " if check.matches else "MISMATCH: ") + check.verdict + "\n")
+    return EXIT_OK if check.matches else EXIT_CHECK_FAILED
+
+
+def cmd_verify_memo(args: argparse.Namespace) -> int:
+    return verify_memo(args, args.memo_file)

@@ -1,0 +1,168 @@
+"""The command line's parser: every command, its options, and the global options (before or after the command)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop import __version__
+from desktop.cli import cases, decide, maintenance, paper
+from desktop.cli.common import Parser, day
+from desktop.records import STATUSES
+from desktop.rules import vocab
+
+DATA_DIR_HELP = "the data folder (default: $SAFEDESK_DATA_DIR, else the machine's shared application-data folder)"
+JSON_HELP = "print one JSON document instead of text"
+POLICY_HELP = "decide with this policy pack (a pack.toml or its folder)"
+
+
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """--data-dir, --json and --policy. The top level sets the defaults; each command accepts them
+    again with no default of its own, so `main.py record X.json --json` works like `main.py --json record X.json`.
+    """
+
+    def default(value: object) -> object:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument("--data-dir", metavar="DIR", default=default(None), help=DATA_DIR_HELP)
+    parser.add_argument("--json", action="store_true", default=default(False), help=JSON_HELP)
+    parser.add_argument("--policy", metavar="PACK", default=default(None), help=POLICY_HELP)
+
+
+def _command(commands: argparse._SubParsersAction[Parser], name: str, help_text: str) -> Parser:
+    sub: Parser = commands.add_parser(name, help=help_text, description=help_text)
+    _global_options(sub, defaults=False)
+    return sub
+
+
+def _officer(parser: argparse.ArgumentParser, *, required: bool, what: str) -> None:
+    help_text = f'{what}, "NAME #BADGE"' + ("" if required else " (default: the computer account)")
+    parser.add_argument("--officer", required=required, help=help_text)
+
+
+def _case_filters(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--search", metavar="TEXT", help="words to find (case or booking number, name, notes, ...)")
+    parser.add_argument("--since", metavar="DATE", type=day, help="received on or after this day (YYYY-MM-DD)")
+    parser.add_argument("--until", metavar="DATE", type=day, help="received on or before this day (YYYY-MM-DD)")
+    parser.add_argument("--requester", choices=vocab.REQUESTERS, metavar="REQUESTER", help="only this requester")
+    parser.add_argument("--document", choices=vocab.DOCUMENT_KINDS, metavar="KIND", help="only cases with this paper")
+    parser.add_argument("--code", choices=vocab.RESPONSE_CODES, metavar="CODE", help="only cases with this response")
+    parser.add_argument("--status", choices=STATUSES, help="only cases with this status")
+    parser.add_argument("--referred", action="store_true", help="only cases referred to counsel")
+
+
+def _scan_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scan", action="append", metavar="FILE", help="a scan of the paper (PDF, PNG, JPEG, TIFF); repeatable"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        # The frozen build is run by its own name (SafeCommunitiesDesk.exe, safedesk.exe).
+        prog=Path(sys.argv[0]).stem if getattr(sys, "frozen", False) else "main.py",
+        description="Safe Communities Desk: decide, record and print the City's response to federal "
+        "immigration requests. With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _global_options(parser, defaults=True)
+    parser.add_argument("--demo", action="store_true", help="open the window on a temporary log of synthetic cases")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="in a temporary folder: build the window offscreen, decide, record, print a memo, verify",
+    )
+    parser.add_argument("--exit-after-show", action="store_true", help=argparse.SUPPRESS)  # start-up benchmarks
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    sub = _command(commands, "decide", "decide one intake (JSON file or '-'); stores nothing")
+    sub.add_argument("intake", metavar="INTAKE.json")
+    sub.set_defaults(func=decide.cmd_decide)
+
+    policy = _command(commands, "policy", "review or test the policy pack")
+    policy_commands = policy.add_subparsers(
+        dest="policy_command", metavar="SUBCOMMAND", parser_class=Parser, required=True
+    )
+    sub = _command(policy_commands, "show", "print the active pack for review")
+    sub.set_defaults(func=decide.cmd_policy_show)
+    sub = _command(policy_commands, "test", "run a pack's own scenarios")
+    sub.add_argument("pack", nargs="?", metavar="PACK", help="the pack to test (default: the active pack)")
+    sub.add_argument("--scenarios", metavar="DIR", help="a folder of scenario files (default: the pack's own)")
+    sub.set_defaults(func=decide.cmd_policy_test)
+
+    sub = _command(commands, "record", "decide an intake and record it as a new case")
+    sub.add_argument("intake", metavar="INTAKE.json")
+    _officer(sub, required=True, what="the officer recording it")
+    sub.add_argument("--disagree", metavar="REASON", help="the officer disagrees: marks it for supervisor review")
+    _scan_option(sub)
+    sub.set_defaults(func=cases.cmd_record)
+
+    sub = _command(commands, "amend", "record a new version of a case; the old one stays")
+    sub.add_argument("case", metavar="CASE")
+    sub.add_argument("intake", metavar="INTAKE.json")
+    _officer(sub, required=True, what="who amends it")
+    sub.add_argument("--reason", required=True, help="why the case is amended")
+    sub.add_argument("--status", choices=STATUSES, help="set the case status")
+    sub.add_argument("--disagree", metavar="REASON", help="the officer disagrees: marks it for supervisor review")
+    _scan_option(sub)
+    sub.set_defaults(func=cases.cmd_amend)
+
+    sub = _command(commands, "resolve", "close a referral: record its outcome as a new version")
+    sub.add_argument("case", metavar="CASE")
+    sub.add_argument("--outcome", required=True, metavar="TEXT", help="what was decided, and by whom")
+    _officer(sub, required=True, what="who records the outcome")
+    sub.set_defaults(func=cases.cmd_resolve)
+
+    sub = _command(commands, "attach", "attach a scan of the paper to a case")
+    sub.add_argument("case", metavar="CASE")
+    sub.add_argument("file", metavar="FILE")
+    _officer(sub, required=True, what="who attaches it")
+    sub.set_defaults(func=cases.cmd_attach)
+
+    sub = _command(commands, "show", "a case with all its versions and events")
+    sub.add_argument("case", metavar="CASE")
+    sub.set_defaults(func=cases.cmd_show)
+
+    sub = _command(commands, "log", "list cases, newest first")
+    _case_filters(sub)
+    sub.add_argument("--limit", type=int, default=50, help="cases per page (default 50)")
+    sub.add_argument("--offset", type=int, default=0, help="skip this many cases")
+    sub.set_defaults(func=cases.cmd_log)
+
+    sub = _command(commands, "memo", "write the memo of a case's current version")
+    sub.add_argument("case", metavar="CASE")
+    sub.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    _officer(sub, required=False, what="who prints it")
+    sub.set_defaults(func=paper.cmd_memo)
+
+    sub = _command(commands, "export", "write the memo of every matching case into a folder")
+    sub.add_argument("folder", metavar="FOLDER")
+    _case_filters(sub)
+    _officer(sub, required=False, what="who exports them")
+    sub.set_defaults(func=paper.cmd_export)
+
+    sub = _command(commands, "verify", "check the whole audit chain and every record's hash")
+    sub.add_argument("--memo", metavar="FILE.pdf", help="instead, check a printed memo against the log")
+    sub.add_argument(
+        "--rebuild-index",
+        action="store_true",
+        help="first rebuild the search index from the log (it holds nothing else)",
+    )
+    _officer(sub, required=False, what="who runs the check")
+    sub.set_defaults(func=maintenance.cmd_verify)
+
+    sub = _command(commands, "verify-memo", "check a memo PDF against the log")
+    sub.add_argument("memo_file", metavar="FILE.pdf")
+    sub.set_defaults(func=paper.cmd_verify_memo)
+
+    sub = _command(commands, "backup", "write a consistent, verified copy of the log")
+    sub.add_argument("file", metavar="FILE")
+    _officer(sub, required=False, what="who makes it")
+    sub.set_defaults(func=maintenance.cmd_backup)
+
+    sub = _command(commands, "restore", "replace the log with a verified backup (the old log is kept)")
+    sub.add_argument("file", metavar="FILE")
+    _officer(sub, required=False, what="who restores it")
+    sub.set_defaults(func=maintenance.cmd_restore)
+    return parser

@@ -1,0 +1,433 @@
+"""The desk: the whole flow (intake, decide, record, amend, resolve, attach, open, print, verify, back up).
+
+This is the only API of both doors: the window (desktop/ui) and the command line (desktop/cli)
+call these methods and nothing below them, so a fix made here is made for both. No Qt here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.desk.changes import Change, ChangeNotifier
+from desktop.desk.files import safe_write
+from desktop.desk.results import Decided, ExportResult, LogCheck, MemoCheck
+from desktop.records import Actor, CaseRecord, CaseVersion, EventKind, Override, Status
+from desktop.resources import policies_dir
+
+if TYPE_CHECKING:
+    from desktop.rules import Intake, Pack
+    from desktop.rules.checks import ScenarioResult
+    from desktop.store import BackupResult, CaseQuery, CaseStore, CaseSummary, RestoreResult
+
+Clock = Callable[[], dt.datetime]
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+MEMO_FOLDER = "memos"
+log = logging.getLogger(__name__)
+
+
+def system_clock() -> dt.datetime:
+    """Now, as an aware UTC time. Tests give the desk a clock of their own instead."""
+    return dt.datetime.now(dt.UTC)
+
+
+def memo_file_name(case_number: str, version: int) -> str:
+    return f"{case_number}-v{version}.pdf"
+
+
+class Desk:
+    """One data folder's case log and the policy packs, as the flow sees them.
+
+    The store is opened on first use, once per thread (SQLite connections stay on the thread
+    that opened them): a background job on its own thread gets its own connection through the
+    same `Desk`. Packs are cached by the day they are chosen for.
+    """
+
+    def __init__(
+        self, data_dir: Path, *, policy: Path | str | None = None, clock: Clock | None = None, create: bool = True
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.policy = policy
+        self.clock: Clock = clock or system_clock
+        self.changes = ChangeNotifier()
+        self._create = create
+        self._local = threading.local()
+        self._stores: list[CaseStore] = []
+        self._lock = threading.Lock()
+        self._packs: dict[object, Pack] = {}
+
+    # --- lifecycle ------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> CaseStore:
+        """This thread's connection to the case log (opened, and migrated if need be, on first use)."""
+        store: CaseStore | None = getattr(self._local, "store", None)
+        if store is None:
+            from desktop.store import open_store
+
+            store = open_store(self.data_dir, create=self._create)
+            self._local.store = store
+            with self._lock:
+                self._stores.append(store)
+        return store
+
+    @property
+    def store_is_open(self) -> bool:
+        return getattr(self._local, "store", None) is not None
+
+    def close_thread(self) -> None:
+        """Close this thread's connection (a background job calls this when it ends)."""
+        store: CaseStore | None = getattr(self._local, "store", None)
+        if store is not None:
+            self._local.store = None
+            with self._lock:
+                if store in self._stores:
+                    self._stores.remove(store)
+            store.close()
+
+    def close(self) -> None:
+        """Close this thread's connection; other threads close their own with `close_thread`."""
+        self.close_thread()
+
+    def __enter__(self) -> Desk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def notices(self) -> list[str]:
+        """What happened when the log was opened (backed up, upgraded), for the status bar."""
+        return list(self.store.notices) if self.store_is_open else []
+
+    def _changed(self, kind: EventKind, case_number: str | None) -> None:
+        self.changes.emit(Change(kind, case_number))
+
+    # --- rules ----------------------------------------------------------------------------------
+
+    def pack_at(self, moment: dt.datetime) -> Pack:
+        """The pack in force at `moment`, by the local date in each pack's own time zone."""
+        from desktop.rules.pack import choose_pack
+
+        key = (moment.isoformat(), str(self.policy))
+        pack = self._packs.get(key)
+        if pack is None:
+            pack = choose_pack(moment, self.policy, policies_dir())
+            if len(self._packs) > 64:
+                self._packs.clear()
+            self._packs[key] = pack
+        return pack
+
+    def active_pack(self) -> Pack:
+        """The pack in force now (what the window shows and `policy show` prints)."""
+        now = self.clock()
+        return self.pack_at(now.replace(minute=0, second=0, microsecond=0))
+
+    def local_now(self) -> dt.datetime:
+        """Now on the clock of the jurisdiction of the pack in force."""
+        return self.active_pack().local_time(self.clock())
+
+    def decide(self, intake: Intake | Mapping[str, Any]) -> Decided:
+        """Validate an intake (a contract dict or a parsed Intake) and decide it under the pack in force.
+
+        Raises IntakeError (naming the field) or PackError (no pack in force on that date).
+        """
+        from desktop.rules import Intake, decide, parse_intake
+
+        parsed = intake if isinstance(intake, Intake) else parse_intake(intake)
+        pack = self.pack_at(parsed.received_at)
+        return Decided(parsed, decide(parsed, pack), pack)
+
+    def test_pack(self, pack: Pack, folder: Path | None = None) -> list[ScenarioResult]:
+        """Run a pack's own scenarios (or those in `folder`); ValueError names a bad scenario file."""
+        from desktop.rules.checks import load_scenarios, run_scenario
+
+        return [run_scenario(s, pack) for s in load_scenarios(folder or pack.scenario_dir)]
+
+    def decide_json(self, text: str | bytes) -> Decided:
+        """The same as `decide`, from JSON text (the command line's and the scenario files' form)."""
+        from desktop.rules import parse_intake_json
+
+        return self.decide(parse_intake_json(text))
+
+    # --- recording ------------------------------------------------------------------------------
+
+    def record(
+        self,
+        decided: Decided,
+        *,
+        actor: Actor,
+        override: Override | None = None,
+        scans: Sequence[Path] = (),
+    ) -> CaseVersion:
+        """Record a new case: the case, its scans and all their audit entries in one transaction.
+
+        A scan that cannot be read leaves no case, no audit entry and no case number used.
+        """
+        saved = self.store.record(
+            decided.intake,
+            decided.decision,
+            decided.pack,
+            officer=actor.label,
+            override=override,
+            scans=tuple(scans),
+            now=self.clock(),
+        )
+        log.info("recorded case %s", saved.case_number)
+        self._changed(EventKind.RECORDED, saved.case_number)
+        return saved
+
+    def amend(
+        self,
+        case_number: str,
+        decided: Decided,
+        *,
+        actor: Actor,
+        reason: str,
+        status: Status | None = None,
+        override: Override | None = None,
+        scans: Sequence[Path] = (),
+    ) -> CaseVersion:
+        """Record a new version of a case (its scans in the same transaction); the old versions stay."""
+        saved = self.store.amend(
+            case_number,
+            decided.intake,
+            decided.decision,
+            decided.pack,
+            officer=actor.label,
+            reason=reason,
+            status=status,
+            override=override,
+            scans=tuple(scans),
+            now=self.clock(),
+        )
+        log.info("amended case %s to version %s", saved.case_number, saved.version)
+        self._changed(EventKind.AMENDED, saved.case_number)
+        return saved
+
+    def resolve(self, case_number: str, *, actor: Actor, outcome: str) -> CaseVersion:
+        """Close a referral: a new version with the same intake, decided again, marked resolved.
+
+        The intake is decided by the pack in force on its original `received_at` (LEGAL.md 3C v2, item 8).
+        """
+        outcome = " ".join(outcome.split())
+        if not outcome:
+            from desktop.store.errors import InvalidInput
+
+            raise InvalidInput("the outcome is required: what was decided, and by whom")
+        record = self.store.get(case_number)
+        decided = self.decide(record.current.intake)
+        return self.amend(
+            record.case_number, decided, actor=actor, reason=f"Resolved: {outcome}", status=Status.RESOLVED
+        )
+
+    def attach(self, case_number: str, file: Path, *, actor: Actor) -> None:
+        """Attach one scan to a recorded case (checked by its content), with its own audit entry."""
+        self.store.add_attachment(case_number, Path(file), actor=actor.label, now=self.clock())
+        self._changed(EventKind.ATTACHMENT, case_number)
+
+    def check_scan(self, file: Path) -> None:
+        """Check a scan before it is attached (exists, readable, a PDF or image by its content, not too big).
+
+        Raises InvalidInput naming the file and the problem. Recording checks every scan again.
+        """
+        from desktop.store.attachments import read_scan
+
+        read_scan(Path(file))
+
+    # --- reading --------------------------------------------------------------------------------
+
+    def open_case(self, case_number: str) -> CaseRecord:
+        """The one read path for a case: every version, event and attachment."""
+        return self.store.get(case_number)
+
+    def pack_of(self, version: CaseVersion) -> Pack:
+        """The exact pack a version was decided under, as kept in the log."""
+        return self.store.pack_for(version)
+
+    def attachment_content(self, attachment_id: int) -> bytes:
+        return self.store.attachment_content(attachment_id)
+
+    def search(
+        self, query: CaseQuery | None = None, *, limit: int = 50, offset: int = 0, newest_first: bool = True
+    ) -> list[CaseSummary]:
+        """One page of matching cases, most recently recorded first (or oldest first)."""
+        return self.store.search(query, limit=limit, offset=offset, newest_first=newest_first)
+
+    def count(self, query: CaseQuery | None = None) -> int:
+        return self.store.count(query)
+
+    def referred_count(self) -> int:
+        from desktop.store import CaseQuery
+
+        return self.store.count(CaseQuery(status=Status.REFERRED))
+
+    # --- paper ----------------------------------------------------------------------------------
+
+    def memo_folder(self) -> Path:
+        folder = self.data_dir / MEMO_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def memo_bytes(self, record: CaseRecord) -> bytes:
+        """The memo of the record's current version, exactly as it prints (same record, same bytes)."""
+        from desktop.memo import render_memo
+
+        return render_memo(record, self.store.pack_for(record.current), chain_head=self.store.chain_head())
+
+    def print_memo(self, case_number: str, *, actor: Actor, target: Path | None = None) -> Path:
+        """Save the current version's memo (safely: whole or not at all), then audit that it was printed.
+
+        Without `target`, the memo goes into the data folder's memos/ folder.
+        """
+        record = self.store.get(case_number)
+        return self._save_memo(record, actor, target or self.memo_folder() / self._memo_name(record))
+
+    def _memo_name(self, record: CaseRecord) -> str:
+        return memo_file_name(record.case_number, record.current.version)
+
+    def _save_memo(self, record: CaseRecord, actor: Actor, target: Path) -> Path:
+        path = safe_write(target, self.memo_bytes(record))
+        self.store.log_event(
+            record.case_number,
+            EventKind.MEMO,
+            actor.label,
+            f"memo of version {record.current.version} saved as {path.name}",
+        )
+        self._changed(EventKind.MEMO, record.case_number)
+        return path
+
+    def export_memos(
+        self,
+        folder: Path,
+        query: CaseQuery | None = None,
+        *,
+        actor: Actor,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> ExportResult:
+        """Save the memo of every case the query matches into `folder`, each audited like a print."""
+        folder = Path(folder)
+        if not folder.is_dir():
+            from desktop.desk.files import FileWriteError
+
+            raise FileWriteError(f"the folder {folder} does not exist")
+        numbers = self.store.case_numbers(query)
+        written: list[Path] = []
+        for index, number in enumerate(numbers):
+            if cancelled is not None and cancelled():
+                return ExportResult(folder, tuple(written), cancelled=True)
+            record = self.store.get(number)
+            written.append(self._save_memo(record, actor, folder / self._memo_name(record)))
+            if progress is not None:
+                progress(index + 1, len(numbers))
+        return ExportResult(folder, tuple(written))
+
+    def draft_memo(self, decided: Decided, *, actor: Actor | None) -> Path:
+        """A DRAFT preview of a decision not yet recorded, in a temporary file; nothing is audited."""
+        import os
+        import tempfile
+
+        from desktop.memo import render_draft
+
+        pdf = render_draft(
+            decided.intake.to_dict(), decided.decision.to_dict(), decided.pack, officer=actor.label if actor else None
+        )
+        handle, name = tempfile.mkstemp(prefix="safedesk-draft-", suffix=".pdf")
+        with os.fdopen(handle, "wb") as out:
+            out.write(pdf)
+        return Path(name)
+
+    # --- checks ---------------------------------------------------------------------------------
+
+    def verify_log(self, *, actor: Actor, rebuild_index: bool = False) -> LogCheck:
+        """Recompute the whole audit chain and every record, then SQLite's integrity_check.
+
+        Slow on a large log: the window runs it on a background thread. A damaged file is a failed
+        check (problems), not an error.
+        """
+        from desktop.store import LogDamaged
+
+        try:
+            store = self.store
+            rebuilt = store.rebuild_index() if rebuild_index else None
+            report = store.verify(actor=actor.label)
+            integrity = store.integrity_ok()
+        except LogDamaged as exc:
+            log.warning("verify: %s", exc)
+            return LogCheck(0, 0, None, (str(exc),))
+        problems = tuple(report.problems) + (() if integrity else ("SQLite integrity_check failed",))
+        if problems:
+            log.warning("verify found %d problem(s); first: %s", len(problems), problems[0])
+        else:
+            self._changed(EventKind.VERIFY, None)
+        return LogCheck(report.entries_checked, report.records_checked, report.chain_head, problems, rebuilt)
+
+    def verify_memo(self, memo: Path) -> MemoCheck:
+        """Does this log hold the exact record the memo names, with the chain head it printed still in it?
+
+        Raises MemoError when the file is not readable as a memo.
+        """
+        from desktop.memo import read_memo_stamp
+        from desktop.store import CaseNotFound
+
+        stamp = read_memo_stamp(Path(memo))
+        store = self.store
+        try:
+            record: CaseRecord | None = store.get(stamp.case_number)
+        except CaseNotFound:
+            record = None
+        head_seq = store.chain_position(stamp.chain_head)
+        recorded_seq = store.chain_position_of_record(stamp.record_hash)
+        version = None
+        if record is not None:
+            version = next((v for v in record.versions if v.version == stamp.version), None)
+        # The chain head printed on the paper is the outside witness: it must still be in the chain, at or
+        # after this version's own entry. If not, the log was rewritten or replaced after printing.
+        head_ok = head_seq is not None and recorded_seq is not None and head_seq >= recorded_seq
+        matches = version is not None and version.record_hash == stamp.record_hash and head_ok
+        if record is None:
+            verdict = f"case {stamp.case_number} is not in this log"
+        elif version is None:
+            verdict = f"case {stamp.case_number} has no version {stamp.version} in this log"
+        elif version.record_hash != stamp.record_hash:
+            verdict = (
+                f"the memo's record hash does not match case {stamp.case_number} version {stamp.version} in the log"
+            )
+        elif not head_ok:
+            verdict = (
+                "the audit chain head printed on the memo is not in this log's chain after the record: the log was "
+                "rewritten or replaced after the memo was printed"
+            )
+        else:
+            assert record is not None
+            current = "" if version is record.current else f" (a newer version {record.current.version} exists)"
+            verdict = f"the log holds this exact record: case {stamp.case_number} version {stamp.version}{current}"
+        return MemoCheck(Path(memo), stamp.case_number, stamp.version, stamp.record_hash, matches, verdict)
+
+    # --- backup and restore ---------------------------------------------------------------------
+
+    def backup(self, target: Path, *, actor: Actor) -> BackupResult:
+        """A consistent copy of the log at `target` (a new file), checked after it is written."""
+        from desktop.store import backup_to
+
+        result = backup_to(self.store, Path(target), actor=actor.label)
+        self._changed(EventKind.BACKUP, None)
+        return result
+
+    def restore(self, source: Path, *, actor: Actor) -> RestoreResult:
+        """Replace the log with a verified backup; only with the log closed everywhere (this desk closes its own)."""
+        from desktop.store import restore_from
+
+        self.close_thread()
+        result = restore_from(self.data_dir, Path(source), actor=actor.label)
+        self._changed(EventKind.RESTORE, None)
+        return result
+
+    def rebuild_index(self) -> int:
+        return self.store.rebuild_index()
