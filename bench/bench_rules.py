@@ -19,7 +19,7 @@ PACK = ROOT / "resources" / "policies" / "northampton-2019"
 def main() -> None:
     load = median_seconds(lambda: load_pack(PACK), repeat=50)
     pack = load_pack(PACK)
-    scenarios = load_scenarios(pack.scenario_dir)
+    scenarios = [s for s in load_scenarios(pack.scenario_dir) if s.refused is None]  # refusals decide nothing
     detainer = next(s for s in scenarios if s.id.startswith("D11-detainer-by-fax"))
     one = median_seconds(lambda: decide(detainer.intake, pack), repeat=2000)
     all_scenarios = median_seconds(lambda: [decide(s.intake, pack) for s in scenarios], repeat=200)

@@ -11,7 +11,7 @@ from desktop.rules import vocab
 from desktop.rules.engine import Decision, decide
 from desktop.rules.intake import Intake, IntakeError, parse_intake
 from desktop.rules.invariants import invariant_violations
-from desktop.rules.pack import Pack
+from desktop.rules.pack import NotInForceError, Pack
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Expectation:
     info: str | None
     codes: tuple[str, ...]
     rule: str | None = None  # optional: the rule id counsel expects to decide it
+    variant: str | None = None  # optional: the rule's wording expected ("" for the rule's own words)
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Scenario:
     expect: tuple[Expectation, ...]
     invariants_only: bool
     source: Path
+    refused: str | None = None  # the request must be refused, with a one-line message containing this
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -60,7 +62,13 @@ def load_scenario(path: Path) -> Scenario:
         rule = item.get("rule")
         if rule is not None and not isinstance(rule, str):
             raise ValueError(f"{path}: expect[{index}].rule must be a rule id")
-        expectations.append(Expectation(item.get("action", ""), item.get("info"), tuple(codes), rule))
+        variant = item.get("variant")
+        if variant is not None and not isinstance(variant, str):
+            raise ValueError(f'{path}: expect[{index}].variant must be a variant id ("" for the rule\'s own words)')
+        expectations.append(Expectation(item.get("action", ""), item.get("info"), tuple(codes), rule, variant))
+    refused = data.get("refused")
+    if refused is not None and (not isinstance(refused, str) or not refused or expectations):
+        raise ValueError(f"{path}: refused must be the words the refusal contains, with no expect list")
     return Scenario(
         id=str(data.get("id") or path.stem),
         title=str(data.get("title") or ""),
@@ -68,6 +76,7 @@ def load_scenario(path: Path) -> Scenario:
         expect=tuple(expectations),
         invariants_only=bool(data.get("invariants_only", False)),
         source=path,
+        refused=refused,
     )
 
 
@@ -93,8 +102,18 @@ def run_scenario(scenario: Scenario, pack: Pack) -> ScenarioResult:
     """Decide a scenario under the pack and compare with its expectations and the invariants."""
     try:
         decision = decide(scenario.intake, pack)
+    except NotInForceError as exc:
+        if scenario.refused is None:
+            return ScenarioResult(scenario, None, (str(exc),))
+        message = str(exc)
+        problems = [] if scenario.refused in message else [f"refused, but without {scenario.refused!r}: {message}"]
+        if "\n" in message:
+            problems.append("the refusal is more than one line")
+        return ScenarioResult(scenario, None, tuple(problems))
     except ValueError as exc:
         return ScenarioResult(scenario, None, (str(exc),))
+    if scenario.refused is not None:
+        return ScenarioResult(scenario, decision, (f"decided, but expected a refusal ({scenario.refused!r})",))
     problems = invariant_violations(scenario.intake, decision, pack)
     if not scenario.invariants_only:
         got = decision.responses
@@ -110,4 +129,9 @@ def run_scenario(scenario: Scenario, pack: Pack) -> ScenarioResult:
                 )
             elif expected.rule is not None and response.rule != expected.rule:
                 problems.append(f"{label}: decided by rule {response.rule}, expected rule {expected.rule}")
+            elif expected.variant is not None and (response.variant or "") != expected.variant:
+                problems.append(
+                    f"{label}: rule {response.rule} gave wording {response.variant or 'its own'!r}, "
+                    f"expected {expected.variant or 'its own'!r}"
+                )
     return ScenarioResult(scenario, decision, tuple(problems))

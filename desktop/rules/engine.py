@@ -9,7 +9,7 @@ from typing import Any
 from desktop.rules.facts import FACTS, Context, FactValue
 from desktop.rules.intake import Intake
 from desktop.rules.invariants import invariant_violations
-from desktop.rules.pack import Condition, Pack, PackError, Rule
+from desktop.rules.pack import Condition, NotInForceError, Pack, PackError, Rule, Variant
 
 
 @dataclass(frozen=True)
@@ -25,13 +25,17 @@ class Response:
     authorities: tuple[str, ...]
     refer: str | None
     because: tuple[str, ...]
+    title: str = ""  # the response's short title: the rule's or variant's own, else the code's in the pack
+    variant: str | None = None  # the id of the rule's instruction variant that gave the words, if any
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "action": self.action,
             "info": self.info,
             "code": self.code,
+            "title": self.title,
             "rule": self.rule,
+            "variant": self.variant,
             "instruction": self.instruction,
             "clauses": list(self.clauses),
             "authorities": list(self.authorities),
@@ -89,16 +93,22 @@ class _Evaluator:
         return FACTS[fact].describe(self.value(fact), self.ctx)
 
 
-def _because(rule: Rule, evaluator: _Evaluator) -> tuple[str, ...]:
-    """One line for the action, then one per fact the rule tested or says it relied on, in order."""
+def _because(rule: Rule, variant: Variant | None, evaluator: _Evaluator) -> tuple[str, ...]:
+    """One line for the action, then one per fact the rule (and its variant) tested or relied on, in order."""
     facts: list[str] = ["action"]
     if evaluator.ctx.info is not None:
         facts.append("info")
     for condition in rule.when:
         facts.extend(condition.facts)
+    if variant is not None:
+        for condition in variant.when:
+            facts.extend(condition.facts)
     facts.extend(rule.considers)
     lines = [evaluator.describe(fact) for fact in dict.fromkeys(facts)]
-    lines.append(f"Rule {rule.id} of the policy pack applies: the first rule in its table that fits these facts.")
+    wording = f", in its wording {variant.id!r}" if variant is not None else ""
+    lines.append(
+        f"Rule {rule.id} of the policy pack applies{wording}: the first rule in its table that fits these facts."
+    )
     return tuple(lines)
 
 
@@ -106,16 +116,21 @@ def _respond(intake: Intake, pack: Pack, action: str, info: str | None) -> Respo
     evaluator = _Evaluator(Context(intake, pack.definitions, action, info))
     for rule in pack.rules:
         if rule.applies_to(action, info) and evaluator.all_hold(rule.when):
+            variant = next((v for v in rule.variants if evaluator.all_hold(v.when)), None)
+            code_text = pack.codes.get(rule.code)
+            title = (variant.title if variant is not None else None) or rule.title
             return Response(
                 action=action,
                 info=info,
                 code=rule.code,
                 rule=rule.id,
-                instruction=rule.instruction,
+                instruction=variant.instruction if variant is not None else rule.instruction,
                 clauses=rule.clauses,
                 authorities=tuple(pack.authorities[a].cite for a in rule.authorities),
                 refer=rule.refer,
-                because=_because(rule, evaluator),
+                because=_because(rule, variant, evaluator),
+                title=title or (code_text.title if code_text is not None else rule.code),
+                variant=variant.id if variant is not None else None,
             )
     # Unreachable for a loaded pack: load_pack() refuses a table without a catch-all for every action.
     raise PackError(pack.path, "rules", f"no rule answers {action}")
@@ -144,17 +159,25 @@ def decide(intake: Intake, pack: Pack) -> Decision:
     order asked; `share_info` gets one response per requested kind of information.
 
     Raises:
-        PackError: when the pack is not in force on the day the request was received, or when its
-            table would give a decision that breaks one of the contract's invariants.
+        NotInForceError: (a PackError of one line, no file path) when the pack is not in force on
+            the day the request was received, that day taken in the pack's own time zone.
+        PackError: when the pack's table would give a decision that breaks one of the contract's
+            invariants.
     """
-    day = intake.received_at.date()
+    day = pack.local_date(intake.received_at)
     if not pack.in_force(day):
-        raise PackError(
-            pack.path,
-            "pack.effective_from",
-            f"{pack.id} {pack.version} is in force {pack.period()}, "
-            f"not on {day.isoformat()} when the request was received",
-        )
+        said = pack.describe_moment(intake.received_at)
+        if day < pack.effective_from:
+            problem = (
+                f"received_at {said}, before the policy pack {pack.id} {pack.version} is in force "
+                f"({pack.effective_from.isoformat()})"
+            )
+        else:
+            problem = (
+                f"received_at {said}, when the policy pack {pack.id} {pack.version} is no longer in force "
+                f"(in force {pack.period()})"
+            )
+        raise NotInForceError(problem)
     responses: list[Response] = []
     for action in intake.actions:
         if action == "share_info":

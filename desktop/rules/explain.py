@@ -25,7 +25,8 @@ def pack_text(pack: Pack) -> str:
     out += [
         f"{pack.jurisdiction}",
         f"{pack.instrument}",
-        f"Policy pack {pack.id} version {pack.version}, in force {pack.period()}",
+        f"Policy pack {pack.id} version {pack.version}, in force {pack.period()}"
+        + (f" (dates in {pack.time_zone})" if pack.time_zone else " (dates at the offset each request gives)"),
         f"Source: {pack.source_url}",
         f"Reviewed: {reviewed}",
         f"File: {pack.path} (sha256 {pack.sha256})",
@@ -33,6 +34,12 @@ def pack_text(pack: Pack) -> str:
     ]
     if pack.summary:
         out += [_wrap(pack.summary, ""), ""]
+    if pack.changes:
+        out.append("CHANGES (newest first)")
+        for change in pack.changes:
+            touched = f" [rules {', '.join(change.rules)}]" if change.rules else ""
+            out.append(_wrap(f"{change.version}: {change.text}{touched}", "  "))
+        out.append("")
     out.append("CLAUSES (word for word)")
     for clause in pack.clauses.values():
         out.append(f"  [{clause.id}] {clause.title}")
@@ -47,7 +54,14 @@ def pack_text(pack: Pack) -> str:
             out.append(f"      when {condition.text}")
         if not rule.when:
             out.append("      always (no further condition)")
+        if rule.title:
+            out.append(f"      Title: {rule.title}")
         out.append(_wrap(rule.instruction, "      "))
+        for variant in rule.variants:
+            out.append(f"      Variant {variant.id!r} when {' and '.join(c.text for c in variant.when)}:")
+            if variant.title:
+                out.append(f"          Title: {variant.title}")
+            out.append(_wrap(variant.instruction, "          "))
         cites = list(rule.clauses) + [pack.authorities[a].cite for a in rule.authorities]
         out.append(_wrap("Rests on: " + "; ".join(cites), "      "))
         if rule.refer:

@@ -26,6 +26,11 @@ class Definitions:
     administrative_warrant_kinds: frozenset[str]
     detainer_kinds: frozenset[str]
     legacy_detainer_kinds: frozenset[str]
+    # Added in version 2 of the model; packs kept from before it get LEGAL.md 3A's values.
+    # A paper signed by one of these is an immigration paper whatever its kind (3A).
+    administrative_signers: frozenset[str] = frozenset({"dhs_officer", "immigration_judge"})
+    # Requesters whose requests always engage the ordinance, even for a criminal matter (3A).
+    engaging_requesters: frozenset[str] = frozenset({"city_employee", "subject_or_attorney", "consulate", "unknown"})
 
 
 @dataclass(frozen=True)
@@ -148,9 +153,32 @@ def immigration_authority(ctx: Context) -> bool:
 
 
 def detainer_without_warrant(ctx: Context) -> bool:
-    """A detainer arrived without the signed I-200 or I-205 that ICE Policy 10074.2 requires."""
+    """An I-247A that does not cancel an earlier request arrived without the I-200 or I-205 ICE policy requires."""
     kinds = {d.kind for d in ctx.intake.documents}
-    return "I-247A" in kinds and not kinds & {"I-200", "I-205"}
+    live_detainer = any(d.kind == "I-247A" and not d.cancels_prior for d in ctx.intake.documents)
+    return live_detainer and not kinds & {"I-200", "I-205"}
+
+
+def immigration_paper(document: Document, definitions: Definitions) -> bool:
+    """A DHS form, EOIR order or NCIC immigration hit, or any paper signed by a DHS officer or immigration judge."""
+    return document.kind in definitions.immigration_documents or document.signer in definitions.administrative_signers
+
+
+def ordinance_engaged(ctx: Context) -> bool:
+    """The ordinance is engaged: unless every one of LEGAL.md 3A's four conditions for a plain criminal matter holds.
+
+    Not engaged only when no immigration paper is present (a cancelled one still counts), the
+    requester is not an immigration authority, the purpose is `criminal_unrelated`, and the
+    requester is not one whose requests always engage it (City employee, the person or their
+    lawyer, a consulate, unknown).
+    """
+    if any(immigration_paper(d, ctx.definitions) for d in ctx.intake.documents):
+        return True
+    if immigration_authority(ctx):
+        return True
+    if ctx.intake.purpose != "criminal_unrelated":
+        return True
+    return ctx.intake.requester in ctx.definitions.engaging_requesters
 
 
 def administrative_warrant_present(ctx: Context) -> bool:
@@ -217,6 +245,27 @@ def _describe_blockers(value: FactValue, ctx: Context) -> str:
     return f"Custody has its own basis under state law: {blockers}."
 
 
+def _describe_engaged(value: FactValue, ctx: Context) -> str:
+    intake, definitions = ctx.intake, ctx.definitions
+    if not value:
+        return (
+            "The ordinance is not engaged: no immigration paper was received, the requester "
+            f"({intake.requester}) is not an immigration authority, and the purpose is a criminal matter "
+            "with no immigration purpose (LEGAL.md 3A)."
+        )
+    reasons: list[str] = []
+    papers = _document_list(ctx, lambda d: immigration_paper(d, definitions))
+    if papers != "none":
+        reasons.append(f"immigration papers are among those received ({papers})")
+    if intake.requester in definitions.immigration_authorities:
+        reasons.append(f"the requester ({intake.requester}) is, or speaks for, an immigration authority")
+    if intake.purpose != "criminal_unrelated":
+        reasons.append(f"the purpose is not a criminal matter unrelated to immigration ({intake.purpose})")
+    if intake.requester in definitions.engaging_requesters:
+        reasons.append(f"requests by this requester ({intake.requester}) always engage it")
+    return "The ordinance is engaged (LEGAL.md 3A): " + "; ".join(reasons) + "."
+
+
 FACTS: Final[dict[str, Fact]] = {}
 
 
@@ -257,6 +306,16 @@ _register(
         "The request is made as a public-records request (G.L. c. 66, § 10).",
         "The request is not a public-records request.",
     ),
+)
+_register(
+    "consent_confirmed",
+    None,
+    lambda c: c.intake.consent_confirmed,
+    _yes_no(
+        "The person, asked in custody, named this lawyer and agreed, or asks in person (consent confirmed).",
+        "No consent of the person to this request is confirmed.",
+    ),
+    doc="For a request by the person or their lawyer: the person named this lawyer and agreed, or asks in person.",
 )
 _register(
     "minor",
@@ -366,11 +425,15 @@ _register(
     ),
 )
 _register("eligible_for_release", None, eligible_for_release, _describe_blockers)
+_register("ordinance_engaged", None, ordinance_engaged, _describe_engaged)
 _register(
     "detainer_without_warrant",
     None,
     detainer_without_warrant,
-    _yes_no("An I-247A arrived without an I-200 or I-205.", "Any I-247A came with an I-200 or I-205."),
+    _yes_no(
+        "An I-247A that does not cancel an earlier request arrived without an I-200 or I-205.",
+        "No I-247A (other than a cancellation) arrived without an I-200 or I-205.",
+    ),
 )
 _register(
     "administrative_warrant_present",

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from desktop.rules import vocab
-from desktop.rules.facts import Context, court_proceeding_purpose, eligible_for_release, is_honourable, is_judicial
+from desktop.rules.facts import (
+    Context,
+    court_proceeding_purpose,
+    eligible_for_release,
+    is_honourable,
+    is_judicial,
+    ordinance_engaged,
+)
 from desktop.rules.intake import Intake
 from desktop.rules.pack import AMBIGUITY_ID, Pack
 
@@ -27,9 +34,16 @@ def invariant_violations(intake: Intake, decision: Decision, pack: Pack) -> list
     for r in decision.responses:
         where = f"{r.action}{f' ({r.info})' if r.info else ''}: {r.code}"
         # 1. No hold on an administrative or verbal request beyond the state-law release time.
+        #    NOT_COVERED answers a hold only where the ordinance is not engaged (LEGAL.md 3A), and then
+        #    its instruction too must say that no one is kept on the request.
         if r.action == "hold" and eligible_for_release(ctx) and not any_judicial:
-            if r.code not in vocab.NON_HOLDING_CODES:
+            if r.code not in vocab.NON_HOLDING_CODES and r.code != "NOT_COVERED":
                 problems.append(f"{where} would hold a person eligible for release on an administrative request")
+        if r.action == "hold" and r.code == "NOT_COVERED":
+            if ordinance_engaged(ctx):
+                problems.append(f"{where} answers a hold where the ordinance is engaged")
+            elif not vocab.says_what_not_to_do(r.instruction):
+                problems.append(f"{where} answers a hold without saying that no one is kept on the request")
         if r.code == "HOLD_OTHER_BASIS" and eligible_for_release(ctx):
             problems.append(f"{where} keeps custody although no release blocker is recorded")
         # 2. Honour only a verified judicial paper, for a criminal or court proceeding.

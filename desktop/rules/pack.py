@@ -31,7 +31,22 @@ PACK_KEYS = (
     "summary",
     "time_zone",
 )
-RULE_KEYS = ("id", "actions", "info", "when", "code", "instruction", "clauses", "authorities", "refer", "considers")
+RULE_KEYS = (
+    "id",
+    "actions",
+    "info",
+    "when",
+    "code",
+    "title",
+    "instruction",
+    "variants",
+    "clauses",
+    "authorities",
+    "refer",
+    "considers",
+)
+VARIANT_KEYS = ("id", "when", "title", "instruction")
+CHANGE_KEYS = ("version", "text", "rules")
 AMBIGUITY_ID = re.compile(r"^AMB-\d+$")
 
 
@@ -42,6 +57,20 @@ class PackError(ValueError):
         super().__init__(f"{source}: {key}: {problem}")
         self.source = str(source)
         self.key = key
+        self.problem = problem
+
+
+class NotInForceError(PackError):
+    """No pack is in force on the request's local date: one line naming `received_at`, no file path.
+
+    The packs are fine; the request's date is what the officer must check, so the message speaks
+    of the date only (LEGAL.md 3C version 2, item 8).
+    """
+
+    def __init__(self, problem: str) -> None:
+        ValueError.__init__(self, problem)
+        self.source = ""
+        self.key = "received_at"
         self.problem = problem
 
 
@@ -108,6 +137,32 @@ class CodeText:
 
 
 @dataclass(frozen=True)
+class Variant:
+    """Other words for a rule's instruction (and short title) where its `when` lines hold (3C v2, item 7).
+
+    A variant changes only what the officer is told, never the response code, the citations or the
+    referral: the words must be true of the facts in hand.
+    """
+
+    id: str
+    when: tuple[Condition, ...]
+    instruction: str
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the pack's change log: what changed in a version, and the rules it touched."""
+
+    version: str
+    text: str
+    rules: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, "text": self.text, "rules": list(self.rules)}
+
+
+@dataclass(frozen=True)
 class Rule:
     """One row of the first-match table."""
 
@@ -121,6 +176,8 @@ class Rule:
     authorities: tuple[str, ...]
     refer: str | None
     considers: tuple[str, ...]
+    title: str | None = None  # a short title for this rule's response, instead of the code's own
+    variants: tuple[Variant, ...] = ()  # tried in order; the first whose `when` lines all hold gives the words
 
     def applies_to(self, action: str, info: str | None) -> bool:
         if ANY_ACTION not in self.actions and action not in self.actions:
@@ -161,6 +218,7 @@ class Pack:
     sha256: str
     path: Path
     time_zone: str = ""  # IANA name, e.g. "America/New_York"; empty only in packs kept from before v2
+    changes: tuple[Change, ...] = ()  # newest first, as written in the pack
 
     @property
     def zone(self) -> dt.tzinfo | None:
@@ -189,7 +247,18 @@ class Pack:
         return not self.reviewed_by.strip()
 
     def in_force(self, day: dt.date) -> bool:
+        """In force on `day`, a date in the pack's own time zone (see local_date)."""
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+    def in_force_at(self, moment: dt.datetime) -> bool:
+        """In force at `moment`, judged by the local date in the pack's time zone."""
+        return self.in_force(self.local_date(moment))
+
+    def describe_moment(self, moment: dt.datetime) -> str:
+        """E.g. "2019-12-05T03:00:00+00:00 is 2019-12-04 in America/New_York", for one-line refusals."""
+        local = self.local_date(moment).isoformat()
+        where = f"in {self.time_zone}" if self.time_zone else "at the offset given"
+        return f"{moment.isoformat()} is {local} {where}"
 
     def period(self) -> str:
         if self.effective_to is None:
@@ -320,6 +389,13 @@ def _definitions(reader: _Reader, data: Mapping[str, Any]) -> Definitions:
     def kinds(key: str, allowed: Sequence[str], what: str) -> frozenset[str]:
         return frozenset(reader.strings(table, key, "definitions", allowed, what))
 
+    # Added with version 2 of the model: optional, so packs kept in old logs still load (with 3A's values).
+    optional: dict[str, frozenset[str]] = {}
+    if "administrative_signers" in table:
+        optional["administrative_signers"] = kinds("administrative_signers", vocab.SIGNERS, "signer")
+    if "engaging_requesters" in table:
+        optional["engaging_requesters"] = kinds("engaging_requesters", vocab.REQUESTERS, "requester")
+
     return Definitions(
         immigration_authorities=kinds("immigration_authorities", vocab.REQUESTERS, "requester"),
         judicial_signers=kinds("judicial_signers", vocab.SIGNERS, "signer"),
@@ -331,6 +407,7 @@ def _definitions(reader: _Reader, data: Mapping[str, Any]) -> Definitions:
         administrative_warrant_kinds=kinds("administrative_warrant_kinds", vocab.DOCUMENT_KINDS, "document kind"),
         detainer_kinds=kinds("detainer_kinds", vocab.DOCUMENT_KINDS, "document kind"),
         legacy_detainer_kinds=kinds("legacy_detainer_kinds", vocab.DOCUMENT_KINDS, "document kind"),
+        **optional,
     )
 
 
@@ -381,6 +458,7 @@ def _rule(
     if code in vocab.DECLINING_CODES and not vocab.says_what_not_to_do(instruction):
         raise reader.fail(f"{where}.instruction", f"a {code} instruction must say what the officer does not do")
     considers = reader.strings(data, "considers", where, tuple(FACTS), "fact")
+    title = reader.text(data, "title", where, required=False) or None
     return Rule(
         rule_id,
         actions,
@@ -392,7 +470,49 @@ def _rule(
         authority_ids,
         refer,
         considers,
+        title,
+        _variants(reader, data, where, code),
     )
+
+
+def _variants(reader: _Reader, data: Mapping[str, Any], where: str, code: str) -> tuple[Variant, ...]:
+    """A rule's [[rules.variants]]: each with an id, at least one condition and its own instruction."""
+    raw = data.get("variants", [])
+    if not isinstance(raw, list) or not all(isinstance(v, Mapping) for v in raw):
+        raise reader.fail(f"{where}.variants", "expected [[rules.variants]] tables")
+    variants: list[Variant] = []
+    for index, record in enumerate(raw):
+        at = f"{where}.variants[{index}]"
+        reader.only(record, VARIANT_KEYS, at)
+        variant_id = reader.text(record, "id", at)
+        if any(v.id == variant_id for v in variants):
+            raise reader.fail(f"{at}.id", f"{variant_id!r} appears twice in this rule")
+        when = _conditions(reader, record, at)
+        if not when:
+            raise reader.fail(
+                f"{at}.when", "a variant needs at least one condition (the rule's own words are the default)"
+            )
+        instruction = reader.text(record, "instruction", at)
+        if code in vocab.DECLINING_CODES and not vocab.says_what_not_to_do(instruction):
+            raise reader.fail(f"{at}.instruction", f"a {code} instruction must say what the officer does not do")
+        variants.append(
+            Variant(variant_id, when, instruction, reader.text(record, "title", at, required=False) or None)
+        )
+    return tuple(variants)
+
+
+def _changes(reader: _Reader, data: Mapping[str, Any], rule_ids: Sequence[str]) -> tuple[Change, ...]:
+    """The optional [[changes]] log: each entry a version, what changed, and the rules it touched."""
+    raw = data.get("changes", [])
+    if not isinstance(raw, list) or not all(isinstance(c, Mapping) for c in raw):
+        raise reader.fail("changes", "expected [[changes]] tables")
+    changes: list[Change] = []
+    for index, record in enumerate(raw):
+        at = f"changes[{index}]"
+        reader.only(record, CHANGE_KEYS, at)
+        rules = reader.strings(record, "rules", at, tuple(rule_ids), "rule id")
+        changes.append(Change(reader.text(record, "version", at), reader.text(record, "text", at), rules))
+    return tuple(changes)
 
 
 def _named_rule(
@@ -453,7 +573,17 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
         raise PackError(path, "file", f"is not valid TOML ({exc})") from None
 
     reader = _Reader(path)
-    known_top = {"pack", "definitions", "clauses", "authorities", "ambiguities", "codes", "rules", "warnings"}
+    known_top = {
+        "pack",
+        "definitions",
+        "clauses",
+        "authorities",
+        "ambiguities",
+        "codes",
+        "rules",
+        "warnings",
+        "changes",
+    }
     for key in data:
         if key not in known_top:
             raise reader.fail(key, f"unknown section; expected one of {', '.join(sorted(known_top))}")
@@ -558,6 +688,7 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
         reviewed_on=reader.text(meta, "reviewed_on", "pack", required=False),
         summary=reader.text(meta, "summary", "pack", required=False),
         time_zone=_time_zone(reader, meta),
+        changes=_changes(reader, data, [r.id for r in rules]),
         definitions=_definitions(reader, data),
         clauses=clauses,
         authorities=authorities,
@@ -591,31 +722,69 @@ def discover_packs(root: Path) -> list[Path]:
     return sorted(p for p in root.glob(f"*/{PACK_FILE}") if p.is_file())
 
 
-def pack_in_force(packs: Sequence[Pack], day: dt.date, source: Path | str) -> Pack:
-    """The one pack in force on `day`; refuses a gap or an overlap rather than guessing.
+def _moment(when: dt.datetime | dt.date) -> dt.datetime | None:
+    """An aware datetime for `when`, or None for a bare date (the old calling convention)."""
+    if isinstance(when, dt.datetime):
+        return when if when.tzinfo is not None else when.astimezone()  # naive: this machine's clock
+    return None
+
+
+def pack_in_force(packs: Sequence[Pack], when: dt.datetime | dt.date, source: Path | str) -> Pack:
+    """The one pack in force at `when`; refuses a gap or an overlap rather than guessing.
+
+    `when` is the aware `received_at` (or "now"): each pack is judged by the local date in its own
+    time zone (LEGAL.md 3C version 2, item 8). A bare date is still accepted and compared as it is
+    (the convention before version 2, kept while callers move over).
 
     Raises:
-        PackError: when no pack, or more than one, is in force on that day.
+        NotInForceError: (one line, no file path) when no pack is in force at that moment.
+        PackError: when more than one is.
     """
-    matching = [p for p in packs if p.in_force(day)]
+    moment = _moment(when)
+    if moment is None:
+        day = when if not isinstance(when, dt.datetime) else when.date()
+        matching = [p for p in packs if p.in_force(day)]
+    else:
+        matching = [p for p in packs if p.in_force_at(moment)]
     if not matching:
-        periods = "; ".join(f"{p.id} {p.version}: {p.period()}" for p in packs) or "no packs found"
-        raise PackError(source, "effective_from", f"no policy pack is in force on {day.isoformat()} ({periods})")
+        raise NotInForceError(_not_in_force(packs, when, moment))
     if len(matching) > 1:
         names = ", ".join(f"{p.id} {p.version}" for p in matching)
-        raise PackError(source, "effective_from", f"more than one pack is in force on {day.isoformat()}: {names}")
+        on = moment.isoformat() if moment is not None else when.isoformat()
+        raise PackError(source, "effective_from", f"more than one pack is in force on {on}: {names}")
     return matching[0]
 
 
-def choose_pack(day: dt.date, policy: Path | str | None, root: Path) -> Pack:
-    """The pack to decide with: the one named (which must be in force), else the shipped one in force.
+def _not_in_force(packs: Sequence[Pack], when: dt.datetime | dt.date, moment: dt.datetime | None) -> str:
+    """One line for a request no pack answers: the date, and the first date any pack is in force."""
+    if not packs:
+        return f"received_at {when.isoformat()}: no policy pack is installed"
+    first = min(packs, key=lambda p: p.effective_from)
+    said = first.describe_moment(moment) if moment is not None else when.isoformat()
+    day = first.local_date(moment) if moment is not None else when
+    if day < first.effective_from:
+        return f"received_at {said}, before the first policy pack is in force ({first.effective_from.isoformat()})"
+    periods = "; ".join(f"{p.id} {p.version} {p.period()}" for p in sorted(packs, key=lambda p: p.effective_from))
+    return (
+        f"received_at {said}, when no policy pack is in force (the first is in force from "
+        f"{first.effective_from.isoformat()}; {periods})"
+    )
+
+
+def choose_pack(when: dt.datetime | dt.date, policy: Path | str | None, root: Path) -> Pack:
+    """The pack to decide with: the one named, else the shipped one in force at `when`.
+
+    `when` is the intake's aware `received_at`, or the current moment (`dt.datetime.now(dt.UTC)`)
+    for a caller that only wants the pack in force now. A named pack is returned as it is; decide()
+    still refuses a request outside its period.
 
     Raises:
-        PackError: when the named pack is bad, or no single shipped pack is in force on `day`.
+        NotInForceError: when no shipped pack is in force at `when` (one line, no file path).
+        PackError: when the named pack is bad, no pack is installed, or two are in force at once.
     """
     if policy is not None:
         return load_pack(policy)
     files = discover_packs(root)
     if not files:
         raise PackError(root, "policies", "no policy pack found (expected <name>/pack.toml)")
-    return pack_in_force([load_pack(f) for f in files], day, root)
+    return pack_in_force([load_pack(f) for f in files], when, root)

@@ -71,7 +71,10 @@ def test_decide_with_another_pack() -> None:
         (json.dumps(dict(GOOD, actions="hold")), "actions: expected a list"),
         (json.dumps(dict(GOOD, actions=["share_info"])), "info: required when actions has share_info"),
         (json.dumps(dict(GOOD, received_at="13/01/2026 22:18")), "received_at:"),
-        (json.dumps(dict(GOOD, received_at="2019-01-01T00:00:00+00:00")), "no policy pack is in force on 2019-01-01"),
+        (
+            json.dumps(dict(GOOD, received_at="2019-01-01T00:00:00+00:00")),
+            "received_at 2019-01-01T00:00:00+00:00 is 2018-12-31 in America/New_York, before the first policy pack",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(stdin: str, words: str) -> None:
@@ -79,6 +82,51 @@ def test_bad_input_exits_2_with_one_line(stdin: str, words: str) -> None:
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.count("\n") == 1 and words in done.stderr
+
+
+def test_the_time_zone_edge_is_decided_on_one_side_and_refused_on_the_other() -> None:
+    # LEGAL.md 3C version 2, item 8: the pack in force is chosen by the date in Northampton.
+    evening = run("decide", "-", stdin=json.dumps(dict(GOOD, received_at="2019-12-04T22:30:00-08:00")))
+    assert evening.returncode == 0, evening.stderr
+    assert json.loads(evening.stdout)["responses"][0]["code"] == "NO_HOLD"
+    early = run("decide", "-", stdin=json.dumps(dict(GOOD, received_at="2019-12-05T03:00:00+00:00")))
+    assert early.returncode == 2 and early.stdout == ""
+    assert early.stderr == (
+        "error: received_at 2019-12-05T03:00:00+00:00 is 2019-12-04 in America/New_York, "
+        "before the first policy pack is in force (2019-12-05)\n"
+    )
+    assert "pack.toml" not in early.stderr and str(ROOT) not in early.stderr
+
+
+def test_a_named_pack_is_refused_outside_its_period_in_one_line_without_a_path() -> None:
+    early = json.dumps(dict(GOOD, received_at="2019-12-05T03:00:00+00:00"))
+    done = run("decide", "--policy", str(PACK_DIR), "-", stdin=early)
+    assert done.returncode == 2 and done.stdout == "" and done.stderr.count("\n") == 1
+    assert "received_at 2019-12-05T03:00:00+00:00 is 2019-12-04 in America/New_York" in done.stderr
+    assert "(2019-12-05)" in done.stderr and str(PACK_DIR) not in done.stderr
+
+
+def test_exampleville_decides_by_its_own_time_zone() -> None:
+    # 23:30 in Chicago on 31 December 2023 is already 2024 in Northampton, but not in Exampleville.
+    hsi = dict(GOOD, received_at="2024-01-01T00:30:00-05:00")
+    done = run("decide", "--policy", str(FIXTURES / "packs" / "exampleville"), "-", stdin=json.dumps(hsi))
+    assert done.returncode == 2 and "2023-12-31 in America/Chicago" in done.stderr
+    later = dict(GOOD, received_at="2024-01-01T01:30:00-05:00")
+    done = run("decide", "--policy", str(FIXTURES / "packs" / "exampleville"), "-", stdin=json.dumps(later))
+    assert done.returncode == 0 and json.loads(done.stdout)["policy"]["id"] == "exampleville-2024"
+
+
+def test_decide_accepts_a_consulate_and_consent() -> None:
+    consulate = dict(GOOD, requester="consulate", documents=[], actions=["share_info"], info=["custody_status"])
+    done = run("decide", "-", stdin=json.dumps(consulate))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["responses"][0]["rule"] == "D9c"
+    lawyer = dict(GOOD, requester="subject_or_attorney", documents=[], actions=["notify_release"])
+    for consent, rule in ((True, "D9s"), (False, "D13o")):
+        done = run("decide", "-", stdin=json.dumps(dict(lawyer, consent_confirmed=consent)))
+        assert json.loads(done.stdout)["responses"][0]["rule"] == rule
+    done = run("decide", "-", stdin=json.dumps(dict(lawyer, consent_confirmed="yes")))
+    assert done.returncode == 2 and "consent_confirmed: expected true or false" in done.stderr
 
 
 def test_missing_file_and_bad_usage_exit_2() -> None:
@@ -113,6 +161,8 @@ def test_policy_show_prints_clauses_then_rules() -> None:
     assert done.returncode == 0
     text = done.stdout
     assert "NOT YET REVIEWED" in text
+    assert text.index("CHANGES") < text.index("CLAUSES")  # what changed in version 2, printed for counsel
+    assert "version 2.0.0" in text and "America/New_York" in text
     assert text.index("CLAUSES") < text.index("RULES") < text.index("D99: REFER_COUNSEL")
     assert "To neither detain nor delay the release" in text.replace("\n    ", " ")
 

@@ -40,7 +40,9 @@ def test_decision_follows_the_contract_shape(pack) -> None:
     assert set(decision) == {"policy", "responses", "refer_to_counsel", "warnings"}
     assert decision["policy"] == {"id": "northampton-2019", "version": pack.version, "sha256": pack.sha256}
     hold = decision["responses"][0]
-    assert set(hold) == {"action", "info", "code", "rule", "instruction", "clauses", "authorities", "refer", "because"}
+    contract = {"action", "info", "code", "rule", "instruction", "clauses", "authorities", "refer", "because"}
+    assert set(hold) == contract | {"title", "variant"}  # two optional fields added with version 2
+    assert hold["title"] == pack.codes["NO_HOLD"].title and hold["variant"] is None
     assert hold["code"] == "NO_HOLD" and hold["rule"] == "D11" and hold["info"] is None
     assert hold["clauses"] == ["B3", "DEF-DET", "DEF-ELIG", "A"]
     assert "Lunn v. Commonwealth, 477 Mass. 517 (2017)" in hold["authorities"]
@@ -114,6 +116,44 @@ def test_invariant_checker_catches_a_bad_decision(pack) -> None:
     problems = invariant_violations(intake(), bad, pack)
     assert any("eligible for release" in p for p in problems)
     assert invariant_violations(intake(), good, pack) == []
+    # invariant 1 since version 2: NOT_COVERED answers a hold only where the ordinance is not engaged
+    not_covered = replace(good.responses[0], code="NOT_COVERED")
+    problems = invariant_violations(intake(), replace(good, responses=(not_covered, *good.responses[1:])), pack)
+    assert any("ordinance is engaged" in p for p in problems)
+    plain = intake(requester="state_or_local", purpose="criminal_unrelated", documents=[], actions=["hold"])
+    decided = decide(plain, pack)
+    assert decided.responses[0].code == "NOT_COVERED" and invariant_violations(plain, decided, pack) == []
+    silent = replace(decided.responses[0], instruction="Handle it under normal procedures.")
+    problems = invariant_violations(plain, replace(decided, responses=(silent,)), pack)
+    assert any("no one is kept" in p for p in problems)
+
+
+def test_variants_give_words_true_of_the_facts(pack) -> None:
+    warrant = [{"kind": "AO-442", "signer": "federal_judge", "verified": True}]
+    by_ice = decide(intake(documents=warrant, actions=["hold"]), pack).responses[0]
+    by_marshals = decide(intake(documents=warrant, actions=["hold"], requester="other_federal"), pack).responses[0]
+    assert (by_ice.rule, by_ice.variant, by_ice.title) == (
+        "D2",
+        "immigration-authority-asked",
+        "Honour the warrant, not the request",
+    )
+    assert (by_marshals.rule, by_marshals.variant) == ("D2", None)
+    assert by_marshals.title == pack.codes["HONOR_JUDICIAL"].title
+    assert by_ice.instruction != by_marshals.instruction and by_ice.code == by_marshals.code
+    assert any("wording 'immigration-authority-asked'" in line for line in by_ice.because)
+    assert any("immigration authority" in line for line in by_ice.because)
+    # D13 calls a notification request a detainer only when an immigration authority asked
+    ice = decide(intake(documents=[], actions=["notify_release"]), pack).responses[0]
+    sheriff = decide(intake(documents=[], actions=["notify_release"], requester="state_or_local"), pack).responses[0]
+    assert ice.rule == "D13" and "detainer" in ice.instruction
+    assert sheriff.rule == "D13o" and "detainer" not in sheriff.instruction
+
+
+def test_missing_warrant_warning_only_for_a_live_i247a(pack) -> None:
+    cancelled = intake(documents=[{"kind": "I-247A", "signer": "dhs_officer", "cancels_prior": True}])
+    live = intake(documents=[{"kind": "I-247A", "signer": "dhs_officer"}])
+    assert not any("I-200 or I-205" in w for w in decide(cancelled, pack).warnings)
+    assert any("I-200 or I-205" in w for w in decide(live, pack).warnings)
 
 
 def test_decision_json_is_valid_json(pack) -> None:

@@ -142,3 +142,41 @@ def test_every_fact_describes_both_values(pack) -> None:
         if fact.values is None:
             assert fact.describe(not value, sample) != line, fact.name
         assert fact.doc, fact.name
+
+
+@pytest.mark.parametrize(
+    ("requester", "purpose", "documents", "engaged"),
+    [
+        ("state_or_local", "criminal_unrelated", [], False),
+        ("other_federal", "criminal_unrelated", [doc("state_warrant", "clerk_magistrate")], False),
+        ("court", "criminal_unrelated", [doc("federal_writ", "federal_judge")], False),
+        ("state_or_local", "criminal_unrelated", [doc("I-247A", "dhs_officer")], True),
+        ("state_or_local", "criminal_unrelated", [doc("I-247A", "dhs_officer", cancels_prior=True)], True),
+        ("state_or_local", "criminal_unrelated", [doc("letter", "dhs_officer")], True),  # signer, whatever the kind
+        ("state_or_local", "criminal_unrelated", [doc("other", "immigration_judge")], True),
+        ("state_or_local", "mixed_or_unknown", [], True),
+        ("state_or_local", "civil_immigration", [], True),
+        ("state_or_local_relay", "criminal_unrelated", [], True),
+        ("ice_hsi", "criminal_unrelated", [], True),
+        ("city_employee", "criminal_unrelated", [], True),
+        ("subject_or_attorney", "criminal_unrelated", [], True),
+        ("consulate", "criminal_unrelated", [], True),
+        ("unknown", "criminal_unrelated", [], True),
+    ],
+)
+def test_ordinance_engaged(pack, requester, purpose, documents, engaged) -> None:
+    context = ctx(pack, documents, requester=requester, purpose=purpose)
+    assert facts.ordinance_engaged(context) is engaged
+    line = facts.FACTS["ordinance_engaged"].describe(engaged, context)
+    assert line.startswith("The ordinance is engaged" if engaged else "The ordinance is not engaged")
+
+
+def test_old_packs_get_the_3a_definitions_by_default(pack) -> None:
+    assert pack.definitions.administrative_signers == {"dhs_officer", "immigration_judge"}
+    assert pack.definitions.engaging_requesters == {"city_employee", "subject_or_attorney", "consulate", "unknown"}
+    assert facts.Definitions(*[frozenset()] * 10).engaging_requesters == pack.definitions.engaging_requesters
+
+
+def test_consent_confirmed_is_a_fact(pack) -> None:
+    assert facts.FACTS["consent_confirmed"].compute(ctx(pack, consent_confirmed=True)) is True
+    assert facts.FACTS["consent_confirmed"].compute(ctx(pack)) is False

@@ -10,7 +10,7 @@ import pytest
 
 from desktop.rules import PackError, decide, load_pack, parse_intake
 from desktop.rules.checks import load_scenarios, run_scenario
-from desktop.rules.pack import choose_pack, pack_in_force, parse_condition
+from desktop.rules.pack import NotInForceError, choose_pack, pack_in_force, parse_condition
 from desktop.rules.vocab import ACTIONS, RESPONSE_CODES
 from tests.conftest import FIXTURES, PACK_DIR
 
@@ -50,14 +50,22 @@ def test_every_code_and_action_is_reachable(pack) -> None:
         assert any(rule.applies_to(action, None) for rule in pack.rules), action
 
 
-def test_pack_scenarios_cover_every_rule_and_code(pack) -> None:
+def test_pack_scenarios_cover_every_rule_variant_and_code(pack) -> None:
     scenarios = load_scenarios(pack.scenario_dir)
     results = [run_scenario(s, pack) for s in scenarios]
     assert [r.scenario.id for r in results if not r.passed] == []
-    fired_rules = {resp.rule for r in results for resp in r.decision.responses}
-    fired_codes = {resp.code for r in results for resp in r.decision.responses}
+    decided = [resp for r in results if r.decision is not None for resp in r.decision.responses]
+    fired_rules = {resp.rule for resp in decided}
+    fired_codes = {resp.code for resp in decided}
+    fired_wordings = {(resp.rule, resp.variant) for resp in decided}
     assert fired_rules == {rule.id for rule in pack.rules}
     assert fired_codes == set(RESPONSE_CODES)
+    # every instruction variant, and every varied rule's own words, has a scenario (3C v2, item 7)
+    wordings = {(rule.id, v.id) for rule in pack.rules for v in rule.variants}
+    wordings |= {(rule.id, None) for rule in pack.rules}
+    assert wordings - fired_wordings == set()
+    # both sides of the time-zone edge (3C v2, item 8)
+    assert any(r.scenario.refused for r in results)
 
 
 @pytest.mark.parametrize(
@@ -95,40 +103,40 @@ def broken_pack(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "key", "words"),
     [
-        ('clauses = ["B3", "DEF-DET", "DEF-ELIG", "A"]', 'clauses = ["B3", "Z9"]', "rules[13].clauses", "'Z9'"),
-        ('code = "NO_HOLD"', 'code = "MAYBE_HOLD"', "rules[13].code", "unknown response code"),
+        ('clauses = ["B3", "DEF-DET", "DEF-ELIG", "A"]', 'clauses = ["B3", "Z9"]', "rules[16].clauses", "'Z9'"),
+        ('code = "NO_HOLD"', 'code = "MAYBE_HOLD"', "rules[16].code", "unknown response code"),
         (
             'actions = ["hold"]\nwhen = ["eligible_for_release"]',
             'actions = ["juggle"]\nwhen = ["eligible_for_release"]',
-            "rules[13].actions",
+            "rules[16].actions",
             "unknown action 'juggle'",
         ),
         (
             'instruction = "Do not hold or delay release, not even for minutes. Release at the normal time under '
             'state law; the immigration request adds no time. Do not call ICE."\n',
             "",
-            "rules[13].instruction",
+            "rules[16].instruction",
             "missing or empty",
         ),
         (
             'instruction = "Do not hold or delay release',
             'instructions = "Do not hold or delay release',
-            "rules[13].instructions",
+            "rules[16].instructions",
             "unknown key",
         ),
-        ('refer = "AMB-19"\n', "", "rules[26].refer", "must name its ambiguity"),
-        ('refer = "AMB-19"', 'refer = "AMB-99"', "rules[26].refer", "unknown ambiguity"),
-        ('when = ["eligible_for_release"]', 'when = ["eligible_for_parole"]', "rules[13].when[0]", "unknown fact"),
+        ('refer = "AMB-19"\n', "", "rules[30].refer", "must name its ambiguity"),
+        ('refer = "AMB-19"', 'refer = "AMB-99"', "rules[30].refer", "unknown ambiguity"),
+        ('when = ["eligible_for_release"]', 'when = ["eligible_for_parole"]', "rules[16].when[0]", "unknown fact"),
         ("effective_from = 2019-12-05", 'effective_from = "December 2019"', "pack.effective_from", "expected a date"),
         ('id = "D99"\nactions = ["any"]', 'id = "D99"\nactions = ["hold"]', "rules", "no unconditional rule"),
-        ('id = "D13"', 'id = "D12"', "rules[15].id", "appears twice"),
+        ('id = "D13"', 'id = "D12"', "rules[18].id", "appears twice"),
         ("[codes.LOG_ONLY]", "[codes.MAYBE]", "codes.MAYBE", "unknown response code"),
         ('id = "AMB-19"', 'id = "AMBIGUITY-19"', "ambiguities[18].id", "not of the form AMB-n"),
         ("[definitions]", "[definitionz]", "definitionz", "unknown section"),
         (
-            'when = ["verified_judicial_warrant"]',
-            'wehn = ["verified_judicial_warrant"]',
-            "rules[2].wehn",
+            'when = ["verified_judicial_warrant"]\ncode',
+            'wehn = ["verified_judicial_warrant"]\ncode',
+            "rules[5].wehn",
             "unknown key; expected one of id, actions, info, when",
         ),
         ('reviewed_by = ""', 'reviewed-by = "J. Doe"', "pack.reviewed-by", "unknown key"),
@@ -149,15 +157,56 @@ def broken_pack(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
             'instruction = "Do not give the release date or time, and do not give advance notice of release. A '
             'request to be notified is itself an immigration detainer under the ordinance."',
             'instruction = "Give the caller the release date and time; note the call in the log."',
-            "rules[15].instruction",
+            "rules[18].instruction",
             "must say what the officer does not do",
         ),
         (
             'instruction = "Do not allow an interview, a phone call, or entry to non-public areas for immigration '
             'officers. No law compels the access."',
             'instruction = "Allow the interview."',
-            "rules[20].instruction",
+            "rules[25].instruction",
             "must say what the officer does not do (in rule D18)",
+        ),
+        # Instruction variants (LEGAL.md 3C v2, item 7) are validated as strictly as rules.
+        (
+            'id = "purpose-unclear"',
+            'id = "purpose-unclear"\ncode = "NO_HOLD"',
+            "rules[9].variants[0].code",
+            "unknown key",
+        ),
+        (
+            'id = "purpose-unclear"\nwhen = ["purpose in [mixed_or_unknown]"]',
+            'id = "purpose-unclear"\nwhen = []',
+            "rules[9].variants[0].when",
+            "needs at least one condition",
+        ),
+        (
+            'when = ["purpose in [mixed_or_unknown]"]',
+            'when = ["purpose in [unclear]"]',
+            "rules[9].variants[0].when[0]",
+            "unknown value 'unclear'",
+        ),
+        (
+            'instruction = "No: do not give the release date or time, or advance notice of release. The City gives '
+            'immigration authorities no release information."',
+            'instruction = "Yes: give the release date."',
+            "rules[19].variants[0].instruction",
+            "must say what the officer does not do",
+        ),
+        ('id = "city-employee-asks"', 'id = ""', "rules[19].variants[0].id", "missing or empty"),
+        ('rules = ["D9c"]', 'rules = ["D9z"]', "changes[4].rules", "unknown rule id 'D9z'"),
+        ('version = "2.0.0"\ntext', 'versoin = "2.0.0"\ntext', "changes[0].versoin", "unknown key"),
+        (
+            'time_zone = "America/New_York"',
+            'time_zone = "America/Northampton"',
+            "pack.time_zone",
+            "not a known time zone",
+        ),
+        (
+            'engaging_requesters = ["city_employee"',
+            'engaging_requesters = ["citizen"',
+            "definitions.engaging_requesters",
+            "unknown requester",
         ),
     ],
 )
@@ -191,26 +240,107 @@ def test_pack_out_of_force_is_refused_for_the_date(tmp_path: Path) -> None:
             "subject": {"custody": "in_city_custody"},
         }
     )
-    with pytest.raises(PackError, match="not on 2026-01-13"):
+    with pytest.raises(NotInForceError, match="2026-01-13 in America/New_York, when the policy pack") as caught:
         decide(intake, expired)
-    with pytest.raises(PackError, match="no policy pack is in force on 2026-01-13"):
-        pack_in_force([expired], dt.date(2026, 1, 13), tmp_path)
+    assert str(path) not in str(caught.value) and "\n" not in str(caught.value)
+    with pytest.raises(NotInForceError, match="when no policy pack is in force") as not_chosen:
+        pack_in_force([expired], intake.received_at, tmp_path)
+    assert str(tmp_path) not in str(not_chosen.value)
 
 
-def test_the_pack_in_force_on_the_day_received_is_chosen(tmp_path: Path) -> None:
+def two_versions(tmp_path: Path) -> Path:
+    """A policies folder with the shipped pack split in two: until 2024-06-30, and from 2024-07-01."""
     root = tmp_path / "policies"
     old = (PACK_DIR / "pack.toml").read_text(encoding="utf-8")
     (root / "v1").mkdir(parents=True)
-    (root / "v1" / "pack.toml").write_text(old.replace('effective_to = ""', "effective_to = 2024-06-30"), "utf-8")
+    v1 = old.replace('effective_to = ""', "effective_to = 2024-06-30").replace('version = "2.0.0"', 'version = "1.9.0"')
+    (root / "v1" / "pack.toml").write_text(v1, "utf-8")
     (root / "v2").mkdir()
-    v2 = old.replace("effective_from = 2019-12-05", "effective_from = 2024-07-01").replace(
-        'version = "1.0.0"', 'version = "2.0.0"'
-    )
+    v2 = old.replace("effective_from = 2019-12-05", "effective_from = 2024-07-01")
     (root / "v2" / "pack.toml").write_text(v2, "utf-8")
-    assert choose_pack(dt.date(2024, 6, 30), None, root).version == "1.0.0"
+    return root
+
+
+def test_the_pack_in_force_on_the_day_received_is_chosen(tmp_path: Path) -> None:
+    root = two_versions(tmp_path)
+    # a bare date is still accepted, as before version 2
+    assert choose_pack(dt.date(2024, 6, 30), None, root).version == "1.9.0"
     assert choose_pack(dt.date(2024, 7, 1), None, root).version == "2.0.0"
-    with pytest.raises(PackError, match="no policy pack is in force on 2019-01-01"):
+    with pytest.raises(NotInForceError, match="received_at 2019-01-01, before the first policy pack is in force"):
         choose_pack(dt.date(2019, 1, 1), None, root)
+
+
+def test_the_pack_is_chosen_by_the_local_date_in_its_own_zone(tmp_path: Path) -> None:
+    root = two_versions(tmp_path)
+    # 04:30 UTC on 1 July is still 30 June in Northampton
+    assert choose_pack(dt.datetime(2024, 7, 1, 3, 30, tzinfo=dt.UTC), None, root).version == "1.9.0"
+    assert choose_pack(dt.datetime.fromisoformat("2024-06-30T21:30:00-07:00"), None, root).version == "2.0.0"
+    assert choose_pack(dt.datetime.fromisoformat("2024-07-01T00:00:00-04:00"), None, root).version == "2.0.0"
+    # "now", for a caller that only wants the active pack
+    assert choose_pack(dt.datetime.now(dt.UTC), None, root).version == "2.0.0"
+
+
+@pytest.mark.parametrize(
+    ("received_at", "decided"),
+    [
+        ("2019-12-04T22:30:00-08:00", True),  # 01:30 on 5 December in Northampton
+        ("2019-12-05T00:00:00-05:00", True),
+        ("2019-12-05T03:00:00+00:00", False),  # 22:00 on 4 December in Northampton
+        ("2019-12-04T23:59:59-05:00", False),
+    ],
+)
+def test_time_zone_edge_of_the_first_pack(pack, received_at: str, decided: bool) -> None:
+    moment = dt.datetime.fromisoformat(received_at)
+    intake = parse_intake(
+        {
+            "received_at": received_at,
+            "channel": "fax",
+            "requester": "ice_ero",
+            "actions": ["hold"],
+            "subject": {"custody": "in_city_custody"},
+        }
+    )
+    if decided:
+        assert choose_pack(moment, None, PACK_DIR.parent).id == pack.id
+        assert decide(intake, pack).responses[0].code == "NO_HOLD"
+        return
+    with pytest.raises(NotInForceError) as chosen:
+        choose_pack(moment, None, PACK_DIR.parent)
+    message = str(chosen.value)
+    assert message.startswith(f"received_at {received_at} is 2019-12-04 in America/New_York")
+    assert message.endswith("before the first policy pack is in force (2019-12-05)")
+    assert "\n" not in message and "pack.toml" not in message and str(PACK_DIR.parent) not in message
+    with pytest.raises(NotInForceError, match=r"before the policy pack northampton-2019 2\.0\.0 is in force"):
+        decide(intake, pack)
+
+
+def test_a_pack_without_a_time_zone_still_loads_and_uses_the_offset_given(tmp_path: Path) -> None:
+    # packs kept in old case logs name no zone; they still parse, and dates follow the offset typed
+    path = broken_pack(tmp_path, 'time_zone = "America/New_York"\n', "")
+    old = load_pack(path)
+    assert old.time_zone == "" and old.zone is None
+    moment = dt.datetime.fromisoformat("2019-12-05T03:00:00+00:00")
+    assert old.local_date(moment) == dt.date(2019, 12, 5) and old.in_force_at(moment)
+
+
+def test_changes_are_recorded_and_printed(pack) -> None:
+    from desktop.rules.explain import pack_text
+
+    assert pack.version == "2.0.0"
+    assert {c.version for c in pack.changes} >= {"2.0.0", "1.0.0"}
+    touched = {rule for change in pack.changes for rule in change.rules}
+    assert {"D9s", "D9c", "D13o", "D14m", "D22", "D10", "D9"} <= touched
+    assert all(c.to_dict()["text"] for c in pack.changes)
+    text = pack_text(pack)
+    assert text.index("CHANGES") < text.index("CLAUSES")
+    assert "(dates in America/New_York)" in text
+    assert "Variant 'immigration-authority-asked' when immigration_authority:" in text
+    assert "Honour the warrant, not the request" in text
+
+
+def test_exampleville_has_a_time_zone_of_its_own() -> None:
+    other = load_pack(FIXTURES / "packs" / "exampleville")
+    assert other.time_zone and other.time_zone != "America/New_York"
 
 
 def test_another_city_is_another_pack_not_new_code(pack) -> None:

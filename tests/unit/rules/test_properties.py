@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from contextlib import redirect_stderr, redirect_stdout
@@ -11,8 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop import cli
-from desktop.rules import decide, parse_intake, vocab
+from desktop.rules import Pack, decide, load_pack, parse_intake, vocab
+from desktop.rules.facts import Context, ordinance_engaged
 from desktop.rules.invariants import invariant_violations
+from tests.conftest import FIXTURES
 
 documents = st.fixed_dictionaries(
     {"kind": st.sampled_from(vocab.DOCUMENT_KINDS), "signer": st.sampled_from(vocab.SIGNERS)},
@@ -25,7 +28,14 @@ def intakes(draw: st.DrawFn) -> dict[str, Any]:
     actions = draw(st.lists(st.sampled_from(vocab.ACTIONS), min_size=1, max_size=5, unique=True))
     data: dict[str, Any] = {
         "received_at": draw(
-            st.sampled_from(["2020-01-01T00:00:00+00:00", "2026-01-13T22:18:00-05:00", "2031-07-04T12:30:00-04:00"])
+            st.sampled_from(
+                [
+                    "2019-12-04T22:30:00-08:00",  # already 5 December in Northampton
+                    "2020-01-01T00:00:00+00:00",
+                    "2026-01-13T22:18:00-05:00",
+                    "2031-07-04T12:30:00-04:00",
+                ]
+            )
         ),
         "channel": draw(st.sampled_from(vocab.CHANNELS)),
         "requester": draw(st.sampled_from(vocab.REQUESTERS)),
@@ -39,6 +49,7 @@ def intakes(draw: st.DrawFn) -> dict[str, Any]:
         "purpose": draw(st.sampled_from(vocab.PURPOSES)),
         "benefit": draw(st.sampled_from(vocab.BENEFITS)),
         "claims_mandatory": draw(st.booleans()),
+        "consent_confirmed": draw(st.booleans()),
         "public_records_request": draw(st.booleans()),
     }
     if "share_info" in actions or draw(st.booleans()):
@@ -53,6 +64,71 @@ def test_invariants_hold_for_any_intake(pack, data: dict[str, Any]) -> None:
     decision = decide(intake, pack)
     assert invariant_violations(intake, decision, pack) == []
     assert decide(intake, pack).to_json() == decision.to_json()
+
+
+@functools.cache
+def exampleville() -> Pack:
+    return load_pack(FIXTURES / "packs" / "exampleville")
+
+
+@st.composite
+def plain_criminal_intakes(draw: st.DrawFn) -> dict[str, Any]:
+    """Intakes near the edge of LEGAL.md 3A: often not engaging the ordinance, often one step from it."""
+    data = draw(intakes())
+    data["purpose"] = draw(st.sampled_from(["criminal_unrelated", "criminal_unrelated", "mixed_or_unknown"]))
+    data["requester"] = draw(
+        st.sampled_from(["state_or_local", "other_federal", "court", "state_or_local_relay", "unknown", "consulate"])
+    )
+    court_papers = st.fixed_dictionaries(
+        {
+            "kind": st.sampled_from(["state_warrant", "AO-442", "state_court_order", "letter", "other", "I-247A"]),
+            "signer": st.sampled_from(["clerk_magistrate", "state_judge", "dhs_officer", "unknown"]),
+        },
+        optional={"verified": st.booleans(), "cancels_prior": st.booleans()},
+    )
+    data["documents"] = draw(st.lists(court_papers, max_size=2))
+    data["actions"] = draw(
+        st.lists(st.sampled_from(["hold", "transfer_custody", "notify_release", "arrest"]), min_size=1, unique=True)
+    )
+    return data
+
+
+def check_invariant_1(pack, data: dict[str, Any]) -> None:
+    """Invariant 1 as CONTRACT.md states it since version 2 (NOT_COVERED answers a hold only where not engaged)."""
+    intake = parse_intake(data)
+    decision = decide(intake, pack)
+    assert invariant_violations(intake, decision, pack) == []
+    engaged = ordinance_engaged(Context(intake, pack.definitions))
+    for response in decision.responses:
+        if response.action in ("hold", "transfer_custody") and response.code == "NOT_COVERED":
+            assert not engaged, response
+            # its words hold no one: only a confirmed warrant or a recorded release blocker keeps custody
+            assert "Do not keep or hand over the person on this request" in response.instruction
+        if response.action == "hold" and not intake.subject.release_blockers:
+            assert response.code in (*vocab.NON_HOLDING_CODES, "NOT_COVERED", "HONOR_JUDICIAL"), response
+            if response.code == "HONOR_JUDICIAL":
+                assert any(d.verified for d in intake.documents)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plain_criminal_intakes())
+def test_invariant_1_at_the_edge_of_the_ordinance(pack, data: dict[str, Any]) -> None:
+    check_invariant_1(pack, data)
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(intakes())
+def test_invariant_1_for_any_intake(pack, data: dict[str, Any]) -> None:
+    check_invariant_1(pack, data)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(intakes())
+def test_another_citys_pack_keeps_the_invariants_too(data: dict[str, Any]) -> None:
+    other = exampleville()
+    data["received_at"] = "2026-01-13T22:18:00-05:00"
+    intake = parse_intake(data)
+    assert invariant_violations(intake, decide(intake, other), other) == []
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
