@@ -94,7 +94,7 @@ def synthetic_intakes(
     for index in range(count):
         intake = dict(rng.choice(templates))
         received = start - spacing * (count - index) - dt.timedelta(minutes=rng.randrange(30))
-        received = received.replace(microsecond=0)
+        received = pack.local_time(received.replace(microsecond=0))  # as the desk types it, on local time
         if received.date() < pack.effective_from:
             received = dt.datetime.combine(pack.effective_from, dt.time(12), received.tzinfo)
         intake["received_at"] = received.isoformat()
@@ -120,7 +120,7 @@ def fill_demo_log(desk: Desk, *, count: int = 36, seed: int = 7) -> list[str]:
 
     pack = desk.active_pack()
     numbers: list[str] = []
-    for index, data in enumerate(synthetic_intakes(pack, count, seed=seed)):
+    for index, data in enumerate(synthetic_intakes(pack, count, seed=seed, start=desk.clock())):
         override = None
         if index == 5:
             override = Override("Supervisor on scene says the papers looked like a court order", OFFICERS[2])

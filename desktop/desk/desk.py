@@ -130,7 +130,13 @@ class Desk:
 
     def local_now(self) -> dt.datetime:
         """Now on the clock of the jurisdiction of the pack in force."""
-        return self.active_pack().local_time(self.clock())
+        return self.local_time(self.clock())
+
+    def local_time(self, moment: dt.datetime | str) -> dt.datetime:
+        """A moment (or an ISO 8601 string with offset) on the desk's clock: the zone of the pack in force."""
+        if isinstance(moment, str):
+            moment = dt.datetime.fromisoformat(moment)
+        return self.active_pack().local_time(moment)
 
     def decide(self, intake: Intake | Mapping[str, Any]) -> Decided:
         """Validate an intake (a contract dict or a parsed Intake) and decide it under the pack in force.

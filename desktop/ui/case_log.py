@@ -106,7 +106,7 @@ class CaseLogModel(QAbstractTableModel):
         if column == 0:
             return summary.case_number + (f" (v{summary.version})" if summary.version > 1 else "")
         if column == 1:
-            return summary.received_at[:16].replace("T", " ")
+            return self._received(summary.received_at)
         if column == 2:
             return labels.REQUESTER.get(summary.requester, summary.requester)
         if column == 3:
@@ -118,6 +118,13 @@ class CaseLogModel(QAbstractTableModel):
         if column == 6:
             return "Referred" if summary.status == "referred" else summary.status.capitalize()
         return None
+
+    def _received(self, iso: str) -> str:
+        """The receipt time on the desk's clock (the pack's zone), whatever offset it was typed with."""
+        try:
+            return self._desk.local_time(iso).strftime("%Y-%m-%d %H:%M")
+        except (ValueError, LookupError):  # no pack in force: show it as typed
+            return iso[:16].replace("T", " ")
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Cases sort by date only (the order they were recorded); other columns keep that order."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,24 @@ from desktop.ui.main_window import MainWindow
 OFFICER = "OFC. R. MARTIN #1147"
 
 
+class Clock:
+    """A clock the tests set: the window's desk reads the time only through it."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
 @pytest.fixture
-def desk(tmp_path: Path):
-    desk = Desk(tmp_path / "data")
+def clock() -> Clock:
+    return Clock(dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def desk(tmp_path: Path, clock: Clock):
+    desk = Desk(tmp_path / "data", clock=clock)
     yield desk
     desk.close()
 

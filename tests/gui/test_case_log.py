@@ -35,6 +35,16 @@ def test_model_is_lazy_and_pages(filled) -> None:
     assert PAGE_SIZE >= 30 and list(model._pages) == [0]
 
 
+def test_case_numbers_follow_the_desk_clock_into_a_later_year(clock, desk) -> None:
+    import datetime as dt
+
+    clock.now = dt.datetime(2031, 1, 1, 5, 30, tzinfo=dt.UTC)  # 00:30 on New Year's Day in Northampton
+    fill_demo_log(desk, count=3)
+    model = CaseLogModel(desk=desk)
+    assert [model.case_number(r) for r in range(3)] == ["2031-000003", "2031-000002", "2031-000001"]
+    assert model.data(model.index(0, 1)).startswith("2030-12-31")  # received the evening before
+
+
 def test_newest_first_and_reversible(filled) -> None:
     model = CaseLogModel(desk=filled)
     numbers = [model.case_number(r) for r in range(model.rowCount())]
