@@ -183,6 +183,8 @@ def test_bundle_holds_the_resources_and_only_the_qt_parts_in_use(bundle: Path) -
     bundled = bundle / "_internal" / "resources"
     assert {p.relative_to(bundled).as_posix() for p in bundled.rglob("*") if p.is_file()} >= shipped
     assert "policies/northampton-2019/pack.toml" in shipped
+    # The zone database the packs' time zones need on Windows, which has none of its own.
+    assert (bundle / "_internal" / "tzdata" / "zoneinfo" / "America" / "New_York").is_file()
     names = [p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()]
     platforms = {Path(n).name for n in names if "/plugins/platforms/" in n}
     assert any("offscreen" in p for p in platforms), platforms
