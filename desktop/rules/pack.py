@@ -149,6 +149,15 @@ class Variant:
     instruction: str
     title: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """For `policy show --json`."""
+        return {
+            "id": self.id,
+            "when": [c.text for c in self.when],
+            "title": self.title,
+            "instruction": self.instruction,
+        }
+
 
 @dataclass(frozen=True)
 class Change:

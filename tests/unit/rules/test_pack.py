@@ -331,6 +331,13 @@ def test_changes_are_recorded_and_printed(pack) -> None:
     touched = {rule for change in pack.changes for rule in change.rules}
     assert {"D9s", "D9c", "D13o", "D14m", "D22", "D10", "D9"} <= touched
     assert all(c.to_dict()["text"] for c in pack.changes)
+    d2 = next(r for r in pack.rules if r.id == "D2")
+    assert d2.variants[0].to_dict() == {
+        "id": "immigration-authority-asked",
+        "when": ["immigration_authority"],
+        "title": "Honour the warrant, not the request",
+        "instruction": d2.variants[0].instruction,
+    }
     text = pack_text(pack)
     assert text.index("CHANGES") < text.index("CLAUSES")
     assert "(dates in America/New_York)" in text
