@@ -126,7 +126,7 @@ def fill_demo_log(desk: Desk, *, count: int = 36, seed: int = 7) -> list[str]:
             override = Override("Supervisor on scene says the papers looked like a court order", OFFICERS[2])
         saved = desk.record(desk.decide(data), actor=Actor.parse(synthetic_officer(index)), override=override)
         numbers.append(saved.case_number)
-    # A correction, and a referral resolved by the City Solicitor, as a newcomer would find them.
+    # A correction, and a referral resolved by counsel, as a newcomer would find them.
     supervisor = Actor.parse(OFFICERS[2])
     first = desk.open_case(numbers[0]).current
     corrected = {**first.intake, "notes": (first.intake.get("notes") or "") + " Booking number re-checked."}
@@ -138,7 +138,5 @@ def fill_demo_log(desk: Desk, *, count: int = 36, seed: int = 7) -> list[str]:
     )
     referred = [n for n in numbers if desk.open_case(n).current.status == Status.REFERRED]
     if referred:
-        desk.resolve(
-            referred[0], actor=supervisor, outcome="City Solicitor advised no action; the request was declined"
-        )
+        desk.resolve(referred[0], actor=supervisor, outcome="Counsel advised no action; the request was declined")
     return numbers

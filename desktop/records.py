@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
@@ -11,7 +11,7 @@ class Status(StrEnum):
     """Where a case stands. The values are stored in the log and must never change."""
 
     DECIDED = "decided"
-    REFERRED = "referred"  # waiting for the City Solicitor or a supervisor
+    REFERRED = "referred"  # waiting for counsel or a supervisor
     RESOLVED = "resolved"
 
 
@@ -41,17 +41,27 @@ class ActorError(ValueError):
     """An actor's name or badge is missing or malformed; the message says which."""
 
 
+ROLES = ("officer", "supervisor", "admin")
+
+
 @dataclass(frozen=True)
 class Actor:
-    """Who does something: a named person with a badge (and, later, a role).
+    """Who does something: a named person with a badge, the account's roles, and once signed in, a signer.
 
     Every audit entry names its actor in one format, `label` ("J. SMITH #1234"), whichever door
-    (window or command line) the action came through.
+    (window or command line) the action came through. An actor from a sign-in carries the
+    account's user name and an unlocked signing key (desktop.signing.Signer), so every entry it
+    makes is signed; the key is never compared, printed or copied with the value.
     """
 
     name: str
     badge: str
-    role: str | None = None
+    roles: frozenset[str] = frozenset()
+    username: str | None = None
+    signer: Any = field(default=None, compare=False, repr=False)
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
 
     def __post_init__(self) -> None:
         name = " ".join(self.name.split())

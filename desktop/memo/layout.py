@@ -22,7 +22,7 @@ from reportlab.platypus import (
 from desktop.memo import text as t
 from desktop.memo.flowables import TextLines
 from desktop.memo.fonts import BOLD, ITALIC, REGULAR
-from desktop.memo.page import HEADING, SUBHEADING
+from desktop.memo.page import SUBHEADING
 from desktop.memo.stamp import DRAFT_MARK
 from desktop.records import STATUS_DECIDED, STATUS_REFERRED, STATUS_RESOLVED, CaseVersion, Override
 from desktop.rules import labels
@@ -35,7 +35,7 @@ LINE = colors.Color(0.35, 0.35, 0.35)
 
 _STATUS_WORDS: dict[str, str] = {
     STATUS_DECIDED: "Decided",
-    STATUS_REFERRED: "Referred: waiting for the City Solicitor or a supervisor",
+    STATUS_REFERRED: "Referred: waiting for counsel or a supervisor",
     STATUS_RESOLVED: "Resolved",
 }
 
@@ -192,8 +192,10 @@ class Builder:
 
     def heading(self) -> list[Flowable]:
         pack = self.c.pack
+        department = pack.department
         left: list[Flowable] = [
-            self.p(t.markup(HEADING), self.s.heading),
+            *([self.p(t.markup(department.name), self.s.heading)] if department.name else []),
+            *[self.p(t.markup(line), self.s.small) for line in department.address],
             self.p(t.markup(SUBHEADING).replace(" immigration", "<br/>immigration"), self.s.title),
             self.p(t.markup(pack.instrument), self.s.small),
             self.p(
@@ -202,7 +204,11 @@ class Builder:
             ),
         ]
         if pack.awaiting_review:
-            left.append(self.p("Policy pack awaiting legal review by the City Solicitor", self.s.italic_small))
+            left.append(
+                self.p(
+                    f"Policy pack awaiting legal review by {t.markup(department.counsel_title)}", self.s.italic_small
+                )
+            )
         version = self.c.version
         if version is None:
             right: list[Flowable] = [
@@ -474,7 +480,8 @@ class Builder:
             refer = response.get("refer")
             if refer and str(refer) not in refers:
                 refers.append(str(refer))
-        flowables: list[Flowable] = [self.p("Referred to the City Solicitor", self.s.box_title)]
+        department = self.c.pack.department
+        flowables: list[Flowable] = [self.p(f"Referred to {t.markup(department.counsel_title)}", self.s.box_title)]
         for refer in refers:
             ambiguity = self.c.pack.ambiguities.get(refer)
             issue = ambiguity.issue if ambiguity is not None else "not described in this policy pack"
@@ -484,11 +491,13 @@ class Builder:
             flowables.append(Spacer(1, 4))
         flowables.append(
             self.p(
-                "Refer to the City Solicitor: send this memo and the papers received. "
-                "Do not act on the referred request until the Solicitor answers.",
+                f"Refer to {t.markup(department.counsel_title)}: send this memo and the papers received. "
+                f"Do not act on the referred request until {t.markup(department.counsel)} answers.",
                 self.s.body,
             )
         )
+        if department.referral_contact:
+            flowables.append(self.p(f"<b>Contact:</b> {t.markup(department.referral_contact)}", self.s.body))
         return [Spacer(1, 8), self.box(flowables, shade=SHADE, border=1.5)]
 
     def warnings(self) -> list[Flowable]:

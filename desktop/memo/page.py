@@ -20,7 +20,6 @@ MARGIN_TOP = 58.0
 FOOTER_TOP = 108.0  # the body stops above this line; the footer sits below it
 QR_SIZE = 64.0
 _QR_FORM = "safedesk-qr"
-HEADING = "City of Northampton, Police Department"
 SUBHEADING = "Response to a federal immigration request"
 
 
@@ -29,6 +28,7 @@ class PageMarks:
     """What the header and footer of every page say."""
 
     draft: bool
+    heading: str = ""  # the department the memo is from (its pack's [department] name)
     case_number: str = ""
     version: int = 0
     version_count: int = 0
@@ -65,7 +65,7 @@ def draw_page_start(canvas: Canvas, marks: PageMarks, page: int) -> None:
     else:
         canvas.setFont(REGULAR, 7.5)
         canvas.setFillGray(0.25)
-        canvas.drawString(MARGIN_X, top, f"{HEADING} · {SUBHEADING}")
+        canvas.drawString(MARGIN_X, top, f"{marks.heading} · {SUBHEADING}" if marks.heading else SUBHEADING)
         canvas.setFillGray(0)
         canvas.setFont(BOLD, 8)
         canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, marks.case_line)

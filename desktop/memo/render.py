@@ -121,6 +121,7 @@ def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str) -> bytes:
     )
     marks = PageMarks(
         draft=False,
+        heading=pack.department.name,
         case_number=version.case_number,
         version=version.version,
         version_count=len(record.versions),

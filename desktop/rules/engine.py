@@ -146,7 +146,7 @@ def _warnings(intake: Intake, pack: Pack) -> tuple[str, ...]:
         )
     if pack.awaiting_review:
         found.append(
-            f"The policy pack {pack.id} {pack.version} awaits legal review by the City Solicitor "
+            f"The policy pack {pack.id} {pack.version} awaits legal review by {pack.department.counsel_title} "
             "(no reviewer is recorded); when in doubt, refer and hold no one meanwhile."
         )
     return tuple(found)
@@ -193,6 +193,6 @@ def decide(intake: Intake, pack: Pack) -> Decision:
             pack.path,
             "rules",
             f"this pack's decision breaks the decision contract ({problems[0]}); "
-            "nothing was decided: refer to the City Solicitor and hold no one meanwhile",
+            f"nothing was decided: refer to {pack.department.counsel_title} and hold no one meanwhile",
         )
     return decision

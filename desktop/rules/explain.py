@@ -20,7 +20,7 @@ def pack_text(pack: Pack) -> str:
     reviewed = (
         f"{pack.reviewed_by} on {pack.reviewed_on or 'an unrecorded date'}"
         if not pack.awaiting_review
-        else "NOT YET REVIEWED by the City Solicitor"
+        else f"NOT YET REVIEWED by {pack.department.counsel_title}"
     )
     out += [
         f"{pack.jurisdiction}",
@@ -66,7 +66,7 @@ def pack_text(pack: Pack) -> str:
         out.append(_wrap("Rests on: " + "; ".join(cites), "      "))
         if rule.refer:
             out.append(f"      Refers: {rule.refer}: {pack.ambiguities[rule.refer].issue}")
-    out += ["", "AMBIGUITIES (sent to the City Solicitor where a rule refers)"]
+    out += ["", f"AMBIGUITIES (sent to {pack.department.counsel_title} where a rule refers)"]
     for amb in pack.ambiguities.values():
         out.append(f"  {amb.id}: {amb.issue}")
         out.append(_wrap(f"Meanwhile: {amb.meanwhile}"))

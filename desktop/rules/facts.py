@@ -303,7 +303,7 @@ _register(
     None,
     lambda c: c.intake.public_records_request,
     _yes_no(
-        "The request is made as a public-records request (G.L. c. 66, § 10).",
+        "The request is made as a public-records request.",
         "The request is not a public-records request.",
     ),
 )

@@ -111,7 +111,7 @@ SIGNER: Final = {
 SIGNER_HELP: Final = {
     "federal_judge": "Signs federal arrest warrants (AO 442), writs and federal court orders.",
     "state_judge": "A judge or justice of a state court (in Massachusetts, the Trial Court or an appeals court).",
-    "clerk_magistrate": "Issues Massachusetts arrest warrants and complaints (G.L. c. 276).",
+    "clerk_magistrate": "Issues a state court's arrest warrants and complaints.",
     "court_clerk": (
         "Counts as judicial only on a grand jury or trial subpoena, or on a federal arrest warrant issued on an "
         "indictment (Fed. R. Crim. P. 9(b)(1))."
@@ -145,7 +145,7 @@ ACTION: Final = {
 ACTION_HELP: Final = {
     "mandatory_process": (
         "Only the two processes law requires: fingerprint submission to the State Identification Section "
-        "(G.L. c. 263, § 1A) and consular notification (Vienna Convention, art. 36). Anything else a requester "
+        "and consular notification (Vienna Convention, art. 36). Anything else a requester "
         "calls mandatory is entered as the action it is, with 'claims mandatory' ticked."
     ),
     "access": (
@@ -158,7 +158,7 @@ ACTION_HELP: Final = {
 FIELD: Final = {
     "consent_confirmed": "The person named this lawyer and agreed (or asks in person)",
     "claims_mandatory": "The requester says a law, order or regulation makes compliance mandatory",
-    "public_records_request": "Made as a public-records request (G.L. c. 66, § 10)",
+    "public_records_request": "Made as a public-records request",
     "minor": "The person is under 18",
 }
 
@@ -231,8 +231,8 @@ CODE: Final = {
     "NO_STATUS_INQUIRY": "Do not ask about status",
     "PROCESS_BENEFIT": "Process the benefit request",
     "PROCESS_MANDATORY": "Perform the required process",
-    "COMPLY_LEGAL_PROCESS": "Compulsory legal process: to the City Solicitor",
-    "REFER_COUNSEL": "Refer to the City Solicitor",
+    "COMPLY_LEGAL_PROCESS": "Compulsory legal process: to counsel",
+    "REFER_COUNSEL": "Refer to counsel",
     "NOT_IN_CUSTODY": "Not in City custody",
     "NOT_COVERED": "Not an immigration request",
     "LOG_ONLY": "Log only",

@@ -14,6 +14,7 @@ from typing import Any
 
 from desktop.rules import vocab
 from desktop.rules.facts import FACTS, Definitions
+from desktop.rules.jurisdiction import Department, Guidance, parse_department, parse_guidance
 
 PACK_FILE = "pack.toml"
 SCENARIO_DIR = "scenarios"
@@ -228,6 +229,8 @@ class Pack:
     path: Path
     time_zone: str = ""  # IANA name, e.g. "America/New_York"; empty only in packs kept from before v2
     changes: tuple[Change, ...] = ()  # newest first, as written in the pack
+    department: Department = Department()  # the memo's heading, counsel's title and contact
+    guidance: Guidance = Guidance()  # presets, desk cues and hints the window shows
 
     @property
     def zone(self) -> dt.tzinfo | None:
@@ -592,6 +595,8 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
         "rules",
         "warnings",
         "changes",
+        "department",
+        "guidance",
     }
     for key in data:
         if key not in known_top:
@@ -698,6 +703,8 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
         summary=reader.text(meta, "summary", "pack", required=False),
         time_zone=_time_zone(reader, meta),
         changes=_changes(reader, data, [r.id for r in rules]),
+        department=parse_department(reader, data),
+        guidance=parse_guidance(reader, data),
         definitions=_definitions(reader, data),
         clauses=clauses,
         authorities=authorities,

@@ -20,7 +20,7 @@ from desktop import APP_NAME, __version__
 from desktop.desk import Desk
 from desktop.ui.main_window import MainWindow
 
-ORGANIZATION = "City of Northampton"
+ORGANIZATION = "SafeCommunitiesDesk"  # where Qt keeps the settings; no jurisdiction is named in the code
 SETTINGS_APP = "SafeCommunitiesDesk"
 DEMO_OFFICER = "DEMO OFFICER #0000"
 

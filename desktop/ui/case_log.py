@@ -165,7 +165,7 @@ class CaseLogView(QWidget):
         for combo in (self.requester, self.document, self.code):
             filters.addWidget(combo, 1)
         self.referred = QCheckBox("&Referred only")
-        self.referred.setAccessibleName("Referred to the City Solicitor only")
+        self.referred.setAccessibleName("Referred to counsel only")
         if not review_only:
             filters.addWidget(self.referred)
         layout.addLayout(filters)

@@ -29,7 +29,9 @@ def decision_html(decision: Mapping[str, Any], pack: Pack) -> str:
     refers = sorted({r["refer"] for r in decision["responses"] if r.get("refer")})
     if refers:
         parts.append("<table width='100%' border='1' cellpadding='6' cellspacing='0'><tr><td>")
-        parts.append("<b>Refer to the City Solicitor.</b>")
+        parts.append(f"<b>Refer to {escape(pack.department.counsel_title)}.</b>")
+        if pack.department.referral_contact:
+            parts.append(f"<p>{escape(pack.department.referral_contact)}</p>")
         for amb in refers:
             ambiguity = pack.ambiguities.get(amb)
             if ambiguity:

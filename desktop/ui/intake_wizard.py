@@ -36,8 +36,7 @@ from PySide6.QtWidgets import (
 from desktop.records import Actor, CaseVersion, Override
 from desktop.rules import IntakeError, PackError, labels, vocab
 from desktop.ui.decision_html import decision_html
-from desktop.ui.presets import DESK_CUES, KIND_HINTS, PRESETS
-from desktop.ui.widgets import CheckList, EnumCombo, FieldError, add_field, open_file
+from desktop.ui.widgets import CheckList, EnumCombo, FieldError, add_field, open_file, with_mnemonic
 
 if TYPE_CHECKING:
     from desktop.desk import Decided, Desk
@@ -62,8 +61,8 @@ class ReceivedPage(QWizardPage):
         form = QFormLayout(self)
         self.preset = QComboBox()
         self.preset.addItem("(start from a common paper…)", None)
-        for name in PRESETS:
-            self.preset.addItem(name, name)
+        for preset in wizard.guidance.presets:  # the pack's own starting points
+            self.preset.addItem(preset.name, preset.name)
         add_field(
             form,
             "Common &paper:",
@@ -101,7 +100,7 @@ class ReceivedPage(QWizardPage):
     def _apply_preset(self, index: int) -> None:
         name = self.preset.itemData(index)
         if name:
-            self._wizard.load(PRESETS[name], keep_received=True)
+            self._wizard.load(self._wizard.preset(name), keep_received=True)
 
     def validatePage(self) -> bool:
         moment = cast(dt.datetime, self.received.dateTime().toPython())
@@ -177,7 +176,7 @@ class DocumentsPage(QWizardPage):
         grid.addWidget(self.scan_error, 4, 0)
 
         cues = QTextBrowser()
-        cues.setHtml(DESK_CUES)
+        cues.setHtml(wizard.guidance.desk_cues)
         cues.setAccessibleName("Desk cues: judicial or administrative")
         cues.setMinimumWidth(280)
         grid.addWidget(cues, 0, 1, 5, 1)
@@ -191,7 +190,7 @@ class DocumentsPage(QWizardPage):
         self._show_hint()
 
     def _show_hint(self) -> None:
-        self.hint.setText(KIND_HINTS.get(self.kind.value(), ""))
+        self.hint.setText(self._wizard.guidance.kind_hints.get(self.kind.value(), ""))
 
     def _editor_value(self) -> dict[str, Any]:
         return {
@@ -349,7 +348,7 @@ class RequestPage(QWizardPage):
         self.mandatory = QCheckBox("The requester says a law or order makes it &mandatory")
         self.mandatory.setAccessibleName("Requester claims it is mandatory")
         form.addRow("", self.mandatory)
-        self.public_records = QCheckBox("Made as a public-&records request (G.L. c. 66, § 10)")
+        self.public_records = QCheckBox(with_mnemonic(wizard.guidance.public_records_label, "records"))
         self.public_records.setAccessibleName("Public-records request")
         form.addRow("", self.public_records)
         self.notes = QPlainTextEdit()
@@ -587,7 +586,7 @@ class RecordedPage(QWizardPage):
         if saved is None:
             return
         self.number.setText(saved.case_number + (f"  (version {saved.version})" if saved.version > 1 else ""))
-        review = " It is marked for review by a supervisor or the City Solicitor." if saved.status == "referred" else ""
+        review = " It is marked for review by a supervisor or counsel." if saved.status == "referred" else ""
         todo = "".join(
             f"<li><b>{labels.ACTION[r['action']].split(' (')[0]}"
             f"{': ' + labels.INFO[r['info']] if r['info'] else ''}</b>: {labels.CODE[r['code']]}</li>"
@@ -633,6 +632,7 @@ class IntakeWizard(QWizard):
         self.desk = desk
         self.officer = officer
         self.actor = Actor.parse(officer)
+        self.guidance = desk.active_pack().guidance  # presets, desk cues and hints: the pack's words
         self.amend_case = amend_case
         self.saved: CaseVersion | None = None
         self.memo_path: Path | None = None
@@ -748,6 +748,10 @@ class IntakeWizard(QWizard):
             request.public_records.setChecked(bool(data["public_records_request"]))
         if "notes" in data:
             request.notes.setPlainText(data["notes"] or "")
+
+    def preset(self, name: str) -> dict[str, Any]:
+        """The intake fields the pack's preset of that name fills."""
+        return next(dict(p.intake) for p in self.guidance.presets if p.name == name)
 
     # --- navigation and recording ---------------------------------------------------------------
 

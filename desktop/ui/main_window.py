@@ -27,11 +27,13 @@ from desktop import APP_NAME, __version__
 from desktop.store.errors import StoreError
 from desktop.ui.drafts import DraftFile
 from desktop.ui.officer import OfficerDialog, remembered_officer
-from desktop.ui.presets import PRESETS
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from desktop.desk import Change, Desk
     from desktop.records import Actor
+    from desktop.rules.jurisdiction import Preset
 
 if TYPE_CHECKING:
     from desktop.desk import Cancelled, Progress
@@ -76,13 +78,27 @@ class HomeView(QWidget):
         self.resume.hide()
         layout.addWidget(self.resume)
         layout.addSpacing(16)
-        layout.addWidget(QLabel("Or start from a common paper:"))
-        for name in PRESETS:
-            button = QPushButton(name)
-            button.setAccessibleName(f"Start from: {name}")
-            button.clicked.connect(lambda _checked=False, preset=name: window.start_intake(PRESETS[preset]))
-            layout.addWidget(button)
+        self.presets_label = QLabel("Or start from a common paper:")
+        self.presets_label.hide()
+        layout.addWidget(self.presets_label)
+        self.presets = QVBoxLayout()
+        layout.addLayout(self.presets)
+        self._window = window
         layout.addStretch()
+
+    def set_presets(self, presets: Sequence[Preset]) -> None:
+        """The pack's common papers, as buttons (filled in once the pack has loaded, after the window shows)."""
+        while self.presets.count():
+            item = self.presets.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for preset in presets:
+            button = QPushButton(preset.name)
+            button.setAccessibleName(f"Start from: {preset.name}")
+            button.clicked.connect(lambda _checked=False, p=preset: self._window.start_intake(dict(p.intake)))
+            self.presets.addWidget(button)
+        self.presets_label.setVisible(bool(presets))
 
     def show_draft(self, saved_at: str | None) -> None:
         if saved_at:
@@ -100,7 +116,7 @@ class ReviewView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(
             QLabel(
-                "Cases waiting for a supervisor or the City Solicitor. Record the outcome as an "
+                "Cases waiting for a supervisor or counsel. Record the outcome as an "
                 "amendment: the original decision stays in the log."
             )
         )
@@ -135,7 +151,8 @@ class MainWindow(QMainWindow):
         self._log_view: CaseLogView | None = None
         self._review_view: ReviewView | None = None
         self._policy_view: QTextBrowser | None = None
-        self._built = {VIEW_HOME}  # the other views are placeholders until first shown
+        self._built = {VIEW_HOME}
+        self._presets_shown = False  # the other views are placeholders until first shown
         self.setWindowTitle(f"{APP_NAME}")
         self.resize(1180, 760)
         self.stack = QStackedWidget()
@@ -192,7 +209,7 @@ class MainWindow(QMainWindow):
                 "&Review queue",
                 lambda: self.show_view(VIEW_REVIEW),
                 "Ctrl+R",
-                "Cases waiting for a supervisor or the City Solicitor",
+                "Cases waiting for a supervisor or counsel",
             ),
             self._action(
                 "&Policy",
@@ -258,6 +275,9 @@ class MainWindow(QMainWindow):
         self.officer_label.setText(f"Officer: {self.officer or '(not set)'}")
         try:
             pack = self.desk.active_pack()
+            if not self._presets_shown:
+                self.home.set_presets(pack.guidance.presets)
+                self._presets_shown = True
             self.pack_label.setText(f"Policy {pack.id} {pack.version}")
             self.pack_label.setToolTip(f"{pack.instrument}; in force {pack.period()}")
             self.pack_warning.setText("⚠ Pack awaits legal review" if pack.awaiting_review else "")
@@ -451,7 +471,7 @@ class MainWindow(QMainWindow):
         if not self._ensure_officer():
             return
         outcome, ok = QInputDialog.getMultiLineText(
-            self, f"Outcome of case {case_number}", "What was decided, and by whom (supervisor or City Solicitor):"
+            self, f"Outcome of case {case_number}", "What was decided, and by whom (supervisor or counsel):"
         )
         if not ok:
             return

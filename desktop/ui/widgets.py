@@ -138,3 +138,13 @@ def open_file(parent: QWidget, path: Path) -> bool:
         return True
     QMessageBox.information(parent, "Open", f"No program here can open it. The file is at:\n{path}")
     return False
+
+
+def with_mnemonic(label: str, word: str) -> str:
+    """`label` with `&` before the first letter of `word` in it (or none), any `&` of its own doubled.
+
+    For labels that come from a policy pack: the pack gives the words, the window the shortcut.
+    """
+    text = label.replace("&", "&&")
+    at = text.lower().find(word.lower())
+    return text if at < 0 else f"{text[:at]}&{text[at:]}"

@@ -17,7 +17,6 @@ from desktop.desk import Desk  # noqa: E402
 from desktop.ui.app import make_application  # noqa: E402
 from desktop.ui.intake_wizard import PAGE_DECISION  # noqa: E402
 from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow  # noqa: E402
-from desktop.ui.presets import PRESETS  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 
@@ -39,7 +38,9 @@ def main() -> None:
         window.show_view(view)
         app.processEvents()
         window.grab().save(str(OUT / f"{name}.png"))
-    wizard = window.start_intake(PRESETS["I-247A detainer with I-200 by fax"])
+    wizard = window.start_intake(
+        next(dict(p.intake) for p in desk.active_pack().guidance.presets if p.name.startswith("I-247A"))
+    )
     assert wizard is not None
     wizard.received_page.requester_name.setText("ICE ERO Boston, Detainer Unit; fax (617) 555-0139")
     wizard.person_page.booking.setText("26-000187")

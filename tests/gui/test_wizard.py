@@ -18,10 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.rules import load_pack
 from desktop.ui.intake_wizard import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_RECORDED, PAGE_REQUEST
-from desktop.ui.presets import PRESETS
+from tests.conftest import PACK_DIR
 from tests.gui.conftest import OFFICER
 from tests.gui.driver import enter, fill, press_button, tick, type_into
+
+PRESETS = {p.name: dict(p.intake) for p in load_pack(PACK_DIR).guidance.presets}
 
 S01 = {
     "received_at": "2026-01-13T22:18:00-05:00",

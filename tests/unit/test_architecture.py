@@ -89,6 +89,7 @@ DOOR_MODULES = {
     "desktop.rules.vocab": None,
     "desktop.rules.explain": {"pack_text"},
     "desktop.rules.pack": {"Pack"},
+    "desktop.rules.jurisdiction": {"Preset", "Guidance", "Department"},  # the pack's words, as values
     "desktop.ui.app": {"run_window", "self_test"},  # the command line's one way into the window
 }
 DOORS = sorted((ROOT / "desktop" / "ui").rglob("*.py")) + sorted((ROOT / "desktop" / "cli").rglob("*.py"))
