@@ -52,6 +52,7 @@ def pack_summary(pack: Pack) -> dict[str, object]:
         "effective_from": pack.effective_from.isoformat(),
         "effective_to": pack.effective_to.isoformat() if pack.effective_to else None,
         "reviewed_by": pack.reviewed_by,
+        "changes": [c.to_dict() for c in pack.changes],
         "clauses": {c.id: c.text for c in pack.clauses.values()},
         "rules": [
             {
@@ -60,6 +61,8 @@ def pack_summary(pack: Pack) -> dict[str, object]:
                 "info": list(r.info),
                 "when": [c.text for c in r.when],
                 "code": r.code,
+                "title": r.title,
+                "variants": [v.to_dict() for v in r.variants],
                 "refer": r.refer,
             }
             for r in pack.rules

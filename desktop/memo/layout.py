@@ -293,8 +293,7 @@ class Builder:
             [self.p("What was asked", self.s.cell_bold), self.p("The City's response", self.s.cell_bold)]
         ]
         for response in responses:
-            code = str(response.get("code", ""))
-            rows.append([self.p(self._asked(response), self.s.cell), self.p(self._code_words(code), self.s.cell)])
+            rows.append([self.p(self._asked(response), self.s.cell), self.p(self._code_words(response), self.s.cell)])
         table = Table(rows, colWidths=[self.width * 0.48, self.width * 0.52], hAlign="LEFT", repeatRows=1)
         table.setStyle(
             _table_style(
@@ -401,9 +400,11 @@ class Builder:
             asked = f"{asked}: {t.label(labels.INFO, response['info'])}"
         return t.markup(asked)
 
-    def _code_words(self, code: str) -> str:
+    def _code_words(self, response: Mapping[str, Any]) -> str:
+        """The response's short title (the rule's own words for these facts, else its code's) and its code."""
+        code = str(response.get("code", ""))
         code_text = self.c.pack.codes.get(code)
-        title = code_text.title if code_text is not None else t.label(labels.CODE, code)
+        title = response.get("title") or (code_text.title if code_text is not None else t.label(labels.CODE, code))
         return f"<b>{t.markup(title)}</b> [{t.markup(code)}]"
 
     def decision(self) -> list[Flowable]:
@@ -414,11 +415,10 @@ class Builder:
         return story
 
     def _response(self, number: int, count: int, response: Mapping[str, Any]) -> list[Flowable]:
-        code = str(response.get("code", ""))
         head = Table(
             [
                 [self.p(f"{number} of {count}. Asked: {self._asked(response)}", self.s.response_title)],
-                [self.p(f"Response: {self._code_words(code)}", self.s.response_code)],
+                [self.p(f"Response: {self._code_words(response)}", self.s.response_code)],
             ],
             colWidths=[self.width],
             hAlign="LEFT",

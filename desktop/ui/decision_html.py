@@ -17,12 +17,18 @@ def _asked(response: Mapping[str, Any]) -> str:
     return escape(text)
 
 
+def response_title(response: Mapping[str, Any], pack: Pack) -> str:
+    """A response's short title: the rule's own words for these facts, else its code's title in the pack."""
+    code = str(response["code"])
+    return str(response.get("title") or (pack.codes[code].title if code in pack.codes else code))
+
+
 def decision_html(decision: Mapping[str, Any], pack: Pack) -> str:
     """Every response with its instruction, reasons, clauses (quoted from the pack) and authorities."""
     parts: list[str] = ["<p><b>In short:</b></p><ul>"]
     for response in decision["responses"]:
         code = response["code"]
-        title = pack.codes[code].title if code in pack.codes else code
+        title = response_title(response, pack)
         parts.append(f"<li>{_asked(response)}: <b>{escape(title)}</b></li>")
     parts.append("</ul>")
     warnings = decision.get("warnings") or []
@@ -42,7 +48,7 @@ def decision_html(decision: Mapping[str, Any], pack: Pack) -> str:
         parts.append("</td></tr></table>")
     for response in decision["responses"]:
         code = response["code"]
-        title = pack.codes[code].title if code in pack.codes else code
+        title = response_title(response, pack)
         parts.append(f"<h3>{_asked(response)}</h3>")
         parts.append(f"<p><b>{escape(title)}</b> [{escape(code)}]</p>")
         parts.append(f"<p>{escape(response['instruction'])}</p>")
