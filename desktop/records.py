@@ -26,6 +26,22 @@ class EventKind(StrEnum):
     VERIFY = "verify"
     ATTACHMENT = "attachment"
     MIGRATED = "migrated"
+    # People and access (CJIS 5.4): who signed in, who saw what.
+    ACCOUNT = "account"  # an account created, changed, disabled, unlocked, its password reset
+    KEY = "key"  # a signing key certified by an admin
+    SIGN_IN = "sign_in"
+    SIGN_OUT = "sign_out"
+    SIGN_IN_FAILED = "sign_in_failed"
+    LOCKED = "locked"  # the session locked (idle, or by hand), or an account locked by failed sign-ins
+    UNLOCKED = "unlocked"
+    VIEW = "view"  # a case opened
+    SEARCH = "search"  # the case log searched (the terms)
+    PREVIEW = "preview"  # a memo previewed
+    PRINT = "print"  # a memo printed (printer, copies)
+    EXPORT = "export"  # memos or a register exported
+    AUDIT_VIEW = "audit_view"  # the audit log viewed or exported
+    RECEIPT = "receipt"  # a signed receipt of the chain head written
+    REPORT = "report"  # an oversight report made
 
 
 STATUS_DECIDED = Status.DECIDED
