@@ -45,8 +45,11 @@ RULE_KEYS = (
     "authorities",
     "refer",
     "considers",
+    "say",
 )
-VARIANT_KEYS = ("id", "when", "title", "instruction")
+VARIANT_KEYS = ("id", "when", "title", "instruction", "say")
+CODE_KEYS = ("title", "wording", "say")
+SAY_MAX = 240  # one line read out at the counter or on the phone
 CHANGE_KEYS = ("version", "text", "rules")
 AMBIGUITY_ID = re.compile(r"^AMB-\d+$")
 
@@ -135,6 +138,7 @@ class CodeText:
     code: str
     title: str
     wording: str
+    say: str = ""  # what the officer may say to the requester, in plain words (empty: the pack gives none)
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,7 @@ class Variant:
     when: tuple[Condition, ...]
     instruction: str
     title: str | None = None
+    say: str | None = None  # what to say to the requester where these words apply, instead of the rule's
 
     def to_dict(self) -> dict[str, Any]:
         """For `policy show --json`."""
@@ -157,6 +162,7 @@ class Variant:
             "when": [c.text for c in self.when],
             "title": self.title,
             "instruction": self.instruction,
+            "say": self.say,
         }
 
 
@@ -188,6 +194,7 @@ class Rule:
     considers: tuple[str, ...]
     title: str | None = None  # a short title for this rule's response, instead of the code's own
     variants: tuple[Variant, ...] = ()  # tried in order; the first whose `when` lines all hold gives the words
+    say: str | None = None  # what to say to the requester, instead of the code's own line
 
     def applies_to(self, action: str, info: str | None) -> bool:
         if ANY_ACTION not in self.actions and action not in self.actions:
@@ -272,6 +279,19 @@ class Pack:
         where = f"in {self.time_zone}" if self.time_zone else "at the offset given"
         return f"{moment.isoformat()} is {local} {where}"
 
+    def say_for(self, response: Mapping[str, Any]) -> str:
+        """What the officer may say to the requester for a response (a decision's dict): the words of its
+        rule's variant, else its rule's, else its code's; empty when the pack gives none."""
+        rule = next((r for r in self.rules if r.id == response.get("rule")), None)
+        if rule is not None:
+            variant = next((v for v in rule.variants if v.id == response.get("variant")), None)
+            if variant is not None and variant.say:
+                return variant.say
+            if rule.say:
+                return rule.say
+        code = self.codes.get(str(response.get("code")))
+        return code.say if code is not None else ""
+
     def period(self) -> str:
         if self.effective_to is None:
             return f"from {self.effective_from.isoformat()} until replaced"
@@ -313,6 +333,18 @@ class _Reader:
         if required and not value.strip():
             raise self.fail(path, "missing or empty")
         return value.strip()
+
+    def say(self, data: Mapping[str, Any], where: str) -> str | None:
+        """An optional `say` line: one line of plain words, at most SAY_MAX characters, no codes or rule ids."""
+        if "say" not in data:
+            return None
+        path = f"{where}.say" if where else "say"
+        value = self.text(data, "say", where)
+        if "\n" in value or len(value) > SAY_MAX:
+            raise self.fail(path, f"expected one line of at most {SAY_MAX} characters")
+        if re.search(r"\[[A-Z_]+\]|\bAMB-\d+|\bD\d+[a-z]*\b|[A-Z]+_[A-Z_]+", value):
+            raise self.fail(path, "is read out to the requester: no response codes, rule ids or AMB ids")
+        return value
 
     def strings(
         self, data: Mapping[str, Any], key: str, where: str, allowed: Sequence[str] | None = None, what: str = "value"
@@ -471,6 +503,7 @@ def _rule(
         raise reader.fail(f"{where}.instruction", f"a {code} instruction must say what the officer does not do")
     considers = reader.strings(data, "considers", where, tuple(FACTS), "fact")
     title = reader.text(data, "title", where, required=False) or None
+    say = reader.say(data, where)
     return Rule(
         rule_id,
         actions,
@@ -484,6 +517,7 @@ def _rule(
         considers,
         title,
         _variants(reader, data, where, code),
+        say,
     )
 
 
@@ -508,7 +542,13 @@ def _variants(reader: _Reader, data: Mapping[str, Any], where: str, code: str) -
         if code in vocab.DECLINING_CODES and not vocab.says_what_not_to_do(instruction):
             raise reader.fail(f"{at}.instruction", f"a {code} instruction must say what the officer does not do")
         variants.append(
-            Variant(variant_id, when, instruction, reader.text(record, "title", at, required=False) or None)
+            Variant(
+                variant_id,
+                when,
+                instruction,
+                reader.text(record, "title", at, required=False) or None,
+                reader.say(record, at),
+            )
         )
     return tuple(variants)
 
@@ -659,9 +699,12 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
             )
         if not isinstance(entry, Mapping):
             raise reader.fail(f"codes.{code}", "expected a table with title and wording")
-        reader.only(entry, ("title", "wording"), f"codes.{code}")
+        reader.only(entry, CODE_KEYS, f"codes.{code}")
         codes[code] = CodeText(
-            code, reader.text(entry, "title", f"codes.{code}"), reader.text(entry, "wording", f"codes.{code}")
+            code,
+            reader.text(entry, "title", f"codes.{code}"),
+            reader.text(entry, "wording", f"codes.{code}"),
+            reader.say(entry, f"codes.{code}") or "",
         )
     missing_codes = [c for c in vocab.RESPONSE_CODES if c not in codes]
     if missing_codes:
