@@ -162,7 +162,6 @@ class Variant:
             "when": [c.text for c in self.when],
             "title": self.title,
             "instruction": self.instruction,
-            "say": self.say,
         }
 
 
