@@ -17,11 +17,11 @@ __all__ = ["MemoError", "MemoStamp", "read_memo_stamp", "render_draft", "render_
 # reportlab takes about 130 ms to import: it is loaded on the first memo, not when the app starts.
 
 
-def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str) -> bytes:
+def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str, admin_fingerprint: str | None = None) -> bytes:
     """The memo of `record.current` as PDF bytes (see desktop.memo.render.render_memo)."""
     from desktop.memo import render
 
-    return render.render_memo(record, pack, chain_head=chain_head)
+    return render.render_memo(record, pack, chain_head=chain_head, admin_fingerprint=admin_fingerprint)
 
 
 def render_draft(

@@ -1,4 +1,11 @@
-"""The memo's fonts: DejaVu Sans, shipped in resources/fonts and embedded, so any name prints intact."""
+"""The memo's fonts: DejaVu Sans, shipped in resources/fonts and embedded, so any name prints intact.
+
+DejaVu Sans draws Latin, Greek, Cyrillic, Arabic and Hebrew letters and many symbols, but no Chinese,
+Japanese or Korean characters and no emoji. Those are never printed blank: `visible` writes each one as
+its code point, [U+674E], and the memo says so in its warnings (the case log keeps the text as entered).
+A TrueType font covering CJK would add about 4 MB to the bundle per face (Droid Sans Fallback; Noto Sans
+CJK is CFF-based, which reportlab cannot embed, and 16 MB per weight), and would still not cover emoji.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +29,8 @@ _SYSTEM_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 _lock = threading.Lock()
 _registered = False
+_covered: frozenset[int] = frozenset()
+_ALWAYS = frozenset(map(ord, "\n\r\t "))
 
 
 def _font_file(filename: str) -> Path:
@@ -54,4 +63,30 @@ def register_fonts() -> None:
         addMapping(REGULAR, 1, 0, BOLD)
         addMapping(REGULAR, 0, 1, ITALIC)
         addMapping(REGULAR, 1, 1, BOLD)
+        faces = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in _FILES]  # type: ignore[attr-defined]
+        global _covered
+        _covered = frozenset(set.intersection(*faces)) | _ALWAYS
         _registered = True
+
+
+def drawable(char: str) -> bool:
+    """Whether every face of the memo's font draws `char` (True for anything before the fonts are registered)."""
+    return not _covered or ord(char) in _covered
+
+
+def code_point(char: str) -> str:
+    return f"[U+{ord(char):04X}]"
+
+
+def visible(text: str) -> str:
+    """`text` with each character the memo's fonts cannot draw written as its code point, [U+674E]."""
+    if not _covered or all(ord(c) in _covered for c in text):
+        return text
+    return "".join(c if ord(c) in _covered else code_point(c) for c in text)
+
+
+def undrawable(text: str) -> list[str]:
+    """The characters of `text` the memo's fonts cannot draw, each once, in order."""
+    register_fonts()
+    missing = {c for c in set(text) if ord(c) not in _covered and ord(c) >= 0x20}
+    return [c for c in dict.fromkeys(text) if c in missing] if missing else []

@@ -1,4 +1,9 @@
-"""The memo's body as reportlab flowables: heading, the request, the decision, referrals, notes and signatures."""
+"""The memo's body as reportlab flowables: heading, what to do, the request, the decision, the ordinance quoted,
+notes, versions and signatures.
+
+Page 1 carries every response's instruction; each clause is quoted once, in "The ordinance, quoted", and the
+responses name the clauses they rest on.
+"""
 
 from __future__ import annotations
 
@@ -21,14 +26,14 @@ from reportlab.platypus import (
 
 from desktop.memo import text as t
 from desktop.memo.flowables import TextLines
-from desktop.memo.fonts import BOLD, ITALIC, REGULAR
+from desktop.memo.fonts import BOLD, ITALIC, REGULAR, code_point, undrawable
 from desktop.memo.page import SUBHEADING
 from desktop.memo.stamp import DRAFT_MARK
 from desktop.records import STATUS_DECIDED, STATUS_REFERRED, STATUS_RESOLVED, CaseVersion, Override
 from desktop.rules import labels
 from desktop.rules.pack import Pack
 
-BODY_SIZE = 9.0
+BODY_SIZE = 8.6
 SHADE = colors.Color(0.9, 0.9, 0.9)
 DARK_SHADE = colors.Color(0.78, 0.78, 0.78)
 LINE = colors.Color(0.35, 0.35, 0.35)
@@ -40,11 +45,22 @@ _STATUS_WORDS: dict[str, str] = {
 }
 
 
+def _strings(value: object) -> list[str]:
+    """Every string in a JSON-like value (the intake), keys left out."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
 def _style(name: str, **kwargs: Any) -> ParagraphStyle:
     base: dict[str, Any] = {
         "fontName": REGULAR,
         "fontSize": BODY_SIZE,
-        "leading": BODY_SIZE * 1.3,
+        "leading": BODY_SIZE * 1.2,
         "bulletFontName": REGULAR,
         "bulletFontSize": BODY_SIZE,
         "alignment": TA_LEFT,
@@ -101,22 +117,22 @@ def make_styles() -> Styles:
         small=_style("small", fontSize=8, leading=10.4),
         italic_small=_style("italic_small", fontName=ITALIC, fontSize=8, leading=10.4),
         heading=_style("heading", fontName=BOLD, fontSize=12.5, leading=15.5),
-        title=_style("title", fontName=BOLD, fontSize=15.5, leading=19, spaceAfter=3),
+        title=_style("title", fontName=BOLD, fontSize=12.5, leading=15.5, spaceBefore=2, spaceAfter=2),
         case_label=_style("case_label", fontSize=8, leading=10),
         case_number=_style("case_number", fontName=BOLD, fontSize=20, leading=24),
         case_version=_style("case_version", fontName=BOLD, fontSize=10, leading=13),
-        section=_style("section", fontName=BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=3),
-        subsection=_style("subsection", fontName=BOLD, fontSize=9.5, leading=12.5, spaceBefore=6, spaceAfter=2),
+        section=_style("section", fontName=BOLD, fontSize=11.5, leading=14, spaceBefore=7, spaceAfter=2),
+        subsection=_style("subsection", fontName=BOLD, fontSize=9.2, leading=12, spaceBefore=4, spaceAfter=1.5),
         response_title=_style("response_title", fontName=BOLD, fontSize=10, leading=13),
         response_code=_style("response_code", fontName=BOLD, fontSize=11, leading=14.5),
-        bullet=_style("bullet", leftIndent=14, bulletIndent=3, spaceAfter=1.5),
-        clause_title=_style("clause_title", fontName=BOLD, fontSize=8.8, leading=11.5, leftIndent=4, spaceBefore=3),
-        quote=_style("quote", fontSize=8.8, leading=11.8, leftIndent=16, spaceAfter=2),
+        bullet=_style("bullet", leftIndent=14, bulletIndent=3, spaceAfter=0.8),
+        clause_title=_style("clause_title", fontName=BOLD, fontSize=8.4, leading=10.8, leftIndent=4, spaceBefore=2),
+        quote=_style("quote", fontSize=8.4, leading=10.3, leftIndent=16, spaceAfter=1),
         box_title=_style("box_title", fontName=BOLD, fontSize=10.5, leading=13.5, spaceAfter=3),
         banner=_style("banner", fontName=BOLD, fontSize=13, leading=16),
-        notes=_style("notes", fontSize=8.8, leading=11.4),
-        cell=_style("cell", fontSize=8.5, leading=11),
-        cell_bold=_style("cell_bold", fontName=BOLD, fontSize=8.5, leading=11),
+        notes=_style("notes", fontSize=8.6, leading=11),
+        cell=_style("cell", fontSize=8.3, leading=10.1),
+        cell_bold=_style("cell_bold", fontName=BOLD, fontSize=8.3, leading=10.1),
     )
 
 
@@ -148,9 +164,9 @@ class Builder:
     def bullets(self, items: Sequence[str], style: ParagraphStyle | None = None) -> list[Flowable]:
         return [Paragraph(t.markup(item), style or self.s.bullet, bulletText="•") for item in items]
 
-    def section(self, title: str) -> list[Flowable]:
+    def section(self, title: str, keep: float = 90) -> list[Flowable]:
         # Keep a heading with what follows it: no heading alone at the foot of a page.
-        return [CondPageBreak(90), self.p(t.markup(title), self.s.section), self._hr(1.1)]
+        return [CondPageBreak(keep), self.p(t.markup(title), self.s.section), self._hr(1.1)]
 
     def _hr(self, thickness: float) -> Flowable:
         rule = Table([[""]], colWidths=[self.width], rowHeights=[thickness + 3])
@@ -174,6 +190,30 @@ class Builder:
         )
         return table
 
+    def key_pairs(self, rows: Sequence[Sequence[tuple[str, str]]], key_width: float = 118) -> Table:
+        """Keys and values two to a row; a row with one pair runs the whole width."""
+        value_width = self.width / 2 - key_width
+        data: list[list[Any]] = []
+        commands: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ("TOPPADDING", (0, 0), (-1, -1), 1.4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 1.4),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.Color(0.75, 0.75, 0.75)),
+        ]
+        for index, pairs in enumerate(rows):
+            row: list[Any] = []
+            for key, value in pairs:
+                row += [self.p(t.markup(key), self.s.cell_bold), self.p(value, self.s.cell)]
+            if len(pairs) == 1:
+                row += ["", ""]
+                commands.append(("SPAN", (1, index), (3, index)))
+            data.append(row)
+        table = Table(data, colWidths=[key_width, value_width, key_width, value_width], hAlign="LEFT", splitInRow=1)
+        table.setStyle(_table_style(commands))
+        return table
+
     def box(self, flowables: list[Flowable], *, shade: colors.Color | None = None, border: float = 1.0) -> Table:
         table = Table([[flowables]], colWidths=[self.width], hAlign="LEFT", splitInRow=1)
         commands: list[tuple[Any, ...]] = [
@@ -195,9 +235,9 @@ class Builder:
         department = pack.department
         left: list[Flowable] = [
             *([self.p(t.markup(department.name), self.s.heading)] if department.name else []),
-            *[self.p(t.markup(line), self.s.small) for line in department.address],
-            self.p(t.markup(SUBHEADING).replace(" immigration", "<br/>immigration"), self.s.title),
-            self.p(t.markup(pack.instrument), self.s.small),
+            *([self.p(t.markup(", ".join(department.address)), self.s.small)] if department.address else []),
+            self.p(t.markup(SUBHEADING), self.s.title),
+            *([self.p(t.markup(pack.instrument), self.s.small)] if pack.instrument.strip() else []),
             self.p(
                 t.markup(f"Policy pack {pack.id} version {pack.version} (sha256 {t.short_hash(pack.sha256)})"),
                 self.s.small,
@@ -288,26 +328,36 @@ class Builder:
         return [Spacer(1, 8), self.box(flowables, border=2)]
 
     def at_a_glance(self) -> list[Flowable]:
+        """Every response on page 1: what was asked, the response, what to do and the City's answer in words."""
         responses = self._responses()
-        rows: list[list[Flowable]] = [
+        rows: list[list[Any]] = [
             [self.p("What was asked", self.s.cell_bold), self.p("The City's response", self.s.cell_bold)]
         ]
-        for response in responses:
-            rows.append([self.p(self._asked(response), self.s.cell), self.p(self._code_words(response), self.s.cell)])
-        table = Table(rows, colWidths=[self.width * 0.48, self.width * 0.52], hAlign="LEFT", repeatRows=1)
-        table.setStyle(
-            _table_style(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-                    ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
-                    ("INNERGRID", (0, 0), (-1, -1), 0.3, LINE),
-                    ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ]
+        commands: list[tuple[Any, ...]] = [
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("BACKGROUND", (0, 0), (-1, 0), SHADE),
+            ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+            ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.3, LINE),
+        ]
+        for number, response in enumerate(responses, start=1):
+            top = len(rows)
+            rows.append(
+                [self.p(f"{number}. {self._asked(response)}", self.s.cell_bold), self.p(self._code_words(response))]
             )
-        )
-        return [Spacer(1, 10), self.p("In short", self.s.subsection), table]
+            rows.append([self.p(f"<b>What to do:</b> {t.markup(response.get('instruction', ''))}", self.s.cell), ""])
+            commands += [
+                ("SPAN", (0, top + 1), (1, top + 1)),
+                ("LEFTPADDING", (0, top + 1), (0, top + 1), 12),
+                ("TOPPADDING", (0, top + 1), (-1, top + 1), 0),
+                ("BOTTOMPADDING", (0, top + 1), (-1, top + 1), 4),
+            ]
+            if number < len(responses):
+                commands.append(("LINEBELOW", (0, top + 1), (-1, top + 1), 0.3, LINE))
+        table = Table(rows, colWidths=[self.width * 0.52, self.width * 0.48], hAlign="LEFT", repeatRows=1)
+        table.setStyle(_table_style(commands))
+        return [Spacer(1, 10), self.p("In short: what to do", self.s.subsection), table]
 
     def request(self) -> list[Flowable]:
         intake = self.c.intake
@@ -329,38 +379,48 @@ class Builder:
         blockers = [t.label(labels.RELEASE_BLOCKER, b) for b in subject.get("release_blockers") or []]
         story += [
             self.p("The person", self.s.subsection),
-            self.key_values(
+            self.key_pairs(
                 [
-                    ("Booking number", t.markup(subject.get("booking_number") or "not given")),
-                    ("Name", t.markup(subject.get("name") or "not given")),
-                    ("Custody", t.markup(t.label(labels.CUSTODY, subject.get("custody")))),
-                    (
-                        "Release blockers",
-                        t.markup("; ".join(blockers)) if blockers else "none: eligible for release",
-                    ),
-                    ("Minor (under 18)", t.yes_no(subject.get("minor"))),
+                    [
+                        ("Booking number", t.markup(subject.get("booking_number") or "not given")),
+                        ("Name", t.markup(subject.get("name") or "not given")),
+                    ],
+                    [
+                        ("Custody", t.markup(t.label(labels.CUSTODY, subject.get("custody")))),
+                        ("Minor (under 18)", t.yes_no(subject.get("minor"))),
+                    ],
+                    [
+                        (
+                            "Release blockers",
+                            t.markup("; ".join(blockers)) if blockers else "none: eligible for release",
+                        )
+                    ],
                 ]
             ),
         ]
         actions = [t.label(labels.ACTION, a) for a in intake.get("actions") or []]
         info = [t.label(labels.INFO, i) for i in intake.get("info") or []]
-        asked: list[tuple[str, str]] = [("Actions", "<br/>".join(t.markup(a) for a in actions) or "none")]
+        asked: list[list[tuple[str, str]]] = [[("Actions", "<br/>".join(t.markup(a) for a in actions) or "none")]]
         if info:
-            asked.append(("Information", "<br/>".join(t.markup(i) for i in info)))
+            asked.append([("Information", "<br/>".join(t.markup(i) for i in info))])
         asked += [
-            ("Purpose", t.markup(t.label(labels.PURPOSE, intake.get("purpose", "civil_immigration")))),
-            ("Benefit", t.markup(t.label(labels.BENEFIT, intake.get("benefit", "none")))),
-            ("Claims mandatory", t.yes_no(intake.get("claims_mandatory"))),
-            ("Public-records request", t.yes_no(intake.get("public_records_request"))),
+            [
+                ("Purpose", t.markup(t.label(labels.PURPOSE, intake.get("purpose", "civil_immigration")))),
+                ("Benefit", t.markup(t.label(labels.BENEFIT, intake.get("benefit", "none")))),
+            ],
+            [
+                ("Claims mandatory", t.yes_no(intake.get("claims_mandatory"))),
+                ("Public-records request", t.yes_no(intake.get("public_records_request"))),
+            ],
         ]
-        story += [self.p("What was asked", self.s.subsection), self.key_values(asked)]
+        story += [self.p("What was asked", self.s.subsection), self.key_pairs(asked)]
         return story
 
     def _documents(self) -> list[Flowable]:
         documents = self.c.intake.get("documents") or []
         if not documents:
             return [self.p("None: a verbal or informal request.", self.s.body)]
-        header = ["#", "Form", "Signed by", "Edition", "Verified", "Cancels prior"]
+        header = ["#", "Form", "Signed by", "Edition", "Verified", "Cancels"]
         rows: list[list[Flowable]] = [[self.p(h, self.s.cell_bold) for h in header]]
         for index, doc in enumerate(documents, start=1):
             signer = t.label(labels.SIGNER, doc.get("signer", "unknown"))
@@ -376,9 +436,9 @@ class Builder:
                     self.p(t.yes_no(doc.get("cancels_prior")), self.s.cell),
                 ]
             )
-        fixed = [16.0, 0.0, 0.0, 44.0, 46.0, 48.0]
+        fixed = [16.0, 0.0, 0.0, 40.0, 46.0, 42.0]
         rest = self.width - sum(fixed)
-        widths = [16.0, rest * 0.5, rest * 0.5, 44.0, 46.0, 48.0]
+        widths = [16.0, rest * 0.55, rest * 0.45, 40.0, 46.0, 42.0]
         table = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1, splitInRow=1)
         table.setStyle(
             _table_style(
@@ -408,7 +468,7 @@ class Builder:
         return f"<b>{t.markup(title)}</b> [{t.markup(code)}]"
 
     def decision(self) -> list[Flowable]:
-        story: list[Flowable] = [*self.section("The decision")]
+        story: list[Flowable] = [*self.section("The decision", keep=60)]
         responses = self._responses()
         for number, response in enumerate(responses, start=1):
             story += self._response(number, len(responses), response)
@@ -417,8 +477,12 @@ class Builder:
     def _response(self, number: int, count: int, response: Mapping[str, Any]) -> list[Flowable]:
         head = Table(
             [
-                [self.p(f"{number} of {count}. Asked: {self._asked(response)}", self.s.response_title)],
-                [self.p(f"Response: {self._code_words(response)}", self.s.response_code)],
+                [
+                    [
+                        self.p(f"{number} of {count}. Asked: {self._asked(response)}", self.s.response_title),
+                        self.p(f"Response: {self._code_words(response)}", self.s.response_code),
+                    ]
+                ]
             ],
             colWidths=[self.width],
             hAlign="LEFT",
@@ -429,35 +493,43 @@ class Builder:
                     ("BACKGROUND", (0, 0), (-1, -1), SHADE),
                     ("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black),
                     ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                    ("TOPPADDING", (0, 0), (-1, 0), 4),
-                    ("BOTTOMPADDING", (0, -1), (-1, -1), 5),
+                    ("TOPPADDING", (0, 0), (-1, 0), 2.5),
+                    ("BOTTOMPADDING", (0, -1), (-1, -1), 3),
                 ]
             )
         )
-        instruction = self.p(f"<b>What to do:</b> {t.markup(response.get('instruction', ''))}")
-        story: list[Flowable] = [
-            Spacer(1, 8 if number > 1 else 2),
-            KeepTogether([head, Spacer(1, 4), instruction]),
-        ]
         because = [str(line) for line in response.get("because") or []]
-        if because:
-            story.append(KeepTogether([self.p("Why", self.s.subsection), *self.bullets(because)]))
+        story: list[Flowable] = [
+            Spacer(1, 6 if number > 1 else 2),
+            KeepTogether([head, self.p("Why", self.s.subsection), *self.bullets(because[:1])]),
+            *self.bullets(because[1:]),
+        ]
+        pack = self.c.pack
         clause_ids = [str(c) for c in response.get("clauses") or []]
+        basis = (
+            f"<b>Rule</b> {t.markup(response.get('rule', ''))} of policy pack {t.markup(pack.id)} "
+            f"version {t.markup(pack.version)}."
+        )
         if clause_ids:
-            story.append(self.p("Clauses of the ordinance (quoted word for word)", self.s.subsection))
-            for clause_id in clause_ids:
-                story.append(KeepTogether(self._clause(clause_id)))
+            basis += f" <b>Clauses</b> {', '.join(t.markup(c) for c in clause_ids)} (quoted below)."
         authorities = [str(a) for a in response.get("authorities") or []]
         if authorities:
-            story.append(KeepTogether([self.p("Authorities", self.s.subsection), *self.bullets(authorities)]))
-        pack = self.c.pack
-        story.append(
-            self.p(
-                f"<b>Rule:</b> {t.markup(response.get('rule', ''))} of policy pack "
-                f"{t.markup(pack.id)} version {t.markup(pack.version)}",
-                self.s.small,
-            )
-        )
+            basis += f" <b>Authorities:</b> {'; '.join(t.markup(a) for a in authorities)}."
+        story.append(self.p(basis))
+        return story
+
+    def ordinance(self) -> list[Flowable]:
+        """Every clause the responses cite, quoted word for word once, in the order first cited."""
+        cited: list[str] = []
+        for response in self._responses():
+            for clause_id in response.get("clauses") or []:
+                if str(clause_id) not in cited:
+                    cited.append(str(clause_id))
+        if not cited:
+            return []
+        story: list[Flowable] = [*self.section("The ordinance, quoted")]
+        for clause_id in cited:
+            story.append(KeepTogether(self._clause(clause_id)))
         return story
 
     def _clause(self, clause_id: str) -> list[Flowable]:
@@ -475,6 +547,9 @@ class Builder:
     def referral(self) -> list[Flowable]:
         if not self.c.decision.get("refer_to_counsel"):
             return []
+        version = self.c.version
+        if version is not None and version.status == STATUS_RESOLVED:
+            return self.resolution(version)
         refers: list[str] = []
         for response in self._responses():
             refer = response.get("refer")
@@ -500,11 +575,70 @@ class Builder:
             flowables.append(self.p(f"<b>Contact:</b> {t.markup(department.referral_contact)}", self.s.body))
         return [Spacer(1, 8), self.box(flowables, shade=SHADE, border=1.5)]
 
+    def _first_recorder(self) -> str:
+        return self.c.versions[0].officer if self.c.versions else (self.c.officer or "")
+
+    def resolution(self, version: CaseVersion) -> list[Flowable]:
+        """The outcome of a resolved referral: who decided, when, and what, in place of "do not act"."""
+        department = self.c.pack.department
+        reason = version.amendment_reason or ""
+        outcome = reason[len("Resolved:") :].strip() if reason.startswith("Resolved:") else reason
+        referred = next((v for v in self.c.versions if v.status == STATUS_REFERRED), None)
+        rows = [
+            ("Outcome", t.markup(outcome or "not recorded")),
+            ("Resolved by", t.markup(version.officer)),
+            ("When", t.markup(t.recorded(version.recorded_at, version.recorded_zone))),
+        ]
+        if referred is not None:
+            rows.append(
+                (
+                    "Referred by",
+                    f"{t.markup(referred.officer)}, version {referred.version}, "
+                    f"{t.markup(t.recorded(referred.recorded_at, referred.recorded_zone))}",
+                )
+            )
+        flowables: list[Flowable] = [
+            self.p(f"Referral to {t.markup(department.counsel_title)} resolved", self.s.box_title),
+            self.key_values(rows, key_width=80),
+        ]
+        if referred is not None and referred.officer != version.officer:
+            flowables.append(
+                self.p(
+                    f"Two people: recorded by {t.markup(referred.officer)}, resolved by {t.markup(version.officer)}.",
+                    self.s.small,
+                )
+            )
+        flowables.append(
+            self.p("Act on the outcome above; the responses below are the rules' decision on the same facts.")
+        )
+        return [Spacer(1, 8), self.box(flowables, shade=SHADE, border=1.5)]
+
+    def _undrawable(self) -> list[str]:
+        """Characters of the entered text that the memo's fonts cannot draw (printed as code points)."""
+        parts = [text[: t.NOTES_LIMIT] for text in _strings(self.c.intake)]
+        parts += [v.officer for v in self.c.versions] + [v.amendment_reason or "" for v in self.c.versions]
+        if self.c.officer:
+            parts.append(self.c.officer)
+        if self.c.version is not None and self.c.version.override is not None:
+            parts += [self.c.version.override.reason, self.c.version.override.officer]
+        return undrawable("".join(parts))
+
     def warnings(self) -> list[Flowable]:
-        warnings = [str(w) for w in self.c.decision.get("warnings") or []]
+        warnings = [t.markup(w) for w in self.c.decision.get("warnings") or []]
+        missing = self._undrawable()
+        if missing:
+            shown = ", ".join(code_point(c) for c in missing[:8]) + (", …" if len(missing) > 8 else "")
+            warnings.append(
+                t.markup(
+                    f"{len(missing)} character(s) entered cannot be drawn by the memo's font and print as their "
+                    f"Unicode code points ({shown}). Check names against the papers; the case log keeps the "
+                    "text as entered."
+                )
+            )
         if not warnings:
             return []
-        return [*self.section("Warnings"), self.box(self.bullets(warnings), border=1.0)]
+        items: list[Flowable] = [Paragraph(w, self.s.bullet, bulletText="•") for w in warnings]
+        return [*self.section("Warnings"), self.box(items, border=1.0)]
 
     def notes(self) -> list[Flowable]:
         notes = self.c.intake.get("notes")
@@ -550,17 +684,23 @@ class Builder:
         return [*self.section("Versions"), table]
 
     def signatures(self) -> list[Flowable]:
-        officer = self.c.officer or (self.c.version.officer if self.c.version is not None else "")
+        version = self.c.version
+        officer = self.c.officer or (version.officer if version is not None else "")
+        reviewer = ""
+        if version is not None and version.status == STATUS_RESOLVED and self._first_recorder() != version.officer:
+            # Two people: the officer who recorded the referral, and the one who resolved it.
+            officer, reviewer = self._first_recorder(), version.officer
         printed = f"printed: {t.markup(officer)}" if officer else "printed:"
+        reviewed = f"printed: {t.markup(reviewer)}" if reviewer else "printed:"
         rows = [
             [self.p("Officer:", self.s.cell_bold), "", self.p("Date/time:", self.s.cell_bold), ""],
             ["", self.p(printed, self.s.small), "", ""],
             [self.p("Reviewing supervisor:", self.s.cell_bold), "", self.p("Date/time:", self.s.cell_bold), ""],
-            ["", self.p("printed:", self.s.small), "", ""],
+            ["", self.p(reviewed, self.s.small), "", ""],
         ]
         widths = [120.0, 0.0, 72.0, 112.0]
         widths[1] = self.width - sum(widths)
-        table = Table(rows, colWidths=widths, rowHeights=[22, 13, 24, 13], hAlign="LEFT")
+        table = Table(rows, colWidths=widths, rowHeights=[18, 10, 18, 10], hAlign="LEFT")
         table.setStyle(
             _table_style(
                 [
@@ -578,7 +718,7 @@ class Builder:
                 ]
             )
         )
-        return [KeepTogether([Spacer(1, 4), self.p("Signatures", self.s.subsection), self._hr(0.6), table])]
+        return [KeepTogether([Spacer(1, 2), self.p("Signatures", self.s.subsection), table])]
 
     def story(self) -> list[Flowable]:
         override = self.c.version.override if self.c.version is not None else None
@@ -591,6 +731,7 @@ class Builder:
             *self.request(),
             *self.decision(),
             *self.warnings(),
+            *self.ordinance(),
             *self.notes(),
             *self.versions(),
             *self.signatures(),

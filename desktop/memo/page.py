@@ -11,13 +11,13 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.memo.fonts import BOLD, REGULAR
+from desktop.memo.fonts import BOLD, REGULAR, visible
 from desktop.memo.stamp import DRAFT_MARK
 
 PAGE_WIDTH, PAGE_HEIGHT = LETTER
 MARGIN_X = 54.0  # 0.75 in
-MARGIN_TOP = 58.0
-FOOTER_TOP = 108.0  # the body stops above this line; the footer sits below it
+MARGIN_TOP = 54.0
+FOOTER_TOP = 102.0  # the body stops above this line; the footer sits below it
 QR_SIZE = 64.0
 _QR_FORM = "safedesk-qr"
 SUBHEADING = "Response to a federal immigration request"
@@ -35,6 +35,7 @@ class PageMarks:
     record_hash: str = ""
     chain_head: str = ""
     qr_text: str = ""
+    admin_fingerprint: str = ""  # the admin key that certifies the accounts, when the desk has one
 
     @property
     def case_line(self) -> str:
@@ -51,6 +52,14 @@ def _rule(canvas: Canvas, y: float, gray: float = 0.45, width: float = 0.6) -> N
     canvas.restoreState()
 
 
+def format_fingerprint(fingerprint: str) -> str:
+    """A key fingerprint as printed: hex digits in groups of four, upper case ("FFFF FFFF ...")."""
+    digits = "".join(c for c in fingerprint if c not in " :-").upper()
+    if not digits or any(c not in "0123456789ABCDEF" for c in digits):
+        return visible(" ".join(fingerprint.split()))
+    return " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
+
+
 def draw_page_start(canvas: Canvas, marks: PageMarks, page: int) -> None:
     """Drawn before the body of each page: the running header (on a draft, on every page)."""
     if not marks.draft and page == 1:
@@ -65,7 +74,8 @@ def draw_page_start(canvas: Canvas, marks: PageMarks, page: int) -> None:
     else:
         canvas.setFont(REGULAR, 7.5)
         canvas.setFillGray(0.25)
-        canvas.drawString(MARGIN_X, top, f"{marks.heading} · {SUBHEADING}" if marks.heading else SUBHEADING)
+        heading = f"{marks.heading} · {SUBHEADING}" if marks.heading else SUBHEADING
+        canvas.drawString(MARGIN_X, top, visible(heading))
         canvas.setFillGray(0)
         canvas.setFont(BOLD, 8)
         canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, marks.case_line)
@@ -148,6 +158,10 @@ def draw_footer(canvas: Canvas, marks: PageMarks, page: int, pages: int, *, defi
             "against the case log."
         )
     canvas.drawString(MARGIN_X, y - 34, note)
+    if marks.admin_fingerprint:
+        canvas.setFillGray(0)
+        canvas.setFont(REGULAR, 7.2)
+        canvas.drawString(MARGIN_X, y - 45, f"Admin key {format_fingerprint(marks.admin_fingerprint)}")
     canvas.restoreState()
     if not marks.draft and marks.qr_text:
         if define_qr:

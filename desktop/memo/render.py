@@ -50,9 +50,9 @@ def _frame() -> Frame:
     """The body's frame, without reportlab's default inner padding, so the body lines up with header and footer."""
     return Frame(
         MARGIN_X,
-        FOOTER_TOP + 10,
+        FOOTER_TOP + 6,
         PAGE_WIDTH - 2 * MARGIN_X,
-        PAGE_HEIGHT - MARGIN_TOP - FOOTER_TOP - 10,
+        PAGE_HEIGHT - MARGIN_TOP - FOOTER_TOP - 6,
         leftPadding=0,
         rightPadding=0,
         topPadding=0,
@@ -89,11 +89,12 @@ def _frame_width() -> float:
     return PAGE_WIDTH - 2 * MARGIN_X
 
 
-def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str) -> bytes:
+def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str, admin_fingerprint: str | None = None) -> bytes:
     """The memo of `record.current`, the latest version, as PDF bytes.
 
-    `pack` is the pack the decision was made under; `chain_head` is the audit chain head at printing.
-    The same record, pack and chain head always give the same bytes.
+    `pack` is the pack the decision was made under; `chain_head` is the audit chain head at printing;
+    `admin_fingerprint`, when given, is printed in every page's footer ("Admin key FFFF FFFF ...").
+    The same record, pack, chain head and fingerprint always give the same bytes.
 
     Raises:
         MemoError: the record has no versions, its case number or a hash is malformed, or the pack is not the
@@ -128,6 +129,7 @@ def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str) -> bytes:
         record_hash=version.record_hash,
         chain_head=chain_head,
         qr_text=stamp.qr_text(),
+        admin_fingerprint=admin_fingerprint or "",
     )
     story = Builder(content, make_styles(), _frame_width()).story()
     title = f"Case {version.case_number} — response to a federal immigration request"

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from desktop.records import STATUS_DECIDED, STATUS_REFERRED, CaseRecord, CaseVersion, Override
+from desktop.records import STATUS_DECIDED, STATUS_REFERRED, STATUS_RESOLVED, CaseRecord, CaseVersion, Override
 from desktop.rules import decide, load_pack, parse_intake
 from desktop.rules.pack import Pack
 
@@ -107,6 +107,26 @@ def amended(pack: Pack) -> CaseRecord:
     return CaseRecord(CASE, (first, second))
 
 
+OUTCOME = "The Solicitor advised: do not deliver to ICE; hold only on the court's criminal order (call of 4 Mar)."
+
+
+def resolved(pack: Pack) -> CaseRecord:
+    """A referral recorded by the officer, then resolved by a supervisor with the Solicitor's answer."""
+    first = version(pack, scenario_intake(REFERRAL))
+    second = replace(
+        version(
+            pack,
+            scenario_intake(REFERRAL),
+            number=2,
+            officer=SUPERVISOR,
+            recorded_at="2026-03-04T15:20:00+00:00",
+            amendment_reason=f"Resolved: {OUTCOME}",
+        ),
+        status=STATUS_RESOLVED,
+    )
+    return CaseRecord(CASE, (first, second))
+
+
 def overridden(pack: Pack) -> CaseRecord:
     """The officer disagrees with the decision on a records request; a supervisor has to review it."""
     record = single(pack, RECORDS_REQUEST)
@@ -142,6 +162,7 @@ def main(outdir: str) -> None:
         "decline": single(pack, DECLINE, subject={"name": "José Núñez"}),
         "judicial": single(pack, JUDICIAL),
         "referral": single(pack, REFERRAL),
+        "resolved": resolved(pack),
         "amended": amended(pack),
         "override": overridden(pack),
         "long-notes": single(pack, DECLINE, notes=long_notes()),

@@ -35,13 +35,14 @@ def test_decline_memo_has_every_section(pack: Pack, decline: CaseRecord, decline
         f"Policy pack {pack.id} version {pack.version} (sha256 {pack.sha256[:12]}…)",
         "Policy pack awaiting legal review by the City Solicitor",
         "CASE NUMBER 2026-000123 Version 1 of 1",
-        "In short",
+        "In short: what to do",
         "The request",
         "Documents received",
         "The person",
         "What was asked",
         "The decision",
         "Warnings",
+        "The ordinance, quoted",
         "Officer's notes",
         "Signatures",
     ):
@@ -70,7 +71,8 @@ def test_decline_memo_has_every_section(pack: Pack, decline: CaseRecord, decline
             assert norm(line) in text
         for authority in response["authorities"]:
             assert norm(authority) in text
-        assert f"Rule: {response['rule']} of policy pack {pack.id} version {pack.version}" in text
+        assert f"Rule {response['rule']} of policy pack {pack.id} version {pack.version}." in text
+        assert f"Clauses {', '.join(response['clauses'])} (quoted below)." in text
     for warning in version.decision["warnings"]:
         assert norm(warning) in text
     assert "No notes." in text
@@ -85,7 +87,7 @@ def test_decline_memo_has_every_section(pack: Pack, decline: CaseRecord, decline
 def test_the_person_is_booking_number_and_name_only(decline_memo: Memo) -> None:
     person = section(decline_memo.text, "The person", "What was asked")
     keys = re.findall(r"(Booking number|Name|Custody|Release blockers|Minor \(under 18\))", person)
-    assert keys == ["Booking number", "Name", "Custody", "Release blockers", "Minor (under 18)"]
+    assert keys == ["Booking number", "Name", "Custody", "Minor (under 18)", "Release blockers"]
     assert "status" not in person.lower() and "citizen" not in person.lower()
 
 
@@ -295,9 +297,13 @@ def test_long_free_text_in_boxes_and_tables_flows_too(pack: Pack, render) -> Non
     record = CaseRecord(record.case_number, (replace(record.current, override=override),))
     memo = render(record)
     assert norm(reason) in memo.body()
+    # A field longer than any intake accepts (a case logged before the limits) prints its start and says so.
     long_name = " ".join(f"office{i}" for i in range(3000))
-    memo = render(samples.single(pack, samples.DECLINE, requester_name=long_name))
-    assert "office2999" in memo.text
+    record = samples.single(pack, samples.DECLINE)
+    intake = {**record.current.intake, "requester_name": long_name}
+    memo = render(CaseRecord(record.case_number, (replace(record.current, intake=intake),)))
+    assert "office100 " in memo.text and "office2999" not in memo.text
+    assert re.search(r"\[…2\d,\d{3} more characters: see the case log\]", memo.text)
 
 
 # --- drafts ----------------------------------------------------------------------------------------
