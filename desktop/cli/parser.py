@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from desktop import __version__
-from desktop.cli import cases, decide, maintenance, paper
+from desktop.cli import cases, decide, maintenance, paper, reports
 from desktop.cli.common import Parser, day
 from desktop.records import STATUSES
 from desktop.rules import vocab
@@ -141,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     _case_filters(sub)
     _officer(sub, required=False, what="who exports them")
     sub.set_defaults(func=paper.cmd_export)
+
+    sub = _command(commands, "report", "the oversight report of a period (PDF, CSV, JSON), or the register")
+    reports.add_arguments(sub)
+    sub.set_defaults(func=reports.cmd_report)
 
     sub = _command(commands, "verify", "check the whole audit chain and every record's hash")
     sub.add_argument("--memo", metavar="FILE.pdf", help="instead, check a printed memo against the log")

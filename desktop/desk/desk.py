@@ -20,6 +20,7 @@ from desktop.records import Actor, CaseRecord, CaseVersion, EventKind, Override,
 from desktop.resources import policies_dir
 
 if TYPE_CHECKING:
+    from desktop.desk.reports import Reports
     from desktop.rules import Intake, Pack
     from desktop.rules.checks import ScenarioResult
     from desktop.store import BackupResult, CaseQuery, CaseStore, CaseSummary, RestoreResult
@@ -404,3 +405,11 @@ class Desk:
 
     def rebuild_index(self) -> int:
         return self.store.rebuild_index()
+
+    # --- reports --------------------------------------------------------------------------------
+
+    def reports(self) -> Reports:
+        """The oversight reports and the register of this log (desktop/desk/reports.py)."""
+        from desktop.desk.reports import Reports
+
+        return Reports(self)

@@ -29,6 +29,7 @@ from desktop.store.errors import LogDamaged, NewerLog, StoreError, describe_os_e
 from desktop.store.fields import MAX_TEXT, check_officer, default_desk, utc_now
 from desktop.store.index import reindex_missing
 from desktop.store.read import ReadMixin
+from desktop.store.reports import ReportMixin
 from desktop.store.rows import record_fields as _record_fields
 from desktop.store.verify import VerifyMixin
 from desktop.store.write import WriteMixin
@@ -44,7 +45,7 @@ EVENT_ATTACHMENT: Final = EventKind.ATTACHMENT
 EVENT_MIGRATED: Final = EventKind.MIGRATED
 
 
-class CaseStore(WriteMixin, ReadMixin, VerifyMixin, ChainMixin, StoreBase):
+class CaseStore(WriteMixin, ReadMixin, ReportMixin, VerifyMixin, ChainMixin, StoreBase):
     """The case log in one data folder. Open with `open_store()`; one instance per thread."""
 
 
