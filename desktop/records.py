@@ -210,3 +210,67 @@ class CaseRecord:
     @property
     def amended(self) -> bool:
         return len(self.versions) > 1
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account on the desk: who it is, its roles and state; the password and key only in sealed form.
+
+    `password` is the scrypt verifier's record (desktop.signing.PasswordRecord as JSON), never the
+    password; `sealed_key` is the account's private key encrypted under a key only its password yields.
+    """
+
+    username: str
+    name: str
+    badge: str
+    roles: frozenset[str]
+    password: str = field(repr=False)
+    sealed_key: bytes = field(repr=False)
+    key_id: str
+    disabled: bool = False
+    locked: bool = False
+    failures: int = 0
+    first_failure_at: str | None = None
+    totp_sealed: bytes | None = field(default=None, repr=False)
+    created_at: str = ""
+    changed_at: str = ""
+
+    @property
+    def label(self) -> str:
+        return Actor(self.name, self.badge).label
+
+    @property
+    def second_factor(self) -> bool:
+        return self.totp_sealed is not None
+
+    def row(self, *, now: str) -> dict[str, Any]:
+        """The columns of a new account row."""
+        return {
+            "username": self.username,
+            "name": self.name,
+            "badge": self.badge,
+            "roles": ",".join(sorted(self.roles)),
+            "password": self.password,
+            "sealed_key": self.sealed_key,
+            "key_id": self.key_id,
+            "disabled": int(self.disabled),
+            "locked": int(self.locked),
+            "failures": self.failures,
+            "first_failure_at": self.first_failure_at,
+            "totp_sealed": self.totp_sealed,
+            "created_at": now,
+            "changed_at": now,
+        }
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One entry of the audit chain, as the audit view shows it."""
+
+    seq: int
+    at: str  # ISO 8601, UTC
+    kind: str
+    case_number: str | None
+    actor: str
+    detail: str
+    signer: str | None  # the id of the key that signed it; None for an entry from before accounts

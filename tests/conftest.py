@@ -26,8 +26,16 @@ def downgrade_to_first_schema(db_path: Path) -> None:
     raw = sqlite3.connect(db_path)
     for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'attachments'"):
         raw.execute(f"DROP TRIGGER {name}")
-    for table in ("attachments", "case_index_fts", "case_facets", "case_index"):
+    for table in ("signing_keys", "key_certificates"):
+        for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", [table]):
+            raw.execute(f"DROP TRIGGER {name}")
+    for table in ("attachments", "case_index_fts", "case_facets", "case_index", "accounts", "key_certificates"):
         raw.execute(f"DROP TABLE IF EXISTS {table}")
+    raw.execute("DROP TABLE IF EXISTS signing_keys")
+    columns = {row[1] for row in raw.execute("PRAGMA table_info(audit_log)")}
+    for column in ("signer", "signature"):
+        if column in columns:
+            raw.execute(f"ALTER TABLE audit_log DROP COLUMN {column}")
     raw.execute("DELETE FROM _sqlite_migrations WHERE name != 'm001_case_log'")
     raw.commit()
     raw.close()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop.desk.changes import Change, ChangeNotifier
 from desktop.desk.files import safe_write
+from desktop.desk.people import PeopleMixin
 from desktop.desk.results import Decided, ExportResult, LogCheck, MemoCheck
 from desktop.records import Actor, CaseRecord, CaseVersion, EventKind, Override, Status
 from desktop.resources import policies_dir
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from desktop.desk.reports import Reports
     from desktop.rules import Intake, Pack
     from desktop.rules.checks import ScenarioResult
+    from desktop.signing import Signer
     from desktop.store import BackupResult, CaseQuery, CaseStore, CaseSummary, RestoreResult
 
 Clock = Callable[[], dt.datetime]
@@ -42,7 +44,7 @@ def memo_file_name(case_number: str, version: int) -> str:
     return f"{case_number}-v{version}.pdf"
 
 
-class Desk:
+class Desk(PeopleMixin):
     """One data folder's case log and the policy packs, as the flow sees them.
 
     The store is opened on first use, once per thread (SQLite connections stay on the thread
@@ -72,11 +74,28 @@ class Desk:
         if store is None:
             from desktop.store import open_store
 
-            store = open_store(self.data_dir, create=self._create)
+            store = open_store(self.data_dir, create=self._create, now=self.clock(), desk_signer=self._desk_key())
             self._local.store = store
             with self._lock:
                 self._stores.append(store)
         return store
+
+    def _desk_key(self) -> Signer | None:
+        """The desk's own key (made on first use), or None where the folder cannot hold one (read-only)."""
+        if not self.data_dir.is_dir() and not self._create:
+            return None  # opening fails just after, saying there is no log there
+        from desktop.desk.accounts import load_desk_key
+
+        try:
+            return load_desk_key(self.data_dir)
+        except OSError:
+            log.warning("the desk key cannot be kept in %s; the program's own entries cannot be signed", self.data_dir)
+            return None
+
+    def _require(self, actor: Actor, *roles: str) -> None:
+        from desktop.desk.accounts import require
+
+        require(actor, *roles, store=self.store)
 
     @property
     def store_is_open(self) -> bool:
@@ -176,11 +195,12 @@ class Desk:
 
         A scan that cannot be read leaves no case, no audit entry and no case number used.
         """
+        self._require(actor, "officer", "supervisor")
         saved = self.store.record(
             decided.intake,
             decided.decision,
             decided.pack,
-            officer=actor.label,
+            officer=actor,
             override=override,
             scans=tuple(scans),
             now=self.clock(),
@@ -201,12 +221,15 @@ class Desk:
         scans: Sequence[Path] = (),
     ) -> CaseVersion:
         """Record a new version of a case (its scans in the same transaction); the old versions stay."""
+        self._require(actor, "officer", "supervisor")
+        if status == Status.RESOLVED:
+            self._check_second_person(case_number, actor)
         saved = self.store.amend(
             case_number,
             decided.intake,
             decided.decision,
             decided.pack,
-            officer=actor.label,
+            officer=actor,
             reason=reason,
             status=status,
             override=override,
@@ -227,15 +250,33 @@ class Desk:
             from desktop.store.errors import InvalidInput
 
             raise InvalidInput("the outcome is required: what was decided, and by whom")
+        self._require(actor, "supervisor")
         record = self.store.get(case_number)
         decided = self.decide(record.current.intake)
         return self.amend(
             record.case_number, decided, actor=actor, reason=f"Resolved: {outcome}", status=Status.RESOLVED
         )
 
+    def _check_second_person(self, case_number: str, actor: Actor) -> None:
+        """Two people: a referral's outcome, or an override's sign-off, is never recorded by whoever recorded it."""
+        from desktop.store.errors import AccountError
+
+        label, username = self.store.recorded_by(case_number)
+        same = (username is not None and username == actor.username) or (username is None and label == actor.label)
+        if same and (actor.signer is not None or self.store.has_accounts()):
+            raise AccountError(
+                f"{actor.label} recorded case {case_number}: its outcome needs a supervisor who did not record it"
+            )
+
+    def waiting_on(self, case_number: str) -> str:
+        """Who a referred case waits for, in words for the review queue."""
+        label, _username = self.store.recorded_by(case_number)
+        return f"recorded by {label}; waits for a supervisor other than {label}"
+
     def attach(self, case_number: str, file: Path, *, actor: Actor) -> None:
         """Attach one scan to a recorded case (checked by its content), with its own audit entry."""
-        self.store.add_attachment(case_number, Path(file), actor=actor.label, now=self.clock())
+        self._require(actor, "officer", "supervisor")
+        self.store.add_attachment(case_number, Path(file), actor=actor, now=self.clock())
         self._changed(EventKind.ATTACHMENT, case_number)
 
     def check_scan(self, file: Path) -> None:
@@ -249,8 +290,14 @@ class Desk:
 
     # --- reading --------------------------------------------------------------------------------
 
-    def open_case(self, case_number: str) -> CaseRecord:
-        """The one read path for a case: every version, event and attachment."""
+    def open_case(self, case_number: str, *, actor: Actor | None = None) -> CaseRecord:
+        """The one read path for a case: every version, event and attachment.
+
+        With `actor` (a person opening the case to look at it), the view is audited (CJIS 5.4) first.
+        """
+        if actor is not None:
+            record = self.store.get(case_number)
+            self.store.log_event(record.case_number, EventKind.VIEW, actor, "case viewed", now=self.clock())
         return self.store.get(case_number)
 
     def pack_of(self, version: CaseVersion) -> Pack:
@@ -303,7 +350,7 @@ class Desk:
         self.store.log_event(
             record.case_number,
             EventKind.MEMO,
-            actor.label,
+            actor,
             f"memo of version {record.current.version} saved as {path.name}",
         )
         self._changed(EventKind.MEMO, record.case_number)
@@ -336,7 +383,7 @@ class Desk:
         return ExportResult(folder, tuple(written))
 
     def draft_memo(self, decided: Decided, *, actor: Actor | None) -> Path:
-        """A DRAFT preview of a decision not yet recorded, in a temporary file; nothing is audited."""
+        """A DRAFT preview of a decision not yet recorded, in a temporary file; the preview is audited."""
         import os
         import tempfile
 
@@ -345,6 +392,9 @@ class Desk:
         pdf = render_draft(
             decided.intake.to_dict(), decided.decision.to_dict(), decided.pack, officer=actor.label if actor else None
         )
+        if actor is not None:
+            subject = decided.intake.subject.booking_number or "no booking number"
+            self.store.log_event(None, EventKind.PREVIEW, actor, f"draft memo previewed ({subject})", now=self.clock())
         handle, name = tempfile.mkstemp(prefix="safedesk-draft-", suffix=".pdf")
         with os.fdopen(handle, "wb") as out:
             out.write(pdf)
@@ -363,7 +413,7 @@ class Desk:
         try:
             store = self.store
             rebuilt = store.rebuild_index() if rebuild_index else None
-            report = store.verify(actor=actor.label)
+            report = store.verify(actor=actor, now=self.clock())
             integrity = store.integrity_ok()
         except LogDamaged as exc:
             log.warning("verify: %s", exc)
@@ -390,7 +440,8 @@ class Desk:
         """A consistent copy of the log at `target` (a new file), checked after it is written."""
         from desktop.store import backup_to
 
-        result = backup_to(self.store, Path(target), actor=actor.label)
+        self._require(actor, "supervisor", "admin")
+        result = backup_to(self.store, Path(target), actor=actor, now=self.clock())
         self._changed(EventKind.BACKUP, None)
         return result
 
@@ -398,8 +449,9 @@ class Desk:
         """Replace the log with a verified backup; only with the log closed everywhere (this desk closes its own)."""
         from desktop.store import restore_from
 
+        self._require(actor, "admin")
         self.close_thread()
-        result = restore_from(self.data_dir, Path(source), actor=actor.label)
+        result = restore_from(self.data_dir, Path(source), actor=actor, now=self.clock())
         self._changed(EventKind.RESTORE, None)
         return result
 
@@ -413,3 +465,26 @@ class Desk:
         from desktop.desk.reports import Reports
 
         return Reports(self)
+
+    # --- the window's look-ups (small, read-only) -----------------------------------------------
+
+    def cases_for_booking(self, booking_number: str, *, limit: int = 200) -> list[CaseSummary]:
+        """Every case the log holds for this booking number (exact match, ignoring case and spaces), newest first."""
+        from desktop.store import CaseQuery
+
+        wanted = " ".join(booking_number.split()).casefold()
+        if not wanted:
+            return []
+        found = self.store.search(CaseQuery(text=booking_number), limit=limit)
+        return [c for c in found if " ".join(c.booking_number.split()).casefold() == wanted]
+
+    def open_cases_for_booking(self, booking_number: str) -> list[CaseSummary]:
+        """The cases for this booking number not yet closed (decided or awaiting review), newest first."""
+        return [c for c in self.cases_for_booking(booking_number) if c.status != Status.RESOLVED]
+
+    def open_questions(self, case_number: str) -> list[tuple[str, str]]:
+        """The questions a referred case waits on: (AMB id, the issue in the pack it was decided under)."""
+        version = self.store.get(case_number).current
+        pack = self.store.pack_for(version)
+        ids = dict.fromkeys(str(r["refer"]) for r in version.decision.get("responses", []) if r.get("refer"))
+        return [(amb, pack.ambiguities[amb].issue if amb in pack.ambiguities else "") for amb in ids]

@@ -4,15 +4,43 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from desktop.records import Actor, EventKind
 from desktop.store.connect import StoreBase
-from desktop.store.errors import CaseNotFound, InvalidInput
+from desktop.store.errors import CaseNotFound, InvalidInput, NotSignedIn
 from desktop.store.fields import actor_text, iso_utc, one_line, utc_now
 from desktop.store.hashing import GENESIS_HASH, entry_hash
 
+if TYPE_CHECKING:
+    from desktop.signing import Signer
+
 EVENT_KINDS: Final = tuple(kind.value for kind in EventKind)
+# What the program itself writes, signed by the desk's own key (no officer's password is at hand):
+# upgrades at start, a failed sign-in, an account locked by failures. Nothing else may carry that key.
+PROGRAM_KINDS: Final = frozenset({EventKind.MIGRATED, EventKind.SIGN_IN_FAILED, EventKind.LOCKED})
+
+
+def accounts_exist(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM accounts LIMIT 1").fetchone() is not None
+
+
+def signer_for(
+    conn: sqlite3.Connection, kind: EventKind, actor: str | Actor, desk_signer: Signer | None
+) -> Signer | None:
+    """The key that signs an entry: the signed-in officer's, the desk's for the program's own entries.
+
+    Once accounts exist, an entry nobody signed is refused: no one can write as someone else.
+    """
+    signer: Signer | None = actor.signer if isinstance(actor, Actor) else None
+    if signer is not None:
+        return signer
+    if kind in PROGRAM_KINDS and desk_signer is not None:
+        return desk_signer
+    if accounts_exist(conn):
+        who = actor.label if isinstance(actor, Actor) else actor
+        raise NotSignedIn(f"{who} is not signed in; every entry is signed by the officer who makes it")
+    return None
 
 
 def event_kind(kind: str) -> EventKind:
@@ -26,33 +54,41 @@ def event_kind(kind: str) -> EventKind:
 def append_event(
     conn: sqlite3.Connection,
     kind: EventKind,
-    actor: str,
+    actor: str | Actor,
     detail: str,
     *,
     at: dt.datetime,
     case_number: str | None = None,
     version: int | None = None,
     record_hash_value: str | None = None,
+    desk_signer: Signer | None = None,
 ) -> str:
-    """Add one entry after the newest, inside the caller's write transaction; returns its hash."""
+    """Add one entry after the newest, signed by whoever makes it, inside the caller's write
+    transaction; returns its hash."""
+    from desktop.signing import entry_message
+
+    signer = signer_for(conn, EventKind(kind), actor, desk_signer)
+    label = actor.label if isinstance(actor, Actor) else actor
     last = conn.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
-    entry = {
+    entry: dict[str, object] = {
         "seq": seq,
         "at": iso_utc(at),
         "kind": EventKind(kind).value,  # the plain text, exactly as entries have always been written
         "case_number": case_number,
         "version": version,
-        "actor": actor,
+        "actor": label,
         "detail": detail,
         "record_hash": record_hash_value,
+        "signer": signer.key_id if signer is not None else None,
     }
     digest = entry_hash(prev, entry)
+    signature = signer.sign(entry_message(digest)).hex() if signer is not None else None
     conn.execute(
         "INSERT INTO audit_log (seq, at, kind, case_number, version, actor, detail, record_hash, prev_hash,"
-        " entry_hash) VALUES (:seq, :at, :kind, :case_number, :version, :actor, :detail, :record_hash,"
-        " :prev_hash, :entry_hash)",
-        {**entry, "prev_hash": prev, "entry_hash": digest},
+        " entry_hash, signer, signature) VALUES (:seq, :at, :kind, :case_number, :version, :actor, :detail,"
+        " :record_hash, :prev_hash, :entry_hash, :signer, :signature)",
+        {**entry, "prev_hash": prev, "entry_hash": digest, "signature": signature},
     )
     return digest
 
@@ -96,4 +132,12 @@ class ChainMixin(StoreBase):
                 and not conn.execute("SELECT 1 FROM cases WHERE case_number = ?", [case_number]).fetchone()
             ):
                 raise CaseNotFound(case_number)
-            return append_event(conn, checked_kind, who, detail, case_number=case_number, at=now or utc_now())
+            return append_event(
+                conn,
+                checked_kind,
+                actor if isinstance(actor, Actor) else who,
+                detail,
+                case_number=case_number,
+                at=now or utc_now(),
+                desk_signer=self.desk_signer,
+            )

@@ -11,13 +11,16 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Final, Self
+from typing import TYPE_CHECKING, Final, Self
 
 from sqlite_utils import Database
 
 from desktop.store import schema
 from desktop.store.errors import LogDamaged, LogLocked, StoreError
 from desktop.store.index import PackZones
+
+if TYPE_CHECKING:
+    from desktop.signing import Signer
 
 DB_NAME: Final = "cases.db"
 BUSY_TIMEOUT_MS: Final = 15_000
@@ -133,6 +136,7 @@ class StoreBase:
         self._conn = conn
         self._zones = PackZones(conn)  # each kept pack's time zone, by sha256
         self.notices: list[str] = []  # what happened at open (migrated, backed up), for the status bar
+        self.desk_signer: Signer | None = None  # the desk's own key, for the program's own entries
 
     def close(self) -> None:
         self._conn.close()

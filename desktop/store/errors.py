@@ -25,6 +25,14 @@ class LogLocked(StoreError):
     """Another process holds the log for longer than the busy timeout."""
 
 
+class NotSignedIn(StoreError):
+    """An entry would be written by someone who has not signed in (once the log has accounts)."""
+
+
+class AccountError(StoreError):
+    """An account cannot be used or changed as asked (unknown, disabled, locked, wrong role); says which."""
+
+
 class LogDamaged(StoreError):
     """The file is damaged, or is not this app's case log."""
 

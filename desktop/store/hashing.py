@@ -52,5 +52,12 @@ ENTRY_FIELDS: Final = ("seq", "at", "kind", "case_number", "version", "actor", "
 
 
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
-    """SHA-256(previous entry's hash ‖ canonical entry): each audit entry seals all before it."""
-    return sha256_text(prev_hash + canonical({f: entry[f] for f in ENTRY_FIELDS}))
+    """SHA-256(previous entry's hash ‖ canonical entry): each audit entry seals all before it.
+
+    A signed entry also seals the id of the key that signed it (`signer`); an entry from before
+    accounts has none, and its hash is what it always was.
+    """
+    fields = {f: entry[f] for f in ENTRY_FIELDS}
+    if entry.get("signer"):
+        fields["signer"] = entry["signer"]
+    return sha256_text(prev_hash + canonical(fields))

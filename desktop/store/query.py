@@ -38,6 +38,17 @@ class CaseQuery:
     status: str | None = None
     referred: bool | None = None
 
+    def describe(self) -> str:
+        """The search in words, as the audit log records it: its terms and each filter."""
+        parts = [f"text {self.text.strip()!r}"] if self.text.strip() else []
+        for name in ("since", "until", "requester", "document_kind", "code", "status"):
+            value = getattr(self, name)
+            if value:
+                parts.append(f"{name} {value}")
+        if self.referred is not None:
+            parts.append("referred" if self.referred else "not referred")
+        return ", ".join(parts)
+
 
 @dataclass(frozen=True)
 class VerifyReport:
@@ -47,6 +58,8 @@ class VerifyReport:
     records_checked: int
     chain_head: str
     problems: tuple[str, ...]
+    signatures_checked: int = 0
+    admin_fingerprint: str | None = None  # the root of trust: compare it with the one IT wrote down at install
 
     @property
     def ok(self) -> bool:

@@ -12,7 +12,15 @@ MIGRATION_SET: Final = "safedesk"
 APPLICATION_ID: Final = 0x53434431
 
 # Tables whose rows, once written, never change (DESIGN.md: "Nothing is edited, only added").
-APPEND_ONLY_TABLES: Final = ("cases", "case_versions", "audit_log", "policy_packs", "attachments")
+APPEND_ONLY_TABLES: Final = (
+    "cases",
+    "case_versions",
+    "audit_log",
+    "policy_packs",
+    "attachments",
+    "signing_keys",
+    "key_certificates",
+)
 
 migrations = Migrations(MIGRATION_SET)
 
@@ -186,6 +194,61 @@ def m006_received_day_in_pack_zone(db: Database) -> None:
     from desktop.store.index import recompute_received_days
 
     recompute_received_days(db.conn)
+
+
+@migrations()
+def m007_accounts_and_signatures(db: Database) -> None:
+    """People: accounts with roles, their signing keys and the admin's certificates; a signature on each entry.
+
+    Entries written before this migration stay as they were (unsigned, their officer as typed); the
+    entry hash covers a signer only where one is named, so their hashes do not change.
+    """
+    db.execute("ALTER TABLE audit_log ADD COLUMN signer TEXT")
+    db.execute("ALTER TABLE audit_log ADD COLUMN signature TEXT")
+    db.execute(
+        """CREATE TABLE signing_keys (
+            key_id TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('account', 'desk')),
+            public_key TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE key_certificates (
+            id INTEGER PRIMARY KEY,
+            key_id TEXT NOT NULL REFERENCES signing_keys(key_id),
+            label TEXT NOT NULL,
+            roles TEXT NOT NULL,
+            certified_by TEXT NOT NULL REFERENCES signing_keys(key_id),
+            at TEXT NOT NULL,
+            signature TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX key_certificates_key ON key_certificates (key_id, id)")
+    # Accounts change (roles, lockout, a new password): the table is the current state; every change
+    # is also a signed audit entry, and roles are certified, so `verify` can check the two agree.
+    db.execute(
+        """CREATE TABLE accounts (
+            username TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            badge TEXT NOT NULL,
+            roles TEXT NOT NULL,
+            password TEXT NOT NULL,
+            sealed_key BLOB NOT NULL,
+            key_id TEXT NOT NULL REFERENCES signing_keys(key_id),
+            disabled INTEGER NOT NULL DEFAULT 0,
+            locked INTEGER NOT NULL DEFAULT 0,
+            failures INTEGER NOT NULL DEFAULT 0,
+            first_failure_at TEXT,
+            totp_sealed BLOB,
+            created_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE UNIQUE INDEX accounts_badge ON accounts (badge)")
+    for table in ("signing_keys", "key_certificates"):
+        _append_only(db, table)
 
 
 def known_migrations() -> list[str]:

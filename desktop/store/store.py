@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from sqlite_utils import Database
 
 from desktop import __version__
 from desktop.records import Actor, EventKind
 from desktop.store import schema
+from desktop.store.accounts import AccountsMixin, register_key
 from desktop.store.chain import EVENT_KINDS, ChainMixin, append_event
 from desktop.store.connect import DB_NAME, StoreBase, connect, is_log, translate
 from desktop.store.errors import LogDamaged, NewerLog, StoreError, describe_os_error
@@ -33,6 +34,9 @@ from desktop.store.reports import ReportMixin
 from desktop.store.rows import record_fields as _record_fields
 from desktop.store.verify import VerifyMixin
 from desktop.store.write import WriteMixin
+
+if TYPE_CHECKING:
+    from desktop.signing import Signer
 
 # Audit event kinds, kept under their old names (desktop.records.EventKind is the one list).
 EVENT_RECORDED: Final = EventKind.RECORDED
@@ -45,14 +49,18 @@ EVENT_ATTACHMENT: Final = EventKind.ATTACHMENT
 EVENT_MIGRATED: Final = EventKind.MIGRATED
 
 
-class CaseStore(WriteMixin, ReadMixin, ReportMixin, VerifyMixin, ChainMixin, StoreBase):
+class CaseStore(AccountsMixin, WriteMixin, ReadMixin, ReportMixin, VerifyMixin, ChainMixin, StoreBase):
     """The case log in one data folder. Open with `open_store()`; one instance per thread."""
 
 
-def open_store(data_dir: Path, *, create: bool = True, now: dt.datetime | None = None) -> CaseStore:
+def open_store(
+    data_dir: Path, *, create: bool = True, now: dt.datetime | None = None, desk_signer: Signer | None = None
+) -> CaseStore:
     """Open (or create) the case log in `data_dir`, migrating an older log after a backup copy.
 
     `now` dates the backup copy and the migration's audit entry (the clock, by default).
+    `desk_signer` is the desk's own key: it signs the program's own entries (an upgrade, a failed
+    sign-in) and is made known to the log here.
 
     Raises:
         NewerLog: the log was written by a newer version of the app; it is left untouched.
@@ -83,9 +91,12 @@ def open_store(data_dir: Path, *, create: bool = True, now: dt.datetime | None =
                 f"(schema {', '.join(unknown)}); install that version. The log was not changed."
             )
         store = CaseStore(data_dir, db, conn)
+        store.desk_signer = desk_signer
         pending = schema.migrations.pending(db)
         if pending:
             _migrate(store, [m.name for m in pending], upgrading=existed and not is_empty, now=now or utc_now())
+        if desk_signer is not None:
+            store.ensure_desk_key(desk_signer, owner=default_desk(), now=now)
         return store
     except BaseException:
         conn.close()
@@ -105,8 +116,11 @@ def _migrate(store: CaseStore, pending: list[str], *, upgrading: bool, now: dt.d
             reindex_missing(conn, store._zones)
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('app_version', ?)", [__version__])
             if upgrading:
+                signer = store.desk_signer
+                if signer is not None:  # known before it signs, in the same transaction
+                    register_key(conn, signer.key_id, signer.public, owner=default_desk(), kind="desk", at=now)
                 detail = f"schema upgraded: {', '.join(pending)}"
-                append_event(conn, EventKind.MIGRATED, Actor.system().label, detail, at=now)
+                append_event(conn, EventKind.MIGRATED, Actor.system().label, detail, at=now, desk_signer=signer)
     except sqlite3.Error as exc:
         raise translate(exc, store.path) from None
     if upgrading:

@@ -21,6 +21,7 @@ from desktop.store.hashing import GENESIS_HASH, entry_hash, record_hash
 from desktop.store.index import INDEX_COLUMNS, PackZones, index_row, reindex_missing
 from desktop.store.query import VerifyReport
 from desktop.store.rows import attachment_detail, record_fields, version_from_row
+from desktop.store.signatures import KeyBook, SignatureCheck, check_accounts, check_entry, read_keys, verify_signatures
 
 
 @dataclass
@@ -31,11 +32,13 @@ class _Chain:
     head: str = GENESIS_HASH
     records: dict[str, tuple[int, str, int]] = field(default_factory=dict)  # record hash -> seq, case, version
     attachments: list[tuple[int, str, str]] = field(default_factory=list)  # seq, case, detail
+    signatures: list[SignatureCheck] = field(default_factory=list)  # still to check, all at once
 
 
-def _walk_chain(conn: sqlite3.Connection, problems: list[str]) -> _Chain:
+def _walk_chain(conn: sqlite3.Connection, problems: list[str], book: KeyBook) -> _Chain:
     chain = _Chain()
     expected_seq = 1
+    signed_before = False
     for row in conn.execute("SELECT * FROM audit_log ORDER BY seq"):
         chain.entries += 1
         entry = dict(row)
@@ -53,6 +56,10 @@ def _walk_chain(conn: sqlite3.Connection, problems: list[str]) -> _Chain:
             chain.records[entry["record_hash"]] = (seq, entry["case_number"], entry["version"])
         if entry["kind"] == EventKind.ATTACHMENT:
             chain.attachments.append((seq, entry["case_number"], entry["detail"]))
+        check = check_entry(entry, book, signed_before, problems)
+        if check is not None:
+            chain.signatures.append(check)
+        signed_before = signed_before or bool(entry.get("signer"))
         chain.head = entry["entry_hash"]
         expected_seq = seq + 1
     return chain
@@ -152,20 +159,30 @@ class VerifyMixin(StoreBase):
         missing = [t for t in schema.append_only_triggers() if t not in present]
         if missing:
             problems.append(f"append-only protection removed: trigger(s) {', '.join(missing)} missing")
-        chain = _walk_chain(conn, problems)
+        book = read_keys(conn, problems)
+        chain = _walk_chain(conn, problems, book)
+        signatures = verify_signatures(chain.signatures, problems)
+        check_accounts(conn, book, problems)
         records = _check_versions(conn, chain, self._zones, problems)
         problems.extend(_check_attachments(conn, chain.attachments))
         problems.extend(_check_packs_and_links(conn))
-        report = VerifyReport(chain.entries, records, chain.head, tuple(problems))
+        report = VerifyReport(chain.entries, records, chain.head, tuple(problems), signatures, book.root_fingerprint)
         if actor and report.ok:
             who = actor_text(actor, "who verified")
             detail = f"{chain.entries} entries and {records} records verified"
             try:
                 with self._write() as write_conn:
-                    head = append_event(write_conn, EventKind.VERIFY, who, detail, at=now or utc_now())
+                    head = append_event(
+                        write_conn,
+                        EventKind.VERIFY,
+                        actor if isinstance(actor, Actor) else who,
+                        detail,
+                        at=now or utc_now(),
+                        desk_signer=self.desk_signer,
+                    )
             except StoreError:
                 return report  # a read-only log can still be verified; the run just is not logged
-            report = VerifyReport(chain.entries + 1, records, head, ())
+            report = VerifyReport(chain.entries + 1, records, head, (), signatures, book.root_fingerprint)
         return report
 
     def rebuild_index(self) -> int:

@@ -57,6 +57,7 @@ class _NewCase:
     officer: str
     override: Override | None
     scans: Sequence[Scan] = ()
+    by: str | Actor = ""  # who records it, with their signing key once signed in
 
 
 class WriteMixin(StoreBase):
@@ -170,9 +171,10 @@ class WriteMixin(StoreBase):
         return saved
 
     def _attach(
-        self, conn: sqlite3.Connection, case_number: str, scan: Scan, actor: str, now: dt.datetime
+        self, conn: sqlite3.Connection, case_number: str, scan: Scan, actor: str | Actor, now: dt.datetime
     ) -> Attachment:
         """The attachment row and its own audit entry, inside the caller's transaction."""
+        label = actor.label if isinstance(actor, Actor) else actor
         cursor = conn.execute(
             "INSERT INTO attachments (case_number, filename, content_type, size, sha256, content, added_at,"
             " added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -184,7 +186,7 @@ class WriteMixin(StoreBase):
                 scan.sha256,
                 scan.content,
                 iso_utc(now),
-                actor,
+                label,
             ],
         )
         append_event(
@@ -194,6 +196,7 @@ class WriteMixin(StoreBase):
             attachment_detail(scan.filename, scan.content_type, scan.sha256),
             case_number=case_number,
             at=now,
+            desk_signer=self.desk_signer,
         )
         return Attachment(
             int(cursor.lastrowid or 0),
@@ -203,7 +206,7 @@ class WriteMixin(StoreBase):
             len(scan.content),
             scan.sha256,
             iso_utc(now),
-            actor,
+            label,
         )
 
     def record(
@@ -226,7 +229,9 @@ class WriteMixin(StoreBase):
             StoreError: the log cannot be written (locked, full disk, read-only, damaged).
         """
         self._check_pack(pack, decision)
-        case = _NewCase(intake, decision, check_officer(officer), check_override(override), read_scans(scans))
+        case = _NewCase(
+            intake, decision, check_officer(officer), check_override(override), read_scans(scans), by=officer
+        )
         return self._record_cases([case], pack, desk=desk, now=now)[0]
 
     def record_many(
@@ -245,7 +250,7 @@ class WriteMixin(StoreBase):
         checked = []
         for intake, decision, officer, override in cases:
             self._check_pack(pack, decision)
-            checked.append(_NewCase(intake, decision, check_officer(officer), check_override(override)))
+            checked.append(_NewCase(intake, decision, check_officer(officer), check_override(override), by=officer))
         return self._record_cases(checked, pack, desk=desk, now=now)
 
     @staticmethod
@@ -289,15 +294,16 @@ class WriteMixin(StoreBase):
                 append_event(
                     conn,
                     EventKind.RECORDED,
-                    case.officer,
+                    case.by or case.officer,
                     detail,
                     case_number=case_number,
                     version=1,
                     record_hash_value=version.record_hash,
                     at=now,
+                    desk_signer=self.desk_signer,
                 )
                 for scan in case.scans:
-                    self._attach(conn, case_number, scan, case.officer, now)
+                    self._attach(conn, case_number, scan, case.by or case.officer, now)
                 saved.append(version)
         return saved
 
@@ -358,25 +364,26 @@ class WriteMixin(StoreBase):
             append_event(
                 conn,
                 EventKind.AMENDED,
-                who,
+                officer,
                 f"version {version}: {reason}",
                 case_number=case_number,
                 version=version,
                 record_hash_value=saved.record_hash,
                 at=now,
+                desk_signer=self.desk_signer,
             )
             for scan in files:
-                self._attach(conn, case_number, scan, who, now)
+                self._attach(conn, case_number, scan, officer, now)
         return saved
 
     def add_attachment(
         self, case_number: str, file: Path, *, actor: str | Actor, now: dt.datetime | None = None
     ) -> Attachment:
         """Attach a scan (PDF, PNG, JPEG or TIFF, at most 25 MB), checked by its content, to a case."""
-        who = actor_text(actor, "who attached it")
+        actor_text(actor, "who attached it")
         scan = read_scan(Path(file))
         now = now or utc_now()
         with self._write() as conn:
             if not conn.execute("SELECT 1 FROM cases WHERE case_number = ?", [case_number]).fetchone():
                 raise CaseNotFound(case_number)
-            return self._attach(conn, case_number, scan, who, now)
+            return self._attach(conn, case_number, scan, actor, now)

@@ -1,0 +1,398 @@
+"""People at a shared desk PC: set-up, sign-in with lockout, sessions, roles, and what admins may change.
+
+CJIS Security Policy (docs/REPORTS-AND-CJIS.md, section 2) is the floor: every user uniquely
+identified (5.6); an account locked after 5 failed attempts until an administrator releases it,
+the session locked after at most 30 minutes idle (5.5); every sign-in, failure, lock and change
+audited (5.4). Every entry an account makes is signed with its own key (desktop/signing.py).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from desktop.records import ROLES, Account, Actor, EventKind
+from desktop.signing import (
+    PasswordRecord,
+    PasswordRefused,
+    Signer,
+    WrongPassword,
+    check_new_password,
+    new_password,
+    open_password,
+    seal,
+    unseal,
+)
+from desktop.store.errors import AccountError, NotSignedIn
+
+if TYPE_CHECKING:
+    from desktop.store import CaseStore
+
+LOCKOUT_FAILURES: Final = 5
+LOCKOUT_WINDOW: Final = dt.timedelta(minutes=15)
+IDLE_DEFAULT: Final = dt.timedelta(minutes=15)
+IDLE_MAX: Final = dt.timedelta(minutes=30)
+DESK_KEY_FILE: Final = Path("keys") / "desk.key"
+USERNAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
+SECOND_FACTOR_SCOPES: Final = ("none", "admins", "everyone")
+_UNKNOWN: Final = "UNKNOWN USER #-"
+
+
+class SignInError(AccountError):
+    """A sign-in was refused; the message says why in words the officer can act on."""
+
+
+def check_username(username: str) -> str:
+    name = username.strip().lower()
+    if not USERNAME.match(name):
+        raise AccountError(
+            f"user name {username!r} should be 2 to 32 letters, digits, '.', '_' or '-', starting with a letter"
+        )
+    return name
+
+
+def check_roles(roles: frozenset[str] | set[str] | tuple[str, ...]) -> frozenset[str]:
+    chosen = frozenset(roles)
+    unknown = sorted(chosen - set(ROLES))
+    if unknown or not chosen:
+        raise AccountError(
+            f"roles must be one or more of {', '.join(ROLES)}" + (f" (not {', '.join(unknown)})" if unknown else "")
+        )
+    return chosen
+
+
+def _password_checked(password: str, username: str) -> str:
+    try:
+        return check_new_password(password, username=username)
+    except PasswordRefused as exc:
+        raise AccountError(str(exc)) from None
+
+
+def load_desk_key(data_dir: Path) -> Signer:
+    """The desk's own key, kept beside the log (made on first use). It signs only the program's own entries."""
+    path = Path(data_dir) / DESK_KEY_FILE
+    try:
+        return Signer.from_raw(bytes.fromhex(path.read_text(encoding="ascii").strip()))
+    except FileNotFoundError:
+        pass
+    except (ValueError, OSError):
+        raise AccountError(f"the desk key {path} is damaged; ask IT to restore it from the backup") from None
+    signer = Signer.generate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(signer.raw().hex() + "\n", encoding="ascii")
+    partial.replace(path)
+    return signer
+
+
+def _actor(account: Account, signer: Signer) -> Actor:
+    return Actor(account.name, account.badge, roles=account.roles, username=account.username, signer=signer)
+
+
+def _seal_key(signer: Signer, kek: bytes, username: str) -> bytes:
+    return seal(signer.raw(), kek, context=b"safedesk-key:" + username.encode())
+
+
+def _unseal_key(account: Account, kek: bytes) -> Signer:
+    return Signer.from_raw(unseal(account.sealed_key, kek, context=b"safedesk-key:" + account.username.encode()))
+
+
+def new_account(username: str, name: str, badge: str, roles: frozenset[str], password: str) -> tuple[Account, Signer]:
+    """An account with a fresh key sealed under its password (not yet stored)."""
+    username = check_username(username)
+    person = Actor(name, badge)  # checks the name and badge
+    signer = Signer.generate()
+    record, kek = new_password(_password_checked(password, username))
+    account = Account(
+        username=username,
+        name=person.name,
+        badge=person.badge,
+        roles=check_roles(roles),
+        password=record.to_json(),
+        sealed_key=_seal_key(signer, kek, username),
+        key_id=signer.key_id,
+    )
+    return account, signer
+
+
+def setup_first_admin(
+    store: CaseStore, *, username: str, name: str, badge: str, password: str, desk_label: str, now: dt.datetime
+) -> Actor:
+    """The first start: the first admin account, whose key certifies itself, the desk's key and all later ones.
+
+    There is no default password: the person setting up the desk chooses it here.
+    """
+    if store.has_accounts():
+        raise AccountError("this log already has accounts; an admin adds the others")
+    account, signer = new_account(username, name, badge, frozenset({"admin"}), password)
+    admin = _actor(account, signer)
+    store.create_account(
+        account,
+        signer.public,
+        by=admin,
+        certifier=signer,
+        detail=f"first admin account {account.username} set up",
+        now=now,
+    )
+    if store.desk_signer is not None and not store.certified(store.desk_signer.key_id):
+        store.certify_key(store.desk_signer.key_id, label=desk_label, certifier=signer, by=admin, now=now)
+    return admin
+
+
+def _failure(store: CaseStore, account: Account | None, username: str, reason: str, now: dt.datetime) -> None:
+    """Count a failed sign-in; the fifth within 15 minutes locks the account until an admin unlocks it."""
+    if account is None:
+        store.log_event(
+            None, EventKind.SIGN_IN_FAILED, _UNKNOWN, f"sign-in refused for {username!r}: {reason}", now=now
+        )
+        return
+    first = dt.datetime.fromisoformat(account.first_failure_at) if account.first_failure_at else None
+    failures = account.failures + 1
+    if first is None or now - first > LOCKOUT_WINDOW:
+        first, failures = now, 1
+    changes: dict[str, object] = {"failures": failures, "first_failure_at": first.isoformat()}
+    detail = f"sign-in refused for {account.username}: {reason} (failure {failures} of {LOCKOUT_FAILURES})"
+    if failures >= LOCKOUT_FAILURES and not account.locked:
+        changes["locked"] = 1
+        detail += "; account locked until an admin unlocks it"
+    store.update_account(
+        account.username, changes, by=account.label, kind=EventKind.SIGN_IN_FAILED, detail=detail, now=now
+    )
+
+
+def sign_in(
+    store: CaseStore,
+    username: str,
+    password: str,
+    *,
+    code: str | None,
+    second_factor: str,
+    desk_label: str,
+    now: dt.datetime,
+) -> Actor:
+    """Open an account with its password (and its second factor where required); every outcome is audited."""
+    name = username.strip().lower()
+    account = store.account(name)
+    if account is None:
+        _failure(store, None, name, "no such account", now)
+        raise SignInError("user name or password is wrong")
+    if account.disabled:
+        _failure(store, account, name, "account disabled", now)
+        raise SignInError(f"the account {name} is disabled; ask an admin")
+    if account.locked:
+        _failure(store, account, name, "account locked", now)
+        raise SignInError(
+            f"the account {name} is locked after {LOCKOUT_FAILURES} failed sign-ins; an admin must unlock it"
+        )
+    try:
+        kek = open_password(PasswordRecord.from_json(account.password), password)
+        signer = _unseal_key(account, kek)
+    except WrongPassword:
+        _failure(store, account, name, "wrong password", now)
+        after = store.account(name)
+        if after is not None and after.locked:
+            raise SignInError(
+                f"wrong password; the account {name} is now locked after {LOCKOUT_FAILURES} failed sign-ins "
+                "and an admin must unlock it"
+            ) from None
+        raise SignInError("user name or password is wrong") from None
+    if signer.key_id != account.key_id:
+        raise SignInError(f"the key of account {name} does not match the log; ask IT to run verify")
+    needs_code = (
+        account.second_factor or second_factor == "everyone" or (second_factor == "admins" and "admin" in account.roles)
+    )
+    if needs_code and account.second_factor:
+        import pyotp
+
+        assert account.totp_sealed is not None
+        secret = unseal(account.totp_sealed, kek, context=b"safedesk-totp:" + name.encode()).decode("ascii")
+        if not code or not pyotp.TOTP(secret).verify(code.strip(), for_time=now, valid_window=1):
+            _failure(store, account, name, "wrong or missing second-factor code", now)
+            raise SignInError("the code from the authenticator app is wrong or missing")
+    actor = _actor(account, signer)
+    changes: dict[str, object] = {}
+    if account.failures:
+        changes = {"failures": 0, "first_failure_at": None}
+    detail = f"{name} signed in" + (
+        "; no second factor enrolled yet, though it is required" if needs_code and not account.second_factor else ""
+    )
+    if changes:
+        store.update_account(name, changes, by=actor, kind=EventKind.SIGN_IN, detail=detail, now=now)
+    else:
+        store.log_event(None, EventKind.SIGN_IN, actor, detail, now=now)
+    if "admin" in actor.roles and store.desk_signer is not None and not store.certified(store.desk_signer.key_id):
+        store.certify_key(store.desk_signer.key_id, label=desk_label, certifier=signer, by=actor, now=now)
+    return actor
+
+
+def check_password(store: CaseStore, actor: Actor, password: str, now: dt.datetime) -> None:
+    """Unlocking a locked session needs the same officer's password (a wrong one counts as a failure)."""
+    assert actor.username is not None
+    account = store.account(actor.username)
+    if account is None or account.disabled or account.locked:
+        raise SignInError("this account can no longer sign in; another officer signs in instead")
+    try:
+        open_password(PasswordRecord.from_json(account.password), password)
+    except WrongPassword:
+        _failure(store, account, account.username, "wrong password at the lock screen", now)
+        raise SignInError("wrong password") from None
+
+
+def require(actor: Actor, *roles: str, store: CaseStore) -> None:
+    """Refuse an action to an actor without one of `roles` (in a log with accounts)."""
+    if actor.signer is None:
+        if not store.has_accounts():
+            return  # a log from before accounts, used by a tool or a test: nothing to check against
+        raise NotSignedIn(f"{actor.label} is not signed in; sign in first")
+    if not any(actor.has_role(r) for r in roles):
+        raise AccountError(f"{actor.label} may not do this: it needs the {' or '.join(roles)} role")
+
+
+def _target(store: CaseStore, username: str) -> Account:
+    account = store.account(check_username(username))
+    if account is None:
+        raise AccountError(f"there is no account {username!r}")
+    return account
+
+
+def add_user(
+    store: CaseStore,
+    admin: Actor,
+    *,
+    username: str,
+    name: str,
+    badge: str,
+    roles: frozenset[str],
+    password: str,
+    now: dt.datetime,
+) -> Account:
+    require(admin, "admin", store=store)
+    assert admin.signer is not None
+    account, signer = new_account(username, name, badge, roles, password)
+    store.create_account(
+        account,
+        signer.public,
+        by=admin,
+        certifier=admin.signer,
+        detail=f"account {account.username} ({account.label}) created with roles {', '.join(sorted(account.roles))}",
+        now=now,
+    )
+    return account
+
+
+def change_account(
+    store: CaseStore,
+    admin: Actor,
+    username: str,
+    *,
+    roles: frozenset[str] | None = None,
+    disabled: bool | None = None,
+    unlock: bool = False,
+    new_password_text: str | None = None,
+    now: dt.datetime,
+) -> Account:
+    """An admin changes roles, disables or enables, unlocks, or resets a password (a new key, certified)."""
+    require(admin, "admin", store=store)
+    assert admin.signer is not None
+    account = _target(store, username)
+    changes: dict[str, object] = {}
+    words: list[str] = []
+    certify: tuple[Signer, bytes | None] | None = None
+    if roles is not None:
+        changes["roles"] = check_roles(roles)
+        words.append(f"roles set to {', '.join(sorted(roles))}")
+        certify = (admin.signer, None)
+    if disabled is not None:
+        if disabled and account.username == admin.username:
+            raise AccountError("an admin cannot disable their own account")
+        changes["disabled"] = int(disabled)
+        words.append("disabled" if disabled else "enabled")
+    if unlock:
+        changes.update({"locked": 0, "failures": 0, "first_failure_at": None})
+        words.append("unlocked")
+    if new_password_text is not None:
+        # The old key is sealed under a password no one will type again: a new key, certified now.
+        signer = Signer.generate()
+        record, kek = new_password(_password_checked(new_password_text, account.username))
+        changes.update(
+            {
+                "password": record.to_json(),
+                "sealed_key": _seal_key(signer, kek, account.username),
+                "key_id": signer.key_id,
+            }
+        )
+        changes.update({"totp_sealed": None, "locked": 0, "failures": 0, "first_failure_at": None})
+        words.append("password reset (a new signing key; the second factor must be enrolled again)")
+        certify = (admin.signer, signer.public)
+    if not changes:
+        raise AccountError("nothing to change")
+    store.update_account(
+        account.username,
+        changes,
+        by=admin,
+        kind=EventKind.ACCOUNT,
+        detail=f"account {account.username}: {'; '.join(words)}",
+        certify=certify,
+        now=now,
+    )
+    after = store.account(account.username)
+    assert after is not None
+    return after
+
+
+def change_own_password(store: CaseStore, actor: Actor, old: str, new: str, now: dt.datetime) -> None:
+    """The officer's own new password: the same key, sealed again (so their signatures stay theirs)."""
+    assert actor.username is not None and actor.signer is not None
+    account = _target(store, actor.username)
+    try:
+        kek = open_password(PasswordRecord.from_json(account.password), old)
+    except WrongPassword:
+        raise SignInError("the current password is wrong") from None
+    record, new_kek = new_password(_password_checked(new, account.username))
+    changes: dict[str, object] = {
+        "password": record.to_json(),
+        "sealed_key": _seal_key(actor.signer, new_kek, account.username),
+    }
+    if account.totp_sealed is not None:
+        context = b"safedesk-totp:" + account.username.encode()
+        changes["totp_sealed"] = seal(unseal(account.totp_sealed, kek, context=context), new_kek, context=context)
+    store.update_account(
+        account.username,
+        changes,
+        by=actor,
+        kind=EventKind.ACCOUNT,
+        detail=f"account {account.username}: own password changed",
+        now=now,
+    )
+
+
+def enrol_second_factor(store: CaseStore, actor: Actor, password: str, now: dt.datetime) -> tuple[str, str]:
+    """A TOTP secret for the officer's authenticator app (RFC 6238), sealed like the key; returns it and its URI."""
+    import pyotp
+
+    assert actor.username is not None
+    account = _target(store, actor.username)
+    try:
+        kek = open_password(PasswordRecord.from_json(account.password), password)
+    except WrongPassword:
+        raise SignInError("wrong password") from None
+    secret = pyotp.random_base32()
+    sealed = seal(secret.encode("ascii"), kek, context=b"safedesk-totp:" + account.username.encode())
+    store.update_account(
+        account.username,
+        {"totp_sealed": sealed},
+        by=actor,
+        kind=EventKind.ACCOUNT,
+        detail=f"account {account.username}: second factor enrolled",
+        now=now,
+    )
+    uri = pyotp.TOTP(secret).provisioning_uri(name=account.username, issuer_name="Safe Communities Desk")
+    return secret, uri
+
+
+def replace_roles(actor: Actor, account: Account) -> Actor:
+    """The actor with the account's current roles (after an admin changed them mid-shift)."""
+    return dataclasses.replace(actor, roles=account.roles)

@@ -1,0 +1,63 @@
+"""Accounts for tests: a desk set up with an admin, a supervisor and two officers, on a clock tests set."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop.desk import Desk
+from desktop.records import Actor
+
+PASSWORDS = {
+    "admin": "admin-pass-0001",
+    "sgt.jones": "supervisor-pass-77",
+    "ofc.smith": "officer-pass-1234",
+    "ofc.chen": "officer-pass-1203",
+}
+
+
+class Clock:
+    """A clock the tests move by hand."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now = self.now + dt.timedelta(**delta)
+
+
+@dataclass
+class Staff:
+    desk: Desk
+    clock: Clock
+    admin: Actor
+    supervisor: Actor
+    officer: Actor
+    other_officer: Actor
+
+
+def staffed_desk(folder: Path, clock: Clock | None = None) -> Staff:
+    """A new desk: the first admin set up, then a supervisor and two officers added by that admin."""
+    clock = clock or Clock(dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC))
+    desk = Desk(folder, clock=clock)
+    admin = desk.setup(username="admin", name="A. ADMIN", badge="900", password=PASSWORDS["admin"])
+    for username, name, badge, roles in (
+        ("sgt.jones", "SGT. K. JONES", "77", {"supervisor", "officer"}),
+        ("ofc.smith", "J. SMITH", "1234", {"officer"}),
+        ("ofc.chen", "L. CHEN", "1203", {"officer"}),
+    ):
+        desk.add_user(
+            actor=admin, username=username, name=name, badge=badge, roles=frozenset(roles), password=PASSWORDS[username]
+        )
+    return Staff(
+        desk,
+        clock,
+        admin,
+        desk.sign_in("sgt.jones", PASSWORDS["sgt.jones"]),
+        desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"]),
+        desk.sign_in("ofc.chen", PASSWORDS["ofc.chen"]),
+    )
