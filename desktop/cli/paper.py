@@ -13,7 +13,7 @@ from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, actor, open_desk, pri
 def cmd_memo(args: argparse.Namespace) -> int:
     target = Path(args.output)
     with open_desk(args) as desk:
-        path = desk.print_memo(args.case, actor=actor(args), target=target)
+        path = desk.print_memo(args.case, actor=actor(args, desk), target=target)
         record = desk.open_case(args.case)
     if args.json:
         print_json(
@@ -32,7 +32,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     with open_desk(args) as desk:
-        result = desk.export_memos(folder, query_from(args), actor=actor(args))
+        result = desk.export_memos(folder, query_from(args), actor=actor(args, desk))
     if args.json:
         print_json({"folder": str(result.folder), "files": [str(f) for f in result.files]})
     else:
@@ -41,6 +41,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def verify_memo(args: argparse.Namespace, memo_file: str) -> int:
+    """0: the memo of a record this log holds, as printed; 1: a memo of this log that differs or was altered
+    (naming the first page and line that differ), or one this log does not hold; 2: not readable as a memo."""
     with open_desk(args) as desk:
         check = desk.verify_memo(Path(memo_file))
     if args.json:
@@ -51,7 +53,13 @@ def verify_memo(args: argparse.Namespace, memo_file: str) -> int:
                 "version": check.version,
                 "record_hash": check.record_hash,
                 "matches": check.matches,
+                "kind": check.kind,
+                "page": check.page,
+                "line": check.line,
+                "expected": check.expected,
+                "found": check.found,
                 "verdict": check.verdict,
+                "notes": list(check.notes),
             }
         )
     else:

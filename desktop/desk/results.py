@@ -28,6 +28,8 @@ class LogCheck:
     chain_head: str | None
     problems: tuple[str, ...]
     index_rebuilt: int | None = None  # cases re-indexed first, when asked
+    signatures_checked: int = 0
+    admin_fingerprint: str | None = None  # the root of trust, to compare with the one written down at install
 
     @property
     def ok(self) -> bool:
@@ -44,6 +46,14 @@ class MemoCheck:
     record_hash: str
     matches: bool
     verdict: str
+    # How it was decided: "identical" (byte for byte), "same-text" (says and shows the same, other bytes),
+    # "differs", "altered" (stamps disagree), "not-in-log", "log-rewritten", or "scan" (QR codes only).
+    kind: str = ""
+    page: int | None = None  # the first page that differs, from 1
+    line: int | None = None  # and its first line that differs, from 1 (text lines, blank ones skipped)
+    expected: str = ""  # that line in the record's memo
+    found: str = ""  # that line in the file
+    notes: tuple[str, ...] = ()  # what the check can and cannot prove (a scan)
 
 
 @dataclass(frozen=True)

@@ -138,3 +138,77 @@ def read_memo_stamp(pdf: bytes | str | Path) -> MemoStamp:
     if any(field.startswith(STAMP_PREFIX) for field in fields):
         raise MemoError(f"{name}: the memo stamp in the PDF's metadata is damaged and no footer could be read")
     raise MemoError(f"{name} is a PDF but not a Safe Communities Desk memo (no memo stamp, no memo footer)")
+
+
+@dataclass(frozen=True)
+class MemoReading:
+    """What a memo file says of itself: its stamp in the metadata, its footers and its text, page by page."""
+
+    name: str
+    data: bytes
+    pages: tuple[str, ...]  # the text of each page, as extracted
+    metadata_stamp: MemoStamp | None
+    footer_stamps: tuple[MemoStamp | None, ...]  # the stamp printed in each page's footer
+
+    @property
+    def is_scan(self) -> bool:
+        """No text at all: a picture of the paper (a scan, or the output of a print to a PDF file)."""
+        return bool(self.pages) and not any(page.strip() for page in self.pages)
+
+    @property
+    def stamp(self) -> MemoStamp | None:
+        """The record the memo names: its metadata, else the first page's footer, else any page's footer."""
+        return self.metadata_stamp or next((s for s in self.footer_stamps if s is not None), None)
+
+
+def read_memo(pdf: bytes | str | Path) -> MemoReading:
+    """Read a memo file: its metadata stamp, each page's footer stamp and each page's text.
+
+    Unlike read_memo_stamp it does not refuse a memo whose metadata and footers disagree: that is an
+    altered memo of the log, for the check to report. A scan (pages without text) reads with no stamp.
+
+    Raises:
+        MemoError: the file cannot be read, is not a PDF, is damaged, is a draft, or is a PDF with text
+            that is not a Safe Communities Desk memo.
+    """
+    data, name = _read_bytes(pdf)
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise MemoError(f"{name} is not a PDF (it does not start with %PDF-)")
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    pypdf_log = logging.getLogger("pypdf")
+    level = pypdf_log.level
+    pypdf_log.setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        metadata = reader.metadata
+        fields = [str(metadata.get(key) or "") for key in ("/Subject", "/Keywords")] if metadata else []
+        pages = tuple(page.extract_text() or "" for page in reader.pages)
+    except (PyPdfError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
+        raise MemoError(f"{name} is a damaged PDF and cannot be read ({exc})") from None
+    finally:
+        pypdf_log.setLevel(level)
+    if not pages:
+        raise MemoError(f"{name} has no pages")
+    if any(DRAFT_STAMP in field for field in fields) or any(_FOOTER_DRAFT in page for page in pages):
+        raise MemoError(
+            f"{name} is a draft memo ({DRAFT_MARK}): a draft was never recorded, so there is nothing to verify; "
+            "print the memo of the recorded case instead"
+        )
+    stamps = [s for s in (parse_stamp(field) for field in fields) if s is not None]
+    reading = MemoReading(name, data, pages, stamps[0] if stamps else None, tuple(map(_stamp_from_footer, pages)))
+    if reading.stamp is None and not reading.is_scan:
+        if any(field.startswith(STAMP_PREFIX) for field in fields):
+            raise MemoError(f"{name}: the memo stamp in the PDF's metadata is damaged and no footer could be read")
+        raise MemoError(f"{name} is a PDF but not a Safe Communities Desk memo (no memo stamp, no memo footer)")
+    return reading
+
+
+_FOOTER_ADMIN = re.compile(r"Admin key ((?:[0-9A-F]{4} ?)+)")
+
+
+def printed_admin_key(page_text: str) -> str | None:
+    """The admin key fingerprint printed in a page's footer, as hex digits, or None."""
+    match = _last(_FOOTER_ADMIN, page_text)
+    return match[1].replace(" ", "").lower() if match else None
