@@ -121,18 +121,18 @@ def make_styles() -> Styles:
         case_label=_style("case_label", fontSize=8, leading=10),
         case_number=_style("case_number", fontName=BOLD, fontSize=20, leading=24),
         case_version=_style("case_version", fontName=BOLD, fontSize=10, leading=13),
-        section=_style("section", fontName=BOLD, fontSize=11.5, leading=14, spaceBefore=7, spaceAfter=2),
+        section=_style("section", fontName=BOLD, fontSize=11.5, leading=14, spaceBefore=5, spaceAfter=1.5),
         subsection=_style("subsection", fontName=BOLD, fontSize=9.2, leading=12, spaceBefore=4, spaceAfter=1.5),
         response_title=_style("response_title", fontName=BOLD, fontSize=10, leading=13),
         response_code=_style("response_code", fontName=BOLD, fontSize=11, leading=14.5),
         bullet=_style("bullet", leftIndent=14, bulletIndent=3, spaceAfter=0.8),
         clause_title=_style("clause_title", fontName=BOLD, fontSize=8.4, leading=10.8, leftIndent=4, spaceBefore=2),
-        quote=_style("quote", fontSize=8.4, leading=10.3, leftIndent=16, spaceAfter=1),
+        quote=_style("quote", fontSize=8.1, leading=9.9, leftIndent=16, spaceAfter=1),
         box_title=_style("box_title", fontName=BOLD, fontSize=10.5, leading=13.5, spaceAfter=3),
         banner=_style("banner", fontName=BOLD, fontSize=13, leading=16),
         notes=_style("notes", fontSize=8.6, leading=11),
-        cell=_style("cell", fontSize=8.3, leading=10.1),
-        cell_bold=_style("cell_bold", fontName=BOLD, fontSize=8.3, leading=10.1),
+        cell=_style("cell", fontSize=8.3, leading=9.9),
+        cell_bold=_style("cell_bold", fontName=BOLD, fontSize=8.3, leading=9.9),
     )
 
 
@@ -346,7 +346,11 @@ class Builder:
             rows.append(
                 [self.p(f"{number}. {self._asked(response)}", self.s.cell_bold), self.p(self._code_words(response))]
             )
-            rows.append([self.p(f"<b>What to do:</b> {t.markup(response.get('instruction', ''))}", self.s.cell), ""])
+            words = [self.p(f"<b>What to do:</b> {t.markup(response.get('instruction', ''))}", self.s.cell)]
+            say = self.c.pack.say_for(response)
+            if say.strip():
+                words.append(self.p(f"<b>What to say:</b> {t.markup(say)}", self.s.cell))
+            rows.append([words, ""])
             commands += [
                 ("SPAN", (0, top + 1), (1, top + 1)),
                 ("LEFTPADDING", (0, top + 1), (0, top + 1), 12),
@@ -400,7 +404,8 @@ class Builder:
         ]
         actions = [t.label(labels.ACTION, a) for a in intake.get("actions") or []]
         info = [t.label(labels.INFO, i) for i in intake.get("info") or []]
-        asked: list[list[tuple[str, str]]] = [[("Actions", "<br/>".join(t.markup(a) for a in actions) or "none")]]
+        # The actions asked are listed on page 1, one response each; here only what page 1 does not say.
+        asked: list[list[tuple[str, str]]] = [] if actions else [[("Actions", "none")]]
         if info:
             asked.append([("Information", "<br/>".join(t.markup(i) for i in info))])
         asked += [
@@ -501,7 +506,7 @@ class Builder:
         because = [str(line) for line in response.get("because") or []]
         story: list[Flowable] = [
             Spacer(1, 6 if number > 1 else 2),
-            KeepTogether([head, self.p("Why", self.s.subsection), *self.bullets(because[:1])]),
+            KeepTogether([head, Spacer(1, 2), *self.bullets(because[:1])]),
             *self.bullets(because[1:]),
         ]
         pack = self.c.pack
@@ -700,7 +705,7 @@ class Builder:
         ]
         widths = [120.0, 0.0, 72.0, 112.0]
         widths[1] = self.width - sum(widths)
-        table = Table(rows, colWidths=widths, rowHeights=[18, 10, 18, 10], hAlign="LEFT")
+        table = Table(rows, colWidths=widths, rowHeights=[17, 9, 17, 9], hAlign="LEFT")
         table.setStyle(
             _table_style(
                 [

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -243,9 +244,10 @@ def test_a_picture_without_a_qr_code_is_not_a_memo(desk: Desk, tmp_path: Path) -
 # --- the command line: exit codes ---------------------------------------------------------------------
 
 
-def test_verify_memo_exit_codes(env: dict[str, str], tmp_path: Path) -> None:
+def test_verify_memo_exit_codes(tmp_path: Path) -> None:
     # The case and its memo are made through the desk; only the check runs as a command.
-    desk = Desk(Path(env["SAFEDESK_DATA_DIR"]))
+    env = {**os.environ, "SAFEDESK_DATA_DIR": str(tmp_path / "data")}
+    desk = Desk(tmp_path / "data")
     try:
         case = desk.record(desk.decide(S01), actor=OFFICER).case_number
         memo = desk.print_memo(case, actor=OFFICER, target=tmp_path / "memo.pdf")

@@ -41,6 +41,8 @@ def test_page_one_carries_every_instruction(pack: Pack, render, name: str) -> No
     first = norm(memo.pages[0])
     for response in record.current.decision["responses"]:
         assert norm(f"What to do: {response['instruction']}") in first, response["rule"]
+        if pack.say_for(response):
+            assert norm(f"What to say: {pack.say_for(response)}") in first, response["rule"]
         assert f"[{response['code']}]" in first
 
 
