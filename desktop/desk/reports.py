@@ -765,8 +765,8 @@ class Reports:
         self.desk.store.log_event(None, kind, actor, detail, now=self.desk.clock())
         self.desk.changes.emit(Change(kind, None))
 
-    def page_images(self, pdf: bytes, *, dpi: int = 80) -> list[tuple[int, int, bytes]]:
-        """Each page of a PDF as (width, height, RGBA pixels), for the window to show without a PDF library."""
+    def page_images(self, pdf: bytes, *, dpi: int = 80) -> list[PageImage]:
+        """Each page of a PDF as RGB pixels, for the window to show without a PDF library of its own."""
         import pypdfium2  # type: ignore[import-untyped]
 
         document = pypdfium2.PdfDocument(pdf)
@@ -774,9 +774,19 @@ class Reports:
             pages = []
             for index in range(len(document)):
                 page = document[index]
-                bitmap = page.render(scale=dpi / 72, rev_byteorder=True, prefer_bgrx=False)
-                pages.append((bitmap.width, bitmap.height, bytes(bitmap.buffer)))
+                bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
+                pages.append(PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)))
                 page.close()
             return pages
         finally:
             document.close()
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One page drawn as 8-bit RGB pixels, `stride` bytes a row."""
+
+    width: int
+    height: int
+    stride: int
+    rgb: bytes = field(repr=False)

@@ -30,16 +30,9 @@ _VERSIONS_SQL: Final = """
 SELECT ci.case_number AS case_number, ci.received_day AS received_day,
        v.version AS version, v.status AS status, v.recorded_at AS recorded_at, v.received_at AS received_at,
        v.officer AS officer, v.override_officer AS override_officer, v.override_reason IS NOT NULL AS overridden,
-       json_extract(v.intake_json, '$.channel') AS channel,
-       json_extract(v.intake_json, '$.requester') AS requester,
-       (SELECT json_group_array(json_extract(d.value, '$.kind')) FROM json_each(v.intake_json, '$.documents') d)
-           AS document_kinds,
-       json_extract(v.intake_json, '$.actions') AS actions,
-       json_extract(v.intake_json, '$.info') AS info,
-       json_extract(v.intake_json, '$.subject.minor') AS minor,
-       json_extract(v.intake_json, '$.benefit') AS benefit,
-       (SELECT json_group_array(json_array(json_extract(r.value, '$.action'), json_extract(r.value, '$.info'),
-                                           json_extract(r.value, '$.code'), json_extract(r.value, '$.refer')))
+       json_extract(v.intake_json, '$.channel', '$.requester', '$.documents', '$.actions', '$.info',
+                    '$.subject.minor', '$.benefit') AS intake,
+       (SELECT json_group_array(json_array(json_extract(r.value, '$.action', '$.info', '$.code', '$.refer')))
           FROM json_each(v.decision_json, '$.responses') r) AS responses,
        json_extract(v.decision_json, '$.refer_to_counsel') AS refer_to_counsel
   FROM case_index ci JOIN case_versions v ON v.case_number = ci.case_number
@@ -48,7 +41,7 @@ SELECT ci.case_number AS case_number, ci.received_day AS received_day,
 """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ResponseFacts:
     """One response of a decision, as a report counts it (no instruction text, no reasons)."""
 
@@ -58,7 +51,7 @@ class ResponseFacts:
     refer: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VersionFacts:
     """One version of a case, reduced to what the reports count. Holds no name, note or address."""
 
@@ -80,7 +73,7 @@ class VersionFacts:
     refer_to_counsel: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportCase:
     """A case received in the period: its number, its local day and all its versions, oldest first."""
 
@@ -113,15 +106,15 @@ class ReportSnapshot:
     cases: Iterator[ReportCase]
 
 
-def _strings(text: Any) -> tuple[str, ...]:
-    if not text:
-        return ()
-    return tuple(str(v) for v in json.loads(text) if v is not None)
+def _strings(values: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in values or () if v is not None)
 
 
 def _version(row: sqlite3.Row) -> VersionFacts:
+    channel, requester, documents, actions, info, minor, benefit = json.loads(row["intake"])
     responses = tuple(
-        ResponseFacts(str(action), info, str(code), refer) for action, info, code, refer in json.loads(row["responses"])
+        ResponseFacts(str(action), info_kind, str(code), refer)
+        for ((action, info_kind, code, refer),) in json.loads(row["responses"])
     )
     return VersionFacts(
         version=int(row["version"]),
@@ -131,13 +124,13 @@ def _version(row: sqlite3.Row) -> VersionFacts:
         officer=str(row["officer"]),
         override_officer=row["override_officer"],
         overridden=bool(row["overridden"]),
-        channel=str(row["channel"]),
-        requester=str(row["requester"]),
-        document_kinds=_strings(row["document_kinds"]),
-        actions=_strings(row["actions"]),
-        info=_strings(row["info"]),
-        minor=bool(row["minor"]),
-        benefit=str(row["benefit"] or "none"),
+        channel=str(channel),
+        requester=str(requester),
+        document_kinds=_strings(d.get("kind") for d in documents or ()),
+        actions=_strings(actions),
+        info=_strings(info),
+        minor=bool(minor),
+        benefit=str(benefit or "none"),
         responses=responses,
         refer_to_counsel=bool(row["refer_to_counsel"]),
     )

@@ -240,6 +240,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         for action in self.view_actions:
             view_menu.addAction(action)
+        self.reports_action = self._action("Re&ports…", self.open_reports, None, "Oversight reports, no personal data")
+        view_menu.addAction(self.reports_action)
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(about)
 
@@ -572,6 +574,15 @@ class MainWindow(QMainWindow):
             QMessageBox.critical(
                 self, "Verify the log", "The log has been altered:\n\n" + "\n".join(check.problems[:10])
             )
+
+    def open_reports(self) -> QWidget | None:
+        """The Reports window (desktop/ui/reports_view.py), for the officer on duty."""
+        if not self._ensure_officer():
+            return None
+        from desktop.ui.reports_view import open_reports
+
+        self._reports_dialog = open_reports(self.desk, self.actor, self)
+        return self._reports_dialog
 
     def about(self) -> None:
         QMessageBox.about(

@@ -5,7 +5,7 @@ chart by month has a year to show, 300 more synthetic cases are recorded through
 known days spread over 2026 (fewer in summer), and a few referrals are resolved days later.
 The desk clock is fixed, so the PDF, and the pages, are the same on every run.
 
-    .venv/bin/python docs/reports/make_report_pages.py        # writes year.pdf, year-1.png, ...
+    .venv/bin/python docs/reports/make_report_pages.py   # year.pdf, year-1.png ..., reports-view.png
 """
 
 from __future__ import annotations
@@ -59,6 +59,26 @@ def fill_year(desk: Desk, clock: Clock, count: int = 300) -> None:
         desk.resolve(saved.case_number, actor=supervisor, outcome="Counsel advised; the request was declined")
 
 
+def grab_view(desk: Desk, actor: Actor) -> None:
+    """The Reports window on the same log, showing the yearly report, grabbed offscreen."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from desktop.ui.app import make_application
+    from desktop.ui.reports_view import ReportsDialog
+
+    app = make_application()
+    dialog = ReportsDialog(desk, actor)
+    dialog.resize(860, 900)
+    dialog.year.setValue(YEAR)
+    dialog.ice_count.setValue(198)
+    dialog.show()
+    dialog.show_report()
+    app.processEvents()
+    dialog.grab().save(str(OUT / "reports-view.png"))
+    dialog.close()
+
+
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="safedesk-report-"))
     try:
@@ -69,6 +89,7 @@ def main() -> None:
         clock.now = dt.datetime(YEAR + 1, 1, 5, 15, 0, tzinfo=dt.UTC)
         maker = Actor.parse("SGT. K. JONES #77")
         pdf = desk.reports().make(Period.year(YEAR), OUT / "year.pdf", actor=maker, ice_count=198).path
+        grab_view(desk, maker)
         desk.close()
         for old in OUT.glob("year-*.png"):
             old.unlink()

@@ -1,0 +1,241 @@
+"""The Reports window: choose a period, type ICE's count, see the report's pages, save it as PDF or CSV.
+
+Everything goes through the desk (`Desk.reports()`): the window counts nothing and lays out nothing.
+Showing a report is making one, so it is audited like a saved one. The register (personal data)
+is offered only to supervisors and admins; the desk refuses anyone else in any case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.desk.reports import REGISTER_ROLES, Period, ReportError
+from desktop.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from desktop.desk import Desk
+    from desktop.records import Actor
+
+log = logging.getLogger(__name__)
+
+PRESETS = ("Year", "Quarter", "Month", "Dates")
+NO_COUNT = "not given"
+
+
+class ReportsDialog(QDialog):
+    """A period, ICE's count, the pages of the report, and Save buttons."""
+
+    def __init__(self, desk: Desk, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.desk = desk
+        self.actor = actor
+        self.setWindowTitle("Oversight reports")
+        self.resize(860, 900)
+        today = desk.local_now().date()
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "Figures for the Mayor and the Council: counted from the log by the day received, with no "
+                "names, booking or case numbers, addresses or notes. Making a report is recorded in the log."
+            )
+        )
+        form = QFormLayout()
+        self.preset = QComboBox()
+        self.preset.addItems(PRESETS)
+        self.preset.setAccessibleName("Period")
+        form.addRow("&Period:", self.preset)
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(today.year)
+        self.year.setAccessibleName("Year")
+        self.quarter = QComboBox()
+        self.quarter.addItems([f"Q{n}" for n in range(1, 5)])
+        self.quarter.setCurrentIndex((today.month - 1) // 3)
+        self.quarter.setAccessibleName("Quarter")
+        self.month = QComboBox()
+        self.month.addItems([dt.date(2000, n, 1).strftime("%B") for n in range(1, 13)])
+        self.month.setCurrentIndex(today.month - 1)
+        self.month.setAccessibleName("Month")
+        self.start = QDateEdit(QDate(today.year, 1, 1))
+        self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        for edit, name in ((self.start, "First day"), (self.end, "Last day")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setAccessibleName(name)
+        self.details = QStackedWidget()
+        rows: tuple[tuple[QWidget, ...], ...] = (
+            (self.year,),
+            (self._year_copy(), self.quarter),
+            (self._year_copy(), self.month),
+            (self.start, QLabel("to"), self.end),
+        )
+        for widgets in rows:
+            page = QWidget()
+            row = QHBoxLayout(page)
+            row.setContentsMargins(0, 0, 0, 0)
+            for widget in widgets:
+                row.addWidget(widget)
+            row.addStretch()
+            self.details.addWidget(page)
+        form.addRow("", self.details)
+        self.ice_count = QSpinBox()
+        self.ice_count.setRange(-1, 1_000_000)
+        self.ice_count.setValue(-1)
+        self.ice_count.setSpecialValueText(NO_COUNT)
+        self.ice_count.setAccessibleName("The count ICE reports for the period")
+        self.ice_count.setToolTip("Type the number of requests ICE says it sent for the period, to compare")
+        form.addRow("&ICE's own count:", self.ice_count)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.show_button = QPushButton("&Show the report")
+        self.pdf_button = QPushButton("Save as P&DF…")
+        self.csv_button = QPushButton("Save as &CSV…")
+        self.register_button = QPushButton("Save the &register…")
+        allowed = any(actor.has_role(role) for role in REGISTER_ROLES)
+        self.register_button.setEnabled(allowed)
+        self.register_button.setToolTip(
+            "Every case with its number: personal data, for supervisors and admins only"
+            + ("" if allowed else f" ({actor.label} is neither)")
+        )
+        for button in (self.show_button, self.pdf_button, self.csv_button, self.register_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        layout.addLayout(buttons)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("What the report says")
+        layout.addWidget(self.summary)
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(False)  # the pages keep their size; the view scrolls
+        scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        scroll.setWidget(self.pages)
+        scroll.setAccessibleName("The report's pages")
+        layout.addWidget(scroll, 1)
+        self.page_labels: list[QLabel] = []
+        self.preset.currentIndexChanged.connect(self.details.setCurrentIndex)
+        self.show_button.clicked.connect(self.show_report)
+        self.pdf_button.clicked.connect(lambda: self.save("pdf"))
+        self.csv_button.clicked.connect(lambda: self.save("csv"))
+        self.register_button.clicked.connect(lambda: self.save_register())
+
+    def _year_copy(self) -> QSpinBox:
+        """Each preset has its own year box, kept in step with the others."""
+        box = QSpinBox()
+        box.setRange(2000, 2100)
+        box.setValue(self.year.value())
+        box.setAccessibleName("Year")
+        self.year.valueChanged.connect(box.setValue)
+        box.valueChanged.connect(self.year.setValue)
+        return box
+
+    def period(self) -> Period:
+        preset = PRESETS[self.preset.currentIndex()]
+        if preset == "Year":
+            return Period.year(self.year.value())
+        if preset == "Quarter":
+            return Period.quarter(f"{self.year.value()}-Q{self.quarter.currentIndex() + 1}")
+        if preset == "Month":
+            return Period.month(f"{self.year.value()}-{self.month.currentIndex() + 1:02d}")
+        return Period.between(_day(self.start.date()), _day(self.end.date()))
+
+    def ice(self) -> int | None:
+        value = self.ice_count.value()
+        return None if value < 0 else value
+
+    def show_report(self) -> bool:
+        """Make the report and show its pages (audited as shown)."""
+        try:
+            period = self.period()
+            reports = self.desk.reports()
+            report, pdf = reports.produce(period, actor=self.actor, ice_count=self.ice(), where="shown in the window")
+            images = reports.page_images(pdf, dpi=90)
+        except (ReportError, StoreError) as exc:
+            QMessageBox.warning(self, "Oversight reports", str(exc))
+            return False
+        self.summary.setText(" ".join(report.statements))
+        for label in self.page_labels:
+            label.deleteLater()
+        self.page_labels = []
+        for number, image in enumerate(images, start=1):
+            qimage = QImage(image.rgb, image.width, image.height, image.stride, QImage.Format.Format_RGB888)
+            label = QLabel()
+            pixmap = QPixmap.fromImage(qimage.copy())
+            label.setPixmap(pixmap)
+            label.setFixedSize(pixmap.size())  # a page keeps its size; the view scrolls
+            label.setAccessibleName(f"Page {number} of {len(images)}")
+            label.setStyleSheet("border: 1px solid #888; background: white;")
+            self.pages_layout.addWidget(label)
+            label.show()
+            self.page_labels.append(label)
+        self.pages_layout.activate()
+        self.pages.adjustSize()
+        return True
+
+    def _target(self, suffix: str, target: Path | None, what: str) -> Path | None:
+        if target is not None:
+            return target
+        name, _filter = QFileDialog.getSaveFileName(
+            self, f"Save {what}", str(Path.home() / f"{what}-{self.period().label}.{suffix}"), f"*.{suffix}"
+        )
+        return Path(name) if name else None
+
+    def save(self, fmt: str, target: Path | None = None) -> Path | None:
+        try:
+            chosen = self._target(fmt, target, "report")
+            if chosen is None:
+                return None
+            result = self.desk.reports().make(self.period(), chosen, actor=self.actor, ice_count=self.ice(), fmt=fmt)
+        except (ReportError, StoreError) as exc:
+            QMessageBox.warning(self, "Oversight reports", str(exc))
+            return None
+        self.summary.setText(f"Saved {result.path} ({result.requests:,} requests).")
+        return result.path
+
+    def save_register(self, target: Path | None = None) -> Path | None:
+        try:
+            chosen = self._target("csv", target, "register")
+            if chosen is None:
+                return None
+            result = self.desk.reports().save_register(self.period(), chosen, actor=self.actor)
+        except (ReportError, StoreError) as exc:
+            QMessageBox.warning(self, "The register", str(exc))
+            return None
+        self.summary.setText(
+            f"Saved the register, {result.requests:,} cases, to {result.path}: it holds personal data."
+        )
+        return result.path
+
+
+def _day(date: QDate) -> dt.date:
+    return dt.date(date.year(), date.month(), date.day())
+
+
+def open_reports(desk: Desk, actor: Actor, parent: QWidget | None = None) -> ReportsDialog:
+    dialog = ReportsDialog(desk, actor, parent)
+    dialog.show()
+    return dialog
