@@ -400,6 +400,20 @@ class Desk(PeopleMixin):
             out.write(pdf)
         return Path(name)
 
+    def memo_pages(self, pdf: bytes, *, dpi: float = 96) -> list[bytes]:
+        """The pages of a memo's PDF bytes as PNG pictures, drawn from those very bytes (preview, print)."""
+        from desktop.desk.paper import memo_pages
+
+        return memo_pages(pdf, dpi=dpi)
+
+    def record_print(self, case_number: str, *, actor: Actor, printer: str, copies: int, version: int) -> None:
+        """Audit a print after it succeeded: which version, on which printer, how many copies."""
+        from desktop.desk.paper import print_detail
+
+        detail = print_detail(version, printer, copies)
+        self.store.log_event(case_number, EventKind.PRINT, actor, detail, now=self.clock())
+        self._changed(EventKind.PRINT, case_number)
+
     # --- checks ---------------------------------------------------------------------------------
 
     def verify_log(self, *, actor: Actor, rebuild_index: bool = False) -> LogCheck:

@@ -210,3 +210,9 @@ def memo_pages(pdf: bytes, *, dpi: float) -> list[bytes]:
     from desktop.memo.pages import page_pngs
 
     return page_pngs(pdf, dpi=dpi)
+
+
+def print_detail(version: int, printer: str, copies: int) -> str:
+    """The audit entry's words for a print that succeeded."""
+    where = " ".join(printer.split()) or "the default printer"
+    return f"memo of version {version} printed on {where}, {copies} {'copy' if copies == 1 else 'copies'}"

@@ -79,20 +79,26 @@ class CaseDialog(QDialog):
         self.tabs.setAccessibleName("Case details")
         layout.addWidget(self.tabs, 1)
         buttons = QHBoxLayout()
-        self.memo_button = QPushButton("Re&print memo")
-        self.memo_button.setAccessibleName("Reprint the memo")
+        self.print_button = QPushButton("&Print…")
+        self.print_button.setAccessibleName("Print the memo")
+        self.preview_button = QPushButton("Previe&w")
+        self.preview_button.setAccessibleName("Preview the memo as it will print")
+        self.memo_button = QPushButton("Ope&n in viewer")
+        self.memo_button.setAccessibleName("Save the memo and open it in the PDF viewer")
         self.amend_button = QPushButton("&Amend…")
         self.amend_button.setAccessibleName("Amend this case")
         self.attach_button = QPushButton("Attach &scan…")
         self.attach_button.setAccessibleName("Attach a scan to this case")
         close = QPushButton("&Close")
         close.setAccessibleName("Close")
-        for button in (self.memo_button, self.amend_button, self.attach_button):
+        for button in (self.print_button, self.preview_button, self.memo_button, self.amend_button, self.attach_button):
             buttons.addWidget(button)
         buttons.addStretch()
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.memo_button.clicked.connect(self.reprint)
+        self.print_button.clicked.connect(lambda: self.print_memo())
+        self.preview_button.clicked.connect(lambda: self.preview())
         self.amend_button.clicked.connect(lambda: self.amend_requested.emit(self.case_number))
         self.attach_button.clicked.connect(self._attach)
         close.clicked.connect(self.accept)
@@ -170,7 +176,42 @@ class CaseDialog(QDialog):
             QMessageBox.warning(self, title, "Say who is on duty first (File, Change officer).")
             return None
 
+    def print_memo(self) -> None:
+        """The print dialog (printer, copies), then the print, audited once it succeeded."""
+        from desktop.ui.printing import print_memo
+
+        actor = self._actor("Print")
+        if actor is None:
+            return
+        try:
+            self.print_outcome = print_memo(self, self._desk, self.case_number, actor)
+        except Exception as exc:  # shown, never a traceback: the case itself is safe in the log
+            log.exception("the memo of case %s could not be printed", self.case_number)
+            QMessageBox.critical(self, "Print", f"The memo could not be printed: {exc}")
+            return
+        if self.print_outcome.printed:
+            self.reload()
+
+    def preview(self) -> QDialog | None:
+        """The memo's pages as they will print, drawn from the same PDF, with Print… for those bytes."""
+        from desktop.ui.printing import MemoPreview
+
+        actor = self._actor("Preview")
+        if actor is None:
+            return None
+        try:
+            dialog = MemoPreview(desk=self._desk, case_number=self.case_number, actor=actor, parent=self)
+        except Exception as exc:
+            log.exception("the memo of case %s could not be previewed", self.case_number)
+            QMessageBox.critical(self, "Preview", f"The memo could not be shown: {exc}")
+            return None
+        dialog.accepted.connect(self.reload)
+        self.preview_dialog = dialog
+        dialog.open()
+        return dialog
+
     def reprint(self) -> None:
+        """Save the memo (audited as a memo saved) and open it in the system's PDF viewer."""
         actor = self._actor("Memo")
         if actor is None:
             return

@@ -567,18 +567,22 @@ class RecordedPage(QWizardPage):
         self.detail.setAccessibleName("What was recorded")
         layout.addWidget(self.detail)
         row = QHBoxLayout()
-        self.print_button = QPushButton("&Print memo")
+        self.print_button = QPushButton("&Print…")
         self.print_button.setAccessibleName("Print the memo")
-        self.open_button = QPushButton("&Open memo")
-        self.open_button.setAccessibleName("Open the memo")
+        self.preview_button = QPushButton("Pre&view")
+        self.preview_button.setAccessibleName("Preview the memo as it will print")
+        self.open_button = QPushButton("&Open in viewer")
+        self.open_button.setAccessibleName("Save the memo and open it in the PDF viewer")
         row.addWidget(self.print_button)
+        row.addWidget(self.preview_button)
         row.addWidget(self.open_button)
         row.addStretch()
         layout.addLayout(row)
         self.memo_error = FieldError("Memo")
         layout.addWidget(self.memo_error)
         layout.addStretch()
-        self.print_button.clicked.connect(lambda: self._memo(print_it=True))
+        self.print_button.clicked.connect(lambda: self._print())
+        self.preview_button.clicked.connect(lambda: self._preview())
         self.open_button.clicked.connect(lambda: self._memo(print_it=False))
 
     def initializePage(self) -> None:
@@ -598,10 +602,40 @@ class RecordedPage(QWizardPage):
         )
         self.print_button.setFocus()
 
-    def _memo(self, *, print_it: bool) -> None:
-        import os
-        import sys
+    def _print(self) -> None:
+        """The print dialog, then the print, audited once it succeeded (a cancelled print writes nothing)."""
+        from desktop.ui.printing import print_memo
 
+        saved = self._wizard.saved
+        if saved is None:
+            return
+        try:
+            self.print_outcome = print_memo(self, self._wizard.desk, saved.case_number, self._wizard.actor)
+        except Exception as exc:  # the case is recorded; only the print failed
+            log.exception("the memo of case %s could not be printed", saved.case_number)
+            self.memo_error.show_error(f"The memo could not be printed: {exc}")
+            return
+        self.memo_error.clear()
+
+    def _preview(self) -> None:
+        from desktop.ui.printing import MemoPreview
+
+        saved = self._wizard.saved
+        if saved is None:
+            return
+        try:
+            dialog = MemoPreview(
+                desk=self._wizard.desk, case_number=saved.case_number, actor=self._wizard.actor, parent=self
+            )
+        except Exception as exc:
+            log.exception("the memo of case %s could not be previewed", saved.case_number)
+            self.memo_error.show_error(f"The memo could not be shown: {exc}")
+            return
+        self.preview_dialog = dialog
+        dialog.open()
+
+    def _memo(self, *, print_it: bool = False) -> None:
+        """Save the memo (audited as a memo saved) and open it in the system's PDF viewer."""
         saved = self._wizard.saved
         if saved is None:
             return
@@ -613,10 +647,7 @@ class RecordedPage(QWizardPage):
             return
         self.memo_error.clear()
         self._wizard.memo_path = path
-        if print_it and sys.platform == "win32":
-            os.startfile(str(path), "print")  # type: ignore[attr-defined]
-        else:
-            open_file(self, path)
+        open_file(self, path)
 
 
 class IntakeWizard(QWizard):

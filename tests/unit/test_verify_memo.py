@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -244,13 +243,16 @@ def test_a_picture_without_a_qr_code_is_not_a_memo(desk: Desk, tmp_path: Path) -
 # --- the command line: exit codes ---------------------------------------------------------------------
 
 
-def test_verify_memo_exit_codes(tmp_path: Path) -> None:
-    # The case and its memo are made through the desk; only the check runs as a command.
-    env = {**os.environ, "SAFEDESK_DATA_DIR": str(tmp_path / "data")}
-    desk = Desk(tmp_path / "data")
+def test_verify_memo_exit_codes(env: dict[str, str], tmp_path: Path) -> None:
+    # A staffed desk (tests/unit/conftest.py): the case and its memo are made through the desk by a
+    # signed-in officer; only the check runs as a command.
+    from tests.unit.desk.people import PASSWORDS
+
+    desk = Desk(Path(env["SAFEDESK_DATA_DIR"]))
     try:
-        case = desk.record(desk.decide(S01), actor=OFFICER).case_number
-        memo = desk.print_memo(case, actor=OFFICER, target=tmp_path / "memo.pdf")
+        officer = desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
+        case = desk.record(desk.decide(S01), actor=officer).case_number
+        memo = desk.print_memo(case, actor=officer, target=tmp_path / "memo.pdf")
     finally:
         desk.close()
     good = run(env, "verify-memo", str(memo))
