@@ -176,12 +176,27 @@ def _bool(data: Mapping[str, Any], key: str, path: str) -> bool:
     return value
 
 
+# The longest free text each field takes, in characters: enough for any real paper, small enough that
+# every memo prints within seconds. Notes hold about 60 pages of text; a name or title one line.
+TEXT_LIMITS: dict[str, int] = {
+    "notes": 250_000,
+    "requester_name": 1_000,
+    "signer_name": 500,
+    "name": 300,
+    "booking_number": 100,
+    "edition": 100,
+}
+
+
 def _text(data: Mapping[str, Any], key: str, path: str) -> str | None:
     value = data.get(key)
     if value is None:
         return None
     if not isinstance(value, str):
         raise IntakeError(path, f"expected a string, got {_describe(value)}")
+    limit = TEXT_LIMITS.get(key)
+    if limit is not None and len(value) > limit:
+        raise IntakeError(path, f"{len(value):,} characters is longer than the limit of {limit:,} characters")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:

@@ -135,3 +135,21 @@ def test_a_huge_recorded_case_still_prints_within_seconds(pack: Pack) -> None:
 def test_sample_memos_can_be_written(tmp_path: Path) -> None:
     samples.main(str(tmp_path))
     assert {p.name for p in tmp_path.iterdir()} >= {"resolved.pdf", "referral.pdf", "long-notes.pdf"}
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [("notes", 250_000), ("requester_name", 1_000), ("subject.name", 300), ("subject.booking_number", 100)],
+)
+def test_intake_limits_free_text_and_names_the_field_and_the_limit(field: str, limit: int) -> None:
+    from desktop.rules import IntakeError
+
+    data = json.loads((EXAMPLES / "S01.json").read_text(encoding="utf-8"))["intake"]
+    where = data["subject"] if field.startswith("subject.") else data
+    key = field.split(".")[-1]
+    where[key] = "x" * limit
+    parse_intake(data)  # at the limit: accepted
+    where[key] = "x" * (limit + 1)
+    with pytest.raises(IntakeError, match=f"{limit:,} characters") as error:
+        parse_intake(data)
+    assert error.value.field_path == field
