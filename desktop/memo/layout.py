@@ -173,9 +173,10 @@ class Builder:
         rule.setStyle(_table_style([("LINEABOVE", (0, 0), (-1, 0), thickness, LINE)]))
         return rule
 
-    def key_values(self, rows: Sequence[tuple[str, str]], key_width: float = 118) -> Table:
+    def key_values(self, rows: Sequence[tuple[str, str]], key_width: float = 118, inset: float = 0) -> Table:
         data = [[self.p(t.markup(k), self.s.cell_bold), self.p(v, self.s.cell)] for k, v in rows]
-        table = Table(data, colWidths=[key_width, self.width - key_width], hAlign="LEFT", splitInRow=1)
+        width = self.width - inset
+        table = Table(data, colWidths=[key_width, width - key_width], hAlign="LEFT", splitInRow=1)
         table.setStyle(
             _table_style(
                 [
@@ -604,7 +605,7 @@ class Builder:
             )
         flowables: list[Flowable] = [
             self.p(f"Referral to {t.markup(department.counsel_title)} resolved", self.s.box_title),
-            self.key_values(rows, key_width=80),
+            self.key_values(rows, key_width=80, inset=16),  # inside the box's padding
         ]
         if referred is not None and referred.officer != version.officer:
             flowables.append(
