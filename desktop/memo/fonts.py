@@ -30,6 +30,7 @@ _SYSTEM_DIR = Path("/usr/share/fonts/truetype/dejavu")
 _lock = threading.Lock()
 _registered = False
 _covered: frozenset[int] = frozenset()
+_covered_chars: frozenset[str] = frozenset()
 _ALWAYS = frozenset(map(ord, "\n\r\t "))
 
 
@@ -64,8 +65,9 @@ def register_fonts() -> None:
         addMapping(REGULAR, 0, 1, ITALIC)
         addMapping(REGULAR, 1, 1, BOLD)
         faces = [set(pdfmetrics.getFont(name).face.charToGlyph) for name in _FILES]  # type: ignore[attr-defined]
-        global _covered
+        global _covered, _covered_chars
         _covered = frozenset(set.intersection(*faces)) | _ALWAYS
+        _covered_chars = frozenset(map(chr, _covered))
         _registered = True
 
 
@@ -80,7 +82,7 @@ def code_point(char: str) -> str:
 
 def visible(text: str) -> str:
     """`text` with each character the memo's fonts cannot draw written as its code point, [U+674E]."""
-    if not _covered or all(ord(c) in _covered for c in text):
+    if not _covered or _covered_chars.issuperset(text):
         return text
     return "".join(c if ord(c) in _covered else code_point(c) for c in text)
 
