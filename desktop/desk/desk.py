@@ -502,3 +502,26 @@ class Desk(PeopleMixin):
         pack = self.store.pack_for(version)
         ids = dict.fromkeys(str(r["refer"]) for r in version.decision.get("responses", []) if r.get("refer"))
         return [(amb, pack.ambiguities[amb].issue if amb in pack.ambiguities else "") for amb in ids]
+
+    # --- the window's look-ups (small, read-only) -----------------------------------------------
+
+    def cases_for_booking(self, booking_number: str, *, limit: int = 200) -> list[CaseSummary]:
+        """Every case the log holds for this booking number (exact match, ignoring case and spaces), newest first."""
+        from desktop.store import CaseQuery
+
+        wanted = " ".join(booking_number.split()).casefold()
+        if not wanted:
+            return []
+        found = self.store.search(CaseQuery(text=booking_number), limit=limit)
+        return [c for c in found if " ".join(c.booking_number.split()).casefold() == wanted]
+
+    def open_cases_for_booking(self, booking_number: str) -> list[CaseSummary]:
+        """The cases for this booking number not yet closed (decided or awaiting review), newest first."""
+        return [c for c in self.cases_for_booking(booking_number) if c.status != Status.RESOLVED]
+
+    def open_questions(self, case_number: str) -> list[tuple[str, str]]:
+        """The questions a referred case waits on: (AMB id, the issue in the pack it was decided under)."""
+        version = self.store.get(case_number).current
+        pack = self.store.pack_for(version)
+        ids = dict.fromkeys(str(r["refer"]) for r in version.decision.get("responses", []) if r.get("refer"))
+        return [(amb, pack.ambiguities[amb].issue if amb in pack.ambiguities else "") for amb in ids]

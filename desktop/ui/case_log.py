@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -26,8 +38,11 @@ from desktop.store.query import CaseQuery, CaseSummary
 if TYPE_CHECKING:
     from desktop.desk import Desk
 
+log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 COLUMNS = ("Case", "Received", "Requester", "Person", "Booking", "Response", "Status")
+REVIEW_COLUMNS = (*COLUMNS, "Open question", "Waiting")
+SORT_COLUMN = 0  # case numbers follow the order cases were recorded: the one order the log is shown in
 ModelIndex = QModelIndex | QPersistentModelIndex
 
 
@@ -37,9 +52,11 @@ class CaseLogModel(QAbstractTableModel):
     Only the row count is known up front, so a log of a million cases opens as fast as one of ten.
     """
 
-    def __init__(self, *, desk: Desk, parent: QWidget | None = None) -> None:
+    def __init__(self, *, desk: Desk, review: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
+        self._columns = REVIEW_COLUMNS if review else COLUMNS
+        self._questions: dict[str, str] = {}
         self._query = CaseQuery()
         self._newest_first = True
         self._count = 0
@@ -60,6 +77,7 @@ class CaseLogModel(QAbstractTableModel):
         """Re-count and forget every cached page (after a search, a filter or a new case)."""
         self.beginResetModel()
         self._pages.clear()
+        self._questions.clear()
         self._count = self._desk.count(self._query)
         self.endResetModel()
 
@@ -81,15 +99,15 @@ class CaseLogModel(QAbstractTableModel):
         return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self._columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (
             role == Qt.ItemDataRole.DisplayRole
             and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(COLUMNS)
+            and 0 <= section < len(self._columns)
         ):
-            return COLUMNS[section]
+            return self._columns[section]
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -117,7 +135,37 @@ class CaseLogModel(QAbstractTableModel):
             return ", ".join(labels.CODE.get(c, c) for c in summary.codes)
         if column == 6:
             return "Referred" if summary.status == "referred" else summary.status.capitalize()
+        if column == 7:
+            return self._question(summary.case_number)
+        if column == 8:
+            return self._waiting(summary.recorded_at)
         return None
+
+    def _question(self, case_number: str) -> str:
+        """The open questions a referred case waits on, e.g. "AMB-3: A court order for a civil…"."""
+        if case_number not in self._questions:
+            try:
+                found = self._desk.open_questions(case_number)
+            except Exception:  # shown as unknown; the row itself still reads
+                log.exception("the open questions of case %s could not be read", case_number)
+                found = []
+            self._questions[case_number] = "; ".join(f"{amb}: {issue}" for amb, issue in found) or "Officer disagreed"
+        return self._questions[case_number]
+
+    def _waiting(self, recorded_at: str) -> str:
+        """How long since the case was recorded (or last amended), e.g. "2 d 5 h" or "40 min"."""
+        try:
+            since = dt.datetime.fromisoformat(recorded_at)
+        except ValueError:
+            return ""
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=dt.UTC)
+        minutes = max(0, int((self._desk.clock() - since).total_seconds() // 60))
+        days, rest = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        if days:
+            return f"{days} d {hours} h"
+        return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
     def _received(self, iso: str) -> str:
         """The receipt time on the desk's clock (the pack's zone), whatever offset it was typed with."""
@@ -153,6 +201,8 @@ class CaseLogView(QWidget):
         self.search.setPlaceholderText("Case or booking number, name, requester, signer, notes…")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search the case log")
+        self.search.returnPressed.connect(self.apply_filters)  # Enter searches now
+        self.search.installEventFilter(self)  # Down moves into the results
         search_label = QLabel("&Search:")
         search_label.setBuddy(self.search)
         search_row = QHBoxLayout()
@@ -189,22 +239,25 @@ class CaseLogView(QWidget):
         dates.addWidget(self.count_label)
         layout.addLayout(dates)
 
-        self.model = CaseLogModel(desk=desk, parent=self)
+        self.model = CaseLogModel(desk=desk, review=review_only, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Review queue" if review_only else "Case log")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move a whole row at a time
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(1, Qt.SortOrder.DescendingOrder)
+        self.table.sortByColumn(SORT_COLUMN, Qt.SortOrder.DescendingOrder)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._keep_sort_column)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((150, 130, 220, 170, 100, 260)):
-            self.table.setColumnWidth(column, width)
+        # Every column fits the width the window has (a small screen included); long text is elided,
+        # its whole value in the tooltip.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(60)
+        self.table.setWordWrap(False)
         layout.addWidget(self.table, 1)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
@@ -222,6 +275,32 @@ class CaseLogView(QWidget):
         self.since.dateChanged.connect(self.apply_filters)
         self.until.dateChanged.connect(self.apply_filters)
         self.apply_filters()
+
+    def _keep_sort_column(self, column: int, order: Qt.SortOrder) -> None:
+        """The log sorts only in recording order: the arrow stays on the Case column, pointing the way shown."""
+        if column != SORT_COLUMN:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(SORT_COLUMN, order)
+            header.blockSignals(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and cast(QKeyEvent, event).key() == Qt.Key.Key_Down
+        ):
+            if self._debounce.isActive():
+                self.apply_filters()
+            self.focus_results()
+            return True
+        return super().eventFilter(watched, event)
+
+    def focus_results(self) -> None:
+        """Into the results, on the first row when none is selected."""
+        if not self.table.currentIndex().isValid() and self.model.rowCount():
+            self.table.selectRow(0)
+        self.table.setFocus()
 
     def _combo(self, name: str, values: tuple[str, ...], names: dict[str, str]) -> QComboBox:
         combo = QComboBox()

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -27,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records import CaseRecord
-from desktop.ui.decision_html import decision_html, intake_summary_html
-from desktop.ui.widgets import open_file
+from desktop.ui import temporary_files
+from desktop.ui.decision_html import decision_html, intake_summary_html, version_html, version_rows
+from desktop.ui.widgets import fit_to_screen, open_file
 
 if TYPE_CHECKING:
     from desktop.desk import Desk
@@ -59,6 +62,8 @@ class CaseDialog(QDialog):
     """Shows a recorded case; amending re-runs the wizard prefilled (the old version stays)."""
 
     amend_requested = Signal(str)
+    # The desk tells its listeners on the thread that changed the log; this brings the notice here.
+    _log_changed = Signal(object)
 
     def __init__(self, *, desk: Desk, case_number: str, officer: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,7 +71,7 @@ class CaseDialog(QDialog):
         self._officer = officer
         self.case_number = case_number
         self.setWindowTitle(f"Case {case_number}")
-        self.resize(900, 680)
+        fit_to_screen(self, 900, 680)
         layout = QVBoxLayout(self)
         self.heading = QLabel()
         font = QFont(self.font())
@@ -103,14 +108,29 @@ class CaseDialog(QDialog):
         self.attach_button.clicked.connect(self._attach)
         close.clicked.connect(self.accept)
         self.memo_path: Path | None = None
+        self.shown_version: int | None = None  # the version shown in the Versions tab (None: the newest)
+        self.details: QCheckBox | None = None
         self.reload()
+        # An amendment, a resolution or a scan recorded anywhere shows here at once (never a stale version).
+        self._log_changed.connect(self._changed)
+        self._unsubscribe = desk.changes.subscribe(self._log_changed.emit)
+        self.finished.connect(lambda _result: self._unsubscribe())
+
+    def _changed(self, change: object) -> None:
+        if getattr(change, "case_number", None) in (self.case_number, None):
+            try:
+                self.reload()
+            except Exception:  # the window stays as it was; the log view shows the problem
+                log.exception("case %s could not be reloaded", self.case_number)
 
     def reload(self) -> None:
         record: CaseRecord = self._desk.open_case(self.case_number)
         current = record.current
         status = {"referred": "referred for review", "resolved": "resolved", "decided": "decided"}[current.status]
         amended = f", amended ({len(record.versions)} versions)" if record.amended else ""
-        self.heading.setText(f"Case {record.case_number}: {status}{amended}")
+        self.heading.setText(f"Case {record.case_number}: {status}{amended}, showing version {current.version}")
+        tab = self.tabs.currentIndex()
+        self.record = record
         self.tabs.clear()
         decision = QTextBrowser()
         decision.setAccessibleName("Decision and reasons")
@@ -121,8 +141,22 @@ class CaseDialog(QDialog):
                 f"<p><b>Officer disagreed</b> ({current.override.officer}): {current.override.reason}. "
                 "Supervisor review required.</p>"
             )
-        decision.setHtml(override + decision_html(current.decision, pack))
-        self.tabs.addTab(decision, "&Decision")
+        decision_tab = QWidget()
+        decision_column = QVBoxLayout(decision_tab)
+        decision_column.setContentsMargins(0, 0, 0, 0)
+        decision_column.addWidget(decision, 1)
+        details = QCheckBox("Show de&tails: codes, rules, reasons and the ordinance quoted")
+        details.setChecked(self.details.isChecked() if self.details is not None else False)
+        decision_column.addWidget(details)
+
+        def show_decision() -> None:
+            decision.setHtml(override + decision_html(current.decision, pack, details=details.isChecked()))
+
+        details.toggled.connect(show_decision)
+        show_decision()
+        self.details = details
+        self.decision_view = decision
+        self.tabs.addTab(decision_tab, "&Decision")
         request = QTextBrowser()
         request.setAccessibleName("The request as entered")
         request.setHtml(intake_summary_html(current.intake))
@@ -142,7 +176,7 @@ class CaseDialog(QDialog):
             ],
             "Versions",
         )
-        self.tabs.addTab(versions, "&Versions")
+        self.tabs.addTab(self._versions_tab(record, versions), "&Versions")
         events = _table(
             ["#", "When (UTC)", "What", "Who", "Detail"],
             [[str(e.seq), e.at[:19].replace("T", " "), e.kind, e.actor, e.detail] for e in record.events],
@@ -158,13 +192,61 @@ class CaseDialog(QDialog):
             item.setData(ATTACHMENT_ID, attachment.id)
             item.setData(ATTACHMENT_NAME, attachment.filename)
             self.attachment_list.addItem(item)
-        self.attachment_list.itemActivated.connect(self._open_attachment)
+        self.attachment_list.itemActivated.connect(self._open_attachment)  # Enter opens it, as a double-click
+        if record.attachments:
+            self.attachment_list.setCurrentRow(0)
+        label = QLabel("Attachments (Up, Down to choose; Enter or Open to open):")
+        label.setBuddy(self.attachment_list)
+        column.addWidget(label)
         column.addWidget(self.attachment_list)
         open_button = QPushButton("&Open attachment")
         open_button.setAccessibleName("Open the selected attachment")
         open_button.clicked.connect(lambda: self._open_attachment(self.attachment_list.currentItem()))
         column.addWidget(open_button)
-        self.tabs.addTab(attachments, f"A&ttachments ({len(record.attachments)})")
+        self.tabs.addTab(attachments, f"Attac&hments ({len(record.attachments)})")
+        attachments.setFocusProxy(self.attachment_list)
+        if 0 <= tab < self.tabs.count():
+            self.tabs.setCurrentIndex(tab)
+
+    def _versions_tab(self, record: CaseRecord, table: QTableWidget) -> QWidget:
+        """The versions, and any one of them in full with the fields that changed from the one before marked."""
+        tab = QWidget()
+        column = QVBoxLayout(tab)
+        table.setMaximumHeight(34 + 26 * min(len(record.versions), 4))
+        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        column.addWidget(table)
+        row = QHBoxLayout()
+        self.version_picker = QComboBox()
+        self.version_picker.setAccessibleName("Version shown")
+        for version in reversed(record.versions):
+            reason = f": {version.amendment_reason}" if version.amendment_reason else ""
+            self.version_picker.addItem(f"Version {version.version}{reason}", version.version)
+        picker_label = QLabel("Sho&w version:")
+        picker_label.setBuddy(self.version_picker)
+        row.addWidget(picker_label)
+        row.addWidget(self.version_picker, 1)
+        column.addLayout(row)
+        self.version_view = QTextBrowser()
+        self.version_view.setAccessibleName("The version shown, changes marked")
+        column.addWidget(self.version_view, 1)
+        self.version_picker.currentIndexChanged.connect(lambda _i: self.show_version(self.version_picker.currentData()))
+        wanted = self.shown_version if self.shown_version is not None else record.current.version
+        index = self.version_picker.findData(wanted)
+        self.version_picker.setCurrentIndex(max(index, 0))
+        self.show_version(self.version_picker.currentData())
+        return tab
+
+    def show_version(self, number: int | None) -> None:
+        """Show one version in full, marking what changed from the version before it."""
+        versions = {v.version: v for v in self.record.versions}
+        version = versions.get(int(number)) if number is not None else None
+        if version is None:
+            return
+        self.shown_version = version.version if version.version != self.record.current.version else None
+        rows = version_rows(version, self._desk.pack_of(version))
+        previous = versions.get(version.version - 1)
+        before = version_rows(previous, self._desk.pack_of(previous)) if previous is not None else None
+        self.version_view.setHtml(version_html(rows, before))
 
     def _actor(self, title: str) -> Actor | None:
         """The officer on duty, or None (with a message) when no one has said who is on duty."""
@@ -247,7 +329,7 @@ class CaseDialog(QDialog):
         if item is None:
             return
         content = self._desk.attachment_content(int(item.data(ATTACHMENT_ID)))
-        folder = Path(tempfile.mkdtemp(prefix="safedesk-attachment-"))
+        folder = temporary_files.track(Path(tempfile.mkdtemp(prefix="safedesk-attachment-")))
         path = folder / str(item.data(ATTACHMENT_NAME))
         path.write_bytes(content)
         open_file(self, path)

@@ -1,4 +1,9 @@
-"""The intake being typed, saved as it changes so a crash or power cut loses nothing."""
+"""Unfinished intakes, saved as they change so a crash or power cut loses nothing; several at once.
+
+Each draft is one file in the data folder's drafts/ (never in the log), named for the computer user
+and the draft. Recording a case removes only its own draft; nothing else ever removes one, except
+the officer discarding it.
+"""
 
 from __future__ import annotations
 
@@ -6,44 +11,93 @@ import datetime as dt
 import getpass
 import json
 import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 
-class DraftFile:
-    """One unfinished intake per computer user, kept in the data folder's drafts/ (never in the log)."""
+@dataclass(frozen=True)
+class Draft:
+    """One saved draft: its id, when it was saved, the case it amends (if any) and the intake so far."""
 
-    def __init__(self, data_dir: Path) -> None:
-        try:
-            user = getpass.getuser()
-        except (KeyError, OSError):
-            user = "desk"
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in user) or "desk"
-        self.path = Path(data_dir) / "drafts" / f"{safe}.json"
+    id: str
+    saved_at: dt.datetime
+    amend_case: str | None
+    intake: dict[str, Any]
 
-    def save(self, intake: dict[str, Any], *, amend_case: str | None = None) -> None:
+    @property
+    def booking_number(self) -> str:
+        return str((self.intake.get("subject") or {}).get("booking_number") or "")
+
+    @property
+    def name(self) -> str:
+        return str((self.intake.get("subject") or {}).get("name") or "")
+
+
+def _user() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "desk"
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in user) or "desk"
+
+
+class DraftStore:
+    """The drafts of this computer user in `data_dir`/drafts."""
+
+    def __init__(self, data_dir: Path, *, clock: Callable[[], dt.datetime] | None = None) -> None:
+        self.folder = Path(data_dir) / "drafts"
+        self.user = _user()
+        self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
+
+    def new_id(self) -> str:
+        return f"{self.user}-{uuid.uuid4().hex[:12]}"
+
+    def _path(self, draft_id: str) -> Path:
+        if not (draft_id == self.user or draft_id.startswith(f"{self.user}-")) or not all(
+            c.isalnum() or c in "-_." for c in draft_id
+        ):
+            raise ValueError(f"not a draft of this user: {draft_id!r}")
+        return self.folder / f"{draft_id}.json"
+
+    def save(self, draft_id: str, intake: dict[str, Any], *, amend_case: str | None = None) -> None:
         """Write atomically (a temporary file, then a rename), so a power cut leaves the old draft whole."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"saved_at": dt.datetime.now(dt.UTC).isoformat(), "amend_case": amend_case, "intake": intake}
-        partial = self.path.with_suffix(".partial")
+        path = self._path(draft_id)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        payload = {"saved_at": self._clock().isoformat(), "amend_case": amend_case, "intake": intake}
+        partial = path.with_suffix(".partial")
         with open(partial, "w", encoding="utf-8") as handle:
             json.dump(payload, handle, ensure_ascii=False)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(partial, self.path)
+        os.replace(partial, path)
 
-    def load(self) -> dict[str, Any] | None:
-        """The saved draft, or None when there is none or it cannot be read (a damaged draft is set aside)."""
+    def load(self, draft_id: str) -> Draft | None:
+        """The draft, or None when there is none or it cannot be read (a damaged draft is set aside)."""
+        path = self._path(draft_id)
         try:
-            payload = json.loads(self.path.read_text(encoding="utf-8"))
+            payload = json.loads(path.read_text(encoding="utf-8"))
+            saved_at = dt.datetime.fromisoformat(payload["saved_at"])
         except FileNotFoundError:
             return None
-        except (OSError, ValueError):
-            self.path.replace(self.path.with_suffix(".damaged"))
+        except (OSError, ValueError, KeyError, TypeError):
+            path.replace(path.with_suffix(".damaged"))
             return None
         if not isinstance(payload, dict) or not isinstance(payload.get("intake"), dict):
             return None
-        return payload
+        if saved_at.tzinfo is None:
+            saved_at = saved_at.replace(tzinfo=dt.UTC)
+        return Draft(draft_id, saved_at, payload.get("amend_case"), payload["intake"])
 
-    def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
+    def list(self) -> list[Draft]:
+        """Every readable draft of this user, the most recently saved first."""
+        if not self.folder.is_dir():
+            return []
+        paths = [*self.folder.glob(f"{self.user}-*.json"), self.folder / f"{self.user}.json"]  # and one kept from
+        drafts = [self.load(p.stem) for p in sorted(paths) if p.exists()]  # the single-draft version
+        return sorted((d for d in drafts if d is not None), key=lambda d: d.saved_at, reverse=True)
+
+    def remove(self, draft_id: str) -> None:
+        self._path(draft_id).unlink(missing_ok=True)

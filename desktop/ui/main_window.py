@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QPushButton,
@@ -25,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from desktop import APP_NAME, __version__
 from desktop.store.errors import StoreError
-from desktop.ui.drafts import DraftFile
+from desktop.ui import temporary_files
+from desktop.ui.drafts import Draft, DraftStore
 from desktop.ui.officer import OfficerDialog, remembered_officer
 
 if TYPE_CHECKING:
@@ -72,11 +74,31 @@ class HomeView(QWidget):
         self.new_button.setFont(big)
         self.new_button.clicked.connect(lambda: window.start_intake())
         layout.addWidget(self.new_button)
-        self.resume = QPushButton()
-        self.resume.setAccessibleName("Resume the unfinished request")
-        self.resume.clicked.connect(window.resume_draft)
-        self.resume.hide()
-        layout.addWidget(self.resume)
+        # Every unfinished request, newest first, with its time and booking number; none is ever dropped silently.
+        self.drafts_box = QWidget()
+        drafts_layout = QVBoxLayout(self.drafts_box)
+        drafts_layout.setContentsMargins(0, 8, 0, 0)
+        self.drafts_label = QLabel("Unfinished &requests (saved as you typed):")
+        self.drafts = QListWidget()
+        self.drafts.setAccessibleName("Unfinished requests")
+        self.drafts.setMaximumHeight(120)
+        self.drafts_label.setBuddy(self.drafts)
+        self.drafts.itemActivated.connect(lambda _item: window.resume_draft())
+        drafts_layout.addWidget(self.drafts_label)
+        drafts_layout.addWidget(self.drafts)
+        drafts_buttons = QHBoxLayout()
+        self.resume = QPushButton("Re&sume")
+        self.resume.setAccessibleName("Resume the selected unfinished request")
+        self.resume.clicked.connect(lambda: window.resume_draft())
+        self.discard = QPushButton("&Discard…")
+        self.discard.setAccessibleName("Discard the selected unfinished request")
+        self.discard.clicked.connect(lambda: window.discard_draft())
+        drafts_buttons.addWidget(self.resume)
+        drafts_buttons.addWidget(self.discard)
+        drafts_buttons.addStretch()
+        drafts_layout.addLayout(drafts_buttons)
+        self.drafts_box.hide()
+        layout.addWidget(self.drafts_box)
         layout.addSpacing(16)
         self.presets_label = QLabel("Or start from a common paper:")
         self.presets_label.hide()
@@ -100,12 +122,20 @@ class HomeView(QWidget):
             self.presets.addWidget(button)
         self.presets_label.setVisible(bool(presets))
 
-    def show_draft(self, saved_at: str | None) -> None:
-        if saved_at:
-            self.resume.setText(f"&Resume the unfinished request (saved {saved_at})")
-            self.resume.show()
-        else:
-            self.resume.hide()
+    def show_drafts(self, drafts: Sequence[tuple[str, str]]) -> None:
+        """(draft id, description) of each unfinished request, newest first."""
+        self.drafts.clear()
+        for draft_id, text in drafts:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, draft_id)
+            self.drafts.addItem(item)
+        if drafts:
+            self.drafts.setCurrentRow(0)
+        self.drafts_box.setVisible(bool(drafts))
+
+    def selected_draft(self) -> str | None:
+        item = self.drafts.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
 
 
 class ReviewView(QWidget):
@@ -131,6 +161,16 @@ class ReviewView(QWidget):
         row.addWidget(self.resolve_button)
         row.addStretch()
         layout.addLayout(row)
+        # By keyboard: the queue first, then Record outcome, then the search and filters.
+        QWidget.setTabOrder(self.log.table, self.resolve_button)
+        QWidget.setTabOrder(self.resolve_button, self.log.search)
+
+    def focus_queue(self) -> None:
+        """Put the keyboard in the queue, on its first case when none is selected."""
+        table = self.log.table
+        if not table.currentIndex().isValid() and self.log.model.rowCount():
+            table.selectRow(0)
+        table.setFocus()
 
 
 class MainWindow(QMainWindow):
@@ -145,7 +185,7 @@ class MainWindow(QMainWindow):
         self.desk = desk
         self.settings = settings
         self.officer = officer
-        self.drafts = DraftFile(desk.data_dir)
+        self.drafts = DraftStore(desk.data_dir, clock=desk.clock)
         self.wizard: IntakeWizard | None = None
         self.case_dialogs: list[CaseDialog] = []
         self._log_view: CaseLogView | None = None
@@ -154,7 +194,9 @@ class MainWindow(QMainWindow):
         self._built = {VIEW_HOME}
         self._presets_shown = False  # the other views are placeholders until first shown
         self.setWindowTitle(f"{APP_NAME}")
-        self.resize(1180, 760)
+        from desktop.ui.widgets import fit_to_screen
+
+        fit_to_screen(self, 1180, 760)
         self.stack = QStackedWidget()
         self.home = HomeView(self)
         self.stack.addWidget(self.home)
@@ -172,6 +214,9 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+            screen = self.screen().availableGeometry() if self.screen() is not None else None
+            if screen is not None and not screen.contains(self.frameGeometry()):
+                fit_to_screen(self, 1180, 760)  # saved on a bigger screen, or at another scale
 
     # --- actions, menus and status bar ----------------------------------------------------------
 
@@ -229,6 +274,12 @@ class MainWindow(QMainWindow):
         self.officer_action = self._action("Change &officer…", self.ask_officer, None, "Who is on duty")
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         about = self._action("&About", self.about)
+        self.guide_action = self._action(
+            "Officer's &guide", lambda: self.show_help(), "F1", "What to do at the desk, step by step"
+        )
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts", lambda: self.show_help(shortcuts=True), None, "Every key the window knows"
+        )
 
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_action)
@@ -243,6 +294,9 @@ class MainWindow(QMainWindow):
         self.reports_action = self._action("Re&ports…", self.open_reports, None, "Oversight reports, no personal data")
         view_menu.addAction(self.reports_action)
         help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(self.guide_action)
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addSeparator()
         help_menu.addAction(about)
 
         toolbar = QToolBar("Main")
@@ -310,7 +364,8 @@ class MainWindow(QMainWindow):
             last_view = int(str(self.settings.value("window/view", VIEW_HOME)))
         except ValueError:
             last_view = VIEW_HOME
-        if last_view != VIEW_HOME and self.desk.store_is_open:
+        # The log and the queue are reopened; the Policy view (a demo's last stop, often) never is.
+        if last_view in (VIEW_LOG, VIEW_REVIEW) and self.desk.store_is_open:
             self.show_view(last_view)
         self._offer_draft()
         if self.officer is None:
@@ -371,6 +426,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME}: {VIEW_NAMES[index]}")
         if index == VIEW_LOG and self._log_view:
             self._log_view.search.setFocus()
+        if index == VIEW_REVIEW and self._review_view:
+            self._review_view.focus_queue()
 
     def _log_changed(self, _change: Change | None = None) -> None:
         for view in (self._log_view, self._review_view.log if self._review_view else None):
@@ -392,7 +449,7 @@ class MainWindow(QMainWindow):
         return Actor.parse(self.officer)
 
     def start_intake(
-        self, prefill: dict[str, Any] | None = None, *, amend_case: str | None = None
+        self, prefill: dict[str, Any] | None = None, *, amend_case: str | None = None, draft_id: str | None = None
     ) -> IntakeWizard | None:
         if not self._ensure_officer():
             return None
@@ -404,6 +461,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.intake_wizard import IntakeWizard
 
         wizard = IntakeWizard(desk=self.desk, officer=self.officer, amend_case=amend_case, parent=self)
+        wizard.draft_id = draft_id or self.drafts.new_id()
         if prefill:
             wizard.load(prefill, keep_received=amend_case is None and "received_at" not in prefill)
         wizard.changed.connect(self._draft_timer.start)
@@ -415,31 +473,72 @@ class MainWindow(QMainWindow):
 
     def _save_draft(self) -> None:
         wizard = self.wizard
-        if wizard is not None and wizard.saved is None:
+        if wizard is not None and wizard.saved is None and wizard.draft_id is not None:
             try:
-                self.drafts.save(wizard.intake_data(), amend_case=wizard.amend_case)
+                self.drafts.save(wizard.draft_id, wizard.intake_data(), amend_case=wizard.amend_case)
             except OSError as exc:
                 self.statusBar().showMessage(f"The draft could not be saved: {exc}", 8000)
 
     def _recorded(self, case_number: str) -> None:
         self._draft_timer.stop()
-        self.drafts.clear()
+        if self.wizard is not None and self.wizard.draft_id is not None:
+            self.drafts.remove(self.wizard.draft_id)  # this request's own draft only
         self.statusBar().showMessage(f"Recorded case {case_number}", 10000)
 
-    def _offer_draft(self) -> None:
-        draft = self.drafts.load()
-        saved_at = None
-        if draft is not None:
-            try:
-                saved_at = dt.datetime.fromisoformat(draft["saved_at"]).astimezone().strftime("%a %d %b %H:%M")
-            except (KeyError, ValueError):
-                saved_at = "earlier"
-        self.home.show_draft(saved_at)
+    def _describe_draft(self, draft: Draft) -> str:
+        saved = self.desk.local_time(draft.saved_at) if self.desk.store_is_open else draft.saved_at.astimezone()
+        bits = [f"saved {saved:%a %d %b %H:%M}"]
+        bits.append(f"booking {draft.booking_number}" if draft.booking_number else "no booking number")
+        if draft.name:
+            bits.append(draft.name)
+        if draft.amend_case:
+            bits.append(f"amending case {draft.amend_case}")
+        return ", ".join(bits)
 
-    def resume_draft(self) -> None:
-        draft = self.drafts.load()
-        if draft is not None:
-            self.start_intake(draft["intake"], amend_case=draft.get("amend_case"))
+    def _offer_draft(self) -> None:
+        try:
+            drafts = [(d.id, self._describe_draft(d)) for d in self.drafts.list()]
+        except Exception:  # a draft that cannot be shown is not worth a failed start
+            log.exception("the drafts could not be listed")
+            drafts = []
+        self.home.show_drafts(drafts)
+
+    def resume_draft(self, draft_id: str | None = None) -> IntakeWizard | None:
+        draft_id = draft_id or self.home.selected_draft()
+        draft = self.drafts.load(draft_id) if draft_id else None
+        if draft is None:
+            return None
+        if self.wizard is not None and self.wizard.isVisible() and self.wizard.draft_id != draft.id:
+            QMessageBox.information(self, "Resume", "Finish or close the request that is open first.")
+            return None
+        return self.start_intake(draft.intake, amend_case=draft.amend_case, draft_id=draft.id)
+
+    def discard_draft(self, draft_id: str | None = None) -> bool:
+        draft_id = draft_id or self.home.selected_draft()
+        if not draft_id:
+            return False
+        if self.wizard is not None and self.wizard.isVisible() and self.wizard.draft_id == draft_id:
+            QMessageBox.information(self, "Discard", "That request is open: close it first.")
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Discard the unfinished request?",
+            "Discard this unfinished request? What was typed in it is deleted; nothing was recorded.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.drafts.remove(draft_id)
+        self._offer_draft()
+        return True
+
+    def show_help(self, *, shortcuts: bool = False) -> None:
+        from desktop.ui.help import HelpDialog
+
+        dialog = HelpDialog(self.desk, shortcuts=shortcuts, parent=self)
+        self._help_dialog = dialog
+        dialog.show()
 
     # --- cases ----------------------------------------------------------------------------------
 
@@ -462,21 +561,22 @@ class MainWindow(QMainWindow):
         return self.start_intake(record.current.intake, amend_case=case_number)
 
     def resolve_selected(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
         if self._review_view is None:
             return
         case_number = self._review_view.log.selected_case()
+        if case_number is None and self._review_view.log.model.rowCount() == 1:
+            case_number = self._review_view.log.model.case_number(0)  # the only case: no need to select it
         if case_number is None:
             QMessageBox.information(self, "Record outcome", "Select a case in the review queue first.")
             return
         if not self._ensure_officer():
             return
-        outcome, ok = QInputDialog.getMultiLineText(
-            self, f"Outcome of case {case_number}", "What was decided, and by whom (supervisor or counsel):"
-        )
-        if not ok:
+        from desktop.ui.review import OutcomeDialog
+
+        dialog = OutcomeDialog(case_number, self)
+        if not dialog.exec():
             return
+        outcome = dialog.outcome()
         if not outcome.strip():
             QMessageBox.warning(self, "Record outcome", "Describe the outcome; nothing was recorded.")
             return
@@ -608,9 +708,13 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
+            self.wizard.discard_quietly()  # asked once: the wizard does not ask again
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/view", self.stack.currentIndex())
         self.settings.sync()
         self._unsubscribe()
+        for dialog in list(self.case_dialogs):
+            dialog.close()
+        temporary_files.remove_all()  # the draft memo, copies of attachments opened
         self.desk.close()
         event.accept()

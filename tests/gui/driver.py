@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QListWidget, QPlainTextEdit, QWidget
 
 from desktop.ui.intake_wizard import IntakeWizard
@@ -61,10 +60,12 @@ def enter(qtbot: Any, wizard: IntakeWizard) -> None:
 def fill(qtbot: Any, wizard: IntakeWizard, intake: dict[str, Any]) -> None:
     """Enter a contract intake into the wizard page by page, then stop on the decision page."""
     page = wizard.received_page
-    received = dt.datetime.fromisoformat(intake["received_at"]).astimezone().replace(tzinfo=None)
-    page.received.setDateTime(QDateTime(received))  # date-time spin boxes are the one field not typed
+    received = wizard.desk.local_time(intake["received_at"])
+    type_into(qtbot, page.received, received.strftime("%Y-%m-%d %H:%M"))  # typed, as an officer would
     choose(qtbot, page.channel, intake["channel"])
     choose(qtbot, page.requester, intake["requester"])
+    if page.consent.isVisible() and page.consent.isChecked() != bool(intake.get("consent_confirmed")):
+        press_button(qtbot, page.consent)
     type_into(qtbot, page.requester_name, intake.get("requester_name", ""))
     enter(qtbot, wizard)
 
@@ -101,6 +102,8 @@ def fill(qtbot: Any, wizard: IntakeWizard, intake: dict[str, Any]) -> None:
     if intake.get("info"):
         tick(qtbot, request.info, intake["info"])
     choose(qtbot, request.purpose, intake.get("purpose", "civil_immigration"))
+    if request.relay_asked():  # the intake says who asked and why: no relay to unmask
+        choose(qtbot, request.relay, "no")
     choose(qtbot, request.benefit, intake.get("benefit", "none"))
     if request.mandatory.isChecked() != bool(intake.get("claims_mandatory")):
         press_button(qtbot, request.mandatory)

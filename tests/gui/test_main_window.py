@@ -7,7 +7,6 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QInputDialog
 
 from desktop.demo import fill_demo_log
 from desktop.desk import Desk
@@ -56,6 +55,18 @@ def test_open_case_reprint_and_events(qtbot, window, desk) -> None:
     assert [e.kind for e in desk.open_case(numbers[0]).events][-1] == "memo"
 
 
+def answer_outcome(monkeypatch, text: str) -> None:
+    """The outcome dialog, typed into and accepted (a modal dialog offscreen would wait forever)."""
+    from desktop.ui.review import OutcomeDialog
+
+    def exec_(dialog: OutcomeDialog) -> int:
+        dialog.text.setPlainText(text)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(OutcomeDialog, "exec", exec_)
+
+
 def test_review_queue_records_an_outcome_as_an_amendment(qtbot, window, desk, monkeypatch) -> None:
     fill_demo_log(desk, count=20)
     window.show_view(VIEW_REVIEW)
@@ -63,7 +74,7 @@ def test_review_queue_records_an_outcome_as_an_amendment(qtbot, window, desk, mo
     before = queue.model.rowCount()
     number = queue.model.case_number(0)
     queue.table.selectRow(0)
-    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("Solicitor: decline stands", True))
+    answer_outcome(monkeypatch, "Solicitor: decline stands")
     window.resolve_selected()
     case = desk.open_case(number)
     assert case.current.status == "resolved" and case.current.amendment_reason == "Resolved: Solicitor: decline stands"

@@ -67,8 +67,11 @@ def test_keyboard_entry_builds_exactly_the_intake(qtbot, window) -> None:
     ]
     assert data["subject"] == {**S01["subject"], "minor": False}
     text = wizard.decision_page.view.toPlainText()
-    assert "Do not hold" in text and "To neither detain nor delay the release" in text
-    assert "Lunn v. Commonwealth" in text
+    assert "Do not hold or delay release" in text and "Say:" in text
+    assert "Lunn v. Commonwealth" not in text  # the quoted law is under the details
+    wizard.decision_page.details.setChecked(True)
+    text = wizard.decision_page.view.toPlainText()
+    assert "To neither detain nor delay the release" in text and "Lunn v. Commonwealth" in text
 
 
 def test_back_and_next_keep_every_answer(qtbot, window) -> None:
@@ -236,14 +239,14 @@ def test_draft_is_saved_while_typing_and_offered_back(qtbot, window, tmp_path) -
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     type_into(qtbot, wizard.received_page.requester_name, "Deportation Officer, Hadley")
-    qtbot.waitUntil(lambda: window.drafts.path.exists(), timeout=3000)
-    draft = json.loads(window.drafts.path.read_text(encoding="utf-8"))
-    assert draft["intake"]["requester_name"] == "Deportation Officer, Hadley"
+    qtbot.waitUntil(lambda: bool(window.drafts.list()), timeout=3000)
+    (draft,) = window.drafts.list()
+    assert draft.intake["requester_name"] == "Deportation Officer, Hadley" and draft.id == wizard.draft_id
     wizard.hide()
     window.wizard = None
     window._offer_draft()
-    assert not window.home.resume.isHidden()
-    resumed = window.start_intake(draft["intake"])
+    assert not window.home.drafts_box.isHidden() and window.home.drafts.count() == 1
+    resumed = window.resume_draft()
     qtbot.addWidget(resumed)
     assert resumed.received_page.requester_name.text() == "Deportation Officer, Hadley"
 
@@ -252,10 +255,10 @@ def test_recording_clears_the_draft_and_stores_the_case(qtbot, window, desk) -> 
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     fill(qtbot, wizard, S01)
-    qtbot.waitUntil(lambda: window.drafts.path.exists(), timeout=3000)
+    qtbot.waitUntil(lambda: bool(window.drafts.list()), timeout=3000)
     enter(qtbot, wizard)  # Enter on the decision page is "Record case"
     assert wizard.currentId() == PAGE_RECORDED
-    assert not window.drafts.path.exists()
+    assert window.drafts.list() == []
     number = wizard.saved.case_number
     assert wizard.recorded_page.number.text() == number
     raw = sqlite3.connect(desk.store.path)
@@ -294,6 +297,8 @@ def test_every_preset_decides(qtbot, window, preset) -> None:
     wizard = window.start_intake(PRESETS[preset])
     qtbot.addWidget(wizard)
     for _ in range(PAGE_DECISION):
+        if wizard.currentPage() is wizard.request_page and wizard.request_page.relay_asked():
+            wizard.request_page.relay.setCurrentIndex(wizard.request_page.relay.findData("no"))
         wizard.next()
     assert wizard.currentId() == PAGE_DECISION, preset
     assert wizard.decision_page.decided is not None

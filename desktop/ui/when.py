@@ -1,0 +1,107 @@
+"""What officers type for "when was it received": now, 22:18, 13 Jan 22:18, 2026-01-13 22:18, yesterday 23:50.
+
+Pure Python (no Qt), so it is tested on its own. Every moment is read on the desk's clock: `now` is an
+aware time in the pack's zone, and the answer is an aware time in that zone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+EXAMPLES = "now, 22:18, 13 Jan 22:18, 2026-01-13 22:18 or yesterday 23:50"
+_TIME = r"(?P<h>\d{1,2})(?::?(?P<m>\d{2}))"
+
+
+class WhenError(ValueError):
+    """What was typed cannot be read as a moment; the message says what is accepted."""
+
+
+def _clock(match: re.Match[str]) -> tuple[int, int]:
+    hour, minute = int(match.group("h")), int(match.group("m") or 0)
+    if hour > 23 or minute > 59:
+        raise WhenError(f"{hour:02d}:{minute:02d} is not a time of day")
+    return hour, minute
+
+
+def _at(day: dt.date, hour: int, minute: int, zone: dt.tzinfo | None) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+
+
+def _month(word: str) -> int:
+    key = word[:3].lower()
+    if key not in MONTHS:
+        raise WhenError(f"{word!r} is not a month")
+    return MONTHS.index(key) + 1
+
+
+def parse_when(text: str, now: dt.datetime) -> dt.datetime:
+    """The moment `text` names, on the clock of `now` (aware). Raises WhenError saying what is accepted.
+
+    A time alone is today, or yesterday when today's would be later than now (a request typed just
+    after midnight). A day without a year is this year, or last year when this year's is later than now.
+    """
+    zone = now.tzinfo
+    raw = " ".join(text.replace(",", " ").split())
+    low = raw.lower()
+    if low in ("", "now"):
+        return now.replace(second=0, microsecond=0)
+    soon = now + dt.timedelta(minutes=5)
+
+    match = re.fullmatch(rf"(?P<word>today|yesterday)\s+(?:at\s+)?{_TIME}", low)
+    if match:
+        day = now.date() - dt.timedelta(days=1 if match.group("word") == "yesterday" else 0)
+        return _at(day, *_clock(match), zone)
+
+    match = re.fullmatch(_TIME, low)
+    if match and (":" in low or len(low) == 4):
+        moment = _at(now.date(), *_clock(match), zone)
+        return moment - dt.timedelta(days=1) if moment > soon else moment
+
+    # 2026-01-13 22:18 (or with a T, or an ISO time with its own offset)
+    match = re.fullmatch(rf"(?P<y>\d{{4}})-(?P<mo>\d{{1,2}})-(?P<d>\d{{1,2}})(?:[ t]+{_TIME})?", low)
+    if match:
+        day = _date(int(match.group("y")), int(match.group("mo")), int(match.group("d")))
+        return _at(day, *(_clock(match) if match.group("h") else (0, 0)), zone)
+    try:
+        iso = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        iso = None
+    if iso is not None and iso.tzinfo is not None:
+        return iso.astimezone(zone).replace(second=0, microsecond=0)
+
+    # 13 Jan 22:18, 13 Jan 2026 22:18, Jan 13 2026 22:18
+    match = re.fullmatch(
+        rf"(?:(?P<d1>\d{{1,2}})\s+(?P<mon1>[a-z]+)|(?P<mon2>[a-z]+)\s+(?P<d2>\d{{1,2}}))"
+        rf"(?:\s+(?P<y>\d{{4}}))?(?:\s+(?:at\s+)?{_TIME})?",
+        low,
+    )
+    if match:
+        month = _month(match.group("mon1") or match.group("mon2"))
+        day_number = int(match.group("d1") or match.group("d2"))
+        hour, minute = _clock(match) if match.group("h") else (0, 0)
+        if match.group("y"):
+            return _at(_date(int(match.group("y")), month, day_number), hour, minute, zone)
+        moment = _at(_date(now.year, month, day_number), hour, minute, zone)
+        return _at(_date(now.year - 1, month, day_number), hour, minute, zone) if moment > soon else moment
+    raise WhenError(f"cannot read {raw!r} as a date and time; type for example {EXAMPLES}")
+
+
+def _date(year: int, month: int, day: int) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise WhenError(f"{year}-{month:02d}-{day:02d} is not a date") from None
+
+
+def say_when(moment: dt.datetime, zone_name: str) -> str:
+    """The moment back in words, e.g. "Tue 13 Jan 2026, 22:18 (America/New_York)"."""
+    from desktop.dates import when
+
+    return f"{when(moment)} ({zone_name})" if zone_name else when(moment)
+
+
+def as_text(moment: dt.datetime) -> str:
+    """The form the field shows for a moment: "2026-01-13 22:18"."""
+    return moment.strftime("%Y-%m-%d %H:%M")
