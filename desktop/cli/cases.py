@@ -17,11 +17,11 @@ if TYPE_CHECKING:
     from desktop.store import CaseQuery
 
 
-def _override(args: argparse.Namespace) -> Override | None:
+def _override(args: argparse.Namespace, desk: Desk) -> Override | None:
     from desktop.records import Override
 
     reason: str | None = getattr(args, "disagree", None)
-    return Override(reason, actor(args).label) if reason else None
+    return Override(reason, actor(args, desk).label) if reason else None
 
 
 def _print_saved(desk: Desk, saved: CaseVersion, decided: Decided | None) -> None:
@@ -46,7 +46,7 @@ def _scans(args: argparse.Namespace) -> list[Path]:
 def cmd_record(args: argparse.Namespace) -> int:
     with open_desk(args, create=True) as desk:
         decided = decide_file(desk, args.intake)
-        saved = desk.record(decided, actor=actor(args), override=_override(args), scans=_scans(args))
+        saved = desk.record(decided, actor=actor(args, desk), override=_override(args, desk), scans=_scans(args))
         if args.json:
             _print_saved(desk, saved, decided)
     if not args.json:
@@ -63,10 +63,10 @@ def cmd_amend(args: argparse.Namespace) -> int:
         saved = desk.amend(
             args.case,
             decided,
-            actor=actor(args),
+            actor=actor(args, desk),
             reason=args.reason,
             status=Status(args.status) if args.status else None,
-            override=_override(args),
+            override=_override(args, desk),
             scans=_scans(args),
         )
         if args.json:
@@ -78,7 +78,7 @@ def cmd_amend(args: argparse.Namespace) -> int:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        saved = desk.resolve(args.case, actor=actor(args), outcome=args.outcome)
+        saved = desk.resolve(args.case, actor=actor(args, desk), outcome=args.outcome)
         if args.json:
             _print_saved(desk, saved, None)
     if not args.json:
@@ -88,7 +88,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 def cmd_attach(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        desk.attach(args.case, Path(args.file), actor=actor(args))
+        desk.attach(args.case, Path(args.file), actor=actor(args, desk))
         record = desk.open_case(args.case)
     added = record.attachments[-1]
     if args.json:
@@ -149,7 +149,7 @@ def _show_text(record: CaseRecord) -> str:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        record = desk.open_case(args.case)
+        record = desk.open_case(args.case, actor=actor(args, desk))
     if args.json:
         print_json(_record_dict(record))
     else:
@@ -176,6 +176,7 @@ def query_from(args: argparse.Namespace) -> CaseQuery:
 def cmd_log(args: argparse.Namespace) -> int:
     query = query_from(args)
     with open_desk(args) as desk:
+        desk.log_search(query, actor=actor(args, desk))
         rows = desk.search(query, limit=args.limit, offset=args.offset)
         total = desk.count(query)
     if args.json:

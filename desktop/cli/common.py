@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,10 +61,51 @@ def day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-01-31") from None
 
 
-def actor(args: argparse.Namespace) -> Actor:
-    """Who the audit log names: --officer when given, else the computer account (same "NAME #BADGE" form)."""
-    officer: str | None = getattr(args, "officer", None)
-    return Actor.parse(officer) if officer else Actor.computer_user()
+USER_ENV = "SAFEDESK_USER"  # the account, for a scheduled job that cannot type --user
+PASSWORD_ENV = "SAFEDESK_PASSWORD"
+NEW_PASSWORD_ENV = "SAFEDESK_NEW_PASSWORD"
+CODE_ENV = "SAFEDESK_CODE"
+
+
+def _interactive() -> bool:
+    return bool(sys.stdin is not None and sys.stdin.isatty())
+
+
+def secret(env: str, prompt: str, *, confirm: bool = False) -> str:
+    """A password: typed at a prompt on a terminal, else read from `env` (for IT's scheduled scripts)."""
+    if _interactive():
+        import getpass
+
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("Again: ") != first:
+            raise UsageError("the two passwords typed differ; nothing was changed")
+        return first
+    value = os.environ.get(env)
+    if not value:
+        raise UsageError(f"no password given: type it at the prompt, or set {env} when there is no terminal")
+    return value
+
+
+def actor(args: argparse.Namespace, desk: Desk) -> Actor:
+    """The signed-in user (--user, with the password asked for or from SAFEDESK_PASSWORD); once per command.
+
+    Every entry the command writes is signed with that account's key.
+    """
+    cached: Actor | None = getattr(args, "signed_in", None)
+    if cached is not None:
+        return cached
+    if desk.needs_setup():
+        raise UsageError("this desk has no accounts yet: run `main.py setup --admin USERNAME --name N --badge B` first")
+    user: str | None = getattr(args, "user", None) or os.environ.get(USER_ENV)
+    if not user:
+        raise UsageError(f"say who you are: --user USERNAME (the password is asked for, or read from {PASSWORD_ENV})")
+    password = secret(PASSWORD_ENV, f"Password for {user}: ")
+    code = os.environ.get(CODE_ENV)
+    if code is None and _interactive() and desk.second_factor_needed(user):
+        code = input("Code from the authenticator app: ")
+    signed = desk.sign_in(user, password, code=code)
+    args.signed_in = signed
+    return signed
 
 
 @contextmanager

@@ -13,8 +13,18 @@ from desktop.cli.paper import verify_memo
 def cmd_verify(args: argparse.Namespace) -> int:
     if args.memo:
         return verify_memo(args, args.memo)
+    if args.receipt:
+        from desktop.cli.people import verify_receipt
+
+        return verify_receipt(args)
+    from desktop.store import LogDamaged
+
     with open_desk(args) as desk:
-        check = desk.verify_log(actor=actor(args), rebuild_index=args.rebuild_index)
+        try:
+            who = actor(args, desk)
+        except LogDamaged as exc:  # a damaged log is what verify is for: the check failed (exit 1)
+            return _failed(args, str(exc))
+        check = desk.verify_log(actor=who, rebuild_index=args.rebuild_index)
     if check.index_rebuilt is not None:
         # The search index is derived from the log; rebuilding it changes no record.
         sys.stderr.write(f"search index rebuilt: {check.index_rebuilt} case(s)\n")
@@ -24,7 +34,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "ok": check.ok,
                 "entries_checked": check.entries_checked,
                 "records_checked": check.records_checked,
+                "signatures_checked": check.signatures_checked,
                 "chain_head": check.chain_head,
+                "admin_key_fingerprint": check.admin_fingerprint,
                 "problems": list(check.problems),
             }
         )
@@ -35,15 +47,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{check.entries_checked} entries and {check.records_checked} records checked\n")
     else:
         sys.stdout.write(
-            f"OK: {check.entries_checked} audit entries and {check.records_checked} records checked; "
-            f"chain head {check.chain_head}\n"
+            f"OK: {check.entries_checked} audit entries, {check.records_checked} records and "
+            f"{check.signatures_checked} signatures checked; chain head {check.chain_head}\n"
         )
+        if check.admin_fingerprint:
+            sys.stdout.write(f"admin key fingerprint {check.admin_fingerprint}: compare it with IT's written copy\n")
     return EXIT_CHECK_FAILED if check.problems else EXIT_OK
+
+
+def _failed(args: argparse.Namespace, problem: str) -> int:
+    if args.json:
+        print_json({"ok": False, "entries_checked": 0, "records_checked": 0, "chain_head": None, "problems": [problem]})
+    else:
+        sys.stdout.write(f"FAILED: {problem}\n")
+    return EXIT_CHECK_FAILED
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        result = desk.backup(Path(args.file), actor=actor(args))
+        result = desk.backup(Path(args.file), actor=actor(args, desk))
     if args.json:
         print_json(
             {
@@ -67,7 +89,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     # No open_desk here: restore needs the log closed everywhere, this process included.
     desk = Desk(resolve_data_dir(args.data_dir), policy=args.policy)
-    result = desk.restore(Path(args.file), actor=actor(args))
+    result = desk.restore(Path(args.file), actor=actor(args, desk))
     if args.json:
         print_json(
             {

@@ -44,7 +44,9 @@ def verify_memo(args: argparse.Namespace, memo_file: str) -> int:
     """0: the memo of a record this log holds, as printed; 1: a memo of this log that differs or was altered
     (naming the first page and line that differ), or one this log does not hold; 2: not readable as a memo."""
     with open_desk(args) as desk:
+        who = actor(args, desk)
         check = desk.verify_memo(Path(memo_file))
+        desk.audit_memo_check(check, actor=who)  # checking paper against the log leaves a trace too
     if args.json:
         print_json(
             {

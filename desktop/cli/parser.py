@@ -7,18 +7,19 @@ import sys
 from pathlib import Path
 
 from desktop import __version__
-from desktop.cli import cases, decide, maintenance, paper, reports
+from desktop.cli import cases, decide, maintenance, paper, people, reports
 from desktop.cli.common import Parser, day
-from desktop.records import STATUSES
+from desktop.records import ROLES, STATUSES
 from desktop.rules import vocab
 
 DATA_DIR_HELP = "the data folder (default: $SAFEDESK_DATA_DIR, else the machine's shared application-data folder)"
 JSON_HELP = "print one JSON document instead of text"
 POLICY_HELP = "decide with this policy pack (a pack.toml or its folder)"
+USER_HELP = "sign in as this account (the password is asked for, or read from $SAFEDESK_PASSWORD without a terminal)"
 
 
 def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
-    """--data-dir, --json and --policy. The top level sets the defaults; each command accepts them
+    """--data-dir, --json, --policy and --user. The top level sets the defaults; each command accepts them
     again with no default of its own, so `main.py record X.json --json` works like `main.py --json record X.json`.
     """
 
@@ -28,17 +29,13 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     parser.add_argument("--data-dir", metavar="DIR", default=default(None), help=DATA_DIR_HELP)
     parser.add_argument("--json", action="store_true", default=default(False), help=JSON_HELP)
     parser.add_argument("--policy", metavar="PACK", default=default(None), help=POLICY_HELP)
+    parser.add_argument("--user", metavar="USERNAME", default=default(None), help=USER_HELP)
 
 
 def _command(commands: argparse._SubParsersAction[Parser], name: str, help_text: str) -> Parser:
     sub: Parser = commands.add_parser(name, help=help_text, description=help_text)
     _global_options(sub, defaults=False)
     return sub
-
-
-def _officer(parser: argparse.ArgumentParser, *, required: bool, what: str) -> None:
-    help_text = f'{what}, "NAME #BADGE"' + ("" if required else " (default: the computer account)")
-    parser.add_argument("--officer", required=required, help=help_text)
 
 
 def _case_filters(parser: argparse.ArgumentParser) -> None:
@@ -93,7 +90,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = _command(commands, "record", "decide an intake and record it as a new case")
     sub.add_argument("intake", metavar="INTAKE.json")
-    _officer(sub, required=True, what="the officer recording it")
     sub.add_argument("--disagree", metavar="REASON", help="the officer disagrees: marks it for supervisor review")
     _scan_option(sub)
     sub.set_defaults(func=cases.cmd_record)
@@ -101,7 +97,6 @@ def build_parser() -> argparse.ArgumentParser:
     sub = _command(commands, "amend", "record a new version of a case; the old one stays")
     sub.add_argument("case", metavar="CASE")
     sub.add_argument("intake", metavar="INTAKE.json")
-    _officer(sub, required=True, what="who amends it")
     sub.add_argument("--reason", required=True, help="why the case is amended")
     sub.add_argument("--status", choices=STATUSES, help="set the case status")
     sub.add_argument("--disagree", metavar="REASON", help="the officer disagrees: marks it for supervisor review")
@@ -111,13 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = _command(commands, "resolve", "close a referral: record its outcome as a new version")
     sub.add_argument("case", metavar="CASE")
     sub.add_argument("--outcome", required=True, metavar="TEXT", help="what was decided, and by whom")
-    _officer(sub, required=True, what="who records the outcome")
     sub.set_defaults(func=cases.cmd_resolve)
 
     sub = _command(commands, "attach", "attach a scan of the paper to a case")
     sub.add_argument("case", metavar="CASE")
     sub.add_argument("file", metavar="FILE")
-    _officer(sub, required=True, what="who attaches it")
     sub.set_defaults(func=cases.cmd_attach)
 
     sub = _command(commands, "show", "a case with all its versions and events")
@@ -133,13 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = _command(commands, "memo", "write the memo of a case's current version")
     sub.add_argument("case", metavar="CASE")
     sub.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
-    _officer(sub, required=False, what="who prints it")
     sub.set_defaults(func=paper.cmd_memo)
 
     sub = _command(commands, "export", "write the memo of every matching case into a folder")
     sub.add_argument("folder", metavar="FOLDER")
     _case_filters(sub)
-    _officer(sub, required=False, what="who exports them")
     sub.set_defaults(func=paper.cmd_export)
 
     sub = _command(commands, "report", "the oversight report of a period (PDF, CSV, JSON), or the register")
@@ -148,13 +139,58 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = _command(commands, "verify", "check the whole audit chain and every record's hash")
     sub.add_argument("--memo", metavar="FILE.pdf", help="instead, check a printed memo against the log")
+    sub.add_argument("--receipt", metavar="FILE", help="instead, check the log still holds a receipt's chain head")
     sub.add_argument(
         "--rebuild-index",
         action="store_true",
         help="first rebuild the search index from the log (it holds nothing else)",
     )
-    _officer(sub, required=False, what="who runs the check")
     sub.set_defaults(func=maintenance.cmd_verify)
+
+    sub = _command(commands, "setup", "the first start: create the first admin account (its password is asked for)")
+    sub.add_argument("--admin", required=True, metavar="USERNAME", help="the admin's user name")
+    sub.add_argument("--name", required=True, help="the admin's name as printed")
+    sub.add_argument("--badge", required=True, help="the admin's badge or staff number")
+    sub.set_defaults(func=people.cmd_setup)
+
+    user = _command(commands, "user", "accounts: add, list, unlock, disable, enable, roles, reset, passwd")
+    user_commands = user.add_subparsers(dest="user_command", metavar="SUBCOMMAND", parser_class=Parser, required=True)
+    sub = _command(user_commands, "add", "an admin adds an account (its first password is asked for)")
+    sub.add_argument("username", metavar="USERNAME")
+    sub.add_argument("--name", required=True, help="the name as printed")
+    sub.add_argument("--badge", required=True, help="the badge or staff number")
+    sub.add_argument("--role", action="append", choices=ROLES, help="officer, supervisor or admin; repeatable")
+    sub.set_defaults(func=people.cmd_user_add)
+    sub = _command(user_commands, "list", "every account with its roles and state")
+    sub.set_defaults(func=people.cmd_user_list)
+    for change, words in (
+        ("unlock", "release an account locked by failed sign-ins"),
+        ("disable", "stop an account signing in (its entries stay)"),
+        ("enable", "let a disabled account sign in again"),
+        ("reset", "set a new password (the account gets a new key)"),
+        ("roles", "set an account's roles"),
+    ):
+        sub = _command(user_commands, change, words)
+        sub.add_argument("username", metavar="USERNAME")
+        if change == "roles":
+            sub.add_argument("--role", action="append", required=True, choices=ROLES, help="repeatable")
+        sub.set_defaults(func=people.cmd_user_change, change=change)
+    sub = _command(user_commands, "passwd", "change your own password")
+    sub.set_defaults(func=people.cmd_user_passwd)
+
+    sub = _command(commands, "audit", "the audit log: who did what, when (supervisors and admins)")
+    sub.add_argument("--for", dest="filter_user", metavar="USER", help="only entries by this account or name")
+    sub.add_argument("--case", metavar="CASE", help="only entries of this case")
+    sub.add_argument("--kind", metavar="KIND", help="only entries of this kind (recorded, view, sign_in, ...)")
+    sub.add_argument("--since", metavar="DATE", type=day, help="on or after this day (UTC, YYYY-MM-DD)")
+    sub.add_argument("--until", metavar="DATE", type=day, help="on or before this day (UTC, YYYY-MM-DD)")
+    sub.add_argument("--limit", type=int, default=1000, help="entries at most (default 1000), newest first")
+    sub.add_argument("--csv", metavar="FILE.csv", help="write the entries as CSV instead")
+    sub.set_defaults(func=people.cmd_audit)
+
+    sub = _command(commands, "receipt", "write a signed receipt of the chain head, to keep away from this PC")
+    sub.add_argument("-o", "--output", required=True, metavar="FILE")
+    sub.set_defaults(func=people.cmd_receipt)
 
     sub = _command(commands, "verify-memo", "check a memo PDF against the log")
     sub.add_argument("memo_file", metavar="FILE.pdf")
@@ -162,11 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = _command(commands, "backup", "write a consistent, verified copy of the log")
     sub.add_argument("file", metavar="FILE")
-    _officer(sub, required=False, what="who makes it")
     sub.set_defaults(func=maintenance.cmd_backup)
 
     sub = _command(commands, "restore", "replace the log with a verified backup (the old log is kept)")
     sub.add_argument("file", metavar="FILE")
-    _officer(sub, required=False, what="who restores it")
     sub.set_defaults(func=maintenance.cmd_restore)
     return parser

@@ -57,8 +57,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     period = period_from(args)
     if args.ice_count is not None and args.ice_count < 0:
         raise UsageError("--ice-count must be 0 or more")
-    who = actor(args)
     with open_desk(args) as desk:
+        who = actor(args, desk)
         reports = desk.reports()
         if args.register:
             return _register(args, reports, period, who)

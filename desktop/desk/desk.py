@@ -437,7 +437,15 @@ class Desk(PeopleMixin):
             log.warning("verify found %d problem(s); first: %s", len(problems), problems[0])
         else:
             self._changed(EventKind.VERIFY, None)
-        return LogCheck(report.entries_checked, report.records_checked, report.chain_head, problems, rebuilt)
+        return LogCheck(
+            report.entries_checked,
+            report.records_checked,
+            report.chain_head,
+            problems,
+            rebuilt,
+            report.signatures_checked,
+            report.admin_fingerprint,
+        )
 
     def verify_memo(self, memo: Path) -> MemoCheck:
         """Does this log hold the exact record the memo names? (desktop/desk/paper.py)
@@ -456,6 +464,8 @@ class Desk(PeopleMixin):
 
         self._require(actor, "supervisor", "admin")
         result = backup_to(self.store, Path(target), actor=actor, now=self.clock())
+        if actor.signer is not None:  # a receipt of the head beside it, for whoever keeps the copy
+            self.write_receipt(result.path.with_name(result.path.name + ".receipt.json"), actor=actor)
         self._changed(EventKind.BACKUP, None)
         return result
 
@@ -479,29 +489,6 @@ class Desk(PeopleMixin):
         from desktop.desk.reports import Reports
 
         return Reports(self)
-
-    # --- the window's look-ups (small, read-only) -----------------------------------------------
-
-    def cases_for_booking(self, booking_number: str, *, limit: int = 200) -> list[CaseSummary]:
-        """Every case the log holds for this booking number (exact match, ignoring case and spaces), newest first."""
-        from desktop.store import CaseQuery
-
-        wanted = " ".join(booking_number.split()).casefold()
-        if not wanted:
-            return []
-        found = self.store.search(CaseQuery(text=booking_number), limit=limit)
-        return [c for c in found if " ".join(c.booking_number.split()).casefold() == wanted]
-
-    def open_cases_for_booking(self, booking_number: str) -> list[CaseSummary]:
-        """The cases for this booking number not yet closed (decided or awaiting review), newest first."""
-        return [c for c in self.cases_for_booking(booking_number) if c.status != Status.RESOLVED]
-
-    def open_questions(self, case_number: str) -> list[tuple[str, str]]:
-        """The questions a referred case waits on: (AMB id, the issue in the pack it was decided under)."""
-        version = self.store.get(case_number).current
-        pack = self.store.pack_for(version)
-        ids = dict.fromkeys(str(r["refer"]) for r in version.decision.get("responses", []) if r.get("refer"))
-        return [(amb, pack.ambiguities[amb].issue if amb in pack.ambiguities else "") for amb in ids]
 
     # --- the window's look-ups (small, read-only) -----------------------------------------------
 

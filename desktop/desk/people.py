@@ -17,6 +17,7 @@ from desktop.store.errors import AccountError
 
 if TYPE_CHECKING:
     from desktop.desk.receipts import ReceiptCheck
+    from desktop.desk.results import MemoCheck
     from desktop.store import CaseQuery, CaseStore
 
 SECOND_FACTOR_KEY = "second_factor_required"
@@ -80,6 +81,11 @@ class PeopleMixin:
             desk_label=self._desk_label(),
             now=self.clock(),
         )
+
+    def second_factor_needed(self, username: str) -> bool:
+        """Whether this account will be asked for an authenticator code (so a door knows to ask for one)."""
+        account = self.store.account(username.strip().lower())
+        return account is not None and account.second_factor
 
     def sign_out(self, actor: Actor) -> None:
         self.store.log_event(
@@ -221,6 +227,13 @@ class PeopleMixin:
             now=self.clock(),
         )
         return path
+
+    def audit_memo_check(self, check: MemoCheck, *, actor: Actor) -> None:
+        """A memo checked against the log leaves a trace too: which case, and what was found."""
+        verdict = "matches" if check.matches else "does not match"
+        case = check.case_number if self.store.case_exists(check.case_number) else None
+        detail = f"memo of case {check.case_number} version {check.version} checked: {verdict}"
+        self.store.log_event(case, EventKind.VIEW, actor, detail, now=self.clock())
 
     # --- receipts -------------------------------------------------------------------------------
 

@@ -127,6 +127,9 @@ class AccountsMixin(StoreBase):
             raise AccountError(f"case {case_number} has no record entry")
         return str(row[0]), (str(row[1]) if row[1] is not None and row[2] == "account" else None)
 
+    def case_exists(self, case_number: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM cases WHERE case_number = ?", [case_number]).fetchone() is not None
+
     def meta_value(self, key: str) -> str | None:
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return str(row[0]) if row else None

@@ -13,25 +13,27 @@ import pytest
 
 from tests.conftest import EXAMPLES_DIR, ROOT
 from tests.unit.cli_run import S01, run
+from tests.unit.conftest import as_user
+from tests.unit.desk.people import staffed_desk
 
 
 def test_record_show_amend_log_verify(env, intake_file: Path) -> None:
-    done = run(env, "--json", "record", str(intake_file), "--officer", "J. SMITH #1234")
+    done = run(env, "--json", "record", str(intake_file))
     assert done.returncode == 0, done.stderr
     recorded = json.loads(done.stdout)
     case = recorded["case"]
     assert len(recorded["hash"]) == 64 and recorded["responses"][0]["code"] == "NO_HOLD"
 
-    plain = run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    plain = run(env, "record", str(intake_file))
     assert plain.returncode == 0 and plain.stdout.strip().endswith("000002")
 
-    amended = run(env, "amend", case, str(intake_file), "--officer", "SGT. K. JONES #77", "--reason", "typo")
+    amended = run(as_user(env, "sgt.jones"), "amend", case, str(intake_file), "--reason", "typo")
     assert amended.returncode == 0, amended.stderr
 
     shown = json.loads(run(env, "--json", "show", case).stdout)
     assert [v["version"] for v in shown["versions"]] == [1, 2]
     assert shown["versions"][0]["record_hash"] == recorded["hash"]
-    assert [e["kind"] for e in shown["events"]] == ["recorded", "amended"]
+    assert [e["kind"] for e in shown["events"]] == ["recorded", "amended", "view"]  # showing it is audited
     text = run(env, "show", case).stdout
     assert "Version 2" in text and "Amendment: typo" in text
 
@@ -44,7 +46,7 @@ def test_record_show_amend_log_verify(env, intake_file: Path) -> None:
 
 
 def test_verify_exits_1_on_a_tampered_log(env, intake_file: Path) -> None:
-    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    run(env, "record", str(intake_file))
     raw = sqlite3.connect(Path(env["SAFEDESK_DATA_DIR"]) / "cases.db")
     raw.execute("DROP TRIGGER case_versions_no_update")
     raw.execute("UPDATE case_versions SET officer = 'SOMEONE ELSE #9'")
@@ -56,35 +58,39 @@ def test_verify_exits_1_on_a_tampered_log(env, intake_file: Path) -> None:
 
 
 def test_backup_and_restore_commands(env, intake_file: Path, tmp_path: Path) -> None:
-    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    run(env, "record", str(intake_file))
     backup = tmp_path / "backup.db"
-    done = run(env, "--json", "backup", str(backup))
+    refused = run(env, "backup", str(backup))  # an officer does not take the log away
+    assert refused.returncode == 2 and "supervisor or admin" in refused.stderr
+    admin = as_user(env, "admin")
+    done = run(admin, "--json", "backup", str(backup))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["records_checked"] == 1
-    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
-    restored = run(env, "--json", "restore", str(backup))
+    run(env, "record", str(intake_file))
+    restored = run(admin, "--json", "restore", str(backup))
     assert restored.returncode == 0, restored.stderr
     assert Path(json.loads(restored.stdout)["replaced_log_kept_as"]).exists()
     assert json.loads(run(env, "--json", "log").stdout)["total"] == 1
     bogus = tmp_path / "bogus.db"
     bogus.write_text("nope")
-    refused = run(env, "restore", str(bogus))
+    refused = run(admin, "restore", str(bogus))
     assert refused.returncode == 2 and refused.stderr.startswith("error: ") and refused.stderr.count("\n") == 1
 
 
 @pytest.mark.parametrize(
     "args",
     [
-        ("record", "INTAKE", "--officer", "NOBADGE"),
-        ("record", "INTAKE"),
+        ("record", "INTAKE", "--user", "nobody"),
+        ("record", "INTAKE", "--user", "ofc.chen"),  # the wrong password for that account
+        ("record",),
         ("show", "2026-999999"),
-        ("amend", "2026-999999", "INTAKE", "--officer", "A B #1", "--reason", "x"),
+        ("amend", "2026-999999", "INTAKE", "--reason", "x"),
         ("log", "--since", "yesterday"),
         ("backup", "/no/such/folder/b.db"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(env, intake_file: Path, args: tuple[str, ...]) -> None:
-    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    run(env, "record", str(intake_file))
     done = run(env, *[str(intake_file) if a == "INTAKE" else a for a in args])
     assert done.returncode == 2, done.stdout
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
@@ -93,14 +99,14 @@ def test_bad_input_exits_2_with_one_line(env, intake_file: Path, args: tuple[str
 
 def test_every_worked_example_records_and_verifies(env) -> None:
     for path in sorted(EXAMPLES_DIR.glob("*.json")):
-        done = run(env, "record", str(path), "--officer", "J. SMITH #1234")
+        done = run(env, "record", str(path))
         assert done.returncode == 0, (path.name, done.stderr)
     verified = json.loads(run(env, "--json", "verify").stdout)
     assert verified["ok"] and verified["records_checked"] == len(list(EXAMPLES_DIR.glob("*.json")))
 
 
 def test_memo_and_verify_memo(env, intake_file: Path, tmp_path: Path) -> None:
-    case = run(env, "record", str(intake_file), "--officer", "J. SMITH #1234").stdout.strip()
+    case = run(env, "record", str(intake_file)).stdout.strip()
     memo = tmp_path / "memo.pdf"
     done = run(env, "memo", case, "-o", str(memo))
     assert done.returncode == 0, done.stderr
@@ -108,16 +114,18 @@ def test_memo_and_verify_memo(env, intake_file: Path, tmp_path: Path) -> None:
     checked = run(env, "verify-memo", str(memo))
     assert checked.returncode == 0 and checked.stdout.startswith("OK: the log holds this exact record")
     assert run(env, "verify", "--memo", str(memo)).returncode == 0
-    run(env, "amend", case, str(intake_file), "--officer", "SGT. K. JONES #77", "--reason", "typo")
+    run(as_user(env, "sgt.jones"), "amend", case, str(intake_file), "--reason", "typo")
     still = run(env, "verify-memo", str(memo))
     assert still.returncode == 0 and "a newer version 2 exists" in still.stdout
+    staffed_desk(tmp_path / "other").desk.close()
     other_log = {**env, "SAFEDESK_DATA_DIR": str(tmp_path / "other")}
-    run(other_log, "record", str(intake_file), "--officer", "J. SMITH #1234")
-    run(other_log, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    run(other_log, "record", str(intake_file))
+    run(other_log, "record", str(intake_file))
     mismatch = run(other_log, "verify-memo", str(memo))
     assert mismatch.returncode == 1 and mismatch.stdout.startswith("MISMATCH")
     events = json.loads(run(env, "--json", "show", case).stdout)["events"]
-    assert [e["kind"] for e in events] == ["recorded", "memo", "amended"]
+    # each check of the memo against the log, and showing the case, left a trace
+    assert [e["kind"] for e in events] == ["recorded", "memo", "view", "view", "amended", "view", "view"]
     not_pdf = tmp_path / "notes.pdf"
     not_pdf.write_text("not a pdf")
     refused = run(env, "verify-memo", str(not_pdf))
@@ -160,8 +168,8 @@ def rewrite_history(db: Path) -> None:
 
 
 def test_a_printed_memo_exposes_a_rewritten_log(env, intake_file: Path, tmp_path: Path) -> None:
-    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
-    second = run(env, "record", str(intake_file), "--officer", "J. SMITH #1234").stdout.strip()
+    run(env, "record", str(intake_file))
+    second = run(env, "record", str(intake_file)).stdout.strip()
     memo = tmp_path / "memo.pdf"
     run(env, "memo", second, "-o", str(memo))
     assert run(env, "verify-memo", str(memo)).returncode == 0
@@ -173,7 +181,7 @@ def test_a_printed_memo_exposes_a_rewritten_log(env, intake_file: Path, tmp_path
 
 
 def test_verify_reports_a_damaged_log_as_a_failed_check(env, intake_file: Path) -> None:
-    run(env, "record", str(intake_file), "--officer", "J. SMITH #1234")
+    run(env, "record", str(intake_file))
     db = Path(env["SAFEDESK_DATA_DIR"]) / "cases.db"
     for suffix in ("-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
@@ -192,7 +200,7 @@ def test_log_does_not_create_a_log_in_a_mistyped_folder(tmp_path: Path) -> None:
 def test_standard_input_is_read_as_utf8_whatever_the_locale(env) -> None:
     intake = dict(S01, subject={**S01["subject"], "name": "МЮЛЛЕР, ЙОЗЕФ"})
     done = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--json", "record", "-", "--officer", "J. SMITH #1234"],
+        [sys.executable, str(ROOT / "main.py"), "--json", "record", "-"],
         input=json.dumps(intake, ensure_ascii=False).encode("utf-8"),
         capture_output=True,
         cwd=ROOT,

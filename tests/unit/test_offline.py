@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -50,16 +51,20 @@ def test_record_memo_verify_and_self_test_open_no_connection(tmp_path: Path) -> 
     data = str(tmp_path / "data")
     argvs = [
         ["--data-dir", data, "decide", str(intake)],
-        ["--data-dir", data, "record", str(intake), "--officer", "J. SMITH #1234"],
+        ["--data-dir", data, "setup", "--admin", "admin", "--name", "A. ADMIN", "--badge", "900"],
+        ["--data-dir", data, "--user", "admin", "user", "add", "ofc.smith", "--name", "J. SMITH", "--badge", "1234"],
+        ["--data-dir", data, "--user", "ofc.smith", "record", str(intake)],
         [
             "--data-dir",
             data,
+            "--user",
+            "ofc.smith",
             "memo",
-            f"{dt.datetime.now().astimezone().year}-000001",
+            f"{dt.datetime.now(ZoneInfo('America/New_York')).year}-000001",  # the pack's year, not this machine's
             "-o",
             str(tmp_path / "m.pdf"),
         ],
-        ["--data-dir", data, "verify"],
+        ["--data-dir", data, "--user", "ofc.smith", "verify"],
         ["--self-test"],
     ]
     code = GUARD.replace("ARGVS", repr(argvs))
@@ -69,7 +74,13 @@ def test_record_memo_verify_and_self_test_open_no_connection(tmp_path: Path) -> 
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        # One password for both accounts: there is no terminal, so the commands read it from the environment.
+        env={
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "SAFEDESK_PASSWORD": "offline-pass-42",
+            "SAFEDESK_NEW_PASSWORD": "offline-pass-42",
+        },
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "self-test passed" in done.stdout

@@ -11,8 +11,11 @@ from desktop.cli import build_parser
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-# Each documented call is a line like `    .venv/bin/python main.py record INTAKE.json --officer ...`.
+# Each documented call is a line like `    .venv/bin/python main.py --user ME record INTAKE.json ...`.
 CALLS = re.findall(r"^\s+\.venv/bin/python main\.py (.+?)(?:\s{2,}#.*)?$", README, flags=re.MULTILINE)
+
+
+GLOBAL_WITH_VALUE = {"--user", "--data-dir", "--policy"}  # may come before the command
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -29,7 +32,14 @@ def documented() -> list[tuple[str, argparse.ArgumentParser, list[str]]]:
     for call in CALLS:
         words = call.split()
         target, name = parser, []
+        skip = False
         for word in words:
+            if skip:  # the value of a global option
+                skip = False
+                continue
+            if word in GLOBAL_WITH_VALUE and not name or word == "--json" and not name:
+                skip = word != "--json"
+                continue
             if word.startswith("-"):
                 break
             children = subcommands(target)

@@ -14,6 +14,7 @@ import pytest
 from desktop.desk import Actor, Change, Desk, EventKind, Status
 from desktop.store import InvalidInput
 from tests.unit.cli_run import S01, run
+from tests.unit.desk.people import PASSWORDS, staffed_desk
 
 OFFICER = Actor.parse("J. SMITH #1234")
 SUPERVISOR = Actor.parse("SGT. K. JONES #77")
@@ -174,7 +175,8 @@ def test_a_background_thread_gets_its_own_connection(desk: Desk) -> None:
 
 
 def run_in(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run({**os.environ, "SAFEDESK_DATA_DIR": str(data)}, *args)
+    env = {**os.environ, "SAFEDESK_DATA_DIR": str(data), "SAFEDESK_USER": "ofc.smith"}
+    return run({**env, "SAFEDESK_PASSWORD": PASSWORDS["ofc.smith"]}, *args)
 
 
 def audit_trail(path: Path) -> list[tuple[str, str]]:
@@ -185,30 +187,39 @@ def audit_trail(path: Path) -> list[tuple[str, str]]:
         raw.close()
 
 
-def test_the_command_line_and_the_window_desk_write_the_same_audit_trail(tmp_path: Path) -> None:
+def test_the_command_line_and_the_window_desk_write_the_same_audit_trail(tmp_path: Path, monkeypatch) -> None:
+    import desktop.signing
+
+    monkeypatch.setattr(desktop.signing, "SCRYPT_N", 2**12)
     intake = tmp_path / "s01.json"
     intake.write_text(json.dumps(S01), encoding="utf-8")
     scan = tmp_path / "fax.png"
     scan.write_bytes(PNG)
 
     cli = tmp_path / "cli"
-    case = run_in(cli, "record", str(intake), "--officer", OFFICER.label, "--scan", str(scan)).stdout.strip()
+    staffed_desk(cli).desk.close()
+    case = run_in(cli, "record", str(intake), "--scan", str(scan)).stdout.strip()
     assert case
-    assert run_in(cli, "amend", case, str(intake), "--officer", OFFICER.label, "--reason", "typo").returncode == 0
-    assert run_in(cli, "memo", case, "-o", str(tmp_path / "cli.pdf"), "--officer", OFFICER.label).returncode == 0
-    assert run_in(cli, "verify", "--officer", OFFICER.label).returncode == 0
+    assert run_in(cli, "amend", case, str(intake), "--reason", "typo").returncode == 0
+    assert run_in(cli, "memo", case, "-o", str(tmp_path / "cli.pdf")).returncode == 0
+    assert run_in(cli, "verify").returncode == 0
 
-    window = Desk(tmp_path / "window")  # what the main window and its background jobs call
+    staff = staffed_desk(tmp_path / "window")  # what the main window and its background jobs call
+    window, officer = staff.desk, staff.officer
     try:
-        saved = window.record(window.decide(S01), actor=OFFICER, scans=[scan])
-        window.amend(saved.case_number, window.decide(S01), actor=OFFICER, reason="typo")
-        window.print_memo(saved.case_number, actor=OFFICER, target=tmp_path / "window.pdf")
-        assert window.verify_log(actor=OFFICER).ok
+        saved = window.record(window.decide(S01), actor=officer, scans=[scan])
+        window.amend(saved.case_number, window.decide(S01), actor=officer, reason="typo")
+        window.print_memo(saved.case_number, actor=officer, target=tmp_path / "window.pdf")
+        assert window.verify_log(actor=officer).ok
     finally:
         window.close()
 
-    from_cli = audit_trail(cli / "cases.db")
-    from_window = audit_trail(tmp_path / "window" / "cases.db")
+    # The command line signs in once per command, the window once per shift: compare what was done.
+    done = {"recorded", "attachment", "amended", "memo", "verify"}
+    from_cli = [(k, a) for k, a in audit_trail(cli / "cases.db") if k in done]
+    from_window = [(k, a) for k, a in audit_trail(tmp_path / "window" / "cases.db") if k in done]
     assert from_cli == from_window
     assert [k for k, _ in from_cli] == ["recorded", "attachment", "amended", "memo", "verify"]
     assert {a for _, a in from_cli} == {"J. SMITH #1234"}
+    sign_ins = [a for k, a in audit_trail(cli / "cases.db") if k == "sign_in"]
+    assert sign_ins[-4:] == ["J. SMITH #1234"] * 4  # each command signed in as its officer

@@ -1,0 +1,156 @@
+"""`setup`, `user …`, `audit` and `receipt`: the desk's people and the audit of who did what."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from desktop.cli.common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    NEW_PASSWORD_ENV,
+    UsageError,
+    actor,
+    open_desk,
+    print_json,
+    secret,
+)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    """The first admin account; the password is chosen now (there is no default)."""
+    with open_desk(args, create=True) as desk:
+        if not desk.needs_setup():
+            raise UsageError("this desk is set up already; an admin adds accounts with `main.py user add`")
+        password = secret(NEW_PASSWORD_ENV, f"New password for {args.admin}: ", confirm=True)
+        admin = desk.setup(username=args.admin, name=args.name, badge=args.badge, password=password)
+        fingerprint = desk.admin_fingerprint()
+    if args.json:
+        print_json({"admin": admin.username, "label": admin.label, "admin_key_fingerprint": fingerprint})
+    else:
+        sys.stdout.write(
+            f"set up: admin {admin.username} ({admin.label})\n"
+            f"admin key fingerprint: {fingerprint}\nwrite it down and keep it away from this PC (DEPLOYMENT.md)\n"
+        )
+    return EXIT_OK
+
+
+def _roles(values: list[str] | None) -> frozenset[str] | None:
+    return frozenset(values) if values else None
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    with open_desk(args) as desk:
+        admin = actor(args, desk)
+        password = secret(NEW_PASSWORD_ENV, f"First password for {args.username}: ", confirm=True)
+        account = desk.add_user(
+            actor=admin,
+            username=args.username,
+            name=args.name,
+            badge=args.badge,
+            roles=_roles(args.role) or frozenset({"officer"}),
+            password=password,
+        )
+    sys.stdout.write(f"account {account.username} ({account.label}): {', '.join(sorted(account.roles))}\n")
+    return EXIT_OK
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    with open_desk(args) as desk:
+        accounts = desk.accounts(actor=actor(args, desk))
+    rows: list[dict[str, object]] = [
+        {
+            "username": a.username,
+            "label": a.label,
+            "roles": sorted(a.roles),
+            "disabled": a.disabled,
+            "locked": a.locked,
+            "second_factor": a.second_factor,
+        }
+        for a in accounts
+    ]
+    if args.json:
+        print_json({"accounts": rows})
+    else:
+        for row in rows:
+            state = " ".join(s for s in ("disabled" if row["disabled"] else "", "LOCKED" if row["locked"] else "") if s)
+            roles = ",".join(str(r) for r in row["roles"])  # type: ignore[attr-defined]
+            sys.stdout.write(f"{row['username']!s:<20} {row['label']!s:<32} {roles:<28} {state}\n")
+    return EXIT_OK
+
+
+def cmd_user_change(args: argparse.Namespace) -> int:
+    """unlock, disable, enable, roles and reset share one shape: an admin changes someone's account."""
+    with open_desk(args) as desk:
+        admin = actor(args, desk)
+        change = args.change
+        new_password = None
+        if change == "reset":
+            new_password = secret(NEW_PASSWORD_ENV, f"New password for {args.username}: ", confirm=True)
+        account = desk.change_user(
+            args.username,
+            actor=admin,
+            unlock=change == "unlock",
+            disabled={"disable": True, "enable": False}.get(change),
+            roles=_roles(getattr(args, "role", None)) if change == "roles" else None,
+            new_password=new_password,
+        )
+    sys.stdout.write(f"account {account.username}: {change} done\n")
+    return EXIT_OK
+
+
+def cmd_user_passwd(args: argparse.Namespace) -> int:
+    from desktop.cli.common import PASSWORD_ENV
+
+    with open_desk(args) as desk:
+        me = actor(args, desk)
+        old = secret(PASSWORD_ENV, "Current password: ")
+        new = secret(NEW_PASSWORD_ENV, "New password: ", confirm=True)
+        desk.change_password(me, old, new)
+    sys.stdout.write(f"password changed for {me.username}\n")
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    with open_desk(args) as desk:
+        who = actor(args, desk)
+        entries = desk.audit_entries(
+            actor=who,
+            user=args.filter_user,
+            case_number=args.case,
+            kind=args.kind,
+            since=args.since,
+            until=args.until,
+            limit=args.limit,
+        )
+        if args.csv:
+            path = desk.export_audit_csv(Path(args.csv), entries, actor=who)
+            sys.stderr.write(f"wrote {len(entries)} entries to {path}\n")
+    if args.json:
+        print_json({"entries": [asdict(e) for e in entries]})
+    elif not args.csv:
+        for e in entries:
+            case = f" {e.case_number}" if e.case_number else ""
+            signed = "" if e.signer else " (unsigned: before accounts)"
+            sys.stdout.write(f"#{e.seq} {e.at[:19]} {e.kind}{case} by {e.actor}: {e.detail}{signed}\n")
+    return EXIT_OK
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    with open_desk(args) as desk:
+        path = desk.write_receipt(Path(args.output), actor=actor(args, desk))
+    sys.stdout.write(f"{path}\n")
+    return EXIT_OK
+
+
+def verify_receipt(args: argparse.Namespace) -> int:
+    with open_desk(args) as desk:
+        actor(args, desk)
+        check = desk.verify_receipt(Path(args.receipt))
+    if args.json:
+        print_json({"ok": check.ok, "verdict": check.verdict, "entries": check.entries, "chain_head": check.chain_head})
+    else:
+        sys.stdout.write(("OK: " if check.ok else "FAILED: ") + check.verdict + "\n")
+    return EXIT_OK if check.ok else EXIT_CHECK_FAILED
