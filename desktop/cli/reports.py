@@ -30,7 +30,6 @@ def add_arguments(sub: argparse.ArgumentParser) -> None:
         action="store_true",
         help="instead, the register of every case (personal data: supervisors and admins only; CSV)",
     )
-    sub.add_argument("--officer", help='who makes it, "NAME #BADGE" (default: the computer account)')
 
 
 def period_from(args: argparse.Namespace) -> Period:
