@@ -308,6 +308,9 @@ class CaseLogView(QWidget):
         for value in values:
             combo.addItem(names.get(value, value), value)
         combo.setAccessibleName(f"Filter by {name.lower()}")
+        # Long labels (a form's full title) must not widen the window past a small screen.
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(10)
         return combo
 
     def current_query(self) -> CaseQuery:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -192,7 +192,8 @@ class CaseDialog(QDialog):
             item.setData(ATTACHMENT_ID, attachment.id)
             item.setData(ATTACHMENT_NAME, attachment.filename)
             self.attachment_list.addItem(item)
-        self.attachment_list.itemActivated.connect(self._open_attachment)  # Enter opens it, as a double-click
+        self.attachment_list.itemActivated.connect(self._open_attachment)  # a double-click opens it
+        self.attachment_list.installEventFilter(self)  # Enter too, and only that: no dialog button as well
         if record.attachments:
             self.attachment_list.setCurrentRow(0)
         label = QLabel("Attachments (Up, Down to choose; Enter or Open to open):")
@@ -208,6 +209,16 @@ class CaseDialog(QDialog):
         if 0 <= tab < self.tabs.count():
             self.tabs.setCurrentIndex(tab)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.attachment_list
+            and event.type() == QEvent.Type.KeyPress
+            and cast(QKeyEvent, event).key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._open_attachment(self.attachment_list.currentItem())
+            return True
+        return super().eventFilter(watched, event)
+
     def _versions_tab(self, record: CaseRecord, table: QTableWidget) -> QWidget:
         """The versions, and any one of them in full with the fields that changed from the one before marked."""
         tab = QWidget()
@@ -221,7 +232,7 @@ class CaseDialog(QDialog):
         for version in reversed(record.versions):
             reason = f": {version.amendment_reason}" if version.amendment_reason else ""
             self.version_picker.addItem(f"Version {version.version}{reason}", version.version)
-        picker_label = QLabel("Sho&w version:")
+        picker_label = QLabel("Show this ve&rsion:")
         picker_label.setBuddy(self.version_picker)
         row.addWidget(picker_label)
         row.addWidget(self.version_picker, 1)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence, QShortcut
+from typing import cast
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -45,8 +48,19 @@ class OutcomeDialog(QDialog):
         layout.addWidget(buttons)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.accept)
+        self.text.installEventFilter(self)  # Ctrl+Enter in the text records too, whatever has the shortcut
         self.resize(520, 260)
         self.text.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.text and event.type() == QEvent.Type.KeyPress:
+            key = cast(QKeyEvent, event)
+            if key.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+                key.modifiers() & Qt.KeyboardModifier.ControlModifier
+            ):
+                self.accept()
+                return True
+        return super().eventFilter(watched, event)
 
     def outcome(self) -> str:
         return " ".join(self.text.toPlainText().split())
