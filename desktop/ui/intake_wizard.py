@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -81,8 +81,26 @@ def _scrolling(page: QWizardPage) -> QWidget:
     return body
 
 
+class _HelpLabel(QLabel):
+    """A wrapped line of help that keeps room for its lines (a form in a scroll area would squash it)."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        width = max(self.width(), 360)
+        lines = 0 if not text else max(1, -(-self.fontMetrics().horizontalAdvance(text) // width))
+        self.setMinimumHeight(lines * self.fontMetrics().lineSpacing() + (4 if lines else 0))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        text = self.text()
+        lines = 0 if not text else max(1, -(-self.fontMetrics().horizontalAdvance(text) // max(self.width(), 1)))
+        wanted = lines * self.fontMetrics().lineSpacing() + (4 if lines else 0)
+        if wanted > self.minimumHeight():
+            self.setMinimumHeight(wanted)
+
+
 def _help_label(name: str) -> QLabel:
-    label = QLabel()
+    label = _HelpLabel()
     label.setWordWrap(True)
     label.setAccessibleName(name)
     label.setStyleSheet("color: palette(placeholder-text);")
@@ -223,9 +241,7 @@ class DocumentsPage(QWizardPage):
             vocab.DOCUMENT_KINDS, labels.DOCUMENT_KIND, name="Paper kind", blank="(choose the kind of paper…)"
         )
         add_field(form, "&Kind:", self.kind, "Paper kind", "The form number in the footer, or what the paper is.")
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        self.hint.setAccessibleName("About this kind of paper")
+        self.hint = _help_label("About this kind of paper")
         form.addRow("", self.hint)
         self.signer = EnumCombo(vocab.SIGNERS, labels.SIGNER, name="Signed by", blank="(choose who signed it…)")
         add_field(form, "Si&gned by:", self.signer, "Signed by")

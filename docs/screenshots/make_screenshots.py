@@ -1,43 +1,58 @@
-"""Render the window's screens offscreen into docs/screenshots/ (run with .venv/bin/python)."""
+"""Render the window's screens into docs/screenshots/ on a 1366×768 screen, at 100% and at 150%.
+
+Run with .venv/bin/python docs/screenshots/make_screenshots.py; each scale runs in its own process
+(Qt reads QT_SCALE_FACTOR once, at start), on the offscreen platform given a 1366×768 screen.
+Files: NAME.png at 100%, NAME-150.png at 150%.
+"""
 
 from __future__ import annotations
 
+import inspect
+import json
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-
-from PySide6.QtCore import QSettings  # noqa: E402
-
-from desktop.demo import fill_demo_log  # noqa: E402
-from desktop.desk import Desk  # noqa: E402
-from desktop.ui.app import make_application  # noqa: E402
-from desktop.ui.intake_wizard import PAGE_DECISION  # noqa: E402
-from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow  # noqa: E402
-
 OUT = Path(__file__).resolve().parent
+SCALES = {"1": "", "1.5": "-150"}
 
 
-def main() -> None:
+def shoot(suffix: str) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from PySide6.QtCore import QSettings
+
+    from desktop.demo import fill_demo_log
+    from desktop.desk import Desk
+    from desktop.ui.app import make_application
+    from desktop.ui.intake_wizard import PAGE_RECORDED
+    from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
+
     app = make_application()
     folder = Path(tempfile.mkdtemp(prefix="safedesk-shots-"))
     desk = Desk(folder / "data")
     fill_demo_log(desk)
-    window = MainWindow(
-        desk=desk, settings=QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat), officer="OFC. R. MARTIN #1147"
-    )
-    window.resize(1180, 760)
+    settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
+    officer = "OFC. R. MARTIN #1147"
+    if "session" in inspect.signature(MainWindow).parameters:
+        from desktop.records import Actor
+
+        window = MainWindow(desk=desk, settings=settings, session=Actor.parse(officer))
+    else:
+        window = MainWindow(desk=desk, settings=settings, officer=officer)  # type: ignore[call-arg]
     window.show()
     window.finish_start()
     app.processEvents()
-    window.grab().save(str(OUT / "main-window.png"))
+
+    def save(widget: object, name: str) -> None:
+        app.processEvents()
+        widget.grab().save(str(OUT / f"{name}{suffix}.png"))  # type: ignore[attr-defined]
+
+    save(window, "main-window")
     for view, name in ((VIEW_LOG, "case-log"), (VIEW_REVIEW, "review-queue"), (VIEW_POLICY, "policy")):
         window.show_view(view)
-        app.processEvents()
-        window.grab().save(str(OUT / f"{name}.png"))
+        save(window, name)
     wizard = window.start_intake(
         next(dict(p.intake) for p in desk.active_pack().guidance.presets if p.name.startswith("I-247A"))
     )
@@ -46,28 +61,45 @@ def main() -> None:
     wizard.person_page.booking.setText("26-000187")
     wizard.person_page.name.setText("NÚÑEZ, JOSÉ")
     wizard.request_page.notes.setPlainText("Bail posted 22:10. I-247A Box 1 checked.")
-    for page in range(PAGE_DECISION + 1):
-        app.processEvents()
-        wizard.grab().save(str(OUT / f"wizard-{page + 1}.png"))
-        if page < PAGE_DECISION:
+    for page in range(PAGE_RECORDED + 1):
+        if page == 1:
+            wizard.documents_page.list.setCurrentRow(1)  # an added paper open for editing
+        save(wizard, f"wizard-{page + 1}")
+        if page < PAGE_RECORDED:
             wizard.next()
-    wizard.next()  # record
-    app.processEvents()
-    wizard.grab().save(str(OUT / "wizard-7.png"))
     saved = wizard.saved
     assert saved is not None
     wizard.close()
     dialog = window.open_case(saved.case_number)
     assert dialog is not None
+    save(dialog, "case-view")
+    changed = {**saved.intake, "subject": {**saved.intake["subject"], "release_blockers": ["bail_not_posted"]}}
+    desk.amend(saved.case_number, desk.decide(changed), actor=window.actor, reason="Bail was not posted after all")
     app.processEvents()
-    dialog.grab().save(str(OUT / "case-view.png"))
-    amended = desk.store.search()[-1].case_number
-    other = window.open_case(desk.store.case_numbers()[-1])
-    assert other is not None
-    other.tabs.setCurrentIndex(2)
-    app.processEvents()
-    other.grab().save(str(OUT / "case-view-versions.png"))
-    print(f"screenshots in {OUT} ({amended})")
+    dialog.tabs.setCurrentIndex(2)
+    save(dialog, "case-view-versions")
+    dialog.close()
+    window.show_help()
+    save(window._help_dialog, "help")
+    print(f"screenshots{suffix} in {OUT}")
+
+
+def main() -> None:
+    if os.environ.get("SAFEDESK_SHOT_SUFFIX") is not None:
+        shoot(os.environ["SAFEDESK_SHOT_SUFFIX"])
+        return
+    folder = Path(tempfile.mkdtemp(prefix="safedesk-screen-"))
+    config = folder / "screen.json"
+    screen = {"name": "desk", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96, "dpr": 1}
+    config.write_text(json.dumps({"screens": [screen]}))
+    for scale, suffix in SCALES.items():
+        env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+            "QT_SCALE_FACTOR": scale,
+            "SAFEDESK_SHOT_SUFFIX": suffix,
+        }
+        subprocess.run([sys.executable, __file__], env=env, check=True)
 
 
 if __name__ == "__main__":
