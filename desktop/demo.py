@@ -16,6 +16,7 @@ from desktop.rules.pack import Pack
 
 if TYPE_CHECKING:
     from desktop.desk import Desk
+    from desktop.records import Actor
 
 FAMILY_NAMES = (
     "ADAMS",
@@ -140,3 +141,24 @@ def fill_demo_log(desk: Desk, *, count: int = 36, seed: int = 7) -> list[str]:
     if referred:
         desk.resolve(referred[0], actor=supervisor, outcome="Counsel advised no action; the request was declined")
     return numbers
+
+
+DEMO_PASSWORD = "demo-password"  # a throw-away log of synthetic cases: shown in the window's title
+
+
+def demo_accounts(desk: Desk) -> Actor:
+    """Accounts for the demo log (an admin, and a supervisor who is also an officer); returns the supervisor,
+    signed in. Run after `fill_demo_log`: the synthetic cases are from before accounts, as an upgraded log's are."""
+    from desktop.records import Actor as _Actor
+
+    admin = desk.setup(username="demo.admin", name="DEMO ADMIN", badge="0000", password=DEMO_PASSWORD)
+    supervisor = _Actor.parse(OFFICERS[2])
+    desk.add_user(
+        actor=admin,
+        username="demo.sgt",
+        name=supervisor.name,
+        badge=supervisor.badge,
+        roles=frozenset({"supervisor", "officer"}),
+        password=DEMO_PASSWORD,
+    )
+    return desk.sign_in("demo.sgt", DEMO_PASSWORD)

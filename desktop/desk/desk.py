@@ -332,7 +332,12 @@ class Desk(PeopleMixin):
         """The memo of the record's current version, exactly as it prints (same record, same bytes)."""
         from desktop.memo import render_memo
 
-        return render_memo(record, self.store.pack_for(record.current), chain_head=self.store.chain_head())
+        return render_memo(
+            record,
+            self.store.pack_for(record.current),
+            chain_head=self.store.chain_head(),
+            admin_fingerprint=self.store.root_fingerprint(),  # on every page: the key every signature goes back to
+        )
 
     def print_memo(self, case_number: str, *, actor: Actor, target: Path | None = None) -> Path:
         """Save the current version's memo (safely: whole or not at all), then audit that it was printed.
@@ -454,7 +459,7 @@ class Desk(PeopleMixin):
         """
         from desktop.desk.paper import verify_memo
 
-        return verify_memo(self.store, Path(memo))
+        return verify_memo(self.store, Path(memo), admin_fingerprint=self.store.root_fingerprint())
 
     # --- backup and restore ---------------------------------------------------------------------
 

@@ -90,9 +90,12 @@ class _Checker:
         from desktop.memo.stamp import printed_admin_key
 
         as_printed = replace(record, versions=record.versions[: version.version])
+        printed = next((k for k in map(printed_admin_key, reading.pages) if k), None)
+        # A memo printed before the desk had accounts carries no admin key; one printed since carries the
+        # log's own (a made-up key then differs); a version that was signed was always printed with it.
         fingerprint = self.admin_fingerprint
-        if fingerprint is None:
-            fingerprint = next((k for k in map(printed_admin_key, reading.pages) if k), None)
+        if fingerprint is None or not (printed or self.store.record_signed(version.record_hash)):
+            fingerprint = printed
         return render_memo(
             as_printed, self.store.pack_for(version), chain_head=stamp.chain_head, admin_fingerprint=fingerprint
         )

@@ -127,6 +127,13 @@ class AccountsMixin(StoreBase):
             raise AccountError(f"case {case_number} has no record entry")
         return str(row[0]), (str(row[1]) if row[1] is not None and row[2] == "account" else None)
 
+    def record_signed(self, record_hash_value: str) -> bool:
+        """Whether the entry that recorded this version was signed (made after the desk had accounts)."""
+        row = self._conn.execute(
+            "SELECT signer FROM audit_log WHERE record_hash = ? ORDER BY seq LIMIT 1", [record_hash_value]
+        ).fetchone()
+        return bool(row and row[0])
+
     def case_exists(self, case_number: str) -> bool:
         return self._conn.execute("SELECT 1 FROM cases WHERE case_number = ?", [case_number]).fetchone() is not None
 

@@ -22,7 +22,6 @@ from desktop.ui.main_window import MainWindow
 
 ORGANIZATION = "SafeCommunitiesDesk"  # where Qt keeps the settings; no jurisdiction is named in the code
 SETTINGS_APP = "SafeCommunitiesDesk"
-DEMO_OFFICER = "DEMO OFFICER #0000"
 
 
 def _needs_offscreen() -> bool:
@@ -118,10 +117,8 @@ def run_window(data_dir: Path, *, policy: Path | None = None, demo: bool = False
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     app = make_application()
     instance = None
-    officer = None
     if demo:
         data_dir = Path(tempfile.mkdtemp(prefix="safedesk-demo-"))
-        officer = DEMO_OFFICER
     else:
         instance = SingleInstance(_user_folder())
         if not instance.acquire():
@@ -134,12 +131,15 @@ def run_window(data_dir: Path, *, policy: Path | None = None, demo: bool = False
     configure_logging(data_dir)
     desk = Desk(data_dir, policy=policy)
     settings = QSettings()
-    window = MainWindow(desk=desk, settings=settings, officer=officer)
+    session = None
     if demo:
-        from desktop.demo import fill_demo_log
+        from desktop.demo import DEMO_PASSWORD, demo_accounts, fill_demo_log
 
         fill_demo_log(desk)
-        window.setWindowTitle(f"{APP_NAME} (demo log in {data_dir})")
+        session = demo_accounts(desk)
+    window = MainWindow(desk=desk, settings=settings, session=session)
+    if demo:
+        window.setWindowTitle(f"{APP_NAME} (demo log in {data_dir}; demo.sgt / demo.admin, password {DEMO_PASSWORD})")
     window.show()
     if instance is not None:
         instance.watch(window)
@@ -173,10 +173,22 @@ def self_test() -> int:
     try:
         app = make_application()
         desk = Desk(folder / "data")
+        import secrets
+
+        password = secrets.token_urlsafe(16)  # a throw-away log: its accounts are never used again
+        admin = desk.setup(username="selftest.admin", name="SELF TEST ADMIN", badge="0", password=password)
+        desk.add_user(
+            actor=admin,
+            username="selftest",
+            name="SELF TEST",
+            badge="1",
+            roles=frozenset({"officer"}),
+            password=password,
+        )
         window = MainWindow(
             desk=desk,
             settings=QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat),
-            officer="SELF TEST #0",
+            session=desk.sign_in("selftest", password),
         )
         window.show()
         app.processEvents()

@@ -65,7 +65,9 @@ class CaseDialog(QDialog):
     # The desk tells its listeners on the thread that changed the log; this brings the notice here.
     _log_changed = Signal(object)
 
-    def __init__(self, *, desk: Desk, case_number: str, officer: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, *, desk: Desk, case_number: str, officer: Actor | str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._desk = desk
         self._officer = officer
@@ -110,6 +112,8 @@ class CaseDialog(QDialog):
         self.memo_path: Path | None = None
         self.shown_version: int | None = None  # the version shown in the Versions tab (None: the newest)
         self.details: QCheckBox | None = None
+        if not isinstance(officer, str) and officer is not None:
+            desk.open_case(case_number, actor=officer)  # opening a case to look at it is audited (CJIS 5.4)
         self.reload()
         # An amendment, a resolution or a scan recorded anywhere shows here at once (never a stale version).
         self._log_changed.connect(self._changed)
@@ -263,6 +267,8 @@ class CaseDialog(QDialog):
         """The officer on duty, or None (with a message) when no one has said who is on duty."""
         from desktop.records import Actor, ActorError
 
+        if isinstance(self._officer, Actor):
+            return self._officer  # the signed-in officer
         try:
             return Actor.parse(self._officer or "")
         except ActorError:

@@ -36,20 +36,28 @@ class Draft:
         return str((self.intake.get("subject") or {}).get("name") or "")
 
 
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "_." else "_" for ch in name) or "desk"
+
+
 def _user() -> str:
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "desk"
-    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in user) or "desk"
+    return _safe(user)
 
 
 class DraftStore:
     """The drafts of this computer user in `data_dir`/drafts."""
 
-    def __init__(self, data_dir: Path, *, clock: Callable[[], dt.datetime] | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, *, clock: Callable[[], dt.datetime] | None = None, owner: str | None = None
+    ) -> None:
         self.folder = Path(data_dir) / "drafts"
-        self.user = _user()
+        # Drafts belong to the signed-in account (the computer user's only before anyone signed in), so
+        # a second officer at the same PC never sees, resumes or deletes the first one's request.
+        self.user = _safe(owner) if owner else _user()
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def new_id(self) -> str:

@@ -826,7 +826,7 @@ class DecisionPage(QWizardPage):
         self._confirmed_blank = False
         self.amend_box.setVisible(self._wizard.amend_case is not None)
         what = f"amendment of case {self._wizard.amend_case}" if self._wizard.amend_case else "a new case"
-        self.recording_as.setText(f"Recording as <b>{escape(self._wizard.officer)}</b>, {what}.")
+        self.recording_as.setText(f"Recording as <b>{escape(self._wizard.actor.label)}</b>, {what}.")
         try:
             self.decided = self._wizard.desk.decide(self._wizard.intake_data())
         except (IntakeError, PackError) as exc:
@@ -1029,12 +1029,13 @@ class IntakeWizard(QWizard):
     recorded = Signal(str)
 
     def __init__(
-        self, *, desk: Desk, officer: str, amend_case: str | None = None, parent: QWidget | None = None
+        self, *, desk: Desk, officer: Actor | str, amend_case: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.desk = desk
         self.officer = officer
-        self.actor = Actor.parse(officer)
+        # The signed-in officer (whose key signs the record); a plain "NAME #BADGE" only for a log with no accounts.
+        self.actor = officer if isinstance(officer, Actor) else Actor.parse(officer)
         self.guidance = desk.active_pack().guidance  # presets, desk cues and hints: the pack's words
         self.amend_case = amend_case
         self.saved: CaseVersion | None = None

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -28,7 +29,6 @@ from desktop import APP_NAME, __version__
 from desktop.store.errors import StoreError
 from desktop.ui import temporary_files
 from desktop.ui.drafts import Draft, DraftStore
-from desktop.ui.officer import OfficerDialog, remembered_officer
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from desktop.ui.case_log import CaseLogView
     from desktop.ui.case_view import CaseDialog
     from desktop.ui.intake_wizard import IntakeWizard
+    from desktop.ui.lock import IdleLock
 
 log = logging.getLogger(__name__)
 
@@ -180,12 +181,13 @@ class MainWindow(QMainWindow):
     # this signal brings the notice to the window's own thread before any widget is touched.
     log_changed = Signal(object)
 
-    def __init__(self, *, desk: Desk, settings: QSettings, officer: str | None = None) -> None:
+    def __init__(self, *, desk: Desk, settings: QSettings, session: Actor | None = None) -> None:
         super().__init__()
         self.desk = desk
         self.settings = settings
-        self.officer = officer
-        self.drafts = DraftStore(desk.data_dir, clock=desk.clock)
+        self.session = session  # the signed-in officer: every entry they make is signed with their key
+        self.idle_lock: IdleLock | None = None
+        self.drafts = DraftStore(desk.data_dir, clock=desk.clock, owner=session.username if session else None)
         self.wizard: IntakeWizard | None = None
         self.case_dialogs: list[CaseDialog] = []
         self._log_view: CaseLogView | None = None
@@ -271,7 +273,16 @@ class MainWindow(QMainWindow):
             None,
             "Write a memo for every case in the case log view",
         )
-        self.officer_action = self._action("Change &officer…", self.ask_officer, None, "Who is on duty")
+        self.officer_action = self._action(
+            "&Sign in as another officer…", self.ask_officer, None, "Another officer signs in at this PC"
+        )
+        self.lock_action = self._action(
+            "&Lock now", self.lock_now, "Ctrl+Shift+L", "Hide every case behind the lock screen"
+        )
+        self.audit_action = self._action("&Audit log…", self.open_audit, None, "Who did what (supervisors and admins)")
+        self.users_action = self._action(
+            "A&ccounts…", self.open_users, None, "Add, unlock or disable accounts (admins)"
+        )
         quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
         about = self._action("&About", self.about)
         self.guide_action = self._action(
@@ -284,7 +295,10 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.new_action)
         file_menu.addSeparator()
-        for action in (self.backup_action, self.verify_action, self.export_action, self.officer_action):
+        for action in (self.backup_action, self.verify_action, self.export_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.officer_action, self.lock_action, self.audit_action, self.users_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -368,19 +382,100 @@ class MainWindow(QMainWindow):
         if last_view in (VIEW_LOG, VIEW_REVIEW) and self.desk.store_is_open:
             self.show_view(last_view)
         self._offer_draft()
-        if self.officer is None:
-            self.officer = remembered_officer(self.settings)
-        if self.officer is None:
+        if self.session is None:
             QTimer.singleShot(0, self.ask_officer)
+        else:
+            self._start_idle_lock()
         self.update_status()
 
+    @property
+    def officer(self) -> str | None:
+        """The signed-in officer's "NAME #BADGE", or None before anyone signed in."""
+        return self.session.label if self.session is not None else None
+
     def ask_officer(self) -> bool:
-        dialog = OfficerDialog(self.settings, self)
-        if dialog.exec():
-            self.officer = dialog.officer
-            self.update_status()
-            return True
-        return False
+        """Sign in (the first admin's set-up on the first start). A second officer may sign in at the
+        same PC: the first one's unfinished request stays, as a draft of their own account."""
+        from desktop.ui.signin import SetupDialog, SignInDialog
+
+        try:
+            first_start = self.desk.needs_setup()
+        except StoreError as exc:
+            QMessageBox.critical(self, "Sign in", str(exc))
+            return False
+        dialog: SetupDialog | SignInDialog = (
+            SetupDialog(desk=self.desk, parent=self) if first_start else SignInDialog(desk=self.desk, parent=self)
+        )
+        if not dialog.exec() or dialog.actor is None:
+            return False
+        if first_start:
+            QMessageBox.information(
+                self,
+                "Admin key fingerprint",
+                f"Write this down and keep it away from this PC:\n\n{self.desk.admin_fingerprint()}\n\n"
+                "Every memo prints it; verify compares the log with it.",
+            )
+        self.switch_session(dialog.actor)
+        return True
+
+    def switch_session(self, actor: Actor) -> None:
+        """Another officer takes the desk: the open request is kept as the previous officer's own draft."""
+        if self.session is not None and actor.username != self.session.username:
+            if self.wizard is not None and self.wizard.isVisible():
+                self._save_draft()
+                self.wizard.done(0)
+                self.wizard = None
+            try:
+                self.desk.sign_out(self.session)
+            except StoreError:
+                log.exception("the sign-out could not be audited")
+        self.session = actor
+        self.drafts = DraftStore(self.desk.data_dir, clock=self.desk.clock, owner=actor.username)
+        self._offer_draft()
+        self._start_idle_lock()
+        self.update_status()
+
+    def _start_idle_lock(self) -> None:
+        if self.idle_lock is None:
+            from desktop.ui.lock import IdleLock
+
+            self.idle_lock = IdleLock(
+                desk=self.desk, session=lambda: self.session, unlocked=self.switch_session, parent=self
+            )
+
+    def lock_now(self) -> None:
+        if self.session is not None:
+            self._start_idle_lock()
+            assert self.idle_lock is not None
+            self.idle_lock.lock("locked by hand")
+
+    def open_audit(self) -> QDialog | None:
+        from desktop.ui.audit_view import AuditDialog
+
+        if not self._ensure_officer():
+            return None
+        if not (self.actor.has_role("supervisor") or self.actor.has_role("admin")):
+            QMessageBox.warning(self, "Audit log", "Only a supervisor or an admin sees the audit log.")
+            return None
+        try:
+            dialog = AuditDialog(desk=self.desk, actor=self.actor, parent=self)
+        except (StoreError, ValueError) as exc:
+            QMessageBox.warning(self, "Audit log", str(exc))
+            return None
+        dialog.show()
+        return dialog
+
+    def open_users(self) -> QDialog | None:
+        from desktop.ui.users_view import UsersDialog
+
+        if not self._ensure_officer():
+            return None
+        if not self.actor.has_role("admin"):
+            QMessageBox.warning(self, "Accounts", "Only an admin manages accounts.")
+            return None
+        dialog = UsersDialog(desk=self.desk, actor=self.actor, parent=self)
+        dialog.show()
+        return dialog
 
     # --- views ----------------------------------------------------------------------------------
 
@@ -442,11 +537,9 @@ class MainWindow(QMainWindow):
 
     @property
     def actor(self) -> Actor:
-        """The officer on duty, as the desk records them (ask first with `_ensure_officer`)."""
-        from desktop.records import Actor
-
-        assert self.officer is not None, "no officer on duty"
-        return Actor.parse(self.officer)
+        """The signed-in officer, as the desk records them (ask first with `_ensure_officer`)."""
+        assert self.session is not None, "no officer signed in"
+        return self.session
 
     def start_intake(
         self, prefill: dict[str, Any] | None = None, *, amend_case: str | None = None, draft_id: str | None = None
@@ -457,10 +550,10 @@ class MainWindow(QMainWindow):
             self.wizard.raise_()
             self.wizard.activateWindow()
             return self.wizard
-        assert self.officer is not None
+        assert self.session is not None
         from desktop.ui.intake_wizard import IntakeWizard
 
-        wizard = IntakeWizard(desk=self.desk, officer=self.officer, amend_case=amend_case, parent=self)
+        wizard = IntakeWizard(desk=self.desk, officer=self.session, amend_case=amend_case, parent=self)
         wizard.draft_id = draft_id or self.drafts.new_id()
         if prefill:
             wizard.load(prefill, keep_received=amend_case is None and "received_at" not in prefill)
@@ -546,7 +639,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.case_view import CaseDialog
 
         try:
-            dialog = CaseDialog(desk=self.desk, case_number=case_number, officer=self.officer, parent=self)
+            dialog = CaseDialog(desk=self.desk, case_number=case_number, officer=self.session, parent=self)
         except StoreError as exc:
             QMessageBox.critical(self, "Case", str(exc))
             return None

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from desktop.desk import Desk
+from desktop.records import Actor
 from desktop.ui.main_window import MainWindow
 
 OFFICER = "OFC. R. MARTIN #1147"
@@ -43,7 +44,9 @@ def settings(tmp_path: Path) -> QSettings:
 
 @pytest.fixture
 def window(qtbot, desk, settings) -> MainWindow:
-    main = MainWindow(desk=desk, settings=settings, officer=OFFICER)
+    # A log from before accounts, as most window tests need: the officer is a typed name and badge.
+    # tests/gui/test_people.py drives the window on a log with accounts, signed in.
+    main = MainWindow(desk=desk, settings=settings, session=Actor.parse(OFFICER))
     qtbot.addWidget(main)
     main.show()
     main.finish_start()

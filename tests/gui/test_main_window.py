@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from pypdf import PdfReader
-from PySide6.QtCore import QSettings
 
 from desktop.demo import fill_demo_log
 from desktop.desk import Desk
+from desktop.records import Actor
 from desktop.store import check_log_file
 from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
-from desktop.ui.officer import OfficerDialog, remembered_officer
 from tests.conftest import downgrade_to_first_schema
 from tests.gui.conftest import OFFICER
 
@@ -150,31 +148,15 @@ def audit_kinds(desk) -> list[tuple[str, str]]:
         raw.close()
 
 
-def test_officer_is_asked_once_per_shift(qtbot, tmp_path: Path) -> None:
-    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    assert remembered_officer(settings) is None
-    dialog = OfficerDialog(settings)
-    qtbot.addWidget(dialog)
-    dialog.accept()
-    assert dialog.result() == 0 and "Enter your name" in dialog.name_error.text.text()
-    qtbot.keyClicks(dialog.name, "R. Martin")
-    qtbot.keyClicks(dialog.badge, "1147")
-    dialog.accept()
-    assert dialog.officer == "R. Martin #1147"
-    assert remembered_officer(settings) == "R. Martin #1147"
-    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=13)
-    assert remembered_officer(settings, now=later) is None
-
-
 def test_geometry_and_view_are_remembered(qtbot, desk, settings) -> None:
-    first = MainWindow(desk=desk, settings=settings, officer=OFFICER)
+    first = MainWindow(desk=desk, settings=settings, session=Actor.parse(OFFICER))
     qtbot.addWidget(first)
     first.show()
     first.finish_start()
     first.show_view(VIEW_LOG)
     first.close()
     desk_again = Desk(desk.data_dir)
-    second = MainWindow(desk=desk_again, settings=settings, officer=OFFICER)
+    second = MainWindow(desk=desk_again, settings=settings, session=Actor.parse(OFFICER))
     qtbot.addWidget(second)
     second.show()
     second.finish_start()
@@ -208,7 +190,7 @@ def test_an_upgraded_log_is_backed_up_migrated_and_said_so(qtbot, tmp_path: Path
     first.close()
     downgrade_to_first_schema(data / "cases.db")
     desk = Desk(data)
-    window = MainWindow(desk=desk, settings=settings, officer=OFFICER)
+    window = MainWindow(desk=desk, settings=settings, session=Actor.parse(OFFICER))
     qtbot.addWidget(window)
     window.show()
     window.finish_start()

@@ -79,7 +79,7 @@ DOOR_MODULES = {
     "desktop.paths": None,
     "desktop.resources": None,
     "desktop.dates": None,
-    "desktop.demo": {"fill_demo_log"},
+    "desktop.demo": {"fill_demo_log", "demo_accounts", "DEMO_PASSWORD"},
     "desktop.store": {"StoreError", "LogLocked", "LogDamaged", "CaseNotFound", "InvalidInput", "NewerLog", "CaseQuery"},
     "desktop.store.errors": None,
     "desktop.store.query": None,

@@ -334,3 +334,17 @@ def test_a_password_reset_gives_a_new_certified_key(staff) -> None:
     assert after.signer.key_id != staff.officer.signer.key_id
     desk.record(desk.decide(S01), actor=after)
     assert desk.verify_log(actor=staff.admin).ok
+
+
+def test_every_memo_page_carries_the_admin_key_and_checks_against_the_log(staff, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    desk = staff.desk
+    saved = desk.record(desk.decide(S01), actor=staff.officer)
+    memo = desk.print_memo(saved.case_number, actor=staff.officer, target=tmp_path / "memo.pdf")
+    fingerprint = desk.admin_fingerprint()
+    assert fingerprint
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(memo).pages]
+    assert all(fingerprint in page for page in pages), pages[0][-300:]
+    check = desk.verify_memo(memo)
+    assert check.matches, check.verdict

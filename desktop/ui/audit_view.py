@@ -1,0 +1,148 @@
+"""The audit log for supervisors and admins: who did what and when, filtered by person, case, kind and
+date, exported as CSV. Opening it, filtering it and exporting it are audit entries themselves."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.records import AuditEntry, EventKind
+from desktop.store.errors import StoreError
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from desktop.desk import Desk
+    from desktop.records import Actor
+
+log = logging.getLogger(__name__)
+COLUMNS = ("#", "When (UTC)", "What", "Case", "Who", "Detail", "Signed")
+
+
+class AuditDialog(QDialog):
+    """Filters above, entries below, newest first; Export CSV writes what is shown."""
+
+    def __init__(self, *, desk: Desk, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self._actor = actor
+        self.entries: list[AuditEntry] = []
+        self.setWindowTitle("Audit log")
+        self.resize(1000, 600)
+        layout = QVBoxLayout(self)
+        fingerprint = desk.admin_fingerprint() or "(not set up)"
+        layout.addWidget(QLabel(f"Admin key fingerprint: {fingerprint}. Compare it with the one IT wrote down."))
+        form = QFormLayout()
+        self.person = QLineEdit()
+        self.person.setAccessibleName("Person")
+        self.person.setPlaceholderText("user name, or words of a name")
+        self.case = QLineEdit()
+        self.case.setAccessibleName("Case number")
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind of entry")
+        self.kind.addItem("(any)", None)
+        for kind in EventKind:
+            self.kind.addItem(kind.value.replace("_", " "), kind.value)
+        dates = QHBoxLayout()
+        self.use_dates = QCheckBox("&Between")
+        self.since = QDateEdit(QDate.currentDate().addDays(-30))
+        self.until = QDateEdit(QDate.currentDate())
+        for edit, name in ((self.since, "From day"), (self.until, "To day")):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setAccessibleName(name)
+            dates.addWidget(edit)
+        dates.insertWidget(0, self.use_dates)
+        form.addRow("&Person:", self.person)
+        form.addRow("&Case:", self.case)
+        form.addRow("&Kind:", self.kind)
+        form.addRow("Days (UTC):", dates)
+        layout.addLayout(form)
+        buttons = QHBoxLayout()
+        self.filter_button = QPushButton("&Show")
+        self.export_button = QPushButton("E&xport CSV…")
+        close = QPushButton("Clo&se")
+        for button in (self.filter_button, self.export_button):
+            buttons.addWidget(button)
+        buttons.addStretch()
+        buttons.addWidget(close)
+        layout.addLayout(buttons)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setAccessibleName("Audit entries")
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.status = QLabel()
+        layout.addWidget(self.status)
+        self.filter_button.clicked.connect(self.refresh)
+        self.export_button.clicked.connect(lambda: self.export())
+        close.clicked.connect(self.accept)
+        self.filter_button.setDefault(True)
+        self.refresh()
+
+    def _day(self, edit: QDateEdit) -> dt.date:
+        import datetime as dt
+
+        return cast(dt.date, edit.date().toPython())
+
+    def refresh(self) -> None:
+        try:
+            self.entries = self._desk.audit_entries(
+                actor=self._actor,
+                user=self.person.text().strip() or None,
+                case_number=self.case.text().strip() or None,
+                kind=self.kind.currentData(),
+                since=self._day(self.since) if self.use_dates.isChecked() else None,
+                until=self._day(self.until) if self.use_dates.isChecked() else None,
+            )
+        except StoreError as exc:
+            log.exception("the audit log could not be read")
+            QMessageBox.warning(self, "Audit log", str(exc))
+            return
+        self.table.setRowCount(len(self.entries))
+        for row, e in enumerate(self.entries):
+            values = (str(e.seq), e.at[:19].replace("T", " "), e.kind, e.case_number or "", e.actor, e.detail)
+            for column, value in enumerate((*values, "yes" if e.signer else "no (before accounts)")):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.status.setText(f"{len(self.entries)} entries (at most 1,000, newest first)")
+
+    def export(self, target: Path | None = None) -> Path | None:
+        if target is None:
+            name, _ = QFileDialog.getSaveFileName(
+                self, "Export the audit entries", str(Path.home() / "audit.csv"), "CSV (*.csv)"
+            )
+            if not name:
+                return None
+            target = Path(name)
+        try:
+            path = self._desk.export_audit_csv(target, self.entries, actor=self._actor)
+        except StoreError as exc:
+            log.exception("the audit entries could not be exported")
+            QMessageBox.warning(self, "Export", str(exc))
+            return None
+        self.status.setText(f"Wrote {len(self.entries)} entries to {path}")
+        return path

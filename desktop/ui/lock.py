@@ -1,0 +1,140 @@
+"""The idle lock: after the desk's idle limit (15 minutes unless an admin set less; at most 30), every
+window of the app, open dialogs included, is hidden behind one lock screen (CJIS 5.5).
+
+KeePassXC's issues #2336 and #4037 show how an open dialog can outlive a lock: here the lock hides
+every top-level window the application has, remembers which were shown, and shows them again only
+after the same officer's password, or another officer's sign-in, unlocks the desk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+from desktop.store.errors import AccountError, StoreError
+from desktop.ui.signin import SignInDialog
+
+if TYPE_CHECKING:
+    from desktop.desk import Desk
+    from desktop.records import Actor
+
+log = logging.getLogger(__name__)
+CHECK_EVERY_MS = 15_000
+_ACTIVITY = (
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+)
+
+
+class IdleLock(QObject):
+    """Watches input to the whole application and locks the desk once it has been idle long enough.
+
+    The time comes from the desk's clock, so tests move it instead of waiting.
+    """
+
+    def __init__(
+        self,
+        *,
+        desk: Desk,
+        session: Callable[[], Actor | None],
+        unlocked: Callable[[Actor], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self._session = session
+        self._unlocked = unlocked
+        self.last_activity = desk.clock()
+        self.locked = False
+        self.hidden: list[QWidget] = []
+        self.screen: QWidget | None = None
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self._timer = QTimer(self)
+        self._timer.setInterval(CHECK_EVERY_MS)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.locked and event.type() in _ACTIVITY:
+            self.last_activity = self._desk.clock()
+        return False
+
+    def idle_for(self) -> dt.timedelta:
+        return self._desk.clock() - self.last_activity
+
+    def check(self) -> bool:
+        """Lock when idle past the limit; returns whether the desk is locked."""
+        if self.locked or self._session() is None:
+            return self.locked
+        try:
+            limit = self._desk.idle_limit()
+        except StoreError:
+            limit = dt.timedelta(minutes=15)
+        if self.idle_for() >= limit:
+            self.lock("idle for more than " + f"{int(limit.total_seconds() // 60)} minutes")
+        return self.locked
+
+    def lock(self, reason: str) -> None:
+        """Hide every window of the app (dialogs too) and show the lock screen over nothing."""
+        actor = self._session()
+        if self.locked or actor is None:
+            return
+        self.locked = True
+        widgets = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        self.hidden = widgets
+        for widget in widgets:
+            widget.hide()
+        try:
+            self._desk.lock_session(actor, reason=reason)
+        except StoreError:
+            log.exception("the session lock could not be audited")
+        screen = LockScreen(desk=self._desk, locked=actor)
+        screen.rejected.connect(screen.show)  # Escape or closing does not get past the lock
+        screen.accepted.connect(lambda: self._unlock(screen))
+        self.screen = screen
+        screen.show()
+
+    def _unlock(self, screen: LockScreen) -> None:
+        who = screen.actor
+        if who is None:
+            return
+        self.locked = False
+        self.screen = None
+        self.last_activity = self._desk.clock()
+        self._unlocked(who)
+        for widget in self.hidden:
+            widget.show()
+        self.hidden = []
+        screen.deleteLater()
+
+
+class LockScreen(SignInDialog):
+    """The lock screen: the locked officer's password opens the same session; anyone else signs in anew."""
+
+    def __init__(self, *, desk: Desk, locked: Actor) -> None:
+        super().__init__(desk=desk, username=locked.username or "", locked_for=locked.label)
+        self.setAccessibleName("Lock screen")
+        self._locked = locked
+
+    def accept(self) -> None:
+        if self.username.text().strip().lower() != (self._locked.username or ""):
+            super().accept()  # another officer: a sign-in of their own
+            return
+        try:
+            self._desk.unlock_session(self._locked, self.password.text())
+        except (AccountError, StoreError) as exc:
+            self.error.show_error(str(exc))
+            self.password.clear()
+            return
+        self.actor = self._locked
+        QDialog.accept(self)

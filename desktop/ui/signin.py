@@ -1,0 +1,133 @@
+"""Sign-in at a shared desk PC: the first admin's set-up, and an officer's sign-in at the start of a shift.
+
+Both dialogs only gather what is typed and hand it to the desk (desktop/desk/accounts.py decides);
+a refusal is shown inline, in one line, and the password field is cleared.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.store.errors import AccountError, StoreError
+from desktop.ui.widgets import FieldError
+
+if TYPE_CHECKING:
+    from desktop.desk import Desk
+    from desktop.records import Actor
+
+
+def _password_field(name: str) -> QLineEdit:
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    return field
+
+
+class SignInDialog(QDialog):
+    """Who is at the desk: user name, password, and the authenticator code where one is asked for."""
+
+    def __init__(self, *, desk: Desk, parent: QWidget | None = None, username: str = "", locked_for: str = "") -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self.actor: Actor | None = None
+        self.setWindowTitle("Sign in" if not locked_for else "Locked")
+        layout = QVBoxLayout(self)
+        intro = (
+            f"The desk is locked. {locked_for} may unlock it with their password, or another officer signs in."
+            if locked_for
+            else "Sign in with your own account. Everything you record is signed in your name."
+        )
+        text = QLabel(intro)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.username = QLineEdit(username)
+        self.username.setAccessibleName("User name")
+        self.password = _password_field("Password")
+        self.code = QLineEdit()
+        self.code.setAccessibleName("Authenticator code")
+        self.code.setPlaceholderText("only if your account uses an authenticator app")
+        form.addRow("&User name:", self.username)
+        form.addRow("&Password:", self.password)
+        form.addRow("Authenticator &code:", self.code)
+        layout.addLayout(form)
+        self.error = FieldError("Sign-in")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("&Sign in")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        (self.password if username else self.username).setFocus()
+
+    def accept(self) -> None:
+        try:
+            self.actor = self._desk.sign_in(self.username.text(), self.password.text(), code=self.code.text() or None)
+        except (AccountError, StoreError) as exc:
+            self.error.show_error(str(exc))
+            self.password.clear()
+            self.password.setFocus()
+            return
+        super().accept()
+
+
+class SetupDialog(QDialog):
+    """The first start: the first admin account. There is no default password; it is chosen here."""
+
+    def __init__(self, *, desk: Desk, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._desk = desk
+        self.actor: Actor | None = None
+        self.setWindowTitle("Set up this desk")
+        layout = QVBoxLayout(self)
+        text = QLabel(
+            "This desk has no accounts yet. Create the first admin account: the admin adds every officer "
+            "and supervisor after this. Write down the admin key fingerprint shown next and keep it away from "
+            "this PC."
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.username = QLineEdit()
+        self.username.setAccessibleName("Admin user name")
+        self.name = QLineEdit()
+        self.name.setAccessibleName("Admin name")
+        self.badge = QLineEdit()
+        self.badge.setAccessibleName("Admin badge or staff number")
+        self.password = _password_field("New password")
+        self.again = _password_field("New password again")
+        form.addRow("&User name:", self.username)
+        form.addRow("&Name as printed:", self.name)
+        form.addRow("&Badge or staff number:", self.badge)
+        form.addRow("&Password (10 characters or more):", self.password)
+        form.addRow("Password &again:", self.again)
+        layout.addLayout(form)
+        self.error = FieldError("Set-up")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("&Create the admin account")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        if self.password.text() != self.again.text():
+            self.error.show_error("The two passwords differ.")
+            self.again.clear()
+            self.again.setFocus()
+            return
+        try:
+            self.actor = self._desk.setup(
+                username=self.username.text(),
+                name=self.name.text(),
+                badge=self.badge.text(),
+                password=self.password.text(),
+            )
+        except (AccountError, StoreError, ValueError) as exc:
+            self.error.show_error(str(exc))
+            return
+        super().accept()
