@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 PAGE_SIZE = 200
 COLUMNS = ("Case", "Received", "Requester", "Person", "Booking", "Response", "Status")
-REVIEW_COLUMNS = (*COLUMNS, "Open question", "Waiting")
+REVIEW_COLUMNS = (*COLUMNS, "Open question", "Waiting", "Waits for")
 SORT_COLUMN = 0  # case numbers follow the order cases were recorded: the one order the log is shown in
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -139,7 +139,20 @@ class CaseLogModel(QAbstractTableModel):
             return self._question(summary.case_number)
         if column == 8:
             return self._waiting(summary.recorded_at)
+        if column == 9:
+            return self._waits_for(summary.case_number)
         return None
+
+    def _waits_for(self, case_number: str) -> str:
+        """Who the case waits on: a supervisor other than the officer who recorded it (two people)."""
+        key = f"waits:{case_number}"
+        if key not in self._questions:
+            try:
+                self._questions[key] = self._desk.waiting_on(case_number)
+            except Exception:  # shown blank; the row itself still reads
+                log.exception("who case %s waits for could not be read", case_number)
+                self._questions[key] = ""
+        return self._questions[key]
 
     def _question(self, case_number: str) -> str:
         """The open questions a referred case waits on, e.g. "AMB-3: A court order for a civil…"."""

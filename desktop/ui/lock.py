@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 
 from desktop.store.errors import AccountError, StoreError
 from desktop.ui.signin import SignInDialog
@@ -125,6 +125,9 @@ class LockScreen(SignInDialog):
         super().__init__(desk=desk, username=locked.username or "", locked_for=locked.label)
         self.setAccessibleName("Lock screen")
         self._locked = locked
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        if cancel is not None:
+            cancel.hide()  # there is no way past the lock but a password
 
     def accept(self) -> None:
         if self.username.text().strip().lower() != (self._locked.username or ""):

@@ -56,8 +56,9 @@ class SignInDialog(QDialog):
         self.error = FieldError("Sign-in")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = buttons
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("&Sign in")
+        ok.setText("&Sign in" if not locked_for else "&Unlock or sign in")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

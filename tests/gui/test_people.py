@@ -169,3 +169,19 @@ def test_the_accounts_view_unlocks_and_adds(qtbot, signed_in, staff) -> None:
     form.setResult(form.DialogCode.Accepted)
     assert dialog.add(form)
     assert "ofc.new" in [a.username for a in dialog.accounts]
+
+
+def test_the_queue_says_who_each_case_waits_for(qtbot, signed_in, staff) -> None:
+    from desktop.ui.main_window import VIEW_REVIEW
+
+    staff.desk.record(
+        staff.desk.decide(
+            {**S01, "documents": [{"kind": "state_court_order", "signer": "state_judge", "verified": True}]}
+        ),
+        actor=staff.officer,
+    )
+    signed_in.show_view(VIEW_REVIEW)
+    model = signed_in._review_view.log.model
+    assert model.rowCount() == 1
+    waits = model.data(model.index(0, 9))
+    assert waits == "recorded by J. SMITH #1234; waits for a supervisor other than J. SMITH #1234"
