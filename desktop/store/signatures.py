@@ -148,11 +148,26 @@ def check_entry(
 
 
 def _bad(checks: Sequence[tuple[int, bytes, bytes, str]]) -> list[int]:
-    return [
-        seq
-        for seq, public, signature, digest in checks
-        if not verify_signature(public, signature, entry_message(digest))
-    ]
+    """The entries whose signature does not verify (each key loaded once: a log has few keys, many entries)."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    keys: dict[bytes, Ed25519PublicKey | None] = {}
+    bad = []
+    for seq, public, signature, digest in checks:
+        if public not in keys:
+            try:
+                keys[public] = Ed25519PublicKey.from_public_bytes(public)
+            except ValueError:
+                keys[public] = None
+        key = keys[public]
+        try:
+            if key is None:
+                raise InvalidSignature
+            key.verify(signature, entry_message(digest))
+        except InvalidSignature:
+            bad.append(seq)
+    return bad
 
 
 def verify_signatures(checks: Iterable[SignatureCheck], problems: list[str]) -> int:
