@@ -736,7 +736,7 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
         id=reader.text(meta, "id", "pack"),
         version=reader.text(meta, "version", "pack"),
         jurisdiction=reader.text(meta, "jurisdiction", "pack"),
-        instrument=reader.text(meta, "instrument", "pack"),
+        instrument=reader.text(meta, "instrument", "pack", required=False),  # the memo skips an empty one
         source_url=reader.text(meta, "source_url", "pack"),
         effective_from=effective_from,
         effective_to=effective_to,
