@@ -326,10 +326,10 @@ def test_the_queue_of_one_case_needs_no_selection_and_shows_its_question(qtbot, 
     assert queue.model.rowCount() == 1
     assert QApplication.focusWidget() is queue.table and queue.selected_case() == number  # no 11 Tabs
     header = [queue.model.headerData(c, Qt.Orientation.Horizontal) for c in range(queue.model.columnCount())]
-    assert header[-2:] == ["Open question", "Waiting"]
-    question = queue.model.data(queue.model.index(0, len(header) - 2))
+    assert {"Open question", "Waiting"} <= set(header)
+    question = queue.model.data(queue.model.index(0, header.index("Open question")))
     assert question.startswith("AMB-5: ")
-    assert queue.model.data(queue.model.index(0, len(header) - 1)).endswith(("min", "h"))
+    assert queue.model.data(queue.model.index(0, header.index("Waiting"))).endswith(("min", "h"))
     queue.table.clearSelection()
     queue.table.setCurrentIndex(queue.model.index(-1, -1))
     answer_outcome(monkeypatch, "Solicitor: no hold")
