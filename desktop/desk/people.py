@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.desk import accounts as acc
 from desktop.records import Account, Actor, AuditEntry, EventKind
 from desktop.store.errors import AccountError
 
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from desktop.store import CaseQuery, CaseStore
 
 SECOND_FACTOR_KEY = "second_factor_required"
+
 IDLE_KEY = "idle_lock_minutes"
 
 
@@ -47,6 +47,8 @@ class PeopleMixin:
 
     def setup(self, *, username: str, name: str, badge: str, password: str) -> Actor:
         """Create the first admin account (its password chosen now: there is no default) and sign it in."""
+        from desktop.desk import accounts as acc
+
         return acc.setup_first_admin(
             self.store,
             username=username,
@@ -59,10 +61,14 @@ class PeopleMixin:
 
     def second_factor_scope(self) -> str:
         """Who must give a second factor at sign-in: none, admins or everyone (an admin's setting)."""
+        from desktop.desk import accounts as acc
+
         value = self.store.meta_value(SECOND_FACTOR_KEY)
         return value if value in acc.SECOND_FACTOR_SCOPES else "none"
 
     def set_second_factor_scope(self, scope: str, *, actor: Actor) -> None:
+        from desktop.desk import accounts as acc
+
         if scope not in acc.SECOND_FACTOR_SCOPES:
             raise AccountError(f"second factor scope must be one of {', '.join(acc.SECOND_FACTOR_SCOPES)}")
         acc.require(actor, "admin", store=self.store)
@@ -72,6 +78,8 @@ class PeopleMixin:
 
     def sign_in(self, username: str, password: str, *, code: str | None = None) -> Actor:
         """Open an account; five wrong passwords within 15 minutes lock it until an admin unlocks it."""
+        from desktop.desk import accounts as acc
+
         return acc.sign_in(
             self.store,
             username,
@@ -98,11 +106,15 @@ class PeopleMixin:
 
     def unlock_session(self, actor: Actor, password: str) -> None:
         """The same officer's password opens the locked session again (a wrong one counts as a failure)."""
+        from desktop.desk import accounts as acc
+
         acc.check_password(self.store, actor, password, self.clock())
         self.store.log_event(None, EventKind.UNLOCKED, actor, "session unlocked", now=self.clock())
 
     def idle_limit(self) -> dt.timedelta:
         """How long the window waits idle before it locks: 15 minutes unless an admin set less (at most 30)."""
+        from desktop.desk import accounts as acc
+
         value = self.store.meta_value(IDLE_KEY)
         try:
             minutes = int(value) if value else int(acc.IDLE_DEFAULT.total_seconds() // 60)
@@ -111,6 +123,8 @@ class PeopleMixin:
         return min(dt.timedelta(minutes=max(1, minutes)), acc.IDLE_MAX)
 
     def set_idle_limit(self, minutes: int, *, actor: Actor) -> None:
+        from desktop.desk import accounts as acc
+
         acc.require(actor, "admin", store=self.store)
         if not 1 <= minutes <= int(acc.IDLE_MAX.total_seconds() // 60):
             raise AccountError(f"the idle lock must be between 1 and {int(acc.IDLE_MAX.total_seconds() // 60)} minutes")
@@ -121,12 +135,16 @@ class PeopleMixin:
     # --- accounts -------------------------------------------------------------------------------
 
     def accounts(self, *, actor: Actor) -> list[Account]:
+        from desktop.desk import accounts as acc
+
         acc.require(actor, "admin", "supervisor", store=self.store)
         return self.store.accounts()
 
     def add_user(
         self, *, actor: Actor, username: str, name: str, badge: str, roles: frozenset[str], password: str
     ) -> Account:
+        from desktop.desk import accounts as acc
+
         return acc.add_user(
             self.store,
             actor,
@@ -148,6 +166,8 @@ class PeopleMixin:
         unlock: bool = False,
         new_password: str | None = None,
     ) -> Account:
+        from desktop.desk import accounts as acc
+
         return acc.change_account(
             self.store,
             actor,
@@ -160,10 +180,14 @@ class PeopleMixin:
         )
 
     def change_password(self, actor: Actor, old: str, new: str) -> None:
+        from desktop.desk import accounts as acc
+
         acc.change_own_password(self.store, actor, old, new, self.clock())
 
     def enrol_second_factor(self, actor: Actor, password: str) -> tuple[str, str]:
         """The secret and otpauth:// URI for the officer's authenticator app (shown once, as a QR code)."""
+        from desktop.desk import accounts as acc
+
         return acc.enrol_second_factor(self.store, actor, password, self.clock())
 
     def admin_fingerprint(self) -> str | None:
@@ -190,6 +214,8 @@ class PeopleMixin:
         audit: bool = True,
     ) -> list[AuditEntry]:
         """Audit entries matching the filters, newest first; viewing them is itself an audit entry."""
+        from desktop.desk import accounts as acc
+
         acc.require(actor, "admin", "supervisor", store=self.store)
         entries = self.store.audit_entries(
             user=user, case_number=case_number, kind=kind, since=since, until=until, limit=limit
@@ -210,6 +236,7 @@ class PeopleMixin:
         import csv
         import io
 
+        from desktop.desk import accounts as acc
         from desktop.desk.files import safe_write
 
         acc.require(actor, "admin", "supervisor", store=self.store)
