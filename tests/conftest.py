@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -17,6 +18,19 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # repository so that every clone and the Windows workflow run them.
 EXAMPLES_DIR = Path(__file__).resolve().parent / "data" / "examples"
 SHARED_EXAMPLES = EXAMPLES_DIR  # the name the rules tests use
+
+
+class Clock:
+    """A clock the tests set and move by hand: the desk reads the time only through it."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now = self.now + dt.timedelta(**delta)
 
 
 def downgrade_to_first_schema(db_path: Path) -> None:

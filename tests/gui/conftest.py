@@ -11,18 +11,9 @@ from PySide6.QtCore import QSettings
 from desktop.desk import Desk
 from desktop.records import Actor
 from desktop.ui.main_window import MainWindow
+from tests.conftest import Clock
 
 OFFICER = "OFC. R. MARTIN #1147"
-
-
-class Clock:
-    """A clock the tests set: the window's desk reads the time only through it."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture

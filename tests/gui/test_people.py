@@ -15,8 +15,9 @@ import desktop.signing
 from desktop.desk import Desk
 from desktop.ui.main_window import MainWindow
 from desktop.ui.signin import SetupDialog, SignInDialog
+from tests.conftest import Clock
 from tests.unit.cli_run import S01
-from tests.unit.desk.people import PASSWORDS, Clock, staffed_desk
+from tests.unit.desk.people import PASSWORDS, staffed_desk
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop.desk import Desk
 from desktop.records import Actor
+from tests.conftest import Clock
 
 PASSWORDS = {
     "admin": "admin-pass-0001",
@@ -15,19 +16,6 @@ PASSWORDS = {
     "ofc.smith": "officer-pass-1234",
     "ofc.chen": "officer-pass-1203",
 }
-
-
-class Clock:
-    """A clock the tests move by hand."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now = self.now + dt.timedelta(**delta)
 
 
 @dataclass

@@ -18,8 +18,9 @@ from desktop.store import CaseQuery
 from desktop.store.errors import AccountError, NotSignedIn
 from desktop.store.hashing import GENESIS_HASH, entry_hash, record_hash
 from desktop.store.rows import record_fields
+from tests.conftest import Clock
 from tests.unit.cli_run import S01
-from tests.unit.desk.people import PASSWORDS, Clock, staffed_desk
+from tests.unit.desk.people import PASSWORDS, staffed_desk
 
 REFERRED = {**S01, "documents": [{"kind": "state_court_order", "signer": "state_judge", "verified": True}]}
 

@@ -20,7 +20,7 @@ import pytest
 from desktop.desk import Actor, Desk
 from desktop.records import Override
 from desktop.rules.checks import load_scenarios
-from tests.conftest import EXAMPLES_DIR, PACK_DIR
+from tests.conftest import EXAMPLES_DIR, PACK_DIR, Clock
 
 OFFICER = Actor.parse("J. SMITH #1234")
 SUPERVISOR = dataclasses.replace(Actor.parse("SGT. K. JONES #77"), roles=frozenset({"supervisor"}))
@@ -68,17 +68,6 @@ JUDICIAL_WITH_DETAINER = {
         "booking_number": "BK-W1",
     },
 }
-
-
-class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 @dataclass
