@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from desktop.records import Actor, CaseVersion, EventKind
 from desktop.store import schema
 from desktop.store.chain import append_event
-from desktop.store.connect import StoreBase
+from desktop.store.connect import StoreBase, translate
 from desktop.store.errors import StoreError
 from desktop.store.fields import actor_text, utc_now
 from desktop.store.hashing import GENESIS_HASH, entry_hash, record_hash
@@ -154,22 +154,18 @@ class VerifyMixin(StoreBase):
         With `actor`, a successful check is itself added to the chain as a `verify` event (at `now`).
         """
         conn = self._conn
-        problems: list[str] = []
-        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-        missing = [t for t in schema.append_only_triggers() if t not in present]
-        if missing:
-            problems.append(f"append-only protection removed: trigger(s) {', '.join(missing)} missing")
-        book = read_keys(conn, problems)
-        chain = _walk_chain(conn, problems, book)
-        signatures = verify_signatures(chain.signatures, problems)
-        check_accounts(conn, book, problems)
-        records = _check_versions(conn, chain, self._zones, problems)
-        problems.extend(_check_attachments(conn, chain.attachments))
-        problems.extend(_check_packs_and_links(conn))
-        report = VerifyReport(chain.entries, records, chain.head, tuple(problems), signatures, book.root_fingerprint)
+        try:
+            conn.execute("BEGIN DEFERRED")  # one read snapshot: writers beside us cannot make it look torn
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+        try:
+            report = self._verify_snapshot(conn)
+        finally:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")  # only read; ending it lets the VERIFY event be written
         if actor and report.ok:
             who = actor_text(actor, "who verified")
-            detail = f"{chain.entries} entries and {records} records verified"
+            detail = f"{report.entries_checked} entries and {report.records_checked} records verified"
             try:
                 with self._write() as write_conn:
                     head = append_event(
@@ -182,8 +178,31 @@ class VerifyMixin(StoreBase):
                     )
             except StoreError:
                 return report  # a read-only log can still be verified; the run just is not logged
-            report = VerifyReport(chain.entries + 1, records, head, (), signatures, book.root_fingerprint)
+            report = VerifyReport(
+                report.entries_checked + 1,
+                report.records_checked,
+                head,
+                (),
+                report.signatures_checked,
+                report.admin_fingerprint,
+            )
         return report
+
+    def _verify_snapshot(self, conn: sqlite3.Connection) -> VerifyReport:
+        """Every check, all reading the one snapshot the caller's read transaction holds."""
+        problems: list[str] = []
+        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        missing = [t for t in schema.append_only_triggers() if t not in present]
+        if missing:
+            problems.append(f"append-only protection removed: trigger(s) {', '.join(missing)} missing")
+        book = read_keys(conn, problems)
+        chain = _walk_chain(conn, problems, book)
+        signatures = verify_signatures(chain.signatures, problems)
+        check_accounts(conn, book, problems)
+        records = _check_versions(conn, chain, self._zones, problems)
+        problems.extend(_check_attachments(conn, chain.attachments))
+        problems.extend(_check_packs_and_links(conn))
+        return VerifyReport(chain.entries, records, chain.head, tuple(problems), signatures, book.root_fingerprint)
 
     def rebuild_index(self) -> int:
         """Rebuild the search projection from the log itself; returns the number of cases indexed."""
