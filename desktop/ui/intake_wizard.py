@@ -68,6 +68,18 @@ RELAY_REQUESTERS = ("state_or_local", "other_federal", "court")
 RELAY_QUESTION = "Did they mention ICE, DHS or a detainer, or say the answer will be passed on?"
 
 
+class _Body(QWidget):
+    """A page body that never lets the scroll area size it below its minimum.
+
+    With wrapped labels in it, the layout reports a height-for-width that QScrollArea uses as the
+    body's height, and that can be lower than the body's own minimum: at 150% the help lines under
+    the paper fields then ran into the next field. Never less than the minimum: the page scrolls.
+    """
+
+    def heightForWidth(self, width: int) -> int:
+        return max(super().heightForWidth(width), self.minimumSizeHint().height())
+
+
 def _scrolling(page: QWizardPage) -> QWidget:
     """The page's body inside a scroll area: on a small screen the page scrolls; the window never grows."""
     outer = QVBoxLayout(page)
@@ -75,28 +87,38 @@ def _scrolling(page: QWizardPage) -> QWidget:
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
-    body = QWidget()
+    body = _Body()
     scroll.setWidget(body)
     outer.addWidget(scroll)
     return body
 
 
 class _HelpLabel(QLabel):
-    """A wrapped line of help that keeps room for its lines (a form in a scroll area would squash it)."""
+    """A wrapped line of help that keeps room for its lines (a form in a scroll area would squash it).
+
+    Its minimum height is what Qt computes for the wrapped text at its width; when that changes, the
+    scroll area around the page is told to size the page again (it does not notice by itself).
+    """
+
+    def _keep_room(self, width: int) -> None:
+        wanted = self.heightForWidth(max(width, 1)) if self.text() else 0
+        if wanted > 0 and wanted != self.minimumHeight():
+            self.setMinimumHeight(wanted)
+            scroll = self.parentWidget()
+            while scroll is not None and not isinstance(scroll, QScrollArea):
+                scroll = scroll.parentWidget()
+            if scroll is not None:
+                QTimer.singleShot(0, lambda s=scroll: s.setWidgetResizable(True))
+        elif wanted == 0:
+            self.setMinimumHeight(0)
 
     def setText(self, text: str) -> None:
         super().setText(text)
-        width = max(self.width(), 360)
-        lines = 0 if not text else max(1, -(-self.fontMetrics().horizontalAdvance(text) // width))
-        self.setMinimumHeight(lines * self.fontMetrics().lineSpacing() + (4 if lines else 0))
+        self._keep_room(max(self.width(), 360))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        text = self.text()
-        lines = 0 if not text else max(1, -(-self.fontMetrics().horizontalAdvance(text) // max(self.width(), 1)))
-        wanted = lines * self.fontMetrics().lineSpacing() + (4 if lines else 0)
-        if wanted > self.minimumHeight():
-            self.setMinimumHeight(wanted)
+        self._keep_room(self.width())
 
 
 def _help_label(name: str) -> QLabel:
