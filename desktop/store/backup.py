@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop.records import Actor, EventKind
@@ -33,11 +33,19 @@ def _stamp(now: dt.datetime | None = None) -> str:
     return (now or utc_now()).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+def _discard(partial: Path) -> None:
+    """Remove a half-written copy, if there is one and it can be removed (the error already says why)."""
+    try:
+        partial.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def _copy_database(source: sqlite3.Connection, target: Path) -> None:
     """SQLite's online backup API: a consistent copy even while others write."""
     partial = target.with_name(target.name + ".partial")
-    partial.unlink(missing_ok=True)
     try:
+        partial.unlink(missing_ok=True)  # a stale one, left by a copy that was killed
         dst = sqlite3.connect(partial)
         try:
             source.backup(dst)
@@ -48,10 +56,10 @@ def _copy_database(source: sqlite3.Connection, target: Path) -> None:
             os.fsync(handle.fileno())
         os.replace(partial, target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise StoreError(f"the copy {target} could not be written: {describe_os_error(exc)}") from None
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise StoreError(f"the copy {target} could not be written: {exc}") from None
 
 
@@ -92,21 +100,52 @@ def check_log_file(path: Path) -> VerifyReport:
         conn.close()
 
 
+def _carry_entry(source: sqlite3.Connection, target: Path, copied_head: str, entry: str) -> bool:
+    """Add the backup's own audit entry, as the live log holds it, to the verified copy.
+
+    Only when it follows the copy's chain head directly (nobody recorded in between), so the copy
+    still verifies; otherwise, or if the copy cannot be written, the copy simply goes without it.
+    """
+    row = source.execute("SELECT * FROM audit_log WHERE entry_hash = ?", [entry]).fetchone()
+    if row is None or row["prev_hash"] != copied_head:
+        return False
+    columns = list(row.keys())
+    try:
+        dst = sqlite3.connect(target, isolation_level=None)
+        try:
+            dst.execute("BEGIN IMMEDIATE")
+            dst.execute(
+                f"INSERT INTO audit_log ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", tuple(row)
+            )
+            dst.execute("COMMIT")
+        finally:
+            dst.close()
+        with open(target, "rb+") as handle:
+            os.fsync(handle.fileno())
+    except (OSError, sqlite3.Error):
+        return False
+    return True
+
+
 def backup_to(store: CaseStore, target: Path, *, actor: str | Actor, now: dt.datetime | None = None) -> BackupResult:
     """Copy the live log to `target` (which must not exist yet), then check the copy.
 
-    The backup is recorded in the audit chain first (at `now`), so the copy carries its own record.
+    The backup is recorded in the audit chain (at `now`) only once the copy is written and
+    verified, so the chain never names a backup that does not exist. A `.partial` file left by a
+    killed backup to the same name is cleared first.
     """
     target = Path(target)
     if target.exists():
         raise StoreError(f"{target} already exists; choose a new file name for the backup")
     if not target.parent.is_dir():
         raise StoreError(f"the folder {target.parent} does not exist")
-    store.log_event(None, EventKind.BACKUP, actor, f"backup to {target.name}", now=now)
     _copy_database(store._conn, target)
     report = check_log_file(target)
     if not report.ok:
         raise LogDamaged(f"the backup {target} does not verify: {report.first_problem}")
+    head = store.log_event(None, EventKind.BACKUP, actor, f"backup to {target.name}", now=now)
+    if _carry_entry(store._conn, target, report.chain_head, head):
+        report = replace(report, entries_checked=report.entries_checked + 1, chain_head=head)
     return BackupResult(target, target.stat().st_size, report)
 
 

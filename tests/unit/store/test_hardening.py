@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from desktop.store import open_store
-from tests.unit.store.cases import record
+import pytest
+
+from desktop.store import StoreError, backup_to, open_store
+from tests.unit.store.cases import OFFICER, record
 from tests.unit.store.test_store import writer
 
 
@@ -26,3 +29,44 @@ def test_verify_reads_one_snapshot_while_two_writers_record(tmp_path: Path, pack
         assert all(p.returncode == 0 for p in procs), [o[1] for o in outputs]
         assert runs >= 20 and false_alarms == []
         assert opened.total_cases() == 200 and opened.verify().ok
+
+
+def _backup_entries(data: Path) -> list[str]:
+    conn = sqlite3.connect(data / "cases.db")
+    try:
+        return [detail for (detail,) in conn.execute("SELECT detail FROM audit_log WHERE kind = 'backup'")]
+    finally:
+        conn.close()
+
+
+def test_a_backup_that_cannot_be_written_leaves_no_backup_entry(tmp_path: Path, pack) -> None:
+    data = tmp_path / "data"
+    # The file name fits the folder, but its `.partial` does not (names are limited to 255 bytes),
+    # so the copy itself fails on a real file system.
+    target = tmp_path / ("b" * 248 + ".db")
+    with open_store(data) as opened:
+        record(opened, pack)
+        with pytest.raises(StoreError, match="could not be written"):
+            backup_to(opened, target, actor=OFFICER)
+        assert not target.exists()
+        assert opened.verify().ok
+    assert _backup_entries(data) == []
+
+
+def test_a_stale_partial_is_cleared_by_the_next_backup_to_that_name(tmp_path: Path, pack) -> None:
+    data = tmp_path / "data"
+    target = tmp_path / "copy.db"
+    stale = tmp_path / "copy.db.partial"
+    stale.write_bytes(b"SQLite format 3\x00 half a copy, its writer killed")
+    with open_store(data) as opened:
+        record(opened, pack)
+        result = backup_to(opened, target, actor=OFFICER)
+        assert result.report.ok and result.report.records_checked == 1
+    assert not stale.exists()
+    assert list(tmp_path.glob("*.partial")) == []
+    assert _backup_entries(data) == ["backup to copy.db"]
+    copy = sqlite3.connect(target)
+    try:  # the copy still carries the entry that names it, as the last link of its chain
+        assert copy.execute("SELECT kind FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone() == ("backup",)
+    finally:
+        copy.close()
