@@ -25,17 +25,38 @@ APPEND_ONLY_TABLES: Final = (
 migrations = Migrations(MIGRATION_SET)
 
 
+def _trigger_sql(table: str, verb: str) -> str:
+    """An append-only trigger as SQLite keeps it in sqlite_master (which drops IF NOT EXISTS)."""
+    return (
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: record an amendment instead'); END"
+    )
+
+
 def _append_only(db: Database, table: str) -> None:
     for verb in ("UPDATE", "DELETE"):
-        db.execute(
-            f"CREATE TRIGGER IF NOT EXISTS {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: record an amendment instead'); END"
-        )
+        db.execute(_trigger_sql(table, verb).replace("CREATE TRIGGER ", "CREATE TRIGGER IF NOT EXISTS ", 1))
 
 
 def append_only_triggers() -> list[str]:
     """The names of the triggers that must exist for the log to be append-only."""
     return [f"{table}_no_{verb}" for table in APPEND_ONLY_TABLES for verb in ("update", "delete")]
+
+
+def append_only_trigger_sql() -> dict[str, str]:
+    """Each append-only trigger's name and the SQL it must have, so a same-named no-op is caught."""
+    return {
+        f"{table}_no_{verb.lower()}": _trigger_sql(table, verb)
+        for table in APPEND_ONLY_TABLES
+        for verb in ("UPDATE", "DELETE")
+    }
+
+
+def same_sql(a: str | None, b: str | None) -> bool:
+    """Whether two statements are the same text, but for case and spacing."""
+    if a is None or b is None:
+        return a is b
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 
 
 @migrations()

@@ -191,10 +191,16 @@ class VerifyMixin(StoreBase):
     def _verify_snapshot(self, conn: sqlite3.Connection) -> VerifyReport:
         """Every check, all reading the one snapshot the caller's read transaction holds."""
         problems: list[str] = []
-        present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-        missing = [t for t in schema.append_only_triggers() if t not in present]
+        present = {r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+        expected = schema.append_only_trigger_sql()
+        missing = [t for t in expected if t not in present]
         if missing:
             problems.append(f"append-only protection removed: trigger(s) {', '.join(missing)} missing")
+        changed = [t for t, sql in expected.items() if t in present and not schema.same_sql(present[t], sql)]
+        if changed:
+            problems.append(
+                f"append-only protection altered: trigger(s) {', '.join(changed)} differ from the schema's (a no-op?)"
+            )
         book = read_keys(conn, problems)
         chain = _walk_chain(conn, problems, book)
         signatures = verify_signatures(chain.signatures, problems)

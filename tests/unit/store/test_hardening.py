@@ -70,3 +70,20 @@ def test_a_stale_partial_is_cleared_by_the_next_backup_to_that_name(tmp_path: Pa
         assert copy.execute("SELECT kind FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone() == ("backup",)
     finally:
         copy.close()
+
+
+def test_a_same_named_trigger_that_does_nothing_is_reported(tmp_path: Path, pack) -> None:
+    data = tmp_path / "data"
+    with open_store(data) as opened:
+        saved = record(opened, pack)
+        assert opened.verify().ok
+    raw = sqlite3.connect(data / "cases.db", isolation_level=None)
+    try:
+        raw.execute("DROP TRIGGER case_versions_no_update")
+        raw.execute("CREATE TRIGGER case_versions_no_update BEFORE UPDATE ON case_versions BEGIN SELECT 1; END")
+        raw.execute("UPDATE case_versions SET officer = officer WHERE case_number = ?", [saved.case_number])
+    finally:
+        raw.close()
+    with open_store(data) as opened:
+        problems = opened.verify().problems
+    assert any("case_versions_no_update" in p and "altered" in p for p in problems), problems
