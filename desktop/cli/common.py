@@ -34,17 +34,17 @@ class Parser(argparse.ArgumentParser):
 
 
 def read_intake_text(source: str) -> str:
-    """The intake's JSON text from a file or, for '-', standard input (always read as UTF-8)."""
+    """The intake's JSON text from a file or, for '-', standard input (always read as UTF-8, a BOM dropped)."""
     if source == "-":
         raw = getattr(sys.stdin, "buffer", None)
         if raw is None:  # already text (an embedding program replaced sys.stdin)
             return sys.stdin.read()
         try:  # bytes, decoded as UTF-8 whatever the console's code page
-            return bytes(raw.read()).decode("utf-8")
+            return bytes(raw.read()).decode("utf-8-sig")  # a byte-order mark (Notepad's) is dropped
         except UnicodeDecodeError:
             raise UsageError("standard input is not UTF-8 text; expected a JSON intake") from None
     try:
-        return Path(source).read_text(encoding="utf-8")
+        return Path(source).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"{source}: no such file") from None
     except UnicodeDecodeError:

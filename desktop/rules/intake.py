@@ -319,6 +319,8 @@ def parse_intake_json(text: str | bytes) -> Intake:
     A scenario file (an object whose `intake` holds the intake, beside id, title and expect) is
     accepted as well, so the pack's own scenarios can be decided directly.
     """
+    if isinstance(text, str):
+        text = text.removeprefix("\ufeff")  # a byte-order mark, as Notepad writes (bytes: json finds it)
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
