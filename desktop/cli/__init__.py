@@ -8,6 +8,7 @@ and the one-line errors are those of docs/CONTRACT.md, "Headless commands".
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -27,10 +28,35 @@ def _input_errors() -> tuple[type[Exception], ...]:
     return (UsageError, IntakeError, PackError, StoreError, MemoError, ActorError)
 
 
+def _shown(text: str) -> str:
+    """Text fit to print and log: bytes that are not UTF-8 (surrogate escapes) shown as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _check_utf8(argv: Sequence[str]) -> None:
+    """Refuse, in one line, an argument or SAFEDESK_ setting that is not valid UTF-8.
+
+    On POSIX such bytes reach Python as lone surrogates, which nothing downstream (SQLite, the
+    hashes, the log file) can encode; refusing them here keeps every command from a traceback.
+    """
+    for position, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            raise UsageError(f"argument {position} ('{_shown(arg)}') is not valid UTF-8 text") from None
+    for name, value in os.environ.items():
+        if name.startswith("SAFEDESK_"):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UsageError(f"the setting {name} is not valid UTF-8 text") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
     parser = build_parser()
     try:
+        _check_utf8(sys.argv[1:] if argv is None else argv)
         args = parser.parse_args(argv)
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
         if func is None:
@@ -40,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except _input_errors() as exc:
         # One line, whatever the input held (a field name may contain a newline).
-        message = " ".join(str(exc).split())
+        message = _shown(" ".join(str(exc).split()))
         sys.stderr.write(f"error: {message}\n")
         import logging
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -65,6 +66,28 @@ def _walk_chain(conn: sqlite3.Connection, problems: list[str], book: KeyBook) ->
     return chain
 
 
+_JSON_OBJECTS = ("intake_json", "decision_json")
+_TEXTS = ("case_number", "policy_sha256", "officer", "received_at", "recorded_at", "record_hash", "status")
+
+
+def _wrong_type(row: dict[str, object]) -> str | None:
+    """What in a stored version has the wrong type for the log to read it, if anything."""
+    if type(row["version"]) is not int:
+        return f"its version number is {row['version']!r}, not a whole number"
+    for column in _TEXTS:
+        if not isinstance(row[column], str):
+            return f"its {column} is {row[column]!r}, not text"
+    for column in _JSON_OBJECTS:
+        text = row[column]
+        try:
+            value = json.loads(text) if isinstance(text, str | bytes) else None
+        except ValueError:
+            return f"its {column} is not JSON"
+        if not isinstance(value, dict):
+            return f"its {column} is not a JSON object"
+    return None
+
+
 def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, problems: list[str]) -> int:
     """Every version: its hash, its link to the version before, its own audit entry, its search row."""
     records = 0
@@ -75,9 +98,13 @@ def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, p
         records += 1
         data = dict(row)
         label = f"case {data['case_number']} version {data['version']}"
+        wrong = _wrong_type(data)
+        if wrong:
+            problems.append(f"{label} cannot be read: {wrong}")
+            continue
         try:
             version = version_from_row(data)
-        except (ValueError, KeyError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             problems.append(f"{label} cannot be read: {exc}")
             continue
         if data["previous_hash"] != previous_by_case.get(version.case_number):
@@ -238,6 +265,13 @@ class _IndexCheck:
             self._pending = next(self._rows, None)
 
     def settle(self, version: CaseVersion) -> None:
+        try:
+            self._settle(version)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:  # a stored value of the wrong type
+            self.problems.append(f"case {version.case_number} cannot be compared with the search index: {exc}")
+            self._pending = next(self._rows, None)
+
+    def _settle(self, version: CaseVersion) -> None:
         self._skip_extra(version.case_number)
         if self._pending is None or self._pending["case_number"] != version.case_number:
             self.problems.append(
