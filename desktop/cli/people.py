@@ -60,24 +60,26 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 def cmd_user_list(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         accounts = desk.accounts(actor=actor(args, desk))
-    rows: list[dict[str, object]] = [
-        {
-            "username": a.username,
-            "label": a.label,
-            "roles": sorted(a.roles),
-            "disabled": a.disabled,
-            "locked": a.locked,
-            "second_factor": a.second_factor,
-        }
-        for a in accounts
-    ]
     if args.json:
-        print_json({"accounts": rows})
+        print_json(
+            {
+                "accounts": [
+                    {
+                        "username": a.username,
+                        "label": a.label,
+                        "roles": sorted(a.roles),
+                        "disabled": a.disabled,
+                        "locked": a.locked,
+                        "second_factor": a.second_factor,
+                    }
+                    for a in accounts
+                ]
+            }
+        )
     else:
-        for row in rows:
-            state = " ".join(s for s in ("disabled" if row["disabled"] else "", "LOCKED" if row["locked"] else "") if s)
-            roles = ",".join(str(r) for r in row["roles"])  # type: ignore[attr-defined]
-            sys.stdout.write(f"{row['username']!s:<20} {row['label']!s:<32} {roles:<28} {state}\n")
+        for a in accounts:
+            state = " ".join(s for s in ("disabled" if a.disabled else "", "LOCKED" if a.locked else "") if s)
+            sys.stdout.write(f"{a.username:<20} {a.label:<32} {','.join(sorted(a.roles)):<28} {state}\n")
     return EXIT_OK
 
 

@@ -127,3 +127,19 @@ def test_errors_are_logged_with_the_desk_log(env, intake_file: Path) -> None:
     run(env, "show", "2026-999999")
     log = (Path(env["SAFEDESK_DATA_DIR"]) / "logs" / "desk.log").read_text(encoding="utf-8")
     assert "recorded case 2026-000001" in log and "2026-999999" in log
+
+
+def test_user_list_and_unlock_as_an_admin(env) -> None:
+    admin = as_user(env, "admin")
+    listed = json.loads(run(admin, "--json", "user", "list").stdout)["accounts"]
+    assert {a["username"]: a["roles"] for a in listed}["sgt.jones"] == ["officer", "supervisor"]
+    for _ in range(5):
+        run({**env, "SAFEDESK_PASSWORD": "not-the-password"}, "log")
+    text = run(admin, "user", "list").stdout
+    assert any(line.startswith("ofc.smith") and line.rstrip().endswith("LOCKED") for line in text.splitlines()), text
+    refused = run(env, "user", "unlock", "ofc.smith")
+    assert refused.returncode == 2
+    assert run(admin, "user", "unlock", "ofc.smith").returncode == 0
+    assert run(env, "log").returncode == 0
+    officer_list = run(env, "user", "list")
+    assert officer_list.returncode == 2 and "admin or supervisor" in officer_list.stderr
