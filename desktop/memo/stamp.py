@@ -84,21 +84,14 @@ def _read_bytes(pdf: bytes | str | Path) -> tuple[bytes, str]:
         raise MemoError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-def read_memo_stamp(pdf: bytes | str | Path) -> MemoStamp:
-    """Read the case number, version, record hash and chain head a memo PDF was printed with.
+def _open_pdf(pdf: bytes | str | Path, *, first_page_only: bool) -> tuple[str, bytes, list[str], tuple[str, ...]]:
+    """A PDF's name, bytes, metadata stamp fields (Subject, Keywords) and page text (page 1 only, or all).
 
-    The stamp is read from the PDF's metadata (Subject, else Keywords), and checked against the
-    footer printed on the first page when that text can be extracted; a memo whose metadata has been
-    lost is read from its footer alone.
-
-    Raises:
-        MemoError: the file cannot be read, is not a PDF, is not a Safe Communities Desk memo, is a
-            draft (a draft was never recorded), or its metadata and its printed footer disagree.
+    Raises MemoError naming the file when it cannot be read, is not a PDF, or is damaged.
     """
     data, name = _read_bytes(pdf)
     if not data.lstrip()[:5] == b"%PDF-":
         raise MemoError(f"{name} is not a PDF (it does not start with %PDF-)")
-
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -110,11 +103,28 @@ def read_memo_stamp(pdf: bytes | str | Path) -> MemoStamp:
         reader = PdfReader(io.BytesIO(data))
         metadata = reader.metadata
         fields = [str(metadata.get(key) or "") for key in ("/Subject", "/Keywords")] if metadata else []
-        first_page = reader.pages[0].extract_text() if len(reader.pages) else ""
-    except (PyPdfError, ValueError, KeyError, IndexError, TypeError) as exc:
+        wanted = reader.pages[:1] if first_page_only else reader.pages
+        pages = tuple(page.extract_text() or "" for page in wanted)
+    except (PyPdfError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
         raise MemoError(f"{name} is a damaged PDF and cannot be read ({exc})") from None
     finally:
         pypdf_log.setLevel(level)
+    return name, data, fields, pages
+
+
+def read_memo_stamp(pdf: bytes | str | Path) -> MemoStamp:
+    """Read the case number, version, record hash and chain head a memo PDF was printed with.
+
+    The stamp is read from the PDF's metadata (Subject, else Keywords), and checked against the
+    footer printed on the first page when that text can be extracted; a memo whose metadata has been
+    lost is read from its footer alone.
+
+    Raises:
+        MemoError: the file cannot be read, is not a PDF, is not a Safe Communities Desk memo, is a
+            draft (a draft was never recorded), or its metadata and its printed footer disagree.
+    """
+    name, _data, fields, pages = _open_pdf(pdf, first_page_only=True)
+    first_page = pages[0] if pages else ""
 
     draft = MemoError(
         f"{name} is a draft memo ({DRAFT_MARK}): a draft was never recorded, so there is nothing to verify; "
@@ -171,24 +181,7 @@ def read_memo(pdf: bytes | str | Path) -> MemoReading:
         MemoError: the file cannot be read, is not a PDF, is damaged, is a draft, or is a PDF with text
             that is not a Safe Communities Desk memo.
     """
-    data, name = _read_bytes(pdf)
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise MemoError(f"{name} is not a PDF (it does not start with %PDF-)")
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    pypdf_log = logging.getLogger("pypdf")
-    level = pypdf_log.level
-    pypdf_log.setLevel(logging.ERROR)
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        metadata = reader.metadata
-        fields = [str(metadata.get(key) or "") for key in ("/Subject", "/Keywords")] if metadata else []
-        pages = tuple(page.extract_text() or "" for page in reader.pages)
-    except (PyPdfError, ValueError, KeyError, IndexError, TypeError, AttributeError) as exc:
-        raise MemoError(f"{name} is a damaged PDF and cannot be read ({exc})") from None
-    finally:
-        pypdf_log.setLevel(level)
+    name, data, fields, pages = _open_pdf(pdf, first_page_only=False)
     if not pages:
         raise MemoError(f"{name} has no pages")
     if any(DRAFT_STAMP in field for field in fields) or any(_FOOTER_DRAFT in page for page in pages):
