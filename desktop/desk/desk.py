@@ -317,9 +317,17 @@ class Desk(PeopleMixin):
         return self.store.count(query)
 
     def referred_count(self) -> int:
-        from desktop.store import CaseQuery
+        """How many cases wait for review, counted from the log itself (never the search index)."""
+        return self.store.review_count()
 
-        return self.store.count(CaseQuery(status=Status.REFERRED))
+    def review_queue(
+        self, query: CaseQuery | None = None, *, limit: int = 50, offset: int = 0, newest_first: bool = True
+    ) -> list[CaseSummary]:
+        """One page of the cases referred and not yet resolved, read from their versions (store/queue.py)."""
+        return self.store.review_queue(query, limit=limit, offset=offset, newest_first=newest_first)
+
+    def review_count(self, query: CaseQuery | None = None) -> int:
+        return self.store.review_count(query)
 
     # --- paper ----------------------------------------------------------------------------------
 

@@ -272,6 +272,16 @@ def m007_accounts_and_signatures(db: Database) -> None:
         _append_only(db, table)
 
 
+@migrations()
+def m008_versions_by_status(db: Database) -> None:
+    """Find the versions of a status (the referred ones, for the review queue) without reading every version.
+
+    The review queue reads the log itself, not the search projection, so that no lost derived row can
+    hide a case waiting for counsel.
+    """
+    db.execute("CREATE INDEX IF NOT EXISTS case_versions_status ON case_versions (status)")
+
+
 def known_migrations() -> list[str]:
     """The names of every migration this build knows, in order."""
     return [m.name for m in migrations._migrations]

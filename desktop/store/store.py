@@ -29,6 +29,7 @@ from desktop.store.connect import DB_NAME, StoreBase, connect, is_log, translate
 from desktop.store.errors import LogDamaged, NewerLog, StoreError, describe_os_error
 from desktop.store.fields import MAX_TEXT, check_officer, default_desk, utc_now
 from desktop.store.index import reindex_missing
+from desktop.store.queue import QueueMixin
 from desktop.store.read import ReadMixin
 from desktop.store.reports import ReportMixin
 from desktop.store.rows import record_fields as _record_fields
@@ -49,7 +50,7 @@ EVENT_ATTACHMENT: Final = EventKind.ATTACHMENT
 EVENT_MIGRATED: Final = EventKind.MIGRATED
 
 
-class CaseStore(AccountsMixin, WriteMixin, ReadMixin, ReportMixin, VerifyMixin, ChainMixin, StoreBase):
+class CaseStore(AccountsMixin, WriteMixin, QueueMixin, ReadMixin, ReportMixin, VerifyMixin, ChainMixin, StoreBase):
     """The case log in one data folder. Open with `open_store()`; one instance per thread."""
 
 
@@ -95,6 +96,8 @@ def open_store(
         pending = schema.migrations.pending(db)
         if pending:
             _migrate(store, [m.name for m in pending], upgrading=existed and not is_empty, now=now or utc_now())
+        else:
+            _repair_index(store)
         if desk_signer is not None:
             store.ensure_desk_key(desk_signer, owner=default_desk(), now=now)
         return store
@@ -104,15 +107,20 @@ def open_store(
 
 
 def _migrate(store: CaseStore, pending: list[str], *, upgrading: bool, now: dt.datetime) -> None:
-    """Apply the pending migrations; an existing log is copied aside first and the upgrade is audited."""
+    """Apply the pending migrations, all or nothing; an existing log is copied aside first and the upgrade audited.
+
+    Every migration, the search projection they imply and the upgrade's own audit entry are written
+    in one transaction (sqlite-utils runs each migration in a savepoint inside it). A kill anywhere in
+    it leaves the log exactly as it was before, and the next open simply upgrades it again.
+    """
     if upgrading:
         from desktop.store.backup import backup_before_migration
 
         copy = backup_before_migration(store, pending, now=now)
         store.notices.append(f"Case log backed up to {copy} before upgrading")
     try:
-        schema.migrations.apply(store.db)
         with store._write() as conn:
+            schema.migrations.apply(store.db)
             reindex_missing(conn, store._zones)
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('app_version', ?)", [__version__])
             if upgrading:
@@ -125,6 +133,27 @@ def _migrate(store: CaseStore, pending: list[str], *, upgrading: bool, now: dt.d
         raise translate(exc, store.path) from None
     if upgrading:
         store.notices.append(f"Case log upgraded ({', '.join(pending)})")
+
+
+def _repair_index(store: CaseStore) -> None:
+    """Rebuild the search projection when it disagrees with the cases (say a kill mid-upgrade by an older build).
+
+    The projection is derived, never evidence, so rebuilding it changes nothing the log vouches for.
+    A log that cannot be written (a read-only copy) is left as it is; `verify` names what is wrong.
+    """
+    from desktop.store.index import index_disagrees
+
+    try:
+        reason = index_disagrees(store._conn)
+        if reason is None:
+            return
+        count = store.rebuild_index()
+    except StoreError as exc:
+        store.notices.append(f"The search index disagrees with the log and could not be rebuilt ({exc})")
+        return
+    except sqlite3.Error:
+        return  # verify reports it
+    store.notices.append(f"Search index rebuilt from the log ({count:,} cases): {reason}")
 
 
 __all__ = [

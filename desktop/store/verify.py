@@ -19,7 +19,7 @@ from desktop.store.connect import StoreBase, translate
 from desktop.store.errors import StoreError
 from desktop.store.fields import actor_text, utc_now
 from desktop.store.hashing import GENESIS_HASH, entry_hash, record_hash
-from desktop.store.index import INDEX_COLUMNS, PackZones, index_row, reindex_missing
+from desktop.store.index import INDEX_COLUMNS, PackZones, facets, index_row, reindex_missing
 from desktop.store.query import VerifyReport
 from desktop.store.rows import attachment_detail, record_fields, version_from_row
 from desktop.store.signatures import KeyBook, SignatureCheck, check_accounts, check_entry, read_keys, verify_signatures
@@ -238,11 +238,25 @@ class VerifyMixin(StoreBase):
         return VerifyReport(chain.entries, records, chain.head, tuple(problems), signatures, book.root_fingerprint)
 
     def rebuild_index(self) -> int:
-        """Rebuild the search projection from the log itself; returns the number of cases indexed."""
+        """Rebuild the search projection from the log itself; returns the number of cases indexed.
+
+        The full-text index's triggers are set aside while the rows are replaced, and the index is then
+        rebuilt from the rows ('rebuild'), so even one whose entries were deleted behind its back (which
+        its delete trigger would take for damage) comes out whole. All of it is one transaction.
+        """
         with self._write() as conn:
+            triggers = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'case_index'"
+            ).fetchall()
+            for name, _sql in triggers:
+                conn.execute(f'DROP TRIGGER "{name}"')
             conn.execute("DELETE FROM case_facets")
             conn.execute("DELETE FROM case_index")
-            return reindex_missing(conn, self._zones)
+            count = reindex_missing(conn, self._zones)
+            conn.execute("INSERT INTO case_index_fts (case_index_fts) VALUES ('rebuild')")
+            for _name, sql in triggers:
+                conn.execute(sql)
+            return count
 
     def integrity_ok(self) -> bool:
         row = self._conn.execute("PRAGMA integrity_check").fetchone()
@@ -254,7 +268,8 @@ class _IndexCheck:
 
     def __init__(self, conn: sqlite3.Connection, zones: PackZones) -> None:
         columns = ", ".join(INDEX_COLUMNS)
-        self._rows = iter(conn.execute(f"SELECT {columns} FROM case_index ORDER BY case_number"))
+        self._conn = conn
+        self._rows = iter(conn.execute(f"SELECT id, {columns} FROM case_index ORDER BY case_number"))
         self._pending: sqlite3.Row | None = next(self._rows, None)
         self._zones = zones
         self.problems: list[str] = []
@@ -278,12 +293,38 @@ class _IndexCheck:
                 f"case {version.case_number} is missing from the search index (run `main.py verify --rebuild-index`)"
             )
             return
-        if dict(self._pending) != index_row(version, self._zones.of(version)):
+        stored = dict(self._pending)
+        case_id = stored.pop("id")
+        if stored != index_row(version, self._zones.of(version)):
             self.problems.append(
                 f"the search index does not match case {version.case_number} (run `main.py verify --rebuild-index`)"
             )
+        else:
+            kept = {r[0] for r in self._conn.execute("SELECT facet FROM case_facets WHERE case_id = ?", [case_id])}
+            if kept != facets(version.intake, version.decision, version.status):
+                self.problems.append(
+                    f"the search facets of case {version.case_number} do not match it, so filters and the review "
+                    "queue may miss it (run `main.py verify --rebuild-index`)"
+                )
         self._pending = next(self._rows, None)
 
     def finish(self) -> list[str]:
         self._skip_extra(None)
+        orphans = self._conn.execute(
+            "SELECT COUNT(*) FROM case_facets WHERE case_id NOT IN (SELECT id FROM case_index)"
+        ).fetchone()[0]
+        if orphans:
+            self.problems.append(f"the search index holds {orphans} facet row(s) of no case")
+        unsearchable = [
+            r[0]
+            for r in self._conn.execute(
+                "SELECT case_number FROM case_index WHERE id NOT IN (SELECT id FROM case_index_fts_docsize)"
+                " ORDER BY case_number LIMIT 20"
+            )
+        ]
+        for number in unsearchable:
+            self.problems.append(
+                f"case {number} is missing from the full-text index, so a search by name cannot find it "
+                "(run `main.py verify --rebuild-index`)"
+            )
         return self.problems

@@ -56,6 +56,7 @@ class CaseLogModel(QAbstractTableModel):
         super().__init__(parent)
         self._desk = desk
         self._columns = REVIEW_COLUMNS if review else COLUMNS
+        self._review = review  # the queue reads the log itself, never the search index (store/queue.py)
         self._questions: dict[str, str] = {}
         self._query = CaseQuery()
         self._newest_first = True
@@ -78,7 +79,8 @@ class CaseLogModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         self._questions.clear()
-        self._count = self._desk.count(self._query)
+        count = self._desk.review_count if self._review else self._desk.count
+        self._count = count(self._query)
         self.endResetModel()
 
     def summary(self, row: int) -> CaseSummary | None:
@@ -86,7 +88,8 @@ class CaseLogModel(QAbstractTableModel):
             return None
         page = row // PAGE_SIZE
         if page not in self._pages:
-            self._pages[page] = self._desk.search(
+            search = self._desk.review_queue if self._review else self._desk.search
+            self._pages[page] = search(
                 self._query, limit=PAGE_SIZE, offset=page * PAGE_SIZE, newest_first=self._newest_first
             )
         rows = self._pages[page]
