@@ -20,12 +20,13 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_OK", "UsageError", "buil
 
 def _input_errors() -> tuple[type[Exception], ...]:
     """Every error that means "bad input or usage" (exit 2): each carries a message that names the problem."""
+    from desktop.encrypted import EncryptedCopyError
     from desktop.memo import MemoError
     from desktop.records import ActorError
     from desktop.rules import IntakeError, PackError
     from desktop.store.errors import StoreError
 
-    return (UsageError, IntakeError, PackError, StoreError, MemoError, ActorError)
+    return (UsageError, IntakeError, PackError, StoreError, MemoError, ActorError, EncryptedCopyError)
 
 
 def _shown(text: str) -> str:

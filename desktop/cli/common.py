@@ -71,18 +71,18 @@ def _interactive() -> bool:
     return bool(sys.stdin is not None and sys.stdin.isatty())
 
 
-def secret(env: str, prompt: str, *, confirm: bool = False) -> str:
-    """A password: typed at a prompt on a terminal, else read from `env` (for IT's scheduled scripts)."""
+def secret(env: str, prompt: str, *, confirm: bool = False, what: str = "password") -> str:
+    """A password or passphrase: typed at a prompt on a terminal, else read from `env` (for scheduled scripts)."""
     if _interactive():
         import getpass
 
         first = getpass.getpass(prompt)
         if confirm and getpass.getpass("Again: ") != first:
-            raise UsageError("the two passwords typed differ; nothing was changed")
+            raise UsageError(f"the two {what}s typed differ; nothing was changed")
         return first
     value = os.environ.get(env)
     if not value:
-        raise UsageError(f"no password given: type it at the prompt, or set {env} when there is no terminal")
+        raise UsageError(f"no {what} given: type it at the prompt, or set {env} when there is no terminal")
     return value
 
 
@@ -122,7 +122,7 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> Iterator[Des
     data_dir = resolve_data_dir(args.data_dir)
     if not create and not data_dir.is_dir():
         raise UsageError(f"there is no case log at {data_dir}")
-    desk = Desk(data_dir, policy=args.policy, create=create)
+    desk = Desk(data_dir, policy=args.policy, create=create, new_log=getattr(args, "new_log", False))
     if create:
         try:
             data_dir.mkdir(parents=True, exist_ok=True)

@@ -63,33 +63,63 @@ def _failed(args: argparse.Namespace, problem: str) -> int:
     return EXIT_CHECK_FAILED
 
 
+PASSPHRASE_ENV = "SAFEDESK_BACKUP_PASSPHRASE"  # for a scheduled backup job, which has no one to type it
+
+
+def _passphrase(prompt: str, *, confirm: bool) -> str:
+    """The passphrase of an encrypted copy: typed (twice, to seal), else from $SAFEDESK_BACKUP_PASSPHRASE."""
+    from desktop.cli.common import secret
+
+    return secret(PASSPHRASE_ENV, prompt, confirm=confirm, what="passphrase")
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        result = desk.backup(Path(args.file), actor=actor(args, desk))
+        who = actor(args, desk)
+        desk.may_back_up(who)  # before a passphrase is asked for
+        target = Path(args.file)
+        sealed = not args.no_encrypt and desk.leaves_station(target)
+        passphrase = _passphrase("Passphrase for the encrypted copy: ", confirm=True) if sealed else None
+        result = desk.backup(target, actor=who, passphrase=passphrase, no_encrypt=args.no_encrypt)
     if args.json:
         print_json(
             {
                 "file": str(result.path),
                 "bytes": result.size,
+                "encrypted": passphrase is not None,
                 "entries_checked": result.report.entries_checked,
                 "records_checked": result.report.records_checked,
                 "chain_head": result.report.chain_head,
             }
         )
     else:
+        how = "encrypted, AES-256-GCM; " if passphrase is not None else ""
         sys.stdout.write(
-            f"backed up to {result.path} ({result.size} bytes; {result.report.records_checked} records verified)\n"
+            f"backed up to {result.path} ({how}{result.size} bytes; {result.report.records_checked} records verified)\n"
         )
     return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop import encrypted
     from desktop.desk import Desk
     from desktop.paths import resolve_data_dir
 
     # No open_desk here: restore needs the log closed everywhere, this process included.
-    desk = Desk(resolve_data_dir(args.data_dir), policy=args.policy)
-    result = desk.restore(Path(args.file), actor=actor(args, desk))
+    desk = Desk(resolve_data_dir(args.data_dir), policy=args.policy, new_log=args.new_log)
+    source = Path(args.file)
+    passphrase = (
+        _passphrase(f"Passphrase of {source.name}: ", confirm=False) if encrypted.is_encrypted(source) else None
+    )
+    staged = desk.stage_restore(source, passphrase=passphrase)
+    try:
+        signing = desk.restore_signer(staged)  # the backup's own accounts when this desk's log is gone
+        who = actor(args, signing)
+        if signing is not desk:
+            signing.close()
+        result = desk.restore(staged, actor=who, other_desk=args.other_desk)
+    finally:
+        staged.discard()
     if args.json:
         print_json(
             {

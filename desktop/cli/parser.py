@@ -15,11 +15,12 @@ from desktop.rules import vocab
 DATA_DIR_HELP = "the data folder (default: $SAFEDESK_DATA_DIR, else the machine's shared application-data folder)"
 JSON_HELP = "print one JSON document instead of text"
 POLICY_HELP = "decide with this policy pack (a pack.toml or its folder)"
+NEW_LOG_HELP = "start a new log where this folder shows one was lost (cases.db missing or empty); audited"
 USER_HELP = "sign in as this account (the password is asked for, or read from $SAFEDESK_PASSWORD without a terminal)"
 
 
 def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
-    """--data-dir, --json, --policy and --user. The top level sets the defaults; each command accepts them
+    """--data-dir, --json, --policy, --user and --new-log. The top level sets the defaults; each command accepts them
     again with no default of its own, so `main.py record X.json --json` works like `main.py --json record X.json`.
     """
 
@@ -30,6 +31,7 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     parser.add_argument("--json", action="store_true", default=default(False), help=JSON_HELP)
     parser.add_argument("--policy", metavar="PACK", default=default(None), help=POLICY_HELP)
     parser.add_argument("--user", metavar="USERNAME", default=default(None), help=USER_HELP)
+    parser.add_argument("--new-log", action="store_true", default=default(False), help=NEW_LOG_HELP)
 
 
 def _command(commands: argparse._SubParsersAction[Parser], name: str, help_text: str) -> Parser:
@@ -197,10 +199,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(func=paper.cmd_verify_memo)
 
     sub = _command(commands, "backup", "write a consistent, verified copy of the log")
-    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("file", metavar="FILE", help="the copy; outside the data folder it is encrypted (FILE.enc)")
+    sub.add_argument(
+        "--no-encrypt",
+        action="store_true",
+        help="write it unencrypted: only for a copy that stays inside the station (the audit entry says so)",
+    )
     sub.set_defaults(func=maintenance.cmd_backup)
 
     sub = _command(commands, "restore", "replace the log with a verified backup (the old log is kept)")
-    sub.add_argument("file", metavar="FILE")
+    sub.add_argument("file", metavar="FILE", help="a backup; an encrypted one asks for its passphrase")
+    sub.add_argument(
+        "--other-desk",
+        action="store_true",
+        help="confirm that this desk takes another desk's log (a backup that is not this log's; audited)",
+    )
     sub.set_defaults(func=maintenance.cmd_restore)
     return parser

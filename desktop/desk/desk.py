@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from desktop.rules.checks import ScenarioResult
     from desktop.signing import Signer
     from desktop.store import BackupResult, CaseQuery, CaseStore, CaseSummary, RestoreResult
+    from desktop.store.backup import StagedRestore
 
 Clock = Callable[[], dt.datetime]
 Progress = Callable[[int, int], None]
@@ -53,9 +54,16 @@ class Desk(PeopleMixin):
     """
 
     def __init__(
-        self, data_dir: Path, *, policy: Path | str | None = None, clock: Clock | None = None, create: bool = True
+        self,
+        data_dir: Path,
+        *,
+        policy: Path | str | None = None,
+        clock: Clock | None = None,
+        create: bool = True,
+        new_log: bool = False,
     ) -> None:
         self.data_dir = Path(data_dir)
+        self.new_log = new_log  # start a new log even where the folder shows one was lost (audited)
         self.policy = policy
         self.clock: Clock = clock or system_clock
         self.changes = ChangeNotifier()
@@ -74,7 +82,13 @@ class Desk(PeopleMixin):
         if store is None:
             from desktop.store import open_store
 
-            store = open_store(self.data_dir, create=self._create, now=self.clock(), desk_signer=self._desk_key())
+            store = open_store(
+                self.data_dir,
+                create=self._create,
+                now=self.clock(),
+                desk_signer=self._desk_key(),
+                new_log=self.new_log,
+            )
             self._local.store = store
             with self._lock:
                 self._stores.append(store)
@@ -471,24 +485,103 @@ class Desk(PeopleMixin):
 
     # --- backup and restore ---------------------------------------------------------------------
 
-    def backup(self, target: Path, *, actor: Actor) -> BackupResult:
-        """A consistent copy of the log at `target` (a new file), checked after it is written."""
+    def leaves_station(self, target: Path) -> bool:
+        """Whether a file written at `target` is outside the data folder, and so may leave the station."""
+        try:
+            Path(target).resolve().relative_to(self.data_dir.resolve())
+        except ValueError:
+            return True
+        return False
+
+    def may_back_up(self, actor: Actor) -> None:
+        """Refuse (AccountError) an actor who may not take a copy of the log away: supervisors and admins may."""
+        self._require(actor, "supervisor", "admin")
+
+    def backup(
+        self, target: Path, *, actor: Actor, passphrase: str | None = None, no_encrypt: bool = False
+    ) -> BackupResult:
+        """A consistent copy of the log at `target` (a new file), checked after it is written.
+
+        A copy outside the data folder is sealed with `passphrase` (AES-256-GCM, desktop/encrypted.py)
+        and named `….enc` (CJIS SC-28(1), MP-5); `no_encrypt` writes it plain, for a copy that stays in
+        the station, and its audit entry says so. Neither given for such a copy: refused, nothing written.
+        """
+        from desktop.encrypted import SUFFIX, PassphraseNeeded
         from desktop.store import backup_to
 
-        self._require(actor, "supervisor", "admin")
-        result = backup_to(self.store, Path(target), actor=actor, now=self.clock())
+        self.may_back_up(actor)
+        target = Path(target)
+        leaves = self.leaves_station(target)
+        note = ""
+        if passphrase is None and leaves:
+            if not no_encrypt:
+                raise PassphraseNeeded(
+                    f"{target} is outside the data folder, so the copy may leave the station: it is encrypted. "
+                    "Give a passphrase, or --no-encrypt only for a copy that stays inside the station"
+                )
+            note = "; not encrypted (--no-encrypt: a copy that stays inside the station)"
+        if passphrase is not None and not target.name.endswith(SUFFIX):
+            target = target.with_name(target.name + SUFFIX)
+        result = backup_to(self.store, target, actor=actor, now=self.clock(), passphrase=passphrase, note=note)
         if actor.signer is not None:  # a receipt of the head beside it, for whoever keeps the copy
             self.write_receipt(result.path.with_name(result.path.name + ".receipt.json"), actor=actor)
         self._changed(EventKind.BACKUP, None)
         return result
 
-    def restore(self, source: Path, *, actor: Actor) -> RestoreResult:
-        """Replace the log with a verified backup; only with the log closed everywhere (this desk closes its own)."""
-        from desktop.store import restore_from
+    def stage_restore(self, source: Path, *, passphrase: str | None = None) -> StagedRestore:
+        """Open a backup (decrypting a sealed one) into the data folder and verify it; the live log is untouched.
 
-        self._require(actor, "admin")
+        Then sign in (`restore_signer`) and `restore` it, or `discard()` it.
+        """
+        from desktop.store.backup import stage_restore
+
+        return stage_restore(self.data_dir, Path(source), passphrase=passphrase)
+
+    def log_is_missing(self) -> bool:
+        """Whether there is no usable log file here (missing or empty): a restore then signs in against the backup."""
+        from desktop.store import DB_NAME
+
+        path = self.data_dir / DB_NAME
+        return not path.exists() or path.stat().st_size == 0
+
+    def restore_signer(self, staged: StagedRestore) -> Desk:
+        """The desk whose accounts sign the restore: this one, or the staged backup's own.
+
+        The restore's entry is written into the restored log, so it must be signed by a key that log
+        knows. For a backup of this log that is this desk's admin. When the log is gone, or the backup
+        is another desk's log (a desk change, confirmed with `other_desk`), it is an admin of the backup.
+        """
+        from desktop.store.backup import is_this_logs_history
+
+        if self.log_is_missing() or not is_this_logs_history(staged):
+            return Desk(staged.folder, policy=self.policy, clock=self.clock)
+        return self
+
+    def restore(
+        self, source: Path | StagedRestore, *, actor: Actor, passphrase: str | None = None, other_desk: bool = False
+    ) -> RestoreResult:
+        """Replace the log with a verified backup, all at once; only with the log closed everywhere.
+
+        `source` is a backup file, or one already staged. A backup that is not an earlier state of this
+        log (another desk's) is refused unless `other_desk` confirms the desk change; the restore's
+        audit entry then says so.
+        """
+        from desktop.store.backup import StagedRestore, restore_staged
+
+        if actor.signer is not None and not actor.has_role("admin"):
+            from desktop.store.errors import AccountError
+
+            raise AccountError(f"{actor.label} may not do this: it needs the admin role")
+        if actor.signer is None and not self.log_is_missing():
+            self._require(actor, "admin")  # unsigned: only a log from before accounts allows it
         self.close_thread()
-        result = restore_from(self.data_dir, Path(source), actor=actor, now=self.clock())
+        staged = source if isinstance(source, StagedRestore) else self.stage_restore(source, passphrase=passphrase)
+        try:
+            result = restore_staged(
+                staged, actor=actor, now=self.clock(), other_desk=other_desk, desk_signer=self._desk_key()
+            )
+        finally:
+            staged.discard()
         self._changed(EventKind.RESTORE, None)
         return result
 

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
+import shutil
 import sqlite3
+import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Final
 
 from desktop.records import Actor, EventKind
 from desktop.store import schema
+from desktop.store.chain import append_event
 from desktop.store.connect import DB_NAME
 from desktop.store.errors import LogDamaged, LogLocked, NewerLog, StoreError, describe_os_error
 from desktop.store.fields import utc_now
+from desktop.store.marker import update_marker
 from desktop.store.query import VerifyReport
 from desktop.store.store import CaseStore, open_store
+
+if TYPE_CHECKING:
+    from desktop.signing import Signer
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -127,8 +137,21 @@ def _carry_entry(source: sqlite3.Connection, target: Path, copied_head: str, ent
     return True
 
 
-def backup_to(store: CaseStore, target: Path, *, actor: str | Actor, now: dt.datetime | None = None) -> BackupResult:
+def backup_to(
+    store: CaseStore,
+    target: Path,
+    *,
+    actor: str | Actor,
+    now: dt.datetime | None = None,
+    passphrase: str | None = None,
+    note: str = "",
+) -> BackupResult:
     """Copy the live log to `target` (which must not exist yet), then check the copy.
+
+    With `passphrase` the copy is sealed (desktop/encrypted.py, AES-256-GCM): the plain copy is made
+    and verified inside the data folder, sealed into `target`, and the sealed file read back and
+    checked against it before the plain copy is removed. `note` is added to the audit entry (say that
+    a copy leaving the data folder was deliberately left unencrypted).
 
     The backup is recorded in the audit chain (at `now`) only once the copy is written and
     verified, so the chain never names a backup that does not exist. A `.partial` file left by a
@@ -139,13 +162,48 @@ def backup_to(store: CaseStore, target: Path, *, actor: str | Actor, now: dt.dat
         raise StoreError(f"{target} already exists; choose a new file name for the backup")
     if not target.parent.is_dir():
         raise StoreError(f"the folder {target.parent} does not exist")
+    if passphrase is not None:
+        return _sealed_backup(store, target, actor=actor, now=now, passphrase=passphrase, note=note)
     _copy_database(store._conn, target)
     report = check_log_file(target)
     if not report.ok:
         raise LogDamaged(f"the backup {target} does not verify: {report.first_problem}")
-    head = store.log_event(None, EventKind.BACKUP, actor, f"backup to {target.name}", now=now)
+    head = store.log_event(None, EventKind.BACKUP, actor, f"backup to {target.name}{note}", now=now)
     if _carry_entry(store._conn, target, report.chain_head, head):
         report = replace(report, entries_checked=report.entries_checked + 1, chain_head=head)
+    update_marker(store.data_dir, last_backup=str(target.resolve()))
+    return BackupResult(target, target.stat().st_size, report)
+
+
+def _sealed_backup(
+    store: CaseStore, target: Path, *, actor: str | Actor, now: dt.datetime | None, passphrase: str, note: str
+) -> BackupResult:
+    from desktop import encrypted
+
+    encrypted.check_passphrase(passphrase)  # before any copy is made
+    folder = store.data_dir / "backups"
+    try:
+        folder.mkdir(exist_ok=True)
+        plain = unique_path(folder, f".sealing-{_stamp(now)}", ".db")
+    except OSError as exc:
+        raise StoreError(f"the backup folder {folder} cannot be used: {describe_os_error(exc)}") from None
+    try:
+        _copy_database(store._conn, plain)
+        report = check_log_file(plain)
+        if not report.ok:
+            raise LogDamaged(f"the backup of {store.path} does not verify: {report.first_problem}")
+        digest = encrypted.encrypt_file(plain, target, passphrase, kind="backup")
+        try:
+            if encrypted.plain_digest(target, passphrase) != digest:
+                raise LogDamaged(f"the sealed backup {target} does not read back as the copy it was made from")
+        except BaseException:
+            _discard(target)
+            raise
+    finally:
+        _discard(plain)
+    detail = f"backup to {target.name} (encrypted, {encrypted.CIPHER}){note}"
+    store.log_event(None, EventKind.BACKUP, actor, detail, now=now)
+    update_marker(store.data_dir, last_backup=str(target.resolve()))
     return BackupResult(target, target.stat().st_size, report)
 
 
@@ -168,6 +226,7 @@ class RestoreResult:
     kept: Path | None
     report: VerifyReport
     cases_only_in_replaced: int  # recorded after the backup was made; still in the kept log
+    other_desk: bool = False  # the backup's history is not this log's, and the operator confirmed it
 
 
 def _lock_alone(live: Path) -> sqlite3.Connection:
@@ -204,66 +263,320 @@ def _highest_numbers(conn: sqlite3.Connection, schema_name: str = "main") -> dic
     return highest
 
 
-def restore_from(data_dir: Path, source: Path, *, actor: str | Actor, now: dt.datetime | None = None) -> RestoreResult:
-    """Replace the log in `data_dir` with a verified backup; the replaced log is kept, not deleted.
+class OtherDesksLog(StoreError):
+    """The backup is not an earlier state of this desk's log (another desk's, or a stranger's)."""
 
-    Refused while the log is open anywhere else. Case numbers carry on after the highest one the
-    replaced log had used, so no number printed on a memo is handed out twice.
+
+RESTORING: Final = "restoring"  # the staging folder, inside the data folder (so inside the station)
+STALE_STAGING_S: Final = 600
+
+
+@dataclass(frozen=True)
+class StagedRestore:
+    """A backup opened (decrypted if sealed), copied into the data folder and verified, ready to swap in.
+
+    Nothing of the live log has been touched yet. `discard()` removes the staged copy.
+    """
+
+    data_dir: Path
+    folder: Path
+    source: Path
+    encrypted: bool
+    report: VerifyReport
+
+    @property
+    def path(self) -> Path:
+        return self.folder / DB_NAME
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def unique_path(folder: Path, stem: str, suffix: str) -> Path:
+    """A new file name in `folder` no one else holds, reserved by creating it (stem, stem-2, stem-3, ...).
+
+    Two restores in the same second used to overwrite each other's kept copy; a name taken with
+    O_EXCL can never collide.
+    """
+    for n in itertools.count(1):
+        candidate = folder / f"{stem}{'' if n == 1 else f'-{n}'}{suffix}"
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise StoreError(f"{candidate} cannot be created: {describe_os_error(exc)}") from None
+        return candidate
+    raise AssertionError("unreachable")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _clear_stale_staging(root: Path) -> None:
+    """Remove staging folders a killed restore left behind (not one made in the last few minutes)."""
+    if not root.is_dir():
+        return
+    now = time.time()
+    for folder in root.iterdir():
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > STALE_STAGING_S:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def stage_restore(data_dir: Path, source: Path, *, passphrase: str | None = None) -> StagedRestore:
+    """Copy a backup into the data folder's staging area and verify it, leaving the live log alone.
+
+    A sealed backup (desktop/encrypted.py) is opened with `passphrase`; a wrong one, or a single
+    flipped byte, is refused in one line.
 
     Raises:
-        LogDamaged, NewerLog: the backup is refused; the current log is untouched.
-        LogLocked: the log is in use; nothing was changed.
+        StoreError: the backup is the live log itself, or cannot be read or copied.
+        WrongPassphrase, EncryptedCopyError: a sealed backup that this passphrase does not open.
+        LogDamaged, NewerLog: the backup is not a verified case log this version can restore.
     """
-    source = Path(source)
-    report = check_log_file(source)
-    if not report.ok:
-        raise LogDamaged(f"{source} fails verification ({report.first_problem}); it was not restored")
-    data_dir = Path(data_dir)
+    from desktop import encrypted
+
+    data_dir, source = Path(data_dir), Path(source)
     live = data_dir / DB_NAME
-    kept: Path | None = None
-    only_in_replaced = 0
-    if not live.exists():
-        incoming = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
-        try:
-            _copy_database(incoming, live)
-        finally:
-            incoming.close()
-    else:
-        kept_dir = data_dir / "replaced"
-        try:
-            kept_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"the folder {kept_dir} cannot be created: {describe_os_error(exc)}") from None
-        kept = kept_dir / f"cases-replaced-{_stamp(now)}.db"
-        conn = _lock_alone(live)
-        try:
-            _copy_database(conn, kept)
-            floors = _highest_numbers(conn)
-            incoming = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+    if not source.is_file():
+        raise StoreError(f"{source} is not a file that can be restored")
+    if any(_same_file(source, live.with_name(live.name + tail)) for tail in ("", "-wal", "-shm")):
+        raise StoreError(f"{source} is the live case log itself; restore a backup of it instead")
+    root = data_dir / RESTORING
+    _clear_stale_staging(root)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f"{_stamp()}-", dir=root))
+    except OSError as exc:
+        raise StoreError(f"the folder {root} cannot be used: {describe_os_error(exc)}") from None
+    sealed = encrypted.is_encrypted(source)
+    try:
+        staged = folder / DB_NAME
+        if sealed:
+            encrypted.decrypt_file(source, staged, passphrase or "")
+        else:
             try:
-                incoming.backup(conn)  # written through SQLite, under our exclusive lock
+                incoming = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+            except sqlite3.Error as exc:
+                raise LogDamaged(f"{source} cannot be opened: {exc}") from None
+            try:
+                check_log_file(source)  # refuses a stranger's file by its header before copying it
+                _copy_database(incoming, staged)
             finally:
                 incoming.close()
-            conn.execute("ATTACH DATABASE ? AS replaced", [str(kept)])
+        report = check_log_file(staged)
+        if not report.ok:
+            raise LogDamaged(f"{source} fails verification ({report.first_problem}); it was not restored")
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return StagedRestore(data_dir, folder, source, sealed, report)
+
+
+def _last_entry(path: Path) -> tuple[int, str] | None:
+    conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        return (int(row[0]), str(row[1])) if row else None
+    finally:
+        conn.close()
+
+
+def _holds_entry(conn: sqlite3.Connection, entry: tuple[int, str]) -> bool:
+    return conn.execute("SELECT 1 FROM audit_log WHERE seq = ? AND entry_hash = ?", list(entry)).fetchone() is not None
+
+
+def same_history(live_conn: sqlite3.Connection, staged: StagedRestore) -> bool:
+    """Whether the backup is an earlier state of this desk's log.
+
+    The audit chain makes that exact: a backup of this log ends on an entry this log (or a log an
+    earlier restore replaced, kept in replaced/) holds at the same place with the same hash, and
+    that one hash vouches for every entry before it.
+    """
+    last = _last_entry(staged.path)
+    if last is None:
+        return False
+    if _holds_entry(live_conn, last):
+        return True
+    for kept in sorted((staged.data_dir / "replaced").glob("*.db")):
+        try:
+            conn = sqlite3.connect(f"file:{kept.as_posix()}?mode=ro", uri=True)
+            try:
+                if _holds_entry(conn, last):
+                    return True
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            continue
+    return False
+
+
+def is_this_logs_history(staged: StagedRestore) -> bool:
+    """Whether the staged backup is an earlier state of the live log (read-only look; True when there is no log)."""
+    live = staged.data_dir / DB_NAME
+    if not live.exists() or live.stat().st_size == 0:
+        return True
+    conn = sqlite3.connect(f"file:{live.as_posix()}?mode=ro", uri=True)
+    try:
+        return same_history(conn, staged)
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def _floors(conn: sqlite3.Connection) -> dict[int, int]:
+    """The numbering floor a log sets: its highest numbers, and any floor an earlier restore left it."""
+    floors = _highest_numbers(conn)
+    for key, value in conn.execute("SELECT key, value FROM meta WHERE key LIKE 'case_number_floor:%'"):
+        year = str(key).partition(":")[2]
+        if year.isdigit() and str(value).isdigit():
+            floors[int(year)] = max(floors.get(int(year), 0), int(value))
+    return floors
+
+
+def _set_aside_stray_journal(data_dir: Path, kept_dir: Path) -> None:
+    """Move a write-ahead log left without its database into replaced/: it must never be replayed into another."""
+    live = data_dir / DB_NAME
+    for tail in ("-wal", "-shm"):
+        stray = live.with_name(live.name + tail)
+        if stray.exists():
+            kept_dir.mkdir(parents=True, exist_ok=True)
+            os.replace(stray, unique_path(kept_dir, f"cases-stray-{_stamp()}", tail))
+
+
+def restore_staged(
+    staged: StagedRestore,
+    *,
+    actor: str | Actor,
+    now: dt.datetime | None = None,
+    other_desk: bool = False,
+    desk_signer: Signer | None = None,
+) -> RestoreResult:
+    """Swap a staged backup in for the live log, all at once; the replaced log is kept, not deleted.
+
+    The staged copy first receives the numbering floor (so no number the replaced log handed out is
+    handed out again) and the restore's own audit entry; only then is it written over the live log,
+    in one SQLite transaction under an exclusive lock. A kill at any moment leaves either the old log
+    or the restored one with its floor and its entry, never a mixture.
+
+    Raises:
+        LogLocked: the log is open elsewhere; nothing was changed.
+        OtherDesksLog: the backup is not an earlier state of this log, and `other_desk` was not given.
+        StoreError: the staged copy cannot take the entry (say its accounts do not know the signer).
+    """
+    data_dir = staged.data_dir
+    live = data_dir / DB_NAME
+    kept_dir = data_dir / "replaced"
+    present = live.exists() and live.stat().st_size > 0
+    conn = _lock_alone(live) if present else None
+    kept: Path | None = None
+    try:
+        floors: dict[int, int] = {}
+        only_in_replaced = 0
+        confirmed_change = False
+        if conn is not None:
+            if not same_history(conn, staged):
+                if not other_desk:
+                    raise OtherDesksLog(
+                        f"{staged.source.name} is not an earlier copy of this desk's log (its audit chain is "
+                        "another log's); restoring it would replace this desk's history. If the desk really "
+                        "changes logs, confirm it (--other-desk); nothing was changed"
+                    )
+                confirmed_change = True
+            floors = _floors(conn)
+            conn.execute("ATTACH DATABASE ? AS incoming", [str(staged.path)])
             only_in_replaced = int(
                 conn.execute(
-                    "SELECT COUNT(*) FROM replaced.cases WHERE case_number NOT IN (SELECT case_number FROM main.cases)"
+                    "SELECT COUNT(*) FROM main.cases WHERE case_number NOT IN (SELECT case_number FROM incoming.cases)"
                 ).fetchone()[0]
             )
-            conn.execute("DETACH DATABASE replaced")
-            conn.executemany(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                [(f"case_number_floor:{year}", str(seq)) for year, seq in floors.items()],
-            )
-        except sqlite3.Error as exc:
-            raise StoreError(f"the log could not be restored: {exc}; the replaced log is kept as {kept}") from None
-        finally:
-            conn.close()
-    with open_store(data_dir, now=now) as store:
-        detail = f"restored from {source.name}"
+            conn.execute("DETACH DATABASE incoming")
+            try:
+                kept_dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"the folder {kept_dir} cannot be created: {describe_os_error(exc)}") from None
+            kept = unique_path(kept_dir, f"cases-replaced-{_stamp(now)}", ".db")
+            _copy_database(conn, kept)
+        detail = f"restored from {staged.source.name}" + (" (encrypted copy)" if staged.encrypted else "")
         if kept:
             detail += f"; replaced log kept as {kept.name}"
         if only_in_replaced:
             detail += f"; {only_in_replaced} case(s) recorded after that backup are only in the replaced log"
-        store.log_event(None, EventKind.RESTORE, actor, detail, now=now)
-        return RestoreResult(kept, store.verify(), only_in_replaced)
+        if confirmed_change:
+            detail += "; desk change confirmed: the backup's history is not this log's"
+        with open_store(staged.folder, now=now, desk_signer=desk_signer) as incoming:
+            _check_signer_known(incoming, actor, staged)
+            with incoming._write() as write:
+                for year, seq in _floors(write).items():  # the backup's own floor, if it has a higher one
+                    floors[year] = max(seq, floors.get(year, 0))
+                write.executemany(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                    [(f"case_number_floor:{year}", str(seq)) for year, seq in sorted(floors.items())],
+                )
+                append_event(write, EventKind.RESTORE, actor, detail, at=now or utc_now(), desk_signer=desk_signer)
+            report = incoming.verify()
+            if not report.ok:
+                raise LogDamaged(f"the restored copy does not verify ({report.first_problem}); nothing was changed")
+        _swap_in(staged, conn, live, kept_dir)
+    except sqlite3.Error as exc:
+        where = f"; the replaced log is kept as {kept}" if kept else ""
+        raise StoreError(f"the log could not be restored: {exc}{where}") from None
+    finally:
+        if conn is not None:
+            conn.close()
+    staged.discard()
+    with open_store(data_dir, now=now, desk_signer=desk_signer) as store:
+        return RestoreResult(kept, store.verify(), only_in_replaced, confirmed_change)
+
+
+def _check_signer_known(incoming: CaseStore, actor: str | Actor, staged: StagedRestore) -> None:
+    """The restore entry is signed by whoever restores: the restored log must know their key to check it."""
+    signer = actor.signer if isinstance(actor, Actor) else None
+    if signer is not None and incoming.public_key(signer.key_id) is None:
+        label = actor.label if isinstance(actor, Actor) else str(actor)
+        raise StoreError(
+            f"{staged.source.name} does not know {label}'s signing key (the account was made or reset after "
+            "that backup), so it could not check the restore's entry; an admin that backup knows must restore "
+            "it. Nothing was changed"
+        )
+
+
+def _swap_in(staged: StagedRestore, conn: sqlite3.Connection | None, live: Path, kept_dir: Path) -> None:
+    """The one step that changes the live log: the staged copy written over it in one transaction."""
+    if conn is None:  # no live log: the staged file (fsynced, self-contained) is renamed into place
+        _set_aside_stray_journal(staged.data_dir, kept_dir)
+        with open(staged.path, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(staged.path, live)
+        return
+    source = sqlite3.connect(f"file:{staged.path.as_posix()}?mode=ro", uri=True)
+    try:
+        source.backup(conn)  # all pages in one step: one write transaction on the live log
+    finally:
+        source.close()
+
+
+def restore_from(
+    data_dir: Path,
+    source: Path,
+    *,
+    actor: str | Actor,
+    now: dt.datetime | None = None,
+    passphrase: str | None = None,
+    other_desk: bool = False,
+    desk_signer: Signer | None = None,
+) -> RestoreResult:
+    """Stage a backup and swap it in (`stage_restore`, then `restore_staged`); the staged copy never lingers."""
+    staged = stage_restore(data_dir, source, passphrase=passphrase)
+    try:
+        return restore_staged(staged, actor=actor, now=now, other_desk=other_desk, desk_signer=desk_signer)
+    finally:
+        staged.discard()

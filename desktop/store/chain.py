@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 EVENT_KINDS: Final = tuple(kind.value for kind in EventKind)
 # What the program itself writes, signed by the desk's own key (no officer's password is at hand):
 # upgrades at start, a failed sign-in, an account locked by failures. Nothing else may carry that key.
-PROGRAM_KINDS: Final = frozenset({EventKind.MIGRATED, EventKind.SIGN_IN_FAILED, EventKind.LOCKED})
+PROGRAM_KINDS: Final = frozenset({EventKind.MIGRATED, EventKind.NEW_LOG, EventKind.SIGN_IN_FAILED, EventKind.LOCKED})
 
 
 def accounts_exist(conn: sqlite3.Connection) -> bool:

@@ -37,6 +37,10 @@ class LogDamaged(StoreError):
     """The file is damaged, or is not this app's case log."""
 
 
+class LogMissing(StoreError):
+    """The folder shows a log was kept here, but cases.db is missing or empty; no new log was started."""
+
+
 class NewerLog(StoreError):
     """The log was written by a newer version of the app; it is refused and left untouched."""
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -27,8 +28,9 @@ from desktop.store.accounts import AccountsMixin, register_key
 from desktop.store.chain import EVENT_KINDS, ChainMixin, append_event
 from desktop.store.connect import DB_NAME, StoreBase, connect, is_log, translate
 from desktop.store.errors import LogDamaged, NewerLog, StoreError, describe_os_error
-from desktop.store.fields import MAX_TEXT, check_officer, default_desk, utc_now
+from desktop.store.fields import MAX_TEXT, check_officer, default_desk, iso_utc, utc_now
 from desktop.store.index import reindex_missing
+from desktop.store.marker import evidence_of_a_log, refuse_missing_log, update_marker
 from desktop.store.queue import QueueMixin
 from desktop.store.read import ReadMixin
 from desktop.store.reports import ReportMixin
@@ -55,7 +57,12 @@ class CaseStore(AccountsMixin, WriteMixin, QueueMixin, ReadMixin, ReportMixin, V
 
 
 def open_store(
-    data_dir: Path, *, create: bool = True, now: dt.datetime | None = None, desk_signer: Signer | None = None
+    data_dir: Path,
+    *,
+    create: bool = True,
+    now: dt.datetime | None = None,
+    desk_signer: Signer | None = None,
+    new_log: bool = False,
 ) -> CaseStore:
     """Open (or create) the case log in `data_dir`, migrating an older log after a backup copy.
 
@@ -63,7 +70,11 @@ def open_store(
     `desk_signer` is the desk's own key: it signs the program's own entries (an upgrade, a failed
     sign-in) and is made known to the log here.
 
+    A folder that shows a log was kept here (desktop/store/marker.py) but whose cases.db is missing or
+    empty is refused, unless `new_log` says to start a new log anyway (audited in the new log).
+
     Raises:
+        LogMissing: the log is gone but the folder kept one; nothing was created.
         NewerLog: the log was written by a newer version of the app; it is left untouched.
         LogDamaged: the file is not a usable SQLite database, or is another program's database.
         StoreError: the folder cannot be created or written.
@@ -75,6 +86,9 @@ def open_store(
         raise StoreError(f"the data folder {data_dir} cannot be created: {describe_os_error(exc)}") from None
     path = data_dir / DB_NAME
     existed = path.exists() and path.stat().st_size > 0
+    started_over = evidence_of_a_log(data_dir) if not existed else None  # a log was kept here, and is gone
+    if started_over is not None and not new_log:
+        refuse_missing_log(data_dir, empty=path.exists())
     conn = connect(path, create=create)
     try:
         try:
@@ -95,7 +109,13 @@ def open_store(
         store.desk_signer = desk_signer
         pending = schema.migrations.pending(db)
         if pending:
-            _migrate(store, [m.name for m in pending], upgrading=existed and not is_empty, now=now or utc_now())
+            _migrate(
+                store,
+                [m.name for m in pending],
+                upgrading=existed and not is_empty,
+                now=now or utc_now(),
+                started_over=started_over,
+            )
         else:
             _repair_index(store)
         if desk_signer is not None:
@@ -106,7 +126,9 @@ def open_store(
         raise
 
 
-def _migrate(store: CaseStore, pending: list[str], *, upgrading: bool, now: dt.datetime) -> None:
+def _migrate(
+    store: CaseStore, pending: list[str], *, upgrading: bool, now: dt.datetime, started_over: str | None = None
+) -> None:
     """Apply the pending migrations, all or nothing; an existing log is copied aside first and the upgrade audited.
 
     Every migration, the search projection they imply and the upgrade's own audit entry are written
@@ -123,6 +145,14 @@ def _migrate(store: CaseStore, pending: list[str], *, upgrading: bool, now: dt.d
             schema.migrations.apply(store.db)
             reindex_missing(conn, store._zones)
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('app_version', ?)", [__version__])
+            if not upgrading:
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', ?)", [uuid.uuid4().hex])
+            if started_over is not None:
+                signer = store.desk_signer
+                if signer is not None:
+                    register_key(conn, signer.key_id, signer.public, owner=default_desk(), kind="desk", at=now)
+                detail = f"a new log started with --new-log in place of a missing one ({started_over})"
+                append_event(conn, EventKind.NEW_LOG, Actor.system().label, detail, at=now, desk_signer=signer)
             if upgrading:
                 signer = store.desk_signer
                 if signer is not None:  # known before it signs, in the same transaction
@@ -133,6 +163,9 @@ def _migrate(store: CaseStore, pending: list[str], *, upgrading: bool, now: dt.d
         raise translate(exc, store.path) from None
     if upgrading:
         store.notices.append(f"Case log upgraded ({', '.join(pending)})")
+    else:
+        log_id = store._conn.execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()
+        update_marker(store.data_dir, log_id=log_id[0] if log_id else None, created_at=iso_utc(now))
 
 
 def _repair_index(store: CaseStore) -> None:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME, __version__
-from desktop.store.errors import StoreError
+from desktop.store.errors import LogMissing, StoreError
 from desktop.ui import temporary_files
 from desktop.ui.drafts import Draft, DraftStore
 
@@ -367,7 +367,13 @@ class MainWindow(QMainWindow):
     def finish_start(self) -> None:
         """After the window shows: open the log, say what happened to it, offer a draft, ask who is on duty."""
         try:
-            notices = self.desk.store.notices
+            try:
+                notices = self.desk.store.notices
+            except LogMissing as missing:
+                if not self._confirm_new_log(str(missing)):
+                    raise
+                self.desk.new_log = True  # confirmed: the new log's first entry says it replaced a lost one
+                notices = self.desk.store.notices
             if notices:  # e.g. an upgraded install: the log was backed up, then migrated
                 self.statusBar().showMessage("; ".join(notices), 30000)
         except StoreError as exc:
@@ -387,6 +393,18 @@ class MainWindow(QMainWindow):
         else:
             self._start_idle_lock()
         self.update_status()
+
+    def _confirm_new_log(self, problem: str) -> bool:
+        """Ask before a new log replaces a lost one (No by default): restoring the latest backup is the usual answer."""
+        answer = QMessageBox.question(
+            self,
+            "The case log is missing",
+            f"{problem[0].upper()}{problem[1:]}.\n\nCall IT to restore the latest backup. Start a new log only if "
+            "the old one is truly lost: its first entry will say so.\n\nStart a new log now?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     @property
     def officer(self) -> str | None:
@@ -683,21 +701,32 @@ class MainWindow(QMainWindow):
 
     # --- long jobs ------------------------------------------------------------------------------
 
-    def backup(self, target: Path | None = None) -> BackgroundJob | None:
+    def backup(self, target: Path | None = None, *, passphrase: str | None = None) -> BackgroundJob | None:
+        """A verified copy of the log; one outside the data folder is encrypted, with a passphrase asked for."""
         if not self._ensure_officer():
             return None
         if target is None:
-            default = str(Path.home() / f"safedesk-backup-{self.desk.local_now().date().isoformat()}.db")
-            name, _ = QFileDialog.getSaveFileName(self, "Back up the case log", default, "Case log (*.db)")
+            default = str(Path.home() / f"safedesk-backup-{self.desk.local_now().date().isoformat()}.db.enc")
+            name, _ = QFileDialog.getSaveFileName(
+                self, "Back up the case log", default, "Encrypted case log (*.enc);;Case log (*.db)"
+            )
             if not name:
                 return None
             target = Path(name)
+        if passphrase is None and self.desk.leaves_station(target):
+            from desktop.ui.passphrase import PassphraseDialog
+
+            dialog = PassphraseDialog(target=str(target), parent=self)
+            if not dialog.exec() or dialog.passphrase is None:
+                return None
+            passphrase = dialog.passphrase
         desk, actor = self.desk, self.actor
 
         def job(progress: Progress, _cancelled: Cancelled) -> str:
             progress(0, 0)
-            result = desk.backup(target, actor=actor)
-            return f"Backed up to {result.path} ({result.report.records_checked} records verified)"
+            result = desk.backup(target, actor=actor, passphrase=passphrase)
+            sealed = " (encrypted)" if passphrase is not None else ""
+            return f"Backed up to {result.path}{sealed} ({result.report.records_checked} records verified)"
 
         return self._run("Backing up the case log", job)
 

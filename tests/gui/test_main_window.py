@@ -82,12 +82,43 @@ def test_review_queue_records_an_outcome_as_an_amendment(qtbot, window, desk, mo
 
 def test_backup_runs_in_the_background(qtbot, window, desk, tmp_path: Path) -> None:
     fill_demo_log(desk, count=5)
-    target = tmp_path / "backup.db"
+    target = desk.data_dir / "backups" / "inside.db"  # inside the data folder: a plain copy, no passphrase asked
+    target.parent.mkdir(exist_ok=True)
     job = window.backup(target)
     with qtbot.waitSignal(job.finished, timeout=20000) as signal:
         pass
-    assert "Backed up" in signal.args[0]
+    assert "Backed up" in signal.args[0] and "encrypted" not in signal.args[0]
     assert check_log_file(target).ok
+
+
+def test_a_backup_leaving_the_data_folder_is_encrypted(qtbot, window, desk, tmp_path: Path, monkeypatch) -> None:
+    import desktop.encrypted
+
+    monkeypatch.setattr(desktop.encrypted, "SCRYPT_N", 2**12)
+    fill_demo_log(desk, count=2)
+    job = window.backup(tmp_path / "usb.db", passphrase="Station-Copy-2026!")
+    with qtbot.waitSignal(job.finished, timeout=20000) as signal:
+        pass
+    assert "(encrypted)" in signal.args[0]
+    sealed = tmp_path / "usb.db.enc"
+    assert sealed.read_bytes().startswith(b"SCDENC01") and not (tmp_path / "usb.db").exists()
+
+
+def test_the_passphrase_dialog_refuses_a_weak_or_mistyped_passphrase_inline(qtbot) -> None:
+    from desktop.ui.passphrase import PassphraseDialog
+
+    dialog = PassphraseDialog(target="E:/usb.db.enc")
+    qtbot.addWidget(dialog)
+    dialog.first.setText("short")
+    dialog._accept()
+    assert dialog.passphrase is None and "needs at least 10 characters (it has 5)" in dialog.error.text.text()
+    dialog.first.setText("Station-Copy-2026!")
+    dialog.second.setText("Station-Copy-2027!")
+    dialog._accept()
+    assert dialog.passphrase is None and "differ" in dialog.error.text.text() and dialog.second.text() == ""
+    dialog.second.setText("Station-Copy-2026!")
+    dialog._accept()
+    assert dialog.passphrase == "Station-Copy-2026!" and dialog.result() == dialog.DialogCode.Accepted
 
 
 def test_export_memos_of_the_shown_cases(qtbot, window, desk, tmp_path: Path) -> None:
@@ -209,3 +240,27 @@ def test_keyboard_shortcuts(qtbot, window) -> None:
     assert [a.shortcut().toString() for a in window.view_actions] == ["Ctrl+H", "Ctrl+L", "Ctrl+R", "Ctrl+Shift+P"]
     window.view_actions[1].trigger()
     assert window.stack.currentIndex() == VIEW_LOG
+
+
+def test_a_missing_log_is_not_replaced_unless_the_officer_confirms(
+    qtbot, desk, settings, message_boxes, tmp_path: Path
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    fill_demo_log(desk, count=2)
+    desk.close()
+    (desk.data_dir / "cases.db").unlink()
+    for stray in desk.data_dir.glob("cases.db-*"):
+        stray.unlink()
+    message_boxes.answer = QMessageBox.StandardButton.No
+    main = MainWindow(desk=desk, settings=settings, session=Actor.parse(OFFICER))
+    qtbot.addWidget(main)
+    main.finish_start()
+    assert message_boxes.shown[0][:2] == ("question", "The case log is missing")
+    assert "is missing, but this folder kept one" in message_boxes.shown[0][2]
+    assert message_boxes.shown[1][:2] == ("critical", "The case log cannot be opened")
+    assert not (desk.data_dir / "cases.db").exists() and not desk.store_is_open
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    main.finish_start()
+    assert desk.store_is_open and desk.count() == 0
+    assert [e.kind for e in desk.store.audit_entries()][:1] == ["new_log"]

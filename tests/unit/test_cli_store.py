@@ -57,17 +57,33 @@ def test_verify_exits_1_on_a_tampered_log(env, intake_file: Path) -> None:
     assert done.stdout.startswith("FAILED: ")
 
 
+PASSPHRASE = "Station-Copy-2026!"
+
+
 def test_backup_and_restore_commands(env, intake_file: Path, tmp_path: Path) -> None:
     run(env, "record", str(intake_file))
     backup = tmp_path / "backup.db"
     refused = run(env, "backup", str(backup))  # an officer does not take the log away
     assert refused.returncode == 2 and "supervisor or admin" in refused.stderr
     admin = as_user(env, "admin")
-    done = run(admin, "--json", "backup", str(backup))
+    unsealed = run(admin, "backup", str(backup))  # outside the data folder, and no passphrase: refused
+    assert unsealed.returncode == 2 and "SAFEDESK_BACKUP_PASSPHRASE" in unsealed.stderr
+    assert not backup.exists() and not list(tmp_path.glob("backup*"))
+    sealing = {**admin, "SAFEDESK_BACKUP_PASSPHRASE": PASSPHRASE}
+    done = run(sealing, "--json", "backup", str(backup))
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["records_checked"] == 1
+    written = json.loads(done.stdout)
+    assert written["records_checked"] == 1 and written["encrypted"] is True
+    sealed = Path(written["file"])
+    assert sealed.name == "backup.db.enc" and sealed.read_bytes().startswith(b"SCDENC01")
+    assert b"SQLite format 3" not in sealed.read_bytes() and b"DOE, JOHN" not in sealed.read_bytes()
+    audited = run(admin, "--json", "audit", "--kind", "backup").stdout
+    assert "backup to backup.db.enc (encrypted, AES-256-GCM)" in audited
     run(env, "record", str(intake_file))
-    restored = run(admin, "--json", "restore", str(backup))
+    wrong = run({**admin, "SAFEDESK_BACKUP_PASSPHRASE": "Another-Pass-99!"}, "restore", str(sealed))
+    assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1 and "passphrase does not open" in wrong.stderr
+    assert json.loads(run(env, "--json", "log").stdout)["total"] == 2  # the live log untouched
+    restored = run(sealing, "--json", "restore", str(sealed))
     assert restored.returncode == 0, restored.stderr
     assert Path(json.loads(restored.stdout)["replaced_log_kept_as"]).exists()
     assert json.loads(run(env, "--json", "log").stdout)["total"] == 1
@@ -75,6 +91,11 @@ def test_backup_and_restore_commands(env, intake_file: Path, tmp_path: Path) -> 
     bogus.write_text("nope")
     refused = run(admin, "restore", str(bogus))
     assert refused.returncode == 2 and refused.stderr.startswith("error: ") and refused.stderr.count("\n") == 1
+    plain = run(admin, "--json", "backup", str(tmp_path / "inside.db"), "--no-encrypt")
+    assert plain.returncode == 0, plain.stderr
+    assert (tmp_path / "inside.db").read_bytes().startswith(b"SQLite format 3")
+    audited = run(admin, "--json", "audit", "--kind", "backup").stdout
+    assert "backup to inside.db; not encrypted (--no-encrypt: a copy that stays inside the station)" in audited
 
 
 @pytest.mark.parametrize(
@@ -212,3 +233,43 @@ def test_standard_input_is_read_as_utf8_whatever_the_locale(env) -> None:
     assert json.loads(run(env, "--json", "show", case).stdout)["versions"][0]["intake"]["subject"]["name"] == (
         "МЮЛЛЕР, ЙОЗЕФ"
     )
+
+
+def test_a_lost_log_is_refused_then_restored_by_an_admin_the_backup_knows(
+    env, intake_file: Path, tmp_path: Path
+) -> None:
+    run(env, "record", str(intake_file))
+    sealing = {**as_user(env, "admin"), "SAFEDESK_BACKUP_PASSPHRASE": PASSPHRASE}
+    sealed = Path(json.loads(run(sealing, "--json", "backup", str(tmp_path / "b.db")).stdout)["file"])
+    data = Path(env["SAFEDESK_DATA_DIR"])
+    (data / "cases.db").unlink()
+    for stray in data.glob("cases.db-*"):
+        stray.unlink()
+    refused = run(env, "log")
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "is missing, but this folder kept one" in refused.stderr and str(sealed) in refused.stderr
+    assert not (data / "cases.db").exists()
+    officer = run({**env, "SAFEDESK_BACKUP_PASSPHRASE": PASSPHRASE}, "restore", str(sealed))
+    assert officer.returncode == 2 and "needs the admin role" in officer.stderr and not (data / "cases.db").exists()
+    restored = run(sealing, "--json", "restore", str(sealed))  # signed in against the backup's own accounts
+    assert restored.returncode == 0, restored.stderr
+    assert json.loads(restored.stdout)["replaced_log_kept_as"] is None
+    assert json.loads(run(env, "--json", "log").stdout)["total"] == 1
+    assert run(env, "verify").returncode == 0
+
+
+def test_another_desks_backup_needs_other_desk(env, intake_file: Path, tmp_path: Path) -> None:
+    from tests.unit.desk.people import staffed_desk
+
+    other = tmp_path / "other-desk"
+    staffed_desk(other).desk.close()
+    elsewhere = {**as_user(env, "admin"), "SAFEDESK_DATA_DIR": str(other)}
+    theirs = other / "backups" / "theirs.db"  # inside that desk's data folder: a plain copy
+    theirs.parent.mkdir(exist_ok=True)
+    made = run(elsewhere, "backup", str(theirs))
+    assert made.returncode == 0, made.stderr
+    admin = as_user(env, "admin")
+    refused = run(admin, "restore", str(theirs))
+    assert refused.returncode == 2 and "not an earlier copy of this desk's log" in refused.stderr
+    confirmed = run(admin, "--json", "restore", str(theirs), "--other-desk")
+    assert confirmed.returncode == 0, confirmed.stderr

@@ -1,0 +1,273 @@
+"""Encrypted copies: backups and exports that leave the station (CJIS SC-28(1), MP-5).
+
+A copy is one file: a short header that says how it was sealed, then the content encrypted with
+AES-256-GCM (the `cryptography` package) under a key derived from the operator's passphrase with
+scrypt. The header is authenticated with the content, so a flipped byte anywhere is refused, and a
+check value derived beside the key tells a wrong passphrase apart from a damaged file.
+
+    SCDENC01 | header length (4 bytes, big-endian) | header (JSON) | ciphertext | GCM tag (16 bytes)
+
+The content is streamed a megabyte at a time, so a large log is never held in memory, and a
+decrypted file is only handed over once its tag has been checked: a file that fails is deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import string
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, Final
+
+MAGIC: Final = b"SCDENC01"
+SUFFIX: Final = ".enc"
+CIPHER: Final = "AES-256-GCM"
+TAG_BYTES: Final = 16
+NONCE_BYTES: Final = 12
+CHUNK: Final = 1024 * 1024
+MAX_HEADER: Final = 4096
+# scrypt at 2**17 (128 MiB, about half a second here): a copy is sealed rarely and attacked offline.
+SCRYPT_N: Final = 2**17
+SCRYPT_R: Final = 8
+SCRYPT_P: Final = 1
+# What a header may ask of the reader: never less than the floor, never more memory than a desk PC has.
+SCRYPT_N_RANGE: Final = (2**12, 2**20)
+MIN_PASSPHRASE: Final = 10
+
+
+class EncryptedCopyError(ValueError):
+    """An encrypted copy cannot be written or read; the message names the file and says why in one line."""
+
+
+class WrongPassphrase(EncryptedCopyError):
+    """The passphrase does not open this copy (the file itself may be fine)."""
+
+
+class PassphraseNeeded(EncryptedCopyError):
+    """A copy that may leave the station was asked for without a passphrase (and without --no-encrypt)."""
+
+
+def check_passphrase(passphrase: str) -> str:
+    """The passphrase, if it meets the rules for sealing a copy; else a ValueError that says which rule.
+
+    CJIS 5.8 §5.10.1.2.1's passphrase rules: at least 10 characters, with an upper-case and a
+    lower-case letter, a digit and a sign.
+    """
+    if not isinstance(passphrase, str) or not passphrase.strip():
+        raise EncryptedCopyError("the passphrase is empty")
+    problems = []
+    if len(passphrase) < MIN_PASSPHRASE:
+        problems.append(f"at least {MIN_PASSPHRASE} characters (it has {len(passphrase)})")
+    if not any(c.isupper() for c in passphrase):
+        problems.append("an upper-case letter")
+    if not any(c.islower() for c in passphrase):
+        problems.append("a lower-case letter")
+    if not any(c.isdigit() for c in passphrase):
+        problems.append("a digit")
+    if not any(c in string.punctuation or (not c.isalnum() and not c.isspace()) for c in passphrase):
+        problems.append("a sign such as ! or #")
+    if problems:
+        raise EncryptedCopyError(f"the passphrase needs {', '.join(problems)}")
+    return passphrase
+
+
+def is_encrypted(path: Path) -> bool:
+    """Whether the file starts like an encrypted copy (False for any file that cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(MAGIC)) == MAGIC
+    except OSError:
+        return False
+
+
+def _keys(passphrase: str, salt: bytes, n: int, r: int, p: int) -> tuple[bytes, bytes]:
+    """The AES key and the passphrase check value, both from one scrypt derivation."""
+    derived = hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=64)
+    return derived[:32], hashlib.sha256(b"safedesk copy check" + derived[32:]).digest()
+
+
+def _chunks(handle: BinaryIO, remaining: int | None = None) -> Iterator[bytes]:
+    while remaining is None or remaining > 0:
+        block = handle.read(CHUNK if remaining is None else min(CHUNK, remaining))
+        if not block:
+            return
+        if remaining is not None:
+            remaining -= len(block)
+        yield block
+
+
+def _describe(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def encrypt_file(source: Path, target: Path, passphrase: str, *, kind: str) -> str:
+    """Seal `source` into `target` (written beside itself, flushed, then renamed into place).
+
+    Returns the SHA-256 of the plain content, so the caller can check the sealed copy against it.
+    """
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    check_passphrase(passphrase)
+    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(NONCE_BYTES)
+    key, check = _keys(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    header = json.dumps(
+        {
+            "format": 1,
+            "cipher": CIPHER,
+            "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": salt.hex()},
+            "nonce": nonce.hex(),
+            "check": check.hex(),
+            "kind": kind,
+            "name": Path(source).name,
+        },
+        sort_keys=True,
+    ).encode("utf-8")
+    preamble = MAGIC + len(header).to_bytes(4, "big") + header
+    encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
+    encryptor.authenticate_additional_data(preamble)
+    plain = hashlib.sha256()
+    target = Path(target)
+    try:
+        handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    except OSError as exc:
+        raise EncryptedCopyError(f"{target} cannot be written: {_describe(exc)}") from None
+    try:
+        with os.fdopen(handle, "wb") as out, open(source, "rb") as inp:
+            out.write(preamble)
+            for block in _chunks(inp):
+                plain.update(block)
+                out.write(encryptor.update(block))
+            out.write(encryptor.finalize())
+            out.write(encryptor.tag)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise EncryptedCopyError(f"{target} cannot be written: {_describe(exc)}") from None
+    return plain.hexdigest()
+
+
+def read_header(path: Path) -> tuple[dict[str, Any], bytes, int]:
+    """The copy's header, the authenticated preamble, and the size of its ciphertext."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(len(MAGIC) + 4)
+            size = os.fstat(handle.fileno()).st_size
+            if len(start) < len(MAGIC) + 4 or start[: len(MAGIC)] != MAGIC:
+                raise EncryptedCopyError(f"{path.name} is not an encrypted copy made by Safe Communities Desk")
+            length = int.from_bytes(start[len(MAGIC) :], "big")
+            if not 0 < length <= MAX_HEADER:
+                raise EncryptedCopyError(f"{path.name} is damaged: its header is unreadable")
+            raw = handle.read(length)
+    except OSError as exc:
+        raise EncryptedCopyError(f"{path} cannot be read: {_describe(exc)}") from None
+    try:
+        header = json.loads(raw.decode("utf-8"))
+        kdf = header["kdf"]
+        n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+        nonce = bytes.fromhex(header["nonce"])
+        _salt, _check = bytes.fromhex(kdf["salt"]), bytes.fromhex(header["check"])  # both must be hex
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise EncryptedCopyError(f"{path.name} is damaged: its header is unreadable") from None
+    if header.get("cipher") != CIPHER or kdf.get("name") != "scrypt" or header.get("format") != 1:
+        raise EncryptedCopyError(f"{path.name} was sealed in a way this version cannot read ({header.get('cipher')})")
+    if not (SCRYPT_N_RANGE[0] <= n <= SCRYPT_N_RANGE[1] and n & (n - 1) == 0 and r == SCRYPT_R and p == SCRYPT_P):
+        raise EncryptedCopyError(f"{path.name} is damaged: its key settings are out of range")
+    if len(nonce) != NONCE_BYTES:
+        raise EncryptedCopyError(f"{path.name} is damaged: its header is unreadable")
+    body = size - len(start) - length - TAG_BYTES
+    if body < 0:
+        raise EncryptedCopyError(f"{path.name} is damaged: it is cut short")
+    return header, start + raw, body
+
+
+def _open_stream(source: Path, passphrase: str) -> tuple[dict[str, Any], Any, int, int, bytes]:
+    """The header, a decryptor keyed for this copy, where its ciphertext starts, its size, and the tag."""
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    header, preamble, body = read_header(source)
+    kdf = header["kdf"]
+    if not isinstance(passphrase, str) or not passphrase:
+        raise WrongPassphrase(f"{source.name} is encrypted: give its passphrase")
+    key, check = _keys(passphrase, bytes.fromhex(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
+    if not hmac.compare_digest(check, bytes.fromhex(header["check"])):
+        raise WrongPassphrase(f"the passphrase does not open {source.name}; nothing was changed")
+    try:
+        with open(source, "rb") as inp:
+            inp.seek(len(preamble) + body)
+            tag = inp.read(TAG_BYTES)
+    except OSError as exc:
+        raise EncryptedCopyError(f"{source} cannot be read: {_describe(exc)}") from None
+    decryptor = Cipher(algorithms.AES(key), modes.GCM(bytes.fromhex(header["nonce"]), tag)).decryptor()
+    decryptor.authenticate_additional_data(preamble)
+    return header, decryptor, len(preamble), body, tag
+
+
+def _altered(source: Path) -> EncryptedCopyError:
+    return EncryptedCopyError(
+        f"{source.name} was altered or damaged after it was sealed (its authentication tag does not match); "
+        "nothing was changed"
+    )
+
+
+def plain_digest(source: Path, passphrase: str) -> str:
+    """The SHA-256 of a sealed copy's plain content, read through without writing it anywhere (a check)."""
+    from cryptography.exceptions import InvalidTag
+
+    source = Path(source)
+    _header, decryptor, start, body, _tag = _open_stream(source, passphrase)
+    digest = hashlib.sha256()
+    try:
+        with open(source, "rb") as inp:
+            inp.seek(start)
+            for block in _chunks(inp, body):
+                digest.update(decryptor.update(block))
+            digest.update(decryptor.finalize())
+    except InvalidTag:
+        raise _altered(source) from None
+    except OSError as exc:
+        raise EncryptedCopyError(f"{source} cannot be read: {_describe(exc)}") from None
+    return digest.hexdigest()
+
+
+def decrypt_file(source: Path, target: Path, passphrase: str) -> dict[str, Any]:
+    """Open a sealed copy into `target`; returns its header. `target` exists only if the whole copy checked out.
+
+    Raises:
+        WrongPassphrase: the passphrase does not open it.
+        EncryptedCopyError: the file is not a copy, is damaged or altered (a single flipped byte), or
+            `target` cannot be written.
+    """
+    from cryptography.exceptions import InvalidTag
+
+    source, target = Path(source), Path(target)
+    header, decryptor, start, body, _tag = _open_stream(source, passphrase)
+    try:
+        with open(source, "rb") as inp, open(target, "xb") as out:
+            try:
+                inp.seek(start)
+                for block in _chunks(inp, body):
+                    out.write(decryptor.update(block))
+                out.write(decryptor.finalize())
+                out.flush()
+                os.fsync(out.fileno())
+            except BaseException:
+                out.close()
+                target.unlink(missing_ok=True)
+                raise
+    except InvalidTag:
+        raise _altered(source) from None
+    except FileExistsError:
+        raise EncryptedCopyError(f"{target} already exists; nothing was changed") from None
+    except OSError as exc:
+        raise EncryptedCopyError(f"{source.name} could not be opened into {target}: {_describe(exc)}") from None
+    return header

@@ -1,0 +1,66 @@
+"""The passphrase that seals a backup leaving the station (CJIS SC-28(1), MP-5): typed twice, checked inline.
+
+The rules and the sealing live in desktop/encrypted.py; this dialog only gathers the passphrase and
+shows, in one line, why one is refused.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.encrypted import EncryptedCopyError, check_passphrase
+from desktop.ui.widgets import FieldError
+
+
+class PassphraseDialog(QDialog):
+    """Ask for a new passphrase (twice) to seal a copy; `passphrase` holds it once accepted."""
+
+    def __init__(self, *, target: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.passphrase: str | None = None
+        self.setWindowTitle("Encrypt the backup")
+        layout = QVBoxLayout(self)
+        text = QLabel(
+            f"{target} is outside the desk's data folder, so it may leave the station: it is encrypted "
+            "(AES-256-GCM). Whoever restores it needs this passphrase: keep it where your department's "
+            "backup procedure says, never with the copy. At least 10 characters, with an upper-case and "
+            "a lower-case letter, a digit and a sign."
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.first = self._field("Passphrase")
+        self.second = self._field("Passphrase again")
+        form.addRow("&Passphrase:", self.first)
+        form.addRow("&Again:", self.second)
+        layout.addLayout(form)
+        self.error = FieldError("Passphrase")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.first.setFocus()
+
+    @staticmethod
+    def _field(name: str) -> QLineEdit:
+        field = QLineEdit()
+        field.setEchoMode(QLineEdit.EchoMode.Password)
+        field.setAccessibleName(name)
+        return field
+
+    def _accept(self) -> None:
+        first, second = self.first.text(), self.second.text()
+        try:
+            check_passphrase(first)
+        except EncryptedCopyError as exc:
+            self.error.show_error(str(exc).capitalize())
+            self.first.setFocus()
+            return
+        if first != second:
+            self.error.show_error("The two passphrases typed differ")
+            self.second.clear()
+            self.second.setFocus()
+            return
+        self.passphrase = first
+        self.accept()

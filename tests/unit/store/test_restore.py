@@ -1,0 +1,252 @@
+"""Restore, encrypted copies and a lost log, attacked (issue 14, items 3 and 4, and copies leaving the station)."""
+
+from __future__ import annotations
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import desktop.encrypted
+from desktop.encrypted import EncryptedCopyError, WrongPassphrase, decrypt_file, encrypt_file
+from desktop.store import StoreError, backup_to, open_store, restore_from
+from desktop.store.backup import OtherDesksLog
+from desktop.store.marker import LogMissing
+from tests.conftest import ROOT
+from tests.unit.store.cases import OFFICER, record
+
+PASSPHRASE = "Station-Copy-2026!"
+
+
+@pytest.fixture(autouse=True)
+def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cheaper scrypt for sealing in tests; each copy names its own cost, so opening matches."""
+    monkeypatch.setattr(desktop.encrypted, "SCRYPT_N", 2**12)
+
+
+def _kinds(data: Path) -> list[str]:
+    conn = sqlite3.connect(data / "cases.db")
+    try:
+        return [r[0] for r in conn.execute("SELECT kind FROM audit_log ORDER BY seq")]
+    finally:
+        conn.close()
+
+
+def _log_with_backup(tmp_path: Path, pack, before: int, after: int) -> tuple[Path, Path, str]:
+    """A log, a backup taken after `before` cases, then `after` more cases; returns data, backup, highest number."""
+    data = tmp_path / "data"
+    with open_store(data) as opened:
+        for _ in range(before):
+            record(opened, pack)
+        backup_to(opened, tmp_path / "copy.db", actor=OFFICER)
+        numbers = [record(opened, pack).case_number for _ in range(after)]
+        highest = max(numbers) if numbers else opened.case_numbers()[0]
+    return data, tmp_path / "copy.db", highest
+
+
+RESTORE_ONE = (
+    "import sys; from pathlib import Path; from desktop.store import restore_from\n"
+    "print('restoring', flush=True)\n"
+    "restore_from(Path(sys.argv[1]), Path(sys.argv[2]), actor='J. SMITH #1234'); print('done', flush=True)\n"
+)
+
+
+def test_a_killed_restore_leaves_either_log_whole_and_never_reuses_a_number(tmp_path: Path, pack) -> None:
+    data, copy, highest = _log_with_backup(tmp_path, pack, 300, 60)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", RESTORE_ONE, str(data), str(copy)], cwd=ROOT, check=True)
+    span = time.perf_counter() - started
+    restored_at_least_once = interrupted = 0
+    chance = random.Random(3)
+    for _run in range(10):
+        with open_store(data) as opened:  # back to a log that holds the 60 later cases, numbered after the backup
+            newest = record(opened, pack).case_number
+        proc = subprocess.Popen(
+            [sys.executable, "-c", RESTORE_ONE, str(data), str(copy)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "restoring"
+        time.sleep(chance.uniform(0.0, span * 0.8))
+        proc.send_signal(signal.SIGKILL)
+        out, _ = proc.communicate(timeout=60)
+        interrupted += "done" not in out
+        with open_store(data) as opened:
+            report = opened.verify()
+            assert report.ok, report.problems[:3]
+            kinds = _kinds(data)
+            if opened.total_cases() == 300:  # restored: its floor and its entry came with it
+                restored_at_least_once += 1
+                assert kinds[-1] == "restore"
+            else:
+                assert opened.get(newest).current.case_number == newest  # the old log, whole
+            fresh = record(opened, pack).case_number
+            assert fresh > newest and fresh > highest  # no number on paper is handed out twice
+    assert interrupted >= 3 and restored_at_least_once >= 1
+
+
+def test_two_restores_in_one_second_keep_both_replaced_logs(tmp_path: Path, pack) -> None:
+    import datetime as dt
+
+    data, copy, _ = _log_with_backup(tmp_path, pack, 2, 3)
+    at = dt.datetime(2026, 12, 1, 2, 0, 0, tzinfo=dt.UTC)
+    first = restore_from(data, copy, actor=OFFICER, now=at)
+    with open_store(data) as opened:
+        record(opened, pack)
+    second = restore_from(data, copy, actor=OFFICER, now=at)
+    assert first.kept and second.kept and first.kept != second.kept
+    counts = []
+    for kept in (first.kept, second.kept):
+        raw = sqlite3.connect(kept)
+        counts.append(raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0])
+        raw.close()
+    assert counts == [5, 3]  # the 3 cases recorded after the backup, then the 1 recorded after the first restore
+
+
+def test_another_desks_log_is_refused_unless_the_change_is_confirmed(tmp_path: Path, pack) -> None:
+    data, _copy, _ = _log_with_backup(tmp_path, pack, 1, 1)
+    other = tmp_path / "other"
+    with open_store(other) as opened:
+        record(opened, pack)
+        backup_to(opened, tmp_path / "other.db", actor=OFFICER)
+    before = (data / "cases.db").read_bytes()
+    with pytest.raises(OtherDesksLog, match="not an earlier copy of this desk's log"):
+        restore_from(data, tmp_path / "other.db", actor=OFFICER)
+    assert (data / "cases.db").read_bytes() == before and not list((data / "replaced").glob("*.db"))
+    result = restore_from(data, tmp_path / "other.db", actor=OFFICER, other_desk=True)
+    assert result.other_desk and result.report.ok
+    with open_store(data) as opened:
+        detail = opened._conn.execute("SELECT detail FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    assert "desk change confirmed: the backup's history is not this log's" in detail
+
+
+def test_an_older_backup_of_a_log_a_restore_replaced_is_still_this_desks(tmp_path: Path, pack) -> None:
+    data, first_copy, _ = _log_with_backup(tmp_path, pack, 1, 1)
+    with open_store(data) as opened:
+        backup_to(opened, tmp_path / "later.db", actor=OFFICER)
+    restore_from(data, first_copy, actor=OFFICER)  # the log that held later.db's history is now in replaced/
+    assert restore_from(data, tmp_path / "later.db", actor=OFFICER).report.ok
+
+
+def test_restoring_the_live_log_onto_itself_is_refused_at_once(tmp_path: Path, pack) -> None:
+    data, _copy, _ = _log_with_backup(tmp_path, pack, 1, 0)
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            restore_from(data, data / "cases.db", actor=OFFICER)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "restoring the live log onto itself hung"
+    assert isinstance(outcome[0], StoreError) and "is the live case log itself" in str(outcome[0])
+
+
+def test_a_sealed_backup_round_trips_and_refuses_a_wrong_passphrase_or_a_flipped_byte(tmp_path: Path, pack) -> None:
+    data, _plain, _ = _log_with_backup(tmp_path, pack, 2, 1)
+    with open_store(data) as opened:
+        sealed = backup_to(opened, tmp_path / "copy.enc", actor=OFFICER, passphrase=PASSPHRASE).path
+    body = sealed.read_bytes()
+    assert body.startswith(b"SCDENC01") and b"SQLite format 3" not in body and b"DOE, JOHN" not in body
+    before = (data / "cases.db").read_bytes()
+    with pytest.raises(WrongPassphrase, match="passphrase does not open copy.enc"):
+        restore_from(data, sealed, actor=OFFICER, passphrase="Wrong-Pass-2026!")
+    header_end = 12 + int.from_bytes(body[8:12], "big")
+    for where in (10, 40, header_end + 5, len(body) // 2, len(body) - 3):  # length, header, body, tag
+        flipped = tmp_path / f"flipped-{where}.enc"
+        damaged = bytearray(body)
+        damaged[where] ^= 0x01
+        flipped.write_bytes(bytes(damaged))
+        with pytest.raises(EncryptedCopyError) as refused:
+            restore_from(data, flipped, actor=OFFICER, passphrase=PASSPHRASE)
+        assert "\n" not in str(refused.value) and "flipped" in str(refused.value)
+    cut = tmp_path / "cut.enc"
+    cut.write_bytes(body[:-100])
+    with pytest.raises(EncryptedCopyError, match="altered or damaged|cut short"):
+        restore_from(data, cut, actor=OFFICER, passphrase=PASSPHRASE)
+    assert (data / "cases.db").read_bytes() == before  # the live log untouched by every refusal
+    assert not any((data / "restoring").iterdir())  # and no decrypted copy left behind
+    result = restore_from(data, sealed, actor=OFFICER, passphrase=PASSPHRASE)
+    assert result.report.ok and result.report.records_checked == 3
+    assert (
+        "(encrypted copy)"
+        in sqlite3.connect(data / "cases.db")
+        .execute("SELECT detail FROM audit_log ORDER BY seq DESC LIMIT 1")
+        .fetchone()[0]
+    )
+
+
+def test_a_weak_passphrase_is_refused_before_anything_is_written(tmp_path: Path, pack) -> None:
+    with open_store(tmp_path / "data") as opened:
+        record(opened, pack)
+        for weak, rule in (("", "empty"), ("short-1A", "at least 10"), ("alllowercase-123", "upper-case")):
+            with pytest.raises(EncryptedCopyError, match=rule):
+                backup_to(opened, tmp_path / "copy.enc", actor=OFFICER, passphrase=weak)
+        assert not (tmp_path / "copy.enc").exists() and "backup" not in _kinds(tmp_path / "data")
+
+
+def test_an_encrypted_file_decrypts_only_whole(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.bin"
+    plain.write_bytes(bytes(range(256)) * 9000)  # more than one chunk
+    encrypt_file(plain, tmp_path / "x.enc", PASSPHRASE, kind="test")
+    decrypt_file(tmp_path / "x.enc", tmp_path / "back.bin", PASSPHRASE)
+    assert (tmp_path / "back.bin").read_bytes() == plain.read_bytes()
+    damaged = bytearray((tmp_path / "x.enc").read_bytes())
+    damaged[-(1024 * 1024 + 40)] ^= 0x80  # a byte in the first chunk: written out before the tag is checked
+    (tmp_path / "y.enc").write_bytes(bytes(damaged))
+    with pytest.raises(EncryptedCopyError, match="altered or damaged"):
+        decrypt_file(tmp_path / "y.enc", tmp_path / "half.bin", PASSPHRASE)
+    assert not (tmp_path / "half.bin").exists()
+
+
+# --- a lost log ----------------------------------------------------------------------------------
+
+
+def test_a_deleted_log_is_not_silently_replaced(tmp_path: Path, pack) -> None:
+    data, _copy, _ = _log_with_backup(tmp_path, pack, 2, 0)
+    (data / "cases.db").unlink()
+    with pytest.raises(
+        LogMissing, match=r"is missing, but this folder kept one .*restore the latest backup .*copy\.db"
+    ):
+        open_store(data)
+    assert not (data / "cases.db").exists()
+
+
+@pytest.mark.parametrize("how", ["emptied", "deleted with its backups gone"])
+def test_an_emptied_log_is_refused_and_new_log_starts_one_that_says_so(tmp_path: Path, pack, how: str) -> None:
+    data, copy, highest = _log_with_backup(tmp_path, pack, 2, 0)
+    (data / "cases.db").write_bytes(b"")
+    for stray in data.glob("cases.db-*"):
+        stray.unlink()
+    if how != "emptied":
+        copy.unlink()
+    with pytest.raises(LogMissing, match="is empty .0 bytes." if how == "emptied" else "case-log.json records"):
+        open_store(data)
+    with open_store(data, new_log=True) as opened:
+        assert _kinds(data) == ["new_log"] and opened.verify().ok
+        detail = opened._conn.execute("SELECT detail FROM audit_log").fetchone()[0]
+        assert "a new log started with --new-log in place of a missing one" in detail
+    with open_store(data) as reopened:  # no --new-log needed again
+        assert reopened.total_cases() == 0
+
+
+def test_a_folder_that_never_held_a_log_starts_one(tmp_path: Path) -> None:
+    with open_store(tmp_path / "fresh") as opened:
+        assert opened.total_cases() == 0
+    assert (tmp_path / "fresh" / "case-log.json").exists()
+
+
+def test_a_lost_log_is_restored_from_its_backup(tmp_path: Path, pack) -> None:
+    data, copy, _ = _log_with_backup(tmp_path, pack, 2, 0)
+    (data / "cases.db").unlink()
+    result = restore_from(data, copy, actor=OFFICER)
+    assert result.kept is None and result.report.ok
+    with open_store(data) as opened:
+        assert opened.total_cases() == 2
