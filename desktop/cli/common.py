@@ -132,6 +132,8 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> Iterator[Des
     try:
         yield desk
     finally:
+        if desk.read_only:  # said once, so a read-only copy is never taken for the live log
+            sys.stderr.write(f"note: {desk.notices()[0]}\n")
         desk.close()
 
 

@@ -101,16 +101,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from desktop import encrypted
     from desktop.desk import Desk
+    from desktop.encrypted import is_encrypted
     from desktop.paths import resolve_data_dir
 
     # No open_desk here: restore needs the log closed everywhere, this process included.
     desk = Desk(resolve_data_dir(args.data_dir), policy=args.policy, new_log=args.new_log)
     source = Path(args.file)
-    passphrase = (
-        _passphrase(f"Passphrase of {source.name}: ", confirm=False) if encrypted.is_encrypted(source) else None
-    )
+    sealed = is_encrypted(source)
+    passphrase = _passphrase(f"Passphrase of {source.name}: ", confirm=False) if sealed else None
     staged = desk.stage_restore(source, passphrase=passphrase)
     try:
         signing = desk.restore_signer(staged)  # the backup's own accounts when this desk's log is gone

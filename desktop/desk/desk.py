@@ -135,6 +135,11 @@ class Desk(PeopleMixin):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the log is open where it cannot be written (it reads and verifies; it records nothing)."""
+        return self.store_is_open and self.store.read_only
+
     def notices(self) -> list[str]:
         """What happened when the log was opened (backed up, upgraded), for the status bar."""
         return list(self.store.notices) if self.store_is_open else []

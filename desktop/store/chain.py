@@ -18,6 +18,19 @@ if TYPE_CHECKING:
 EVENT_KINDS: Final = tuple(kind.value for kind in EventKind)
 # What the program itself writes, signed by the desk's own key (no officer's password is at hand):
 # upgrades at start, a failed sign-in, an account locked by failures. Nothing else may carry that key.
+# What only looks at the log: on a read-only copy these go unaudited rather than refused.
+LOOKS: Final = frozenset(
+    {
+        EventKind.VIEW,
+        EventKind.SEARCH,
+        EventKind.SIGN_IN,
+        EventKind.SIGN_OUT,
+        EventKind.PREVIEW,
+        EventKind.AUDIT_VIEW,
+        EventKind.VERIFY,
+        EventKind.RECEIPT,
+    }
+)
 PROGRAM_KINDS: Final = frozenset({EventKind.MIGRATED, EventKind.NEW_LOG, EventKind.SIGN_IN_FAILED, EventKind.LOCKED})
 
 
@@ -122,8 +135,14 @@ class ChainMixin(StoreBase):
         *,
         now: dt.datetime | None = None,
     ) -> str:
-        """Add an event (memo printed, exported, ...) to the audit chain; returns the new chain head."""
+        """Add an event (memo printed, exported, ...) to the audit chain; returns the new chain head.
+
+        On a log opened read-only, a look (a view, a search, a sign-in, a verify run) cannot be written:
+        it is let through unaudited, as the store's notices say; anything else is refused as read-only.
+        """
         checked_kind = event_kind(kind)
+        if self.read_only and checked_kind in LOOKS:
+            return self.chain_head()
         who = actor_text(actor, "who did it")
         detail = one_line(detail, "detail", required=False)
         with self._write() as conn:

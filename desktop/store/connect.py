@@ -7,6 +7,8 @@ one of our error classes and a message that names the file and says what to do.
 
 from __future__ import annotations
 
+import os
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -33,7 +35,10 @@ def _locked(path: Path, exc: sqlite3.Error) -> StoreError:
 
 
 def _read_only(path: Path, exc: sqlite3.Error) -> StoreError:
-    return StoreError(f"the case log {path} is read-only; ask IT to give desk users write access to its folder")
+    return StoreError(
+        f"the case log {path} is read-only here, so nothing can be recorded (it can still be read and verified); "
+        "ask IT to give desk users write access to its folder"
+    )
 
 
 def _full(path: Path, exc: sqlite3.Error) -> StoreError:
@@ -54,7 +59,23 @@ def _cannot_open(path: Path, exc: sqlite3.Error) -> StoreError:
     )
 
 
+# Below this much free space an I/O error is taken for what it almost always is: a full disk. SQLite
+# reports a full disk as SQLITE_FULL only from some writes; creating the write-ahead log's index
+# (-shm) or growing the -wal on a full disk comes back as a plain SQLITE_IOERR.
+FULL_BELOW_BYTES: Final = 1024 * 1024
+
+
+def disk_is_full(path: Path) -> bool:
+    """Whether the disk holding `path` has (next to) no free space left."""
+    try:
+        return shutil.disk_usage(path.parent if not path.is_dir() else path).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
+
+
 def _disk_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    if disk_is_full(path):
+        return _full(path, exc)
     return StoreError(
         f"the disk holding {path} could not be read or written ({exc}); nothing was saved. "
         "Check the disk or network share, then try again"
@@ -104,18 +125,56 @@ def translate(exc: sqlite3.Error, path: Path) -> StoreError:
 
 
 def connect(path: Path, *, create: bool) -> sqlite3.Connection:
-    """Open the SQLite file in autocommit mode (transactions are explicit) with the durability we need."""
+    """Open the SQLite file in autocommit mode (transactions are explicit); `use_wal` is applied once it is ours.
+
+    Nothing here writes to the file: another program's database is looked at and left as it was.
+    """
     if not create and not path.exists():
         raise StoreError(f"there is no case log at {path}")
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True)
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+
+
+def use_wal(conn: sqlite3.Connection, path: Path) -> None:
+    """Write-ahead logging, full sync and foreign keys: only on a file known to be (or become) a case log."""
+    try:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise StoreError(f"the case log {path} cannot use write-ahead logging (journal mode {mode})")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+
+
+def read_only_folder(folder: Path) -> bool:
+    """Whether files in `folder` cannot be written here: a read-only mount (or medium), or no write permission."""
+    statvfs = getattr(os, "statvfs", None)
+    if statvfs is not None:
+        try:
+            if statvfs(folder).f_flag & os.ST_RDONLY:
+                return True
+        except OSError:
+            pass
+    return not os.access(folder, os.W_OK)
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """Open a log that cannot be written (a read-only mount, a DVD, a folder without write permission).
+
+    A write-ahead log's companion files cannot be made there, so the file is opened as immutable:
+    nobody can be writing to it. Every write is then refused by SQLite as read-only.
+    """
+    uri = f"file:{path.as_posix()}?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=True)
+        conn.row_factory = sqlite3.Row
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.Error as exc:
         raise translate(exc, path) from None
@@ -137,6 +196,7 @@ class StoreBase:
         self._zones = PackZones(conn)  # each kept pack's time zone, by sha256
         self.notices: list[str] = []  # what happened at open (migrated, backed up), for the status bar
         self.desk_signer: Signer | None = None  # the desk's own key, for the program's own entries
+        self.read_only = False  # opened where it cannot be written: it can be read and verified, not changed
 
     def close(self) -> None:
         self._conn.close()

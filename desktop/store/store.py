@@ -26,7 +26,16 @@ from desktop.records import Actor, EventKind
 from desktop.store import schema
 from desktop.store.accounts import AccountsMixin, register_key
 from desktop.store.chain import EVENT_KINDS, ChainMixin, append_event
-from desktop.store.connect import DB_NAME, StoreBase, connect, is_log, translate
+from desktop.store.connect import (
+    DB_NAME,
+    StoreBase,
+    connect,
+    connect_read_only,
+    is_log,
+    read_only_folder,
+    translate,
+    use_wal,
+)
 from desktop.store.errors import LogDamaged, NewerLog, StoreError, describe_os_error
 from desktop.store.fields import MAX_TEXT, check_officer, default_desk, iso_utc, utc_now
 from desktop.store.index import reindex_missing
@@ -89,7 +98,8 @@ def open_store(
     started_over = evidence_of_a_log(data_dir) if not existed else None  # a log was kept here, and is gone
     if started_over is not None and not new_log:
         refuse_missing_log(data_dir, empty=path.exists())
-    conn = connect(path, create=create)
+    read_only = existed and read_only_folder(data_dir)
+    conn = connect_read_only(path) if read_only else connect(path, create=create)
     try:
         try:
             is_empty = conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0] == 0
@@ -97,6 +107,8 @@ def open_store(
             raise translate(exc, path) from None
         if not is_empty and not is_log(conn):
             raise LogDamaged(f"{path} is not a Safe Communities Desk case log; it was left untouched")
+        if not read_only:
+            use_wal(conn, path)  # only now: another program's file is never switched to WAL
         db = Database(conn)
         applied = {m.name for m in schema.migrations.applied(db)}
         unknown = sorted(applied - set(schema.known_migrations()))
@@ -105,6 +117,8 @@ def open_store(
                 f"the case log {path} was written by a newer version of Safe Communities Desk "
                 f"(schema {', '.join(unknown)}); install that version. The log was not changed."
             )
+        if read_only:
+            return _read_only_store(data_dir, db, conn, desk_signer)
         store = CaseStore(data_dir, db, conn)
         store.desk_signer = desk_signer
         pending = schema.migrations.pending(db)
@@ -124,6 +138,24 @@ def open_store(
     except BaseException:
         conn.close()
         raise
+
+
+def _read_only_store(data_dir: Path, db: Database, conn: sqlite3.Connection, desk_signer: Signer | None) -> CaseStore:
+    """A log that cannot be written here: read, searched and verified; looks at it are not audited, nothing recorded."""
+    path = data_dir / DB_NAME
+    if schema.migrations.pending(db):
+        raise StoreError(
+            f"the case log {path} is read-only here and from an older version, so it cannot be upgraded; "
+            "copy it to a folder desk users may write to"
+        )
+    store = CaseStore(data_dir, db, conn)
+    store.desk_signer = desk_signer
+    store.read_only = True
+    store.notices.append(
+        f"The case log {path} is read-only here: it can be read and verified, but nothing can be recorded, "
+        "and looking at it is not audited"
+    )
+    return store
 
 
 def _migrate(
