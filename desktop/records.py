@@ -54,6 +54,15 @@ NO_BADGE = "-"  # the badge written for the system itself and for a computer acc
 MAX_ACTOR_TEXT = 200
 
 
+def printable(text: str) -> str:
+    """Text as it may be printed on one line: every character that is not printable shown as an escape (\\n, \\x1b).
+
+    A file name or a detail kept before names were cleaned must never forge a line of output or move
+    the cursor; the command line, the window and the store's messages all show text through this.
+    """
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 class ActorError(ValueError):
     """An actor's name or badge is missing or malformed; the message says which."""
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from desktop.cli.common import EXIT_OK, actor, open_desk, print_json
 from desktop.cli.decide import decide_file
+from desktop.records import printable
 
 if TYPE_CHECKING:
     from desktop.desk import Decided, Desk
@@ -138,11 +139,12 @@ def _show_text(record: CaseRecord) -> str:
         out.append(f"  Record sha256 {version.record_hash}")
     out.append("")
     out.append("Events:")
-    out.extend(f"  #{e.seq} {e.at} {e.kind} by {e.actor}: {e.detail}" for e in record.events)
+    out.extend(f"  #{e.seq} {e.at} {e.kind} by {e.actor}: {printable(e.detail)}" for e in record.events)
     if record.attachments:
         out.append("Attachments:")
         out.extend(
-            f"  {a.id}: {a.filename} ({a.content_type}, {a.size} bytes, sha256 {a.sha256})" for a in record.attachments
+            f"  {a.id}: {printable(a.filename)} ({a.content_type}, {a.size} bytes, sha256 {a.sha256})"
+            for a in record.attachments
         )
     return "\n".join(out) + "\n"
 

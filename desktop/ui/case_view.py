@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -28,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.records import CaseRecord
-from desktop.ui import temporary_files
+from desktop.records import CaseRecord, printable
 from desktop.ui.decision_html import decision_html, intake_summary_html, version_html, version_rows
+from desktop.ui.scan_view import ScanView, open_scan
 from desktop.ui.widgets import fit_to_screen, open_file
 
 if TYPE_CHECKING:
@@ -41,6 +40,7 @@ log = logging.getLogger(__name__)
 
 ATTACHMENT_ID = Qt.ItemDataRole.UserRole
 ATTACHMENT_NAME = Qt.ItemDataRole.UserRole + 1
+ATTACHMENT_TYPE = Qt.ItemDataRole.UserRole + 2
 
 
 def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget:
@@ -192,20 +192,22 @@ class CaseDialog(QDialog):
         self.attachment_list = QListWidget()
         self.attachment_list.setAccessibleName("Attachments")
         for attachment in record.attachments:
-            item = QListWidgetItem(f"{attachment.filename} ({attachment.content_type}, {attachment.size:,} bytes)")
+            name = printable(attachment.filename)  # rows stored before names were cleaned show escaped
+            item = QListWidgetItem(f"{name} ({attachment.content_type}, {attachment.size:,} bytes)")
             item.setData(ATTACHMENT_ID, attachment.id)
             item.setData(ATTACHMENT_NAME, attachment.filename)
+            item.setData(ATTACHMENT_TYPE, attachment.content_type)
             self.attachment_list.addItem(item)
-        self.attachment_list.itemActivated.connect(self._open_attachment)  # a double-click opens it
+        self.attachment_list.itemActivated.connect(self._open_attachment)  # a double-click shows it
         self.attachment_list.installEventFilter(self)  # Enter too, and only that: no dialog button as well
         if record.attachments:
             self.attachment_list.setCurrentRow(0)
-        label = QLabel("Attachments (Up, Down to choose; Enter or Open to open):")
+        label = QLabel("Attachments (Up, Down to choose; Enter or Show to show it here):")
         label.setBuddy(self.attachment_list)
         column.addWidget(label)
         column.addWidget(self.attachment_list)
-        open_button = QPushButton("&Open attachment")
-        open_button.setAccessibleName("Open the selected attachment")
+        open_button = QPushButton("Sh&ow attachment")
+        open_button.setAccessibleName("Show the selected attachment in a viewer inside the app")
         open_button.clicked.connect(lambda: self._open_attachment(self.attachment_list.currentItem()))
         column.addWidget(open_button)
         self.tabs.addTab(attachments, f"Attac&hments ({len(record.attachments)})")
@@ -342,11 +344,24 @@ class CaseDialog(QDialog):
             return
         self.reload()
 
-    def _open_attachment(self, item: QListWidgetItem | None) -> None:
+    def _open_attachment(self, item: QListWidgetItem | None) -> ScanView | None:
+        """Show the scan in the app's own viewer: no copy is written to disk, no other program opens it."""
         if item is None:
-            return
-        content = self._desk.attachment_content(int(item.data(ATTACHMENT_ID)))
-        folder = temporary_files.track(Path(tempfile.mkdtemp(prefix="safedesk-attachment-")))
-        path = folder / str(item.data(ATTACHMENT_NAME))
-        path.write_bytes(content)
-        open_file(self, path)
+            return None
+        name = str(item.data(ATTACHMENT_NAME))
+        try:
+            dialog = open_scan(
+                self._desk,
+                attachment_id=int(item.data(ATTACHMENT_ID)),
+                name=name,
+                content_type=str(item.data(ATTACHMENT_TYPE)),
+                case_number=self.case_number,
+                parent=self,
+            )
+        except Exception as exc:  # shown, never a traceback: the scan itself is safe in the log
+            log.exception("attachment %s of case %s could not be shown", item.data(ATTACHMENT_ID), self.case_number)
+            QMessageBox.warning(self, "Show attachment", f"{printable(name)} could not be shown: {exc}")
+            return None
+        self.scan_dialog = dialog
+        dialog.open()
+        return dialog

@@ -1,4 +1,7 @@
-"""Temporary files the window makes (a draft memo, copies of attachments opened): removed when the app quits."""
+"""Temporary files the window makes (a draft memo): removed when the app quits.
+
+Attachments are never copied here: they are shown in the app's own viewer (desktop/ui/scan_view.py).
+"""
 
 from __future__ import annotations
 

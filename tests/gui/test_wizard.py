@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 import pytest
+from PIL import Image
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -165,7 +166,7 @@ def test_scans_are_checked_when_attached(qtbot, window, tmp_path, desk) -> None:
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     good = tmp_path / "fax.pdf"
-    good.write_bytes(b"%PDF-1.4\nscan")
+    Image.new("L", (64, 64), "white").save(good)  # a real PDF: scans are parsed whole
     bad = tmp_path / "fax2.pdf"
     bad.write_bytes(b"GIF89a not a pdf")
     assert wizard.documents_page.attach(good)
@@ -186,7 +187,7 @@ def test_a_scan_gone_before_recording_records_nothing_and_a_retry_records_once(
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     scan = tmp_path / "fax.pdf"
-    scan.write_bytes(b"%PDF-1.4\nscan")
+    Image.new("L", (64, 64), "white").save(scan)  # a real PDF: scans are parsed whole
     assert wizard.documents_page.attach(scan)
     fill(qtbot, wizard, S01)
     scan.unlink()  # the scan is moved away while the officer reads the decision
@@ -198,7 +199,7 @@ def test_a_scan_gone_before_recording_records_nothing_and_a_retry_records_once(
     raw = sqlite3.connect(desk.store.path)
     assert raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 0
     assert raw.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == 0
-    scan.write_bytes(b"%PDF-1.4\nscan")  # put back; the officer presses Record again
+    Image.new("L", (64, 64), "white").save(scan)  # put back; the officer presses Record again
     wizard.next()
     assert wizard.saved is not None and wizard.saved.case_number.endswith("000001")
     assert raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 1

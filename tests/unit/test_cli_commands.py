@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sqlite3
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from pypdf import PdfReader
 
 from tests.unit.cli_run import S01, run
@@ -17,7 +19,15 @@ REFERRED = {
     **S01,
     "documents": [{"kind": "state_court_order", "signer": "state_judge", "verified": True}],
 }
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _real_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (16, 16), 255).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _real_png()  # a real picture: a scan is decoded whole before it is kept
 
 
 def test_global_options_go_before_or_after_the_command(env, intake_file: Path, tmp_path: Path) -> None:

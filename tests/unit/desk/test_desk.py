@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import sqlite3
@@ -10,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from desktop.desk import Actor, Change, Desk, EventKind, Status
 from desktop.store import InvalidInput
@@ -18,7 +20,15 @@ from tests.unit.desk.people import PASSWORDS, staffed_desk
 
 OFFICER = Actor.parse("J. SMITH #1234")
 SUPERVISOR = Actor.parse("SGT. K. JONES #77")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _real_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("L", (16, 16), 255).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _real_png()  # a real picture: a scan is decoded whole before it is kept
 
 
 def fixed_clock(moment: dt.datetime):

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from desktop.records import Actor
 from desktop.rules import Pack, decide, parse_intake
@@ -110,7 +111,7 @@ def test_every_action_takes_an_actor_and_a_clock(tmp_path: Path, pack: Pack) -> 
     at = dt.datetime(2027, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
     stamp = "2027-02-03T04:05:06.000000+00:00"
     scan = tmp_path / "fax.pdf"
-    scan.write_bytes(b"%PDF-1.4\nfax")
+    Image.new("L", (64, 64), "white").save(scan)  # a real PDF: scans are parsed whole
     data = tmp_path / "data"
     with open_store(data) as store:
         intake = parse_intake(intake_data())

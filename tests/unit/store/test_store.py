@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from desktop.records import Override
 from desktop.rules import decide, parse_intake
@@ -180,7 +181,7 @@ def test_search_and_filters(store, pack) -> None:
 def test_attachments_are_checked_by_content(store, pack, tmp_path: Path) -> None:
     saved = record(store, pack)
     scan = tmp_path / "fax.pdf"
-    scan.write_bytes(b"%PDF-1.4\n% a scanned fax\n")
+    Image.new("L", (64, 64), "white").save(scan)  # a real PDF: scans are parsed whole
     attached = store.add_attachment(saved.case_number, scan, actor=OFFICER)
     assert attached.sha256 == hashlib.sha256(scan.read_bytes()).hexdigest()
     assert store.attachment_content(attached.id) == scan.read_bytes()
@@ -475,7 +476,7 @@ def test_a_read_only_log_says_so_and_writes_nothing(store, pack) -> None:
 def test_an_altered_attachment_or_pack_is_caught(tmp_path: Path, pack) -> None:
     data = tmp_path / "data"
     scan = tmp_path / "fax.png"
-    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"scan" * 10)
+    Image.new("L", (16, 16), "white").save(scan)  # a real picture: scans are decoded whole
     with open_store(data) as opened:
         saved = record(opened, pack)
         opened.add_attachment(saved.case_number, scan, actor=OFFICER)
@@ -503,7 +504,7 @@ def test_a_deleted_case_is_caught_and_its_number_never_reused(three_cases, pack)
 def test_an_attachment_moved_to_another_case_is_caught(tmp_path: Path, pack) -> None:
     data = tmp_path / "data"
     scan = tmp_path / "fax.png"
-    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + b"scan" * 10)
+    Image.new("L", (16, 16), "white").save(scan)  # a real picture: scans are decoded whole
     with open_store(data) as opened:
         first, second = record(opened, pack), record(opened, pack)
         opened.add_attachment(first.case_number, scan, actor=OFFICER)
@@ -574,7 +575,7 @@ def test_queries_on_the_recording_path_use_an_index(store, sql: str, params: lis
 def test_the_same_scan_attached_twice_verifies(store, pack, tmp_path: Path) -> None:
     saved = record(store, pack)
     scan = tmp_path / "fax.pdf"
-    scan.write_bytes(b"%PDF-1.4\nfax")
+    Image.new("L", (64, 64), "white").save(scan)  # a real PDF: scans are parsed whole
     store.add_attachment(saved.case_number, scan, actor=OFFICER)
     store.add_attachment(saved.case_number, scan, actor=OFFICER)
     assert store.verify().ok
