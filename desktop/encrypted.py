@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import io
 import json
 import os
 import secrets
@@ -106,53 +107,80 @@ def _describe(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def encrypt_file(source: Path, target: Path, passphrase: str, *, kind: str) -> str:
-    """Seal `source` into `target` (written beside itself, flushed, then renamed into place).
+class Sealer:
+    """Seals any number of copies under one passphrase, deriving the key once (an export of many memos).
 
-    Returns the SHA-256 of the plain content, so the caller can check the sealed copy against it.
+    Every copy gets its own random 96-bit nonce under the one key, so no nonce repeats in practice
+    (NIST SP 800-38D allows 2**32 random nonces per key); the salt, and so the key, is the same for all.
     """
-    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-    check_passphrase(passphrase)
-    salt, nonce = secrets.token_bytes(16), secrets.token_bytes(NONCE_BYTES)
-    key, check = _keys(passphrase, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    header = json.dumps(
-        {
-            "format": 1,
-            "cipher": CIPHER,
-            "kdf": {"name": "scrypt", "n": SCRYPT_N, "r": SCRYPT_R, "p": SCRYPT_P, "salt": salt.hex()},
-            "nonce": nonce.hex(),
-            "check": check.hex(),
-            "kind": kind,
-            "name": Path(source).name,
-        },
-        sort_keys=True,
-    ).encode("utf-8")
-    preamble = MAGIC + len(header).to_bytes(4, "big") + header
-    encryptor = Cipher(algorithms.AES(key), modes.GCM(nonce)).encryptor()
-    encryptor.authenticate_additional_data(preamble)
-    plain = hashlib.sha256()
-    target = Path(target)
+    def __init__(self, passphrase: str) -> None:
+        check_passphrase(passphrase)
+        self._salt = secrets.token_bytes(16)
+        self._n = SCRYPT_N
+        self._key, self._check = _keys(passphrase, self._salt, self._n, SCRYPT_R, SCRYPT_P)
+
+    def _preamble(self, nonce: bytes, kind: str, name: str) -> bytes:
+        header = json.dumps(
+            {
+                "format": 1,
+                "cipher": CIPHER,
+                "kdf": {"name": "scrypt", "n": self._n, "r": SCRYPT_R, "p": SCRYPT_P, "salt": self._salt.hex()},
+                "nonce": nonce.hex(),
+                "check": self._check.hex(),
+                "kind": kind,
+                "name": name,
+            },
+            sort_keys=True,
+        ).encode("utf-8")
+        return MAGIC + len(header).to_bytes(4, "big") + header
+
+    def seal(self, source: BinaryIO, target: Path, *, kind: str, name: str) -> str:
+        """Seal what `source` holds into `target` (written beside itself, flushed, then renamed into place).
+
+        Returns the SHA-256 of the plain content, so the caller can check the sealed copy against it.
+        """
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        preamble = self._preamble(nonce, kind, name)
+        encryptor = Cipher(algorithms.AES(self._key), modes.GCM(nonce)).encryptor()
+        encryptor.authenticate_additional_data(preamble)
+        plain = hashlib.sha256()
+        target = Path(target)
+        try:
+            handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        except OSError as exc:
+            raise EncryptedCopyError(f"{target} cannot be written: {_describe(exc)}") from None
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(preamble)
+                for block in _chunks(source):
+                    plain.update(block)
+                    out.write(encryptor.update(block))
+                out.write(encryptor.finalize())
+                out.write(encryptor.tag)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(partial, target)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
+            raise EncryptedCopyError(f"{target} cannot be written: {_describe(exc)}") from None
+        return plain.hexdigest()
+
+    def seal_bytes(self, data: bytes, target: Path, *, kind: str, name: str) -> str:
+        return self.seal(io.BytesIO(data), target, kind=kind, name=name)
+
+
+def encrypt_file(source: Path, target: Path, passphrase: str, *, kind: str) -> str:
+    """Seal the file `source` into `target`; returns the SHA-256 of its plain content."""
+    sealer = Sealer(passphrase)
     try:
-        handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        with open(source, "rb") as inp:
+            return sealer.seal(inp, target, kind=kind, name=Path(source).name)
     except OSError as exc:
-        raise EncryptedCopyError(f"{target} cannot be written: {_describe(exc)}") from None
-    try:
-        with os.fdopen(handle, "wb") as out, open(source, "rb") as inp:
-            out.write(preamble)
-            for block in _chunks(inp):
-                plain.update(block)
-                out.write(encryptor.update(block))
-            out.write(encryptor.finalize())
-            out.write(encryptor.tag)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise EncryptedCopyError(f"{target} cannot be written: {_describe(exc)}") from None
-    return plain.hexdigest()
+        raise EncryptedCopyError(f"{source} cannot be read: {_describe(exc)}") from None
 
 
 def read_header(path: Path) -> tuple[dict[str, Any], bytes, int]:

@@ -65,6 +65,7 @@ USER_ENV = "SAFEDESK_USER"  # the account, for a scheduled job that cannot type 
 PASSWORD_ENV = "SAFEDESK_PASSWORD"
 NEW_PASSWORD_ENV = "SAFEDESK_NEW_PASSWORD"
 CODE_ENV = "SAFEDESK_CODE"
+PASSPHRASE_ENV = "SAFEDESK_BACKUP_PASSPHRASE"  # seals backups and exports in a scheduled job; opens them in restore
 
 
 def _interactive() -> bool:
@@ -135,6 +136,21 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> Iterator[Des
         if desk.read_only:  # said once, so a read-only copy is never taken for the live log
             sys.stderr.write(f"note: {desk.notices()[0]}\n")
         desk.close()
+
+
+def copy_passphrase(args: argparse.Namespace, desk: Desk, target: Path) -> str | None:
+    """The passphrase to seal a copy written at `target`, when it leaves the data folder (and not --no-encrypt).
+
+    Typed twice on a terminal, else read from $SAFEDESK_BACKUP_PASSPHRASE; None for a copy that stays.
+    """
+    if getattr(args, "no_encrypt", False) or not desk.leaves_station(target):
+        return None
+    return secret(PASSPHRASE_ENV, "Passphrase for the encrypted copy: ", confirm=True, what="passphrase")
+
+
+def opening_passphrase(source: Path) -> str:
+    """The passphrase of a sealed copy being opened: typed once, else $SAFEDESK_BACKUP_PASSPHRASE."""
+    return secret(PASSPHRASE_ENV, f"Passphrase of {source.name}: ", what="passphrase")
 
 
 def print_json(value: object) -> None:

@@ -6,7 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, actor, open_desk, print_json
+from desktop.cli.common import (
+    EXIT_CHECK_FAILED,
+    EXIT_OK,
+    actor,
+    copy_passphrase,
+    open_desk,
+    opening_passphrase,
+    print_json,
+)
 from desktop.cli.paper import verify_memo
 
 
@@ -63,23 +71,12 @@ def _failed(args: argparse.Namespace, problem: str) -> int:
     return EXIT_CHECK_FAILED
 
 
-PASSPHRASE_ENV = "SAFEDESK_BACKUP_PASSPHRASE"  # for a scheduled backup job, which has no one to type it
-
-
-def _passphrase(prompt: str, *, confirm: bool) -> str:
-    """The passphrase of an encrypted copy: typed (twice, to seal), else from $SAFEDESK_BACKUP_PASSPHRASE."""
-    from desktop.cli.common import secret
-
-    return secret(PASSPHRASE_ENV, prompt, confirm=confirm, what="passphrase")
-
-
 def cmd_backup(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         who = actor(args, desk)
         desk.may_back_up(who)  # before a passphrase is asked for
         target = Path(args.file)
-        sealed = not args.no_encrypt and desk.leaves_station(target)
-        passphrase = _passphrase("Passphrase for the encrypted copy: ", confirm=True) if sealed else None
+        passphrase = copy_passphrase(args, desk, target)
         result = desk.backup(target, actor=who, passphrase=passphrase, no_encrypt=args.no_encrypt)
     if args.json:
         print_json(
@@ -109,7 +106,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     desk = Desk(resolve_data_dir(args.data_dir), policy=args.policy, new_log=args.new_log)
     source = Path(args.file)
     sealed = is_encrypted(source)
-    passphrase = _passphrase(f"Passphrase of {source.name}: ", confirm=False) if sealed else None
+    passphrase = opening_passphrase(source) if sealed else None
     staged = desk.stage_restore(source, passphrase=passphrase)
     try:
         signing = desk.restore_signer(staged)  # the backup's own accounts when this desk's log is gone
@@ -153,3 +150,16 @@ def window(args: argparse.Namespace) -> int:
     return run_window(
         resolve_data_dir(args.data_dir), policy=policy, demo=args.demo, exit_after_show=args.exit_after_show
     )
+
+
+def cmd_open_copy(args: argparse.Namespace) -> int:
+    """Open an encrypted backup or export into a plain file (no data folder, no account: the recipient's side)."""
+    from desktop.desk.files import open_copy
+
+    source, target = Path(args.file), Path(args.output)
+    kind = open_copy(source, target, opening_passphrase(source))
+    if args.json:
+        print_json({"opened": str(source), "file": str(target), "kind": kind})
+    else:
+        sys.stdout.write(f"opened {source.name} ({kind}) into {target}\n")
+    return EXIT_OK

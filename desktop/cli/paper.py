@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from desktop.cli.cases import query_from
-from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, actor, open_desk, print_json
+from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, actor, copy_passphrase, open_desk, print_json
 
 
 def cmd_memo(args: argparse.Namespace) -> int:
@@ -32,11 +32,22 @@ def cmd_memo(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     with open_desk(args) as desk:
-        result = desk.export_memos(folder, query_from(args), actor=actor(args, desk))
+        who = actor(args, desk)
+        passphrase = copy_passphrase(args, desk, folder / "memo.pdf")
+        result = desk.export_memos(
+            folder, query_from(args), actor=who, passphrase=passphrase, no_encrypt=args.no_encrypt
+        )
     if args.json:
-        print_json({"folder": str(result.folder), "files": [str(f) for f in result.files]})
+        print_json(
+            {
+                "folder": str(result.folder),
+                "files": [str(f) for f in result.files],
+                "encrypted": passphrase is not None,
+            }
+        )
     else:
-        sys.stdout.write(f"wrote {len(result.files)} memo(s) to {result.folder}\n")
+        sealed = " (encrypted, AES-256-GCM)" if passphrase is not None else ""
+        sys.stdout.write(f"wrote {len(result.files)} memo(s) to {result.folder}{sealed}\n")
     return EXIT_OK
 
 

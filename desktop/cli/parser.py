@@ -34,6 +34,14 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     parser.add_argument("--new-log", action="store_true", default=default(False), help=NEW_LOG_HELP)
 
 
+NO_ENCRYPT_HELP = "write it unencrypted: only for a copy that stays inside the station (the audit entry says so)"
+
+
+def no_encrypt(parser: argparse.ArgumentParser) -> None:
+    """--no-encrypt, on every command whose copy may leave the station (backup, export, audit --csv, register)."""
+    parser.add_argument("--no-encrypt", action="store_true", help=NO_ENCRYPT_HELP)
+
+
 def _command(commands: argparse._SubParsersAction[Parser], name: str, help_text: str) -> Parser:
     sub: Parser = commands.add_parser(name, help=help_text, description=help_text)
     _global_options(sub, defaults=False)
@@ -131,8 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.set_defaults(func=paper.cmd_memo)
 
     sub = _command(commands, "export", "write the memo of every matching case into a folder")
-    sub.add_argument("folder", metavar="FOLDER")
+    sub.add_argument("folder", metavar="FOLDER", help="outside the data folder the memos are encrypted (NAME.pdf.enc)")
     _case_filters(sub)
+    no_encrypt(sub)
     sub.set_defaults(func=paper.cmd_export)
 
     sub = _command(commands, "report", "the oversight report of a period (PDF, CSV, JSON), or the register")
@@ -187,7 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--since", metavar="DATE", type=day, help="on or after this day (UTC, YYYY-MM-DD)")
     sub.add_argument("--until", metavar="DATE", type=day, help="on or before this day (UTC, YYYY-MM-DD)")
     sub.add_argument("--limit", type=int, default=1000, help="entries at most (default 1000), newest first")
-    sub.add_argument("--csv", metavar="FILE.csv", help="write the entries as CSV instead")
+    sub.add_argument(
+        "--csv", metavar="FILE.csv", help="write the entries as CSV instead (encrypted outside the data folder)"
+    )
+    no_encrypt(sub)
     sub.set_defaults(func=people.cmd_audit)
 
     sub = _command(commands, "receipt", "write a signed receipt of the chain head, to keep away from this PC")
@@ -200,12 +212,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = _command(commands, "backup", "write a consistent, verified copy of the log")
     sub.add_argument("file", metavar="FILE", help="the copy; outside the data folder it is encrypted (FILE.enc)")
-    sub.add_argument(
-        "--no-encrypt",
-        action="store_true",
-        help="write it unencrypted: only for a copy that stays inside the station (the audit entry says so)",
-    )
+    no_encrypt(sub)
     sub.set_defaults(func=maintenance.cmd_backup)
+
+    sub = _command(commands, "open-copy", "open an encrypted backup or export into a plain file (asks its passphrase)")
+    sub.add_argument("file", metavar="FILE.enc")
+    sub.add_argument("-o", "--output", required=True, metavar="FILE", help="the plain file (must not exist)")
+    sub.set_defaults(func=maintenance.cmd_open_copy)
 
     sub = _command(commands, "restore", "replace the log with a verified backup (the old log is kept)")
     sub.add_argument("file", metavar="FILE", help="a backup; an encrypted one asks for its passphrase")

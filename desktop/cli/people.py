@@ -13,6 +13,7 @@ from desktop.cli.common import (
     NEW_PASSWORD_ENV,
     UsageError,
     actor,
+    copy_passphrase,
     open_desk,
     print_json,
     secret,
@@ -118,6 +119,7 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         who = actor(args, desk)
+        passphrase = copy_passphrase(args, desk, Path(args.csv)) if args.csv else None  # asked before reading
         entries = desk.audit_entries(
             actor=who,
             user=args.filter_user,
@@ -128,7 +130,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
             limit=args.limit,
         )
         if args.csv:
-            path = desk.export_audit_csv(Path(args.csv), entries, actor=who)
+            path = desk.export_audit_csv(
+                Path(args.csv), entries, actor=who, passphrase=passphrase, no_encrypt=args.no_encrypt
+            )
             sys.stderr.write(f"wrote {len(entries)} entries to {path}\n")
     if args.json:
         print_json({"entries": [asdict(e) for e in entries]})

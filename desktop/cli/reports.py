@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.common import EXIT_OK, UsageError, actor, day, open_desk, print_json
+from desktop.cli.common import EXIT_OK, UsageError, actor, copy_passphrase, day, open_desk, print_json
 
 if TYPE_CHECKING:
     from desktop.desk.reports import Period, Reports
@@ -28,7 +28,13 @@ def add_arguments(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--register",
         action="store_true",
-        help="instead, the register of every case (personal data: supervisors and admins only; CSV)",
+        help="instead, the register of every case (personal data: supervisors and admins only; CSV, "
+        "encrypted outside the data folder)",
+    )
+    sub.add_argument(
+        "--no-encrypt",
+        action="store_true",
+        help="the register unencrypted: only for a copy that stays inside the station (the audit entry says so)",
     )
 
 
@@ -88,7 +94,9 @@ def _register(args: argparse.Namespace, reports: Reports, period: Period, who: A
     if args.ice_count is not None:
         raise UsageError("--ice-count belongs to the public report, not the register")
     if args.output:
-        result = reports.save_register(period, Path(args.output), actor=who)
+        target = Path(args.output)
+        passphrase = copy_passphrase(args, reports.desk, target)
+        result = reports.save_register(period, target, actor=who, passphrase=passphrase, no_encrypt=args.no_encrypt)
         if args.json:
             print_json({"file": str(result.path), "cases": result.requests})
         else:

@@ -21,6 +21,7 @@ from desktop.records import Actor, CaseRecord, CaseVersion, EventKind, Override,
 from desktop.resources import policies_dir
 
 if TYPE_CHECKING:
+    from desktop.desk.files import CopyPolicy
     from desktop.desk.reports import Reports
     from desktop.rules import Intake, Pack
     from desktop.rules.checks import ScenarioResult
@@ -377,13 +378,19 @@ class Desk(PeopleMixin):
     def _memo_name(self, record: CaseRecord) -> str:
         return memo_file_name(record.case_number, record.current.version)
 
-    def _save_memo(self, record: CaseRecord, actor: Actor, target: Path) -> Path:
-        path = safe_write(target, self.memo_bytes(record))
+    def _save_memo(self, record: CaseRecord, actor: Actor, target: Path, copy: CopyPolicy | None = None) -> Path:
+        """Save a memo (a print, or one file of an export under `copy`, sealed when it leaves), then audit it."""
+        data = self.memo_bytes(record)
+        if copy is None:
+            path, note = safe_write(target, data), ""
+        else:
+            note = copy.check(target, self.data_dir)
+            path = copy.write(target, data, self.data_dir, kind="memo")
         self.store.log_event(
             record.case_number,
             EventKind.MEMO,
             actor,
-            f"memo of version {record.current.version} saved as {path.name}",
+            f"memo of version {record.current.version} saved as {path.name}{note}",
         )
         self._changed(EventKind.MEMO, record.case_number)
         return path
@@ -396,20 +403,29 @@ class Desk(PeopleMixin):
         actor: Actor,
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
+        passphrase: str | None = None,
+        no_encrypt: bool = False,
     ) -> ExportResult:
-        """Save the memo of every case the query matches into `folder`, each audited like a print."""
+        """Save the memo of every case the query matches into `folder`, each audited like a print.
+
+        A folder outside the data folder gets sealed copies (`NAME.pdf.enc`) under `passphrase`, all
+        under one key derivation; `no_encrypt` writes them plain, and each entry says so. Neither
+        given for such a folder: refused before any memo is written.
+        """
+        from desktop.desk.files import CopyPolicy, FileWriteError
+
         folder = Path(folder)
         if not folder.is_dir():
-            from desktop.desk.files import FileWriteError
-
             raise FileWriteError(f"the folder {folder} does not exist")
+        copy = CopyPolicy(passphrase, no_encrypt)
+        copy.check(folder / "memo.pdf", self.data_dir)
         numbers = self.store.case_numbers(query)
         written: list[Path] = []
         for index, number in enumerate(numbers):
             if cancelled is not None and cancelled():
                 return ExportResult(folder, tuple(written), cancelled=True)
             record = self.store.get(number)
-            written.append(self._save_memo(record, actor, folder / self._memo_name(record)))
+            written.append(self._save_memo(record, actor, folder / self._memo_name(record), copy))
             if progress is not None:
                 progress(index + 1, len(numbers))
         return ExportResult(folder, tuple(written))
@@ -492,11 +508,9 @@ class Desk(PeopleMixin):
 
     def leaves_station(self, target: Path) -> bool:
         """Whether a file written at `target` is outside the data folder, and so may leave the station."""
-        try:
-            Path(target).resolve().relative_to(self.data_dir.resolve())
-        except ValueError:
-            return True
-        return False
+        from desktop.desk.files import leaves
+
+        return leaves(Path(target), self.data_dir)
 
     def may_back_up(self, actor: Actor) -> None:
         """Refuse (AccountError) an actor who may not take a copy of the log away: supervisors and admins may."""
@@ -511,22 +525,17 @@ class Desk(PeopleMixin):
         and named `….enc` (CJIS SC-28(1), MP-5); `no_encrypt` writes it plain, for a copy that stays in
         the station, and its audit entry says so. Neither given for such a copy: refused, nothing written.
         """
-        from desktop.encrypted import SUFFIX, PassphraseNeeded
+        from desktop.desk.files import CopyPolicy
+        from desktop.encrypted import SUFFIX
         from desktop.store import backup_to
 
         self.may_back_up(actor)
         target = Path(target)
-        leaves = self.leaves_station(target)
-        note = ""
-        if passphrase is None and leaves:
-            if not no_encrypt:
-                raise PassphraseNeeded(
-                    f"{target} is outside the data folder, so the copy may leave the station: it is encrypted. "
-                    "Give a passphrase, or --no-encrypt only for a copy that stays inside the station"
-                )
-            note = "; not encrypted (--no-encrypt: a copy that stays inside the station)"
-        if passphrase is not None and not target.name.endswith(SUFFIX):
-            target = target.with_name(target.name + SUFFIX)
+        note = CopyPolicy(passphrase, no_encrypt).check(target, self.data_dir)  # refuses a plain copy leaving
+        if passphrase is not None:
+            note = ""  # the sealed backup's entry says it was encrypted
+            if not target.name.endswith(SUFFIX):
+                target = target.with_name(target.name + SUFFIX)
         result = backup_to(self.store, target, actor=actor, now=self.clock(), passphrase=passphrase, note=note)
         if actor.signer is not None:  # a receipt of the head beside it, for whoever keeps the copy
             self.write_receipt(result.path.with_name(result.path.name + ".receipt.json"), actor=actor)

@@ -231,26 +231,36 @@ class PeopleMixin:
             )
         return entries
 
-    def export_audit_csv(self, target: Path, entries: list[AuditEntry], *, actor: Actor) -> Path:
-        """Write entries as CSV (safely), and audit that the audit log left the window."""
+    def export_audit_csv(
+        self,
+        target: Path,
+        entries: list[AuditEntry],
+        *,
+        actor: Actor,
+        passphrase: str | None = None,
+        no_encrypt: bool = False,
+    ) -> Path:
+        """Write entries as CSV (safely; sealed outside the data folder, desk/files.py), and audit the export."""
         import csv
         import io
 
         from desktop.desk import accounts as acc
-        from desktop.desk.files import safe_write
+        from desktop.desk.files import CopyPolicy
 
         acc.require(actor, "admin", "supervisor", store=self.store)
+        copy = CopyPolicy(passphrase, no_encrypt)
+        note = copy.check(Path(target), self.data_dir)
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["seq", "at", "kind", "case", "actor", "detail", "signed"])
         for e in entries:
             writer.writerow([e.seq, e.at, e.kind, e.case_number or "", e.actor, e.detail, "yes" if e.signer else "no"])
-        path = safe_write(Path(target), out.getvalue().encode("utf-8"))
+        path = copy.write(Path(target), out.getvalue().encode("utf-8"), self.data_dir, kind="audit")
         self.store.log_event(
             None,
             EventKind.AUDIT_VIEW,
             actor,
-            f"audit log exported: {len(entries)} entries to {path.name}",
+            f"audit log exported: {len(entries)} entries to {path.name}{note}",
             now=self.clock(),
         )
         return path

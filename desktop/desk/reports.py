@@ -738,24 +738,44 @@ class Reports:
         )
         return rows
 
-    def save_register(self, period: Period, target: Path, *, actor: Actor) -> ReportResult:
-        """Write the register as CSV (supervisors and admins only), audited as an export."""
-        from desktop.desk.files import safe_write
+    def save_register(
+        self,
+        period: Period,
+        target: Path,
+        *,
+        actor: Actor,
+        passphrase: str | None = None,
+        no_encrypt: bool = False,
+    ) -> ReportResult:
+        """Write the register as CSV (supervisors and admins only), audited as an export.
+
+        It holds personal data: outside the data folder it is sealed (`….csv.enc`, desk/files.py).
+        """
+        from desktop.desk.files import CopyPolicy
 
         if Path(target).suffix.lower() != ".csv":
             raise ReportError(f"{target}: the register is written as .csv")
+        copy = CopyPolicy(passphrase, no_encrypt)
+        note = copy.check(Path(target), self.desk.data_dir)
         anchor = self.desk.store.report_anchor()
         rows = self._register_rows(period, actor)
-        path = safe_write(Path(target), register_csv(rows))
-        detail = f"register of {period.label} ({period.start} to {period.end}), {len(rows)} cases, saved as {path.name}"
+        path = copy.write(Path(target), register_csv(rows), self.desk.data_dir, kind="register")
+        detail = (
+            f"register of {period.label} ({period.start} to {period.end}), {len(rows)} cases, "
+            f"saved as {path.name}{note}"
+        )
         self._audit(EventKind.EXPORT, actor, detail)
         return ReportResult(path, "csv", period, len(rows), anchor.position, anchor.entry_hash)
 
-    def _register_rows(self, period: Period, actor: Actor) -> list[RegisterRow]:
+    def check_register_role(self, actor: Actor) -> None:
+        """Refuse (NotAllowed) an actor who may not see the register: it holds personal data."""
         if not any(actor.has_role(role) for role in REGISTER_ROLES):
             raise NotAllowed(
                 f"{actor.label} may not see the register: it holds personal data, for supervisors and admins only"
             )
+
+    def _register_rows(self, period: Period, actor: Actor) -> list[RegisterRow]:
+        self.check_register_role(actor)
         with self.desk.store.report_snapshot(period.start, period.end) as snapshot:
             return register_rows(snapshot.cases)
 

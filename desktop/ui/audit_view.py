@@ -130,7 +130,8 @@ class AuditDialog(QDialog):
         self.table.resizeColumnsToContents()
         self.status.setText(f"{len(self.entries)} entries (at most 1,000, newest first)")
 
-    def export(self, target: Path | None = None) -> Path | None:
+    def export(self, target: Path | None = None, *, passphrase: str | None = None) -> Path | None:
+        """The entries shown, as CSV; outside the data folder the file is encrypted (a passphrase is asked for)."""
         if target is None:
             name, _ = QFileDialog.getSaveFileName(
                 self, "Export the audit entries", str(Path.home() / "audit.csv"), "CSV (*.csv)"
@@ -138,8 +139,14 @@ class AuditDialog(QDialog):
             if not name:
                 return None
             target = Path(name)
+        if passphrase is None:
+            from desktop.ui.passphrase import ask_copy_passphrase
+
+            go_on, passphrase = ask_copy_passphrase(self._desk, target, self)
+            if not go_on:
+                return None
         try:
-            path = self._desk.export_audit_csv(target, self.entries, actor=self._actor)
+            path = self._desk.export_audit_csv(target, self.entries, actor=self._actor, passphrase=passphrase)
         except StoreError as exc:
             log.exception("the audit entries could not be exported")
             QMessageBox.warning(self, "Export", str(exc))

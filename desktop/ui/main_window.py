@@ -713,13 +713,12 @@ class MainWindow(QMainWindow):
             if not name:
                 return None
             target = Path(name)
-        if passphrase is None and self.desk.leaves_station(target):
-            from desktop.ui.passphrase import PassphraseDialog
+        if passphrase is None:
+            from desktop.ui.passphrase import ask_copy_passphrase
 
-            dialog = PassphraseDialog(target=str(target), parent=self)
-            if not dialog.exec() or dialog.passphrase is None:
+            go_on, passphrase = ask_copy_passphrase(self.desk, target, self)
+            if not go_on:
                 return None
-            passphrase = dialog.passphrase
         desk, actor = self.desk, self.actor
 
         def job(progress: Progress, _cancelled: Cancelled) -> str:
@@ -730,7 +729,8 @@ class MainWindow(QMainWindow):
 
         return self._run("Backing up the case log", job)
 
-    def export_memos(self, folder: Path | None = None) -> BackgroundJob | None:
+    def export_memos(self, folder: Path | None = None, *, passphrase: str | None = None) -> BackgroundJob | None:
+        """The memo of every case the log shows, into a folder; outside the data folder they are encrypted."""
         if not self._ensure_officer():
             return None
         if self._log_view is None:
@@ -742,12 +742,21 @@ class MainWindow(QMainWindow):
             if not name:
                 return None
             folder = Path(name)
+        if passphrase is None:
+            from desktop.ui.passphrase import ask_copy_passphrase
+
+            go_on, passphrase = ask_copy_passphrase(self.desk, folder / "memo.pdf", self)
+            if not go_on:
+                return None
         desk, actor = self.desk, self.actor
 
         def job(progress: Progress, cancelled: Cancelled) -> str:
-            result = desk.export_memos(folder, query, actor=actor, progress=progress, cancelled=cancelled)
+            result = desk.export_memos(
+                folder, query, actor=actor, progress=progress, cancelled=cancelled, passphrase=passphrase
+            )
             stopped = " (stopped)" if result.cancelled else ""
-            return f"Wrote {len(result.files)} memo(s) to {folder}{stopped}"
+            sealed = ", encrypted" if passphrase is not None else ""
+            return f"Wrote {len(result.files)} memo(s) to {folder}{sealed}{stopped}"
 
         return self._run("Exporting memos", job)
 

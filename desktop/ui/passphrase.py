@@ -1,4 +1,4 @@
-"""The passphrase that seals a backup leaving the station (CJIS SC-28(1), MP-5): typed twice, checked inline.
+"""The passphrase that seals a backup or export leaving the station (CJIS SC-28(1), MP-5): typed twice, checked inline.
 
 The rules and the sealing live in desktop/encrypted.py; this dialog only gathers the passphrase and
 shows, in one line, why one is refused.
@@ -6,10 +6,16 @@ shows, in one line, why one is refused.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.encrypted import EncryptedCopyError, check_passphrase
 from desktop.ui.widgets import FieldError
+
+if TYPE_CHECKING:
+    from desktop.desk import Desk
 
 
 class PassphraseDialog(QDialog):
@@ -18,7 +24,7 @@ class PassphraseDialog(QDialog):
     def __init__(self, *, target: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.passphrase: str | None = None
-        self.setWindowTitle("Encrypt the backup")
+        self.setWindowTitle("Encrypt the copy")
         layout = QVBoxLayout(self)
         text = QLabel(
             f"{target} is outside the desk's data folder, so it may leave the station: it is encrypted "
@@ -64,3 +70,16 @@ class PassphraseDialog(QDialog):
             return
         self.passphrase = first
         self.accept()
+
+
+def ask_copy_passphrase(desk: Desk, target: Path, parent: QWidget | None = None) -> tuple[bool, str | None]:
+    """Whether to go on, and the passphrase to seal a copy at `target` (None for one inside the data folder).
+
+    A copy outside the data folder may leave the station: the passphrase is asked for; Cancel stops.
+    """
+    if not desk.leaves_station(target):
+        return True, None
+    dialog = PassphraseDialog(target=str(target), parent=parent)
+    if not dialog.exec() or dialog.passphrase is None:
+        return False, None
+    return True, dialog.passphrase

@@ -216,12 +216,20 @@ class ReportsDialog(QDialog):
         self.summary.setText(f"Saved {result.path} ({result.requests:,} requests).")
         return result.path
 
-    def save_register(self, target: Path | None = None) -> Path | None:
+    def save_register(self, target: Path | None = None, *, passphrase: str | None = None) -> Path | None:
+        """The register as CSV: personal data, so outside the data folder it is encrypted (a passphrase is asked)."""
         try:
             chosen = self._target("csv", target, "register")
             if chosen is None:
                 return None
-            result = self.desk.reports().save_register(self.period(), chosen, actor=self.actor)
+            self.desk.reports().check_register_role(self.actor)  # before a passphrase is asked for
+            if passphrase is None:
+                from desktop.ui.passphrase import ask_copy_passphrase
+
+                go_on, passphrase = ask_copy_passphrase(self.desk, chosen, self)
+                if not go_on:
+                    return None
+            result = self.desk.reports().save_register(self.period(), chosen, actor=self.actor, passphrase=passphrase)
         except (ReportError, StoreError) as exc:
             QMessageBox.warning(self, "The register", str(exc))
             return None

@@ -121,14 +121,17 @@ def test_the_passphrase_dialog_refuses_a_weak_or_mistyped_passphrase_inline(qtbo
     assert dialog.passphrase == "Station-Copy-2026!" and dialog.result() == dialog.DialogCode.Accepted
 
 
-def test_export_memos_of_the_shown_cases(qtbot, window, desk, tmp_path: Path) -> None:
+def test_export_memos_of_the_shown_cases(qtbot, window, desk, tmp_path: Path, monkeypatch) -> None:
+    import desktop.encrypted
+
     fill_demo_log(desk, count=4)
     window.show_view(VIEW_LOG)
-    job = window.export_memos(tmp_path)
+    monkeypatch.setattr(desktop.encrypted, "SCRYPT_N", 2**12)
+    job = window.export_memos(tmp_path, passphrase="Station-Copy-2026!")  # outside the data folder: sealed
     with qtbot.waitSignal(job.finished, timeout=60000) as signal:
         pass
-    assert "Wrote 4 memo(s)" in signal.args[0]
-    assert len(list(tmp_path.glob("*.pdf"))) == 4
+    assert "Wrote 4 memo(s)" in signal.args[0] and "encrypted" in signal.args[0]
+    assert len(list(tmp_path.glob("*.pdf.enc"))) == 4 and not list(tmp_path.glob("*.pdf"))
 
 
 def test_verify_runs_off_the_gui_thread_and_reports_an_intact_log(qtbot, window, desk, message_boxes) -> None:

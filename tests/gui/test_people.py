@@ -132,13 +132,15 @@ def test_the_audit_view_filters_exports_and_is_audited(qtbot, signed_in, staff, 
     dialog.person.setText("ofc.smith")
     dialog.refresh()
     assert dialog.entries and all("SMITH" in e.actor for e in dialog.entries)
-    path = dialog.export(tmp_path / "audit.csv")
+    path = dialog.export(staff.desk.data_dir / "audit.csv")  # inside the data folder: plain
     rows = list(csv.reader(path.open(encoding="utf-8")))
     assert (
         rows[0] == ["seq", "at", "kind", "case", "actor", "detail", "signed"] and len(rows) == len(dialog.entries) + 1
     )
     kinds = [e.kind for e in staff.desk.store.audit_entries(limit=3)]
     assert kinds[0] == "audit_view" and "exported" in staff.desk.store.audit_entries(limit=1)[0].detail
+    sealed = dialog.export(tmp_path / "audit.csv", passphrase="Station-Copy-2026!")  # leaving: encrypted
+    assert sealed == tmp_path / "audit.csv.enc" and b"SMITH" not in sealed.read_bytes()
 
 
 def test_an_officer_cannot_open_the_audit_view(qtbot, signed_in, message_boxes) -> None:

@@ -51,11 +51,14 @@ def test_a_supervisor_saves_the_register(qtbot, desk, tmp_path: Path) -> None:
     dialog.preset.setCurrentIndex(0)
     dialog.year.setValue(2026)
     assert dialog.register_button.isEnabled()
-    path = dialog.save_register(tmp_path / "register.csv")
-    assert path is not None
+    inside = desk.data_dir / "register.csv"  # inside the data folder: plain
+    path = dialog.save_register(inside)
+    assert path == inside
     rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
     assert [r["case_number"] for r in rows] == [saved.case_number]
     assert kinds(desk)[-1] == EventKind.EXPORT
+    sealed = dialog.save_register(tmp_path / "usb.csv", passphrase="Station-Copy-2026!")  # outside: encrypted
+    assert sealed == tmp_path / "usb.csv.enc" and sealed.read_bytes().startswith(b"SCDENC01")
 
 
 def test_an_empty_period_says_so(qtbot, desk) -> None:

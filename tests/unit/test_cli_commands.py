@@ -87,13 +87,44 @@ def test_export_writes_every_matching_memo(env, intake_file: Path, tmp_path: Pat
     cases = [run(env, "record", str(intake_file)).stdout.strip() for _ in range(2)]
     out = tmp_path / "out"
     out.mkdir()
-    done = run(env, "export", str(out), "--json")
+    refused = run(env, "export", str(out))  # outside the data folder, no passphrase: nothing written
+    assert refused.returncode == 2 and "SAFEDESK_BACKUP_PASSPHRASE" in refused.stderr and not any(out.iterdir())
+    done = run(env, "export", str(out), "--json", "--no-encrypt")
     assert done.returncode == 0, done.stderr
     files = sorted(Path(f) for f in json.loads(done.stdout)["files"])
     assert [f.name for f in files] == sorted(f"{c}-v1.pdf" for c in cases)
     assert cases[0] in PdfReader(files[0]).pages[0].extract_text()
-    missing = run(env, "export", str(tmp_path / "nowhere"))
+    missing = run(env, "export", str(tmp_path / "nowhere"), "--no-encrypt")
     assert missing.returncode == 2 and "nowhere" in missing.stderr
+
+
+def test_an_export_leaving_the_station_is_sealed_and_opens_with_its_passphrase(
+    env, intake_file: Path, tmp_path: Path
+) -> None:
+    case = run(env, "record", str(intake_file)).stdout.strip()
+    out = tmp_path / "usb"
+    out.mkdir()
+    sealing = {**env, "SAFEDESK_BACKUP_PASSPHRASE": "Station-Copy-2026!"}
+    done = run(sealing, "export", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["encrypted"] is True
+    (sealed,) = out.iterdir()
+    assert sealed.name == f"{case}-v1.pdf.enc" and sealed.read_bytes().startswith(b"SCDENC01")
+    assert b"%PDF" not in sealed.read_bytes()
+    wrong = run({**env, "SAFEDESK_BACKUP_PASSPHRASE": "Other-Copy-2026!"}, "open-copy", str(sealed), "-o", "x.pdf")
+    assert wrong.returncode == 2 and "passphrase does not open" in wrong.stderr and not Path("x.pdf").exists()
+    opened = tmp_path / "memo.pdf"
+    done = run(
+        {"SAFEDESK_BACKUP_PASSPHRASE": "Station-Copy-2026!", "PATH": "/usr/bin"},
+        "open-copy",
+        str(sealed),
+        "-o",
+        str(opened),
+    )
+    assert done.returncode == 0, done.stderr
+    assert case in PdfReader(opened).pages[0].extract_text()
+    entries = run(as_user(env, "sgt.jones"), "--json", "audit", "--kind", "memo").stdout
+    assert f"saved as {sealed.name} (encrypted, AES-256-GCM)" in entries
 
 
 def test_a_record_with_a_missing_scan_leaves_no_case(env, intake_file: Path, tmp_path: Path) -> None:

@@ -142,10 +142,10 @@ def test_export_writes_each_memo_and_stops_when_asked(desk: Desk, tmp_path: Path
     out = tmp_path / "out"
     out.mkdir()
     seen: list[tuple[int, int]] = []
-    result = desk.export_memos(out, actor=OFFICER, progress=lambda d, t: seen.append((d, t)))
+    result = desk.export_memos(out, actor=OFFICER, progress=lambda d, t: seen.append((d, t)), no_encrypt=True)
     assert sorted(p.name for p in result.files) == sorted(f"{n}-v1.pdf" for n in numbers)
     assert seen[-1] == (3, 3)
-    stopped = desk.export_memos(out, actor=OFFICER, cancelled=lambda: True)
+    stopped = desk.export_memos(out, actor=OFFICER, cancelled=lambda: True, no_encrypt=True)
     assert stopped.cancelled and stopped.files == ()
 
 

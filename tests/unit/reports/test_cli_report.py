@@ -57,7 +57,7 @@ def test_report_refusals_are_one_line_exit_2(env: dict[str, str], tmp_path: Path
 def test_a_supervisor_takes_the_register(env: dict[str, str], tmp_path: Path) -> None:
     fill(env, tmp_path)
     target = tmp_path / "register.csv"
-    done = run(as_user(env, "sgt.jones"), "report", "--year", "2026", "--register", "-o", str(target))
+    done = run(as_user(env, "sgt.jones"), "report", "--year", "2026", "--register", "-o", str(target), "--no-encrypt")
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"), newline="")))
     assert [r["received_day"] for r in rows] == ["2026-01-13", "2026-04-02"]
