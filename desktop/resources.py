@@ -26,3 +26,10 @@ def resource_path(*parts: str) -> Path:
 def policies_dir() -> Path:
     """The folder of shipped policy packs."""
     return resource_path("policies")
+
+
+def icon_files() -> list[Path]:
+    """The application icon's PNG files, one per drawn size, smallest first (packaging/make_icon.py makes them)."""
+    folder = resource_path("icons")
+    files = [p for p in folder.glob("desk-*.png") if p.stem.removeprefix("desk-").isdigit()]
+    return sorted(files, key=lambda p: int(p.stem.removeprefix("desk-")))

@@ -14,10 +14,12 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QFileSystemWatcher, QLockFile, QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, __version__
 from desktop.desk import Desk
+from desktop.resources import icon_files
 from desktop.ui.main_window import MainWindow
 
 ORGANIZATION = "SafeCommunitiesDesk"  # where Qt keeps the settings; no jurisdiction is named in the code
@@ -40,7 +42,17 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QApplication.setApplicationName(SETTINGS_APP)
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
-    return QApplication(argv or [sys.argv[0]])
+    app = QApplication(argv or [sys.argv[0]])
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def app_icon() -> QIcon:
+    """The shield icon, every drawn size (Qt picks the nearest for the title bar, taskbar and Alt+Tab)."""
+    icon = QIcon()
+    for path in icon_files():
+        icon.addFile(str(path))
+    return icon
 
 
 def _user_folder() -> Path:

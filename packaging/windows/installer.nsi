@@ -121,14 +121,13 @@ ShowUninstDetails show
 !include x64.nsh
 !include nsDialogs.nsh
 
-; The app icon when one is shipped; paths are relative to this script's folder (makensis changes into it).
-!if /FileExists "..\..\resources\icons\app.ico"
-  !define MUI_ICON "..\..\resources\icons\app.ico"
-  !define MUI_UNICON "..\..\resources\icons\app.ico"
-!else if /FileExists "app.ico"
-  !define MUI_ICON "app.ico"
-  !define MUI_UNICON "app.ico"
+; The app icon (packaging/make_icon.py draws it), for setup.exe and the uninstaller; relative to this script's
+; folder, which makensis changes into.
+!if ! /FileExists "..\..\resources\icons\desk.ico"
+  !error "resources\icons\desk.ico is missing: run python packaging/make_icon.py"
 !endif
+!define MUI_ICON "..\..\resources\icons\desk.ico"
+!define MUI_UNICON "..\..\resources\icons\desk.ico"
 
 !define MUI_ABORTWARNING
 !define MUI_WELCOMEPAGE_TEXT "This installs ${APP_NAME} ${VERSION} for every user of this PC.$\r$\n$\r$\n\

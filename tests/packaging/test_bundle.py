@@ -195,9 +195,15 @@ def test_bundle_holds_the_resources_and_only_the_qt_parts_in_use(bundle: Path) -
     assert not [n for n in names if any(u in n for u in unwanted)]
     # Two programs over one _internal/: the window, and the console twin IT scripts get exit codes from.
     assert (bundle / f"{APP}{EXE}").is_file() and (bundle / f"{CONSOLE_APP}{EXE}").is_file()
+    # Dropped on purpose (packaging/desk.spec, DROP): software OpenGL, SVG, Qt's translations, Pillow's AVIF/WebP.
+    dropped = ("opengl32sw", "Qt6Svg", "Qt6OpenGL", "qsvg", "/translations/", "_avif.", "_webp.", "libavif")
+    assert not [n for n in names if any(d in n for d in dropped)]
+    # The window's icon is bundled where desktop.resources.icon_files() finds it.
+    assert (bundled / "icons" / "desk-32.png").is_file() and (bundled / "icons" / "desk.png").is_file()
     size, _files = build.folder_size(bundle)
-    # Linux measured 180 MiB (2026-11); far more means something unwanted (WebEngine, full PySide6) got in.
-    assert size < 240 * 2**20, f"bundle is {build.mib(size)}"
+    # Linux measured 158 MiB (2026-12, was 204 before the trimming in desk.spec); far more means something
+    # unwanted (WebEngine, the full PySide6, unstripped libraries) got in.
+    assert size < 175 * 2**20, f"bundle is {build.mib(size)}"
 
 
 # -- the installer ---------------------------------------------------------------------------------------------
@@ -222,6 +228,20 @@ def installer(bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_installer_compiles_with_warnings_as_errors(installer: Path) -> None:
     assert installer.read_bytes()[:2] == b"MZ"
     assert installer.stat().st_size > 10 * 2**20
+
+
+@pytest.mark.skipif(shutil.which("wixl") is None, reason="wixl not installed (apt-get install wixl msitools)")
+def test_msi_holds_every_file_of_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    """The MSI around the real bundle (test_msi.py checks its tables and installs a small one under Wine)."""
+    started = time.perf_counter()
+    msi = build.build_msi(bundle, tmp_path / f"{APP}-{VERSION}.msi", version=VERSION, work=tmp_path)
+    timed("wixl", started)
+    done = subprocess.run(["msiinfo", "export", str(msi), "File"], capture_output=True, text=True, check=True)
+    rows = [line.split("\t") for line in done.stdout.splitlines()[3:] if line]
+    _size, files = build.folder_size(bundle)
+    symlinks = sum(1 for p in bundle.rglob("*") if p.is_symlink() and p.is_file())
+    assert len(rows) == files + symlinks  # the Linux bundle's symlinked libraries go in as copies
+    assert {f"{APP}{EXE}", f"{CONSOLE_APP}{EXE}", "pack.toml", "desk-32.png"} <= {row[2] for row in rows}
 
 
 @pytest.fixture
