@@ -9,7 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.encrypted import EncryptedCopyError, check_passphrase
 from desktop.ui.widgets import FieldError
@@ -33,7 +42,12 @@ class PassphraseDialog(QDialog):
             "a lower-case letter, a digit and a sign."
         )
         text.setWordWrap(True)
+        text.setFixedWidth(text.fontMetrics().averageCharWidth() * 72)
+        # A top-level dialog does not ask a wrapped label how tall it is at its width: say it here.
+        text.setMinimumHeight(text.heightForWidth(text.width()))
         layout.addWidget(text)
+        layout.addSpacing(text.fontMetrics().height() // 2)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows when an error line appears
         form = QFormLayout()
         self.first = self._field("Passphrase")
         self.second = self._field("Passphrase again")
