@@ -13,7 +13,6 @@ decrypted file is only handed over once its tag has been checked: a file that fa
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import hmac
 import io
@@ -21,10 +20,11 @@ import json
 import os
 import secrets
 import string
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Final
+
+from desktop.atomic import atomic_file
 
 MAGIC: Final = b"SCDENC01"
 SUFFIX: Final = ".enc"
@@ -149,23 +149,14 @@ class Sealer:
         plain = hashlib.sha256()
         target = Path(target)
         try:
-            handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-        except OSError as exc:
-            raise EncryptedCopyError(f"{target} cannot be written: {_describe(exc)}") from None
-        try:
-            with os.fdopen(handle, "wb") as out:
+            with atomic_file(target) as out:
                 out.write(preamble)
                 for block in _chunks(source):
                     plain.update(block)
                     out.write(encryptor.update(block))
                 out.write(encryptor.finalize())
                 out.write(encryptor.tag)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(partial, target)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.unlink(partial)
             raise EncryptedCopyError(f"{target} cannot be written: {_describe(exc)}") from None
         return plain.hexdigest()
 

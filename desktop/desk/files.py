@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop.atomic import atomic_file
 from desktop.store.errors import StoreError, describe_os_error
 
 if TYPE_CHECKING:
@@ -28,16 +26,10 @@ def safe_write(target: Path, data: bytes) -> Path:
     folder = target.parent
     if not folder.is_dir():
         raise FileWriteError(f"{target}: the folder {folder} does not exist")
-    handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
     try:
-        with os.fdopen(handle, "wb") as out:
+        with atomic_file(target) as out:
             out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, target)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
         raise FileWriteError(f"{target} cannot be written: {describe_os_error(exc)}") from None
     return target
 

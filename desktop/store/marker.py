@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Final
 
+from desktop.atomic import atomic_file
 from desktop.store.errors import LogMissing
 
 MARKER: Final = "case-log.json"
@@ -41,17 +40,10 @@ def update_marker(data_dir: Path, **fields: Any) -> None:
     data_dir = Path(data_dir)
     current = read_marker(data_dir) or {}
     current.update(fields)
-    try:
-        handle, partial = tempfile.mkstemp(prefix=".case-log.", suffix=".partial", dir=data_dir)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(current, out, indent=2, sort_keys=True)
-            out.write("\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, data_dir / MARKER)
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(partial)
+    text = json.dumps(current, indent=2, sort_keys=True) + "\n"
+    with contextlib.suppress(OSError):
+        with atomic_file(data_dir / MARKER) as out:
+            out.write(text.encode("utf-8"))
 
 
 def _newest(paths: list[Path]) -> Path | None:

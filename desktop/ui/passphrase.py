@@ -15,13 +15,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLayout,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.encrypted import EncryptedCopyError, check_passphrase
-from desktop.ui.widgets import FieldError
+from desktop.ui.widgets import FieldError, password_field
 
 if TYPE_CHECKING:
     from desktop.desk import Desk
@@ -49,8 +48,8 @@ class PassphraseDialog(QDialog):
         layout.addSpacing(text.fontMetrics().height() // 2)
         layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # grows when an error line appears
         form = QFormLayout()
-        self.first = self._field("Passphrase")
-        self.second = self._field("Passphrase again")
+        self.first = password_field("Passphrase")
+        self.second = password_field("Passphrase again")
         form.addRow("&Passphrase:", self.first)
         form.addRow("&Again:", self.second)
         layout.addLayout(form)
@@ -61,13 +60,6 @@ class PassphraseDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.first.setFocus()
-
-    @staticmethod
-    def _field(name: str) -> QLineEdit:
-        field = QLineEdit()
-        field.setEchoMode(QLineEdit.EchoMode.Password)
-        field.setAccessibleName(name)
-        return field
 
     def _accept(self) -> None:
         first, second = self.first.text(), self.second.text()

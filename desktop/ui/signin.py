@@ -11,18 +11,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from desktop.store.errors import AccountError, StoreError
-from desktop.ui.widgets import FieldError
+from desktop.ui.widgets import FieldError, password_field
 
 if TYPE_CHECKING:
     from desktop.desk import Desk
     from desktop.records import Actor
-
-
-def _password_field(name: str) -> QLineEdit:
-    field = QLineEdit()
-    field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setAccessibleName(name)
-    return field
 
 
 class SignInDialog(QDialog):
@@ -45,7 +38,7 @@ class SignInDialog(QDialog):
         form = QFormLayout()
         self.username = QLineEdit(username)
         self.username.setAccessibleName("User name")
-        self.password = _password_field("Password")
+        self.password = password_field("Password")
         self.code = QLineEdit()
         self.code.setAccessibleName("Authenticator code")
         self.code.setPlaceholderText("only if your account uses an authenticator app")
@@ -98,8 +91,8 @@ class SetupDialog(QDialog):
         self.name.setAccessibleName("Admin name")
         self.badge = QLineEdit()
         self.badge.setAccessibleName("Admin badge or staff number")
-        self.password = _password_field("New password")
-        self.again = _password_field("New password again")
+        self.password = password_field("New password")
+        self.again = password_field("New password again")
         form.addRow("&User name:", self.username)
         form.addRow("&Name as printed:", self.name)
         form.addRow("&Badge or staff number:", self.badge)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.records import ROLES
 from desktop.store.errors import AccountError, StoreError
-from desktop.ui.widgets import FieldError
+from desktop.ui.widgets import FieldError, password_field
 
 if TYPE_CHECKING:
     from desktop.desk import Desk
@@ -51,9 +51,7 @@ class AccountForm(QDialog):
         self.badge.setAccessibleName("Badge")
         self.roles = {role: QCheckBox(role) for role in ROLES}
         self.roles["officer"].setChecked(True)
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("First password")
+        self.password = password_field("First password")
         if reset_of is None:
             form.addRow("&User name:", self.username)
             form.addRow("&Name as printed:", self.name)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -184,3 +185,11 @@ def with_mnemonic(label: str, word: str) -> str:
     text = label.replace("&", "&&")
     at = text.lower().find(word.lower())
     return text if at < 0 else f"{text[:at]}&{text[at:]}"
+
+
+def password_field(name: str) -> QLineEdit:
+    """A line edit that hides what is typed (a password or a passphrase), with its accessible name."""
+    field = QLineEdit()
+    field.setEchoMode(QLineEdit.EchoMode.Password)
+    field.setAccessibleName(name)
+    return field

@@ -1,0 +1,36 @@
+"""A file that appears under its name whole or not at all: the one way the desk writes a file it hands out.
+
+Written to a temporary file beside the target, flushed to disk, then renamed over it; a crash, a kill
+or a full disk leaves the old file (or none), never half a new one. Callers turn OSError into their
+own error that names the file (desktop/desk/files.py, desktop/encrypted.py, desktop/store/marker.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+
+@contextlib.contextmanager
+def atomic_file(target: Path) -> Iterator[BinaryIO]:
+    """A binary handle whose content replaces `target` when the block ends without an error.
+
+    Raises OSError (the folder is missing or cannot be written, the disk is full); the temporary file
+    is removed whatever happens.
+    """
+    target = Path(target)
+    handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
