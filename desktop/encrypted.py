@@ -163,6 +163,10 @@ class Sealer:
     def seal_bytes(self, data: bytes, target: Path, *, kind: str, name: str) -> str:
         return self.seal(io.BytesIO(data), target, kind=kind, name=name)
 
+    def plain_digest(self, target: Path) -> str:
+        """Read back a copy this sealer made (with its own key) and return the SHA-256 of its plain content."""
+        return plain_digest(target, keys=(self._key, self._check))
+
 
 def encrypt_file(source: Path, target: Path, passphrase: str, *, kind: str) -> str:
     """Seal the file `source` into `target`; returns the SHA-256 of its plain content."""
@@ -209,15 +213,22 @@ def read_header(path: Path) -> tuple[dict[str, Any], bytes, int]:
     return header, start + raw, body
 
 
-def _open_stream(source: Path, passphrase: str) -> tuple[dict[str, Any], Any, int, int, bytes]:
-    """The header, a decryptor keyed for this copy, where its ciphertext starts, its size, and the tag."""
+def _open_stream(
+    source: Path, passphrase: str, keys: tuple[bytes, bytes] | None = None
+) -> tuple[dict[str, Any], Any, int, int, bytes]:
+    """The header, a decryptor keyed for this copy, where its ciphertext starts, its size, and the tag.
+
+    `keys` (the key and check value a Sealer derived) spares a second scrypt run on a copy it just made.
+    """
     from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
     header, preamble, body = read_header(source)
     kdf = header["kdf"]
-    if not isinstance(passphrase, str) or not passphrase:
+    if keys is None and (not isinstance(passphrase, str) or not passphrase):
         raise WrongPassphrase(f"{source.name} is encrypted: give its passphrase")
-    key, check = _keys(passphrase, bytes.fromhex(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
+    if keys is None:
+        keys = _keys(passphrase, bytes.fromhex(kdf["salt"]), int(kdf["n"]), int(kdf["r"]), int(kdf["p"]))
+    key, check = keys
     if not hmac.compare_digest(check, bytes.fromhex(header["check"])):
         raise WrongPassphrase(f"the passphrase does not open {source.name}; nothing was changed")
     try:
@@ -238,12 +249,12 @@ def _altered(source: Path) -> EncryptedCopyError:
     )
 
 
-def plain_digest(source: Path, passphrase: str) -> str:
+def plain_digest(source: Path, passphrase: str = "", *, keys: tuple[bytes, bytes] | None = None) -> str:
     """The SHA-256 of a sealed copy's plain content, read through without writing it anywhere (a check)."""
     from cryptography.exceptions import InvalidTag
 
     source = Path(source)
-    _header, decryptor, start, body, _tag = _open_stream(source, passphrase)
+    _header, decryptor, start, body, _tag = _open_stream(source, passphrase, keys)
     digest = hashlib.sha256()
     try:
         with open(source, "rb") as inp:

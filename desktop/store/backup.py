@@ -192,9 +192,14 @@ def _sealed_backup(
         report = check_log_file(plain)
         if not report.ok:
             raise LogDamaged(f"the backup of {store.path} does not verify: {report.first_problem}")
-        digest = encrypted.encrypt_file(plain, target, passphrase, kind="backup")
+        sealer = encrypted.Sealer(passphrase)
         try:
-            if encrypted.plain_digest(target, passphrase) != digest:
+            with open(plain, "rb") as source:
+                digest = sealer.seal(source, target, kind="backup", name=target.name.removesuffix(encrypted.SUFFIX))
+        except OSError as exc:
+            raise StoreError(f"the backup {plain} cannot be read: {describe_os_error(exc)}") from None
+        try:
+            if sealer.plain_digest(target) != digest:
                 raise LogDamaged(f"the sealed backup {target} does not read back as the copy it was made from")
         except BaseException:
             _discard(target)
