@@ -23,8 +23,9 @@ from desktop.demo import synthetic_intakes
 from desktop.desk import Desk
 from desktop.records import Actor, CaseVersion
 from desktop.rules import decide, load_pack, parse_intake
-from desktop.store import CaseQuery
+from desktop.store import CaseQuery, open_store
 from desktop.store.hashing import canonical
+from desktop.store.index import index_disagrees
 
 PACK = load_pack(ROOT / "resources" / "policies" / "northampton-2019")
 PASSWORD = "bench-password-1"
@@ -157,6 +158,12 @@ def run(size: int) -> None:
             name: median_seconds(lambda q=q: store.search(q, limit=50), 15, warmup=2) for name, q in queries.items()
         }
         count_seconds = median_seconds(lambda: store.count(CaseQuery(text="GARCIA")), 5)
+        # What every start now pays: the index check (store/index.py), and the queue read from the versions.
+        check_seconds = median_seconds(lambda: index_disagrees(store._conn), 5)
+        open_seconds = median_seconds(lambda: open_store(folder / "data").close(), 5)
+        referred = store.review_count()
+        queue_seconds = median_seconds(lambda: store.review_queue(limit=200), 5)
+        indexed_seconds = median_seconds(lambda: store.search(CaseQuery(status="referred"), limit=200), 5)
 
         start = time.perf_counter()
         report = store.verify()
@@ -177,6 +184,12 @@ def run(size: int) -> None:
     for name, seconds in timings.items():
         print(f"  {name + ':':<60} {ms(seconds)}")
     print(f"  count of GARCIA matches:                     {ms(count_seconds)}")
+    print(f"  index check at open (counts):              {ms(check_seconds)}")
+    print(f"  open the log (with that check):              {ms(open_seconds)}")
+    print(
+        f"  review queue from the versions ({referred:,} referred): {ms(queue_seconds)}"
+        f"   from the index: {ms(indexed_seconds)}   ratio {queue_seconds / indexed_seconds:.1f}x"
+    )
     print(
         f"  verify {report.entries_checked:,} entries + {report.records_checked:,} records + "
         f"{report.signatures_checked:,} signatures: {verify_seconds:.2f} s"

@@ -64,20 +64,22 @@ def matches(query: CaseQuery, row: dict[str, Any], found: set[str]) -> bool:
     return True
 
 
+# The current version of every case, where it is referred (the status index finds them; m008).
+_CURRENT_REFERRED = (
+    "FROM case_versions v WHERE v.status = ? AND v.version ="
+    " (SELECT MAX(n.version) FROM case_versions n WHERE n.case_number = v.case_number)"
+)
+
+
+def _unfiltered(query: CaseQuery | None) -> bool:
+    """The queue as it opens: no filter but the referred status it always has."""
+    return query is None or query in (CaseQuery(), CaseQuery(status=Status.REFERRED.value))
+
+
 class QueueMixin(StoreBase):
     """Referred cases awaiting a supervisor, straight from their current versions."""
 
-    def _referred_now(self, query: CaseQuery | None) -> list[CaseSummary]:
-        """Every case whose current version is referred and passes the query, oldest case first (case number order)."""
-        try:
-            rows = self._conn.execute(
-                "SELECT v.* FROM case_versions v WHERE v.status = ? AND v.version ="
-                " (SELECT MAX(n.version) FROM case_versions n WHERE n.case_number = v.case_number)"
-                " ORDER BY v.case_number",
-                [Status.REFERRED.value],
-            ).fetchall()
-        except sqlite3.Error as exc:
-            raise translate(exc, self.path) from None
+    def _summaries(self, rows: list[sqlite3.Row], query: CaseQuery | None) -> list[CaseSummary]:
         found = []
         for data in rows:
             version = version_from_row(dict(data))
@@ -86,14 +88,32 @@ class QueueMixin(StoreBase):
                 found.append(summary_from_row(row))
         return found
 
+    def _rows(self, sql: str, params: list[Any]) -> list[sqlite3.Row]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+
     def review_queue(
         self, query: CaseQuery | None = None, *, limit: int = 50, offset: int = 0, newest_first: bool = True
     ) -> list[CaseSummary]:
-        """One page of the referred cases (filtered by `query`), most recently recorded first by default."""
-        found = self._referred_now(query)
-        if newest_first:
-            found.reverse()
-        return found[max(0, offset) : max(0, offset) + max(0, limit)]
+        """One page of the referred cases (filtered by `query`), newest case first by default.
+
+        Unfiltered, SQLite pages through the versions and only that page is read; with a filter every
+        referred case is read and filtered here (the queue is short: cases leave it once resolved).
+        """
+        order = "DESC" if newest_first else "ASC"
+        if _unfiltered(query):
+            rows = self._rows(
+                f"SELECT v.* {_CURRENT_REFERRED} ORDER BY v.case_number {order} LIMIT ? OFFSET ?",
+                [Status.REFERRED.value, max(0, limit), max(0, offset)],
+            )
+            return self._summaries(rows, None)
+        rows = self._rows(f"SELECT v.* {_CURRENT_REFERRED} ORDER BY v.case_number {order}", [Status.REFERRED.value])
+        return self._summaries(rows, query)[max(0, offset) : max(0, offset) + max(0, limit)]
 
     def review_count(self, query: CaseQuery | None = None) -> int:
-        return len(self._referred_now(query))
+        if _unfiltered(query):
+            return int(self._rows(f"SELECT COUNT(*) {_CURRENT_REFERRED}", [Status.REFERRED.value])[0][0])
+        rows = self._rows(f"SELECT v.* {_CURRENT_REFERRED}", [Status.REFERRED.value])
+        return len(self._summaries(rows, query))

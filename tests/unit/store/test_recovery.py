@@ -138,6 +138,10 @@ def test_the_review_queue_filters_as_the_search_does(tmp_path: Path, pack) -> No
         two = _referred(opened, pack)
         everyone = [s.case_number for s in opened.review_queue()]
         assert everyone == [two.case_number, one.case_number]  # newest first, as the case log
+        assert [s.case_number for s in opened.review_queue(limit=1, offset=1)] == [one.case_number]
+        assert [s.case_number for s in opened.review_queue(newest_first=False)] == everyone[::-1]
+        paged = opened.review_queue(CaseQuery(requester="ice_ero"), limit=1, offset=1)  # filtered, then paged
+        assert [s.case_number for s in paged] == [one.case_number] and opened.review_count() == 2
         for text in ("muller", "Anna", "26-000555", "26-0005", one.case_number):
             assert [s.case_number for s in opened.review_queue(CaseQuery(text=text))] == [one.case_number], text
         for text in ("nobody", "26-000556"):
