@@ -13,7 +13,9 @@ from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, actor, copy_passphras
 def cmd_memo(args: argparse.Namespace) -> int:
     target = Path(args.output)
     with open_desk(args) as desk:
-        path = desk.print_memo(args.case, actor=actor(args, desk), target=target)
+        who = actor(args, desk)
+        passphrase = copy_passphrase(args, desk, target)
+        path = desk.print_memo(args.case, actor=who, target=target, passphrase=passphrase, no_encrypt=args.no_encrypt)
         record = desk.open_case(args.case)
     if args.json:
         print_json(

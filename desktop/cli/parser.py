@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = _command(commands, "memo", "write the memo of a case's current version")
     sub.add_argument("case", metavar="CASE")
     sub.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    no_encrypt(sub)
     sub.set_defaults(func=paper.cmd_memo)
 
     sub = _command(commands, "export", "write the memo of every matching case into a folder")

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.desk.changes import Change, ChangeNotifier
-from desktop.desk.files import safe_write
 from desktop.desk.people import PeopleMixin
 from desktop.desk.results import Decided, ExportResult, LogCheck, MemoCheck
 from desktop.records import Actor, CaseRecord, CaseVersion, EventKind, Override, Status
@@ -367,25 +366,34 @@ class Desk(PeopleMixin):
             admin_fingerprint=self.store.root_fingerprint(),  # on every page: the key every signature goes back to
         )
 
-    def print_memo(self, case_number: str, *, actor: Actor, target: Path | None = None) -> Path:
+    def print_memo(
+        self,
+        case_number: str,
+        *,
+        actor: Actor,
+        target: Path | None = None,
+        passphrase: str | None = None,
+        no_encrypt: bool = False,
+    ) -> Path:
         """Save the current version's memo (safely: whole or not at all), then audit that it was printed.
 
-        Without `target`, the memo goes into the data folder's memos/ folder.
+        Without `target`, the memo goes into the data folder's memos/ folder. A `target` outside the
+        data folder may leave the station: it is sealed with `passphrase`, or written plain only with
+        `no_encrypt` (audited), as every copy is (desk/files.py CopyPolicy).
         """
+        from desktop.desk.files import CopyPolicy
+
         record = self.store.get(case_number)
-        return self._save_memo(record, actor, target or self.memo_folder() / self._memo_name(record))
+        target = target or self.memo_folder() / self._memo_name(record)
+        return self._save_memo(record, actor, target, CopyPolicy(passphrase, no_encrypt))
 
     def _memo_name(self, record: CaseRecord) -> str:
         return memo_file_name(record.case_number, record.current.version)
 
-    def _save_memo(self, record: CaseRecord, actor: Actor, target: Path, copy: CopyPolicy | None = None) -> Path:
-        """Save a memo (a print, or one file of an export under `copy`, sealed when it leaves), then audit it."""
-        data = self.memo_bytes(record)
-        if copy is None:
-            path, note = safe_write(target, data), ""
-        else:
-            note = copy.check(target, self.data_dir)
-            path = copy.write(target, data, self.data_dir, kind="memo")
+    def _save_memo(self, record: CaseRecord, actor: Actor, target: Path, copy: CopyPolicy) -> Path:
+        """Save a memo (a print, or one file of an export), sealed when it leaves the data folder; audit it."""
+        note = copy.check(target, self.data_dir)  # refused before the memo is drawn
+        path = copy.write(target, self.memo_bytes(record), self.data_dir, kind="memo")
         self.store.log_event(
             record.case_number,
             EventKind.MEMO,

@@ -129,7 +129,7 @@ def test_every_worked_example_records_and_verifies(env) -> None:
 def test_memo_and_verify_memo(env, intake_file: Path, tmp_path: Path) -> None:
     case = run(env, "record", str(intake_file)).stdout.strip()
     memo = tmp_path / "memo.pdf"
-    done = run(env, "memo", case, "-o", str(memo))
+    done = run(env, "memo", case, "-o", str(memo), "--no-encrypt")
     assert done.returncode == 0, done.stderr
     assert memo.read_bytes().startswith(b"%PDF")
     checked = run(env, "verify-memo", str(memo))
@@ -192,7 +192,7 @@ def test_a_printed_memo_exposes_a_rewritten_log(env, intake_file: Path, tmp_path
     run(env, "record", str(intake_file))
     second = run(env, "record", str(intake_file)).stdout.strip()
     memo = tmp_path / "memo.pdf"
-    run(env, "memo", second, "-o", str(memo))
+    run(env, "memo", second, "-o", str(memo), "--no-encrypt")
     assert run(env, "verify-memo", str(memo)).returncode == 0
     db = Path(env["SAFEDESK_DATA_DIR"]) / "cases.db"
     rewrite_history(db)
@@ -273,3 +273,15 @@ def test_another_desks_backup_needs_other_desk(env, intake_file: Path, tmp_path:
     assert refused.returncode == 2 and "not an earlier copy of this desk's log" in refused.stderr
     confirmed = run(admin, "--json", "restore", str(theirs), "--other-desk")
     assert confirmed.returncode == 0, confirmed.stderr
+
+
+def test_a_memo_written_outside_the_data_folder_is_sealed(env, intake_file: Path, tmp_path: Path) -> None:
+    case = run(env, "record", str(intake_file)).stdout.strip()
+    refused = run(env, "memo", case, "-o", str(tmp_path / "usb.pdf"))
+    assert refused.returncode == 2 and "outside the data folder" in refused.stderr
+    assert not list(tmp_path.glob("usb*"))
+    done = run({**env, "SAFEDESK_BACKUP_PASSPHRASE": PASSPHRASE}, "memo", case, "-o", str(tmp_path / "usb.pdf"))
+    assert done.returncode == 0, done.stderr
+    assert (
+        done.stdout.strip() == str(tmp_path / "usb.pdf.enc") and b"%PDF" not in (tmp_path / "usb.pdf.enc").read_bytes()
+    )

@@ -80,6 +80,7 @@ def test_record_memo_verify_and_self_test_open_no_connection(tmp_path: Path) -> 
             "QT_QPA_PLATFORM": "offscreen",
             "SAFEDESK_PASSWORD": "offline-pass-42",
             "SAFEDESK_NEW_PASSWORD": "offline-pass-42",
+            "SAFEDESK_BACKUP_PASSPHRASE": "Offline-Copy-42!",  # the memo outside the data folder is sealed
         },
     )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -34,7 +34,9 @@ def desk(tmp_path: Path):
 @pytest.fixture
 def memo(desk: Desk, tmp_path: Path) -> tuple[str, Path]:
     saved = desk.record(desk.decide(S01), actor=OFFICER)
-    return saved.case_number, desk.print_memo(saved.case_number, actor=OFFICER, target=tmp_path / "memo.pdf")
+    return saved.case_number, desk.print_memo(
+        saved.case_number, actor=OFFICER, target=tmp_path / "memo.pdf", no_encrypt=True
+    )
 
 
 def write(pdf: PdfWriter, path: Path) -> Path:
@@ -252,7 +254,7 @@ def test_verify_memo_exit_codes(env: dict[str, str], tmp_path: Path) -> None:
     try:
         officer = desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
         case = desk.record(desk.decide(S01), actor=officer).case_number
-        memo = desk.print_memo(case, actor=officer, target=tmp_path / "memo.pdf")
+        memo = desk.print_memo(case, actor=officer, target=tmp_path / "memo.pdf", no_encrypt=True)
     finally:
         desk.close()
     good = run(env, "verify-memo", str(memo))

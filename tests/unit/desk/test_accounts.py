@@ -142,7 +142,7 @@ def test_every_view_search_preview_and_print_is_audited_and_verify_still_passes(
     saved = desk.record(decided, actor=officer)
     desk.open_case(saved.case_number, actor=officer)
     desk.log_search(CaseQuery(text="26-000187", code="NO_HOLD"), actor=officer)
-    desk.print_memo(saved.case_number, actor=officer, target=tmp_path / "memo.pdf")
+    desk.print_memo(saved.case_number, actor=officer, target=tmp_path / "memo.pdf", no_encrypt=True)
     out = tmp_path / "out"
     out.mkdir()
     desk.export_memos(out, actor=officer, no_encrypt=True)
@@ -342,7 +342,7 @@ def test_every_memo_page_carries_the_admin_key_and_checks_against_the_log(staff,
 
     desk = staff.desk
     saved = desk.record(desk.decide(S01), actor=staff.officer)
-    memo = desk.print_memo(saved.case_number, actor=staff.officer, target=tmp_path / "memo.pdf")
+    memo = desk.print_memo(saved.case_number, actor=staff.officer, target=tmp_path / "memo.pdf", no_encrypt=True)
     fingerprint = desk.admin_fingerprint()
     assert fingerprint
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(memo).pages]

@@ -133,7 +133,7 @@ def test_print_memo_is_a_safe_save_then_an_audit_event(desk: Desk, tmp_path: Pat
     # A memo that cannot be written leaves no file, no partial file and no audit entry.
     blocked = tmp_path / "no-such-folder" / "memo.pdf"
     with pytest.raises(Exception, match="no-such-folder"):
-        desk.print_memo(saved.case_number, actor=OFFICER, target=blocked)
+        desk.print_memo(saved.case_number, actor=OFFICER, target=blocked, no_encrypt=True)
     assert len(desk.open_case(saved.case_number).events) == len(events)
 
 
@@ -211,7 +211,7 @@ def test_the_command_line_and_the_window_desk_write_the_same_audit_trail(tmp_pat
     case = run_in(cli, "record", str(intake), "--scan", str(scan)).stdout.strip()
     assert case
     assert run_in(cli, "amend", case, str(intake), "--reason", "typo").returncode == 0
-    assert run_in(cli, "memo", case, "-o", str(tmp_path / "cli.pdf")).returncode == 0
+    assert run_in(cli, "memo", case, "-o", str(tmp_path / "cli.pdf"), "--no-encrypt").returncode == 0
     assert run_in(cli, "verify").returncode == 0
 
     staff = staffed_desk(tmp_path / "window")  # what the main window and its background jobs call
@@ -219,7 +219,7 @@ def test_the_command_line_and_the_window_desk_write_the_same_audit_trail(tmp_pat
     try:
         saved = window.record(window.decide(S01), actor=officer, scans=[scan])
         window.amend(saved.case_number, window.decide(S01), actor=officer, reason="typo")
-        window.print_memo(saved.case_number, actor=officer, target=tmp_path / "window.pdf")
+        window.print_memo(saved.case_number, actor=officer, target=tmp_path / "window.pdf", no_encrypt=True)
         assert window.verify_log(actor=officer).ok
     finally:
         window.close()

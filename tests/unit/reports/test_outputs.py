@@ -117,7 +117,7 @@ def test_the_same_log_and_period_give_the_same_bytes(known: Known, tmp_path: Pat
     again = reports.make(period, tmp_path / "b.pdf", actor=SUPERVISOR, ice_count=12).path.read_bytes()
     assert first == again
     csv_a = reports.make(period, tmp_path / "a.csv", actor=OFFICER).path.read_bytes()
-    known.desk.print_memo(next(iter(known.current)), actor=OFFICER, target=tmp_path / "memo.pdf")
+    known.desk.print_memo(next(iter(known.current)), actor=OFFICER, target=tmp_path / "memo.pdf", no_encrypt=True)
     assert reports.make(period, tmp_path / "b.csv", actor=OFFICER).path.read_bytes() == csv_a
     assert b"/CreationDate (D:20000101000000+00'00')" in first
 
