@@ -145,6 +145,12 @@ def copy_passphrase(args: argparse.Namespace, desk: Desk, target: Path) -> str |
     """
     if getattr(args, "no_encrypt", False) or not desk.leaves_station(target):
         return None
+    if not _interactive() and not os.environ.get(PASSPHRASE_ENV):
+        raise UsageError(
+            f"{target} is outside the data folder, so the copy may leave the station and is encrypted: set "
+            f"{PASSPHRASE_ENV} (there is no terminal to type a passphrase), or give --no-encrypt for a copy "
+            "that stays inside the station"
+        )
     return secret(PASSPHRASE_ENV, "Passphrase for the encrypted copy: ", confirm=True, what="passphrase")
 
 
