@@ -38,7 +38,7 @@ SCRYPT_N: Final = 2**17
 SCRYPT_R: Final = 8
 SCRYPT_P: Final = 1
 # What a header may ask of the reader: never less than the floor, never more memory than a desk PC has.
-SCRYPT_N_RANGE: Final = (2**12, 2**20)
+SCRYPT_N_RANGE: Final = (2**12, 2**17)
 MIN_PASSPHRASE: Final = 10
 
 
@@ -79,8 +79,13 @@ def check_passphrase(passphrase: str) -> str:
 
 
 def is_encrypted(path: Path) -> bool:
-    """Whether the file starts like an encrypted copy (False for any file that cannot be read)."""
+    """Whether the file starts like an encrypted copy (False for any that cannot be read, or is not a file).
+
+    A pipe or a device is never opened: reading one would wait for ever.
+    """
     try:
+        if not Path(path).is_file():
+            return False
         with open(path, "rb") as handle:
             return handle.read(len(MAGIC)) == MAGIC
     except OSError:
@@ -181,6 +186,8 @@ def encrypt_file(source: Path, target: Path, passphrase: str, *, kind: str) -> s
 def read_header(path: Path) -> tuple[dict[str, Any], bytes, int]:
     """The copy's header, the authenticated preamble, and the size of its ciphertext."""
     path = Path(path)
+    if not path.is_file():
+        raise EncryptedCopyError(f"{path} is not a file (a folder, a pipe or a device cannot be opened as a copy)")
     try:
         with open(path, "rb") as handle:
             start = handle.read(len(MAGIC) + 4)
@@ -199,7 +206,7 @@ def read_header(path: Path) -> tuple[dict[str, Any], bytes, int]:
         n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
         nonce = bytes.fromhex(header["nonce"])
         _salt, _check = bytes.fromhex(kdf["salt"]), bytes.fromhex(header["check"])  # both must be hex
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, OverflowError, RecursionError):
         raise EncryptedCopyError(f"{path.name} is damaged: its header is unreadable") from None
     if header.get("cipher") != CIPHER or kdf.get("name") != "scrypt" or header.get("format") != 1:
         raise EncryptedCopyError(f"{path.name} was sealed in a way this version cannot read ({header.get('cipher')})")
@@ -281,23 +288,18 @@ def decrypt_file(source: Path, target: Path, passphrase: str) -> dict[str, Any]:
 
     source, target = Path(source), Path(target)
     header, decryptor, start, body, _tag = _open_stream(source, passphrase)
+    if target.exists():
+        raise EncryptedCopyError(f"{target} already exists; nothing was changed")
     try:
-        with open(source, "rb") as inp, open(target, "xb") as out:
-            try:
-                inp.seek(start)
-                for block in _chunks(inp, body):
-                    out.write(decryptor.update(block))
-                out.write(decryptor.finalize())
-                out.flush()
-                os.fsync(out.fileno())
-            except BaseException:
-                out.close()
-                target.unlink(missing_ok=True)
-                raise
+        # Written to a private temporary file beside the target and renamed only once the tag checks out:
+        # a kill mid-way, or an altered copy, leaves nothing under the target's name.
+        with open(source, "rb") as inp, atomic_file(target) as out:
+            inp.seek(start)
+            for block in _chunks(inp, body):
+                out.write(decryptor.update(block))
+            out.write(decryptor.finalize())
     except InvalidTag:
         raise _altered(source) from None
-    except FileExistsError:
-        raise EncryptedCopyError(f"{target} already exists; nothing was changed") from None
     except OSError as exc:
         raise EncryptedCopyError(f"{source.name} could not be opened into {target}: {_describe(exc)}") from None
     return header

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import signal
 import sqlite3
@@ -250,3 +251,90 @@ def test_a_lost_log_is_restored_from_its_backup(tmp_path: Path, pack) -> None:
     assert result.kept is None and result.report.ok
     with open_store(data) as opened:
         assert opened.total_cases() == 2
+
+
+def _resealed_header(sealed: Path, out: Path, change) -> Path:
+    """The sealed copy with its JSON header rewritten by `change` (the header length fixed up to match)."""
+    import json as json_module
+
+    body = sealed.read_bytes()
+    length = int.from_bytes(body[8:12], "big")
+    header_text = change(json_module.loads(body[12 : 12 + length]))
+    raw = header_text.encode("utf-8") if isinstance(header_text, str) else json_module.dumps(header_text).encode()
+    out.write_bytes(body[:8] + len(raw).to_bytes(4, "big") + raw + body[12 + length :])
+    return out
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda h: {**h, "kdf": {**h["kdf"], "n": 2**20}},  # more memory than a desk gives a key
+        lambda h: {**h, "kdf": {**h["kdf"], "n": 1}},  # too cheap to be one of ours
+        lambda h: json.dumps(h).replace(str(h["kdf"]["n"]), "1e400"),  # a number no integer holds
+        lambda h: "[" * 3000 + "]" * 3000,  # nesting deep enough to exhaust a recursive parser
+        lambda h: {**h, "nonce": "00"},
+    ],
+    ids=["huge-n", "tiny-n", "overflow", "deep-nesting", "short-nonce"],
+)
+def test_an_edited_header_is_refused_in_one_line(tmp_path: Path, change) -> None:
+    plain = tmp_path / "plain.bin"
+    plain.write_bytes(b"case data " * 100)
+    encrypt_file(plain, tmp_path / "x.enc", PASSPHRASE, kind="test")
+    edited = _resealed_header(tmp_path / "x.enc", tmp_path / "edited.enc", change)
+    with pytest.raises(EncryptedCopyError) as refused:
+        decrypt_file(edited, tmp_path / "out.bin", PASSPHRASE)
+    assert "\n" not in str(refused.value) and not (tmp_path / "out.bin").exists()
+
+
+def test_a_pipe_given_as_a_copy_is_refused_at_once(tmp_path: Path, pack) -> None:
+    import os
+
+    from desktop.encrypted import is_encrypted
+
+    pipe = tmp_path / "fifo"
+    os.mkfifo(pipe)
+    outcome: list[BaseException] = []
+
+    def attempt() -> None:
+        try:
+            assert not is_encrypted(pipe)
+            decrypt_file(pipe, tmp_path / "out.bin", PASSPHRASE)
+        except BaseException as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    if worker.is_alive():  # unblock the reader, so a regression fails instead of hanging the suite
+        with open(pipe, "wb"):
+            pass
+        pytest.fail("a pipe given as a copy hung")
+    assert isinstance(outcome[0], EncryptedCopyError) and "is not a file" in str(outcome[0])
+    data, _copy, _ = _log_with_backup(tmp_path, pack, 1, 0)
+    with pytest.raises(StoreError, match="is not a file"):
+        restore_from(data, pipe, actor=OFFICER)
+
+
+OPEN_BIG = (
+    "import sys; from pathlib import Path; from desktop.encrypted import decrypt_file\n"
+    "print('opening', flush=True); decrypt_file(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3])\n"
+)
+
+
+def test_a_killed_decrypt_leaves_nothing_under_the_target_name(tmp_path: Path) -> None:
+    plain = tmp_path / "plain.bin"
+    plain.write_bytes(bytes(range(256)) * (256 * 1024))  # 64 MB: long enough to be killed half-way
+    encrypt_file(plain, tmp_path / "big.enc", PASSPHRASE, kind="test")
+    target = tmp_path / "big.out"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", OPEN_BIG, str(tmp_path / "big.enc"), str(target), PASSPHRASE],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "opening"
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=60)
+    assert proc.returncode == -signal.SIGKILL  # killed while it ran, not after
+    assert not target.exists()  # never a half-decrypted, unchecked plain file under the name asked for
