@@ -8,6 +8,7 @@ own error that names the file (desktop/desk/files.py, desktop/encrypted.py, desk
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -34,3 +35,18 @@ def atomic_file(target: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             os.unlink(partial)
         raise
+
+
+def reserve_name(folder: Path, stem: str, suffix: str) -> Path:
+    """A new file name in `folder` no one else holds, reserved by creating it (stem, stem-2, stem-3, ...).
+
+    Taken with O_EXCL, so two writers in the same second never get the same name. Raises OSError.
+    """
+    for n in itertools.count(1):
+        candidate = Path(folder) / f"{stem}{'' if n == 1 else f'-{n}'}{suffix}"
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            continue
+        return candidate
+    raise AssertionError("unreachable")

@@ -87,25 +87,27 @@ def secret(env: str, prompt: str, *, confirm: bool = False, what: str = "passwor
     return value
 
 
-def actor(args: argparse.Namespace, desk: Desk) -> Actor:
+def actor(args: argparse.Namespace, desk: Desk, *, fresh: bool = False, where: str = "") -> Actor:
     """The signed-in user (--user, with the password asked for or from SAFEDESK_PASSWORD); once per command.
 
-    Every entry the command writes is signed with that account's key.
+    Every entry the command writes is signed with that account's key. `fresh` signs the same user in
+    again on another desk's accounts (a restore's incoming log, named by `where`), without the cache.
     """
     cached: Actor | None = getattr(args, "signed_in", None)
-    if cached is not None:
+    if cached is not None and not fresh:
         return cached
     if desk.needs_setup():
         raise UsageError("this desk has no accounts yet: run `main.py setup --admin USERNAME --name N --badge B` first")
     user: str | None = getattr(args, "user", None) or os.environ.get(USER_ENV)
     if not user:
         raise UsageError(f"say who you are: --user USERNAME (the password is asked for, or read from {PASSWORD_ENV})")
-    password = secret(PASSWORD_ENV, f"Password for {user}: ")
+    password = secret(PASSWORD_ENV, f"Password for {user}{' ' + where if where else ''}: ")
     code = os.environ.get(CODE_ENV)
     if code is None and _interactive() and desk.second_factor_needed(user):
         code = input("Code from the authenticator app: ")
     signed = desk.sign_in(user, password, code=code)
-    args.signed_in = signed
+    if not fresh:
+        args.signed_in = signed
     return signed
 
 

@@ -109,11 +109,17 @@ def cmd_restore(args: argparse.Namespace) -> int:
     passphrase = opening_passphrase(source) if sealed else None
     staged = desk.stage_restore(source, passphrase=passphrase)
     try:
-        signing = desk.restore_signer(staged)  # the backup's own accounts when this desk's log is gone
-        who = actor(args, signing)
-        if signing is not desk:
+        authorised = None
+        if args.other_desk and not desk.log_is_missing() and desk.is_desk_change(staged):
+            authorised = actor(args, desk)  # this desk's admin agrees, in this desk's log
+            desk.close()
+        signing = desk.restore_signer(staged)  # the backup's own accounts for a desk change or a lost log
+        if signing is desk:
+            who = actor(args, desk)
+        else:
+            who = actor(args, signing, fresh=authorised is not None, where="in the incoming log")
             signing.close()
-        result = desk.restore(staged, actor=who, other_desk=args.other_desk)
+        result = desk.restore(staged, actor=who, other_desk=args.other_desk, authorised_by=authorised)
     finally:
         staged.discard()
     if args.json:

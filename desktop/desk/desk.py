@@ -80,14 +80,17 @@ class Desk(PeopleMixin):
         """This thread's connection to the case log (opened, and migrated if need be, on first use)."""
         store: CaseStore | None = getattr(self._local, "store", None)
         if store is None:
+            from desktop.desk.accounts import DESK_KEY_FILE
             from desktop.store import open_store
 
+            known = (self.data_dir / DESK_KEY_FILE).exists()  # before _desk_key makes one for a new desk
             store = open_store(
                 self.data_dir,
                 create=self._create,
                 now=self.clock(),
                 desk_signer=self._desk_key(),
                 new_log=self.new_log,
+                desk_known=known,
             )
             self._local.store = store
             with self._lock:
@@ -539,6 +542,10 @@ class Desk(PeopleMixin):
 
         self.may_back_up(actor)
         target = Path(target)
+        if target.is_dir():
+            from desktop.store.errors import StoreError
+
+            raise StoreError(f"{target} is a folder; give the backup a file name in it")
         note = CopyPolicy(passphrase, no_encrypt).check(target, self.data_dir)  # refuses a plain copy leaving
         if passphrase is not None:
             note = ""  # the sealed backup's entry says it was encrypted
@@ -566,41 +573,59 @@ class Desk(PeopleMixin):
         path = self.data_dir / DB_NAME
         return not path.exists() or path.stat().st_size == 0
 
+    def is_desk_change(self, staged: StagedRestore) -> bool:
+        """Whether restoring `staged` would replace this desk's log with another desk's (its chain is not ours)."""
+        from desktop.store.backup import is_this_logs_history
+
+        return not is_this_logs_history(staged)
+
     def restore_signer(self, staged: StagedRestore) -> Desk:
         """The desk whose accounts sign the restore: this one, or the staged backup's own.
 
         The restore's entry is written into the restored log, so it must be signed by a key that log
         knows. For a backup of this log that is this desk's admin. When the log is gone, or the backup
-        is another desk's log (a desk change, confirmed with `other_desk`), it is an admin of the backup.
+        is another desk's log (a desk change, confirmed with `other_desk`), it is an admin of the backup;
+        a desk change over a live log needs this desk's admin as well (`authorised_by`).
         """
-        from desktop.store.backup import is_this_logs_history
-
-        if self.log_is_missing() or not is_this_logs_history(staged):
+        if self.log_is_missing() or self.is_desk_change(staged):
             return Desk(staged.folder, policy=self.policy, clock=self.clock)
         return self
 
     def restore(
-        self, source: Path | StagedRestore, *, actor: Actor, passphrase: str | None = None, other_desk: bool = False
+        self,
+        source: Path | StagedRestore,
+        *,
+        actor: Actor,
+        passphrase: str | None = None,
+        other_desk: bool = False,
+        authorised_by: Actor | None = None,
     ) -> RestoreResult:
         """Replace the log with a verified backup, all at once; only with the log closed everywhere.
 
         `source` is a backup file, or one already staged. A backup that is not an earlier state of this
-        log (another desk's) is refused unless `other_desk` confirms the desk change; the restore's
-        audit entry then says so.
+        log (another desk's) is refused unless `other_desk` confirms the desk change, and, while this
+        desk's log is there, `authorised_by` (one of its admins) agrees to it in that log; the restore's
+        audit entry says so.
         """
         from desktop.store.backup import StagedRestore, restore_staged
 
-        if actor.signer is not None and not actor.has_role("admin"):
-            from desktop.store.errors import AccountError
+        for who in (actor, authorised_by):
+            if who is not None and who.signer is not None and not who.has_role("admin"):
+                from desktop.store.errors import AccountError
 
-            raise AccountError(f"{actor.label} may not do this: it needs the admin role")
+                raise AccountError(f"{who.label} may not do this: it needs the admin role")
         if actor.signer is None and not self.log_is_missing():
             self._require(actor, "admin")  # unsigned: only a log from before accounts allows it
         self.close_thread()
         staged = source if isinstance(source, StagedRestore) else self.stage_restore(source, passphrase=passphrase)
         try:
             result = restore_staged(
-                staged, actor=actor, now=self.clock(), other_desk=other_desk, desk_signer=self._desk_key()
+                staged,
+                actor=actor,
+                now=self.clock(),
+                other_desk=other_desk,
+                desk_signer=self._desk_key(),
+                authorised_by=authorised_by,
             )
         finally:
             staged.discard()

@@ -3,24 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import os
 import shutil
 import sqlite3
 import tempfile
-import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
+from desktop.atomic import reserve_name
 from desktop.records import Actor, EventKind
 from desktop.store import schema
 from desktop.store.chain import append_event
-from desktop.store.connect import DB_NAME
+from desktop.store.connect import DB_NAME, read_only_uri
 from desktop.store.errors import LogDamaged, LogLocked, NewerLog, StoreError, describe_os_error
 from desktop.store.fields import utc_now
-from desktop.store.marker import update_marker
+from desktop.store.marker import (
+    clear_stale_copies,
+    evidence_of_a_log,
+    read_marker,
+    set_aside_stray_journal,
+    update_marker,
+)
 from desktop.store.query import VerifyReport
 from desktop.store.store import CaseStore, open_store
 
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from desktop.signing import Signer
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ def check_log_file(path: Path) -> VerifyReport:
     if header != SQLITE_HEADER:
         raise LogDamaged(f"{path} is not a SQLite database, so not a case log")
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
         raise LogDamaged(f"{path} cannot be opened: {exc}") from None
     conn.row_factory = sqlite3.Row
@@ -165,9 +171,13 @@ def backup_to(
     if passphrase is not None:
         return _sealed_backup(store, target, actor=actor, now=now, passphrase=passphrase, note=note)
     _copy_database(store._conn, target)
-    report = check_log_file(target)
-    if not report.ok:
-        raise LogDamaged(f"the backup {target} does not verify: {report.first_problem}")
+    try:
+        report = check_log_file(target)
+        if not report.ok:
+            raise LogDamaged(f"the backup {target} does not verify: {report.first_problem}")
+    except BaseException:
+        _discard(target)  # a copy that does not verify is not left to be taken for a backup
+        raise
     head = store.log_event(None, EventKind.BACKUP, actor, f"backup to {target.name}{note}", now=now)
     if _carry_entry(store._conn, target, report.chain_head, head):
         report = replace(report, entries_checked=report.entries_checked + 1, chain_head=head)
@@ -273,7 +283,6 @@ class OtherDesksLog(StoreError):
 
 
 RESTORING: Final = "restoring"  # the staging folder, inside the data folder (so inside the station)
-STALE_STAGING_S: Final = 600
 
 
 @dataclass(frozen=True)
@@ -298,21 +307,12 @@ class StagedRestore:
 
 
 def unique_path(folder: Path, stem: str, suffix: str) -> Path:
-    """A new file name in `folder` no one else holds, reserved by creating it (stem, stem-2, stem-3, ...).
-
-    Two restores in the same second used to overwrite each other's kept copy; a name taken with
-    O_EXCL can never collide.
-    """
-    for n in itertools.count(1):
-        candidate = folder / f"{stem}{'' if n == 1 else f'-{n}'}{suffix}"
-        try:
-            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise StoreError(f"{candidate} cannot be created: {describe_os_error(exc)}") from None
-        return candidate
-    raise AssertionError("unreachable")
+    """A new file name in `folder` no one else holds (desktop/atomic.py): two restores in one second used to
+    overwrite each other's kept copy."""
+    try:
+        return reserve_name(folder, stem, suffix)
+    except OSError as exc:
+        raise StoreError(f"a file cannot be created in {folder}: {describe_os_error(exc)}") from None
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -320,19 +320,6 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.exists() and b.exists() and os.path.samefile(a, b)
     except OSError:
         return False
-
-
-def _clear_stale_staging(root: Path) -> None:
-    """Remove staging folders a killed restore left behind (not one made in the last few minutes)."""
-    if not root.is_dir():
-        return
-    now = time.time()
-    for folder in root.iterdir():
-        try:
-            if folder.is_dir() and now - folder.stat().st_mtime > STALE_STAGING_S:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            continue
 
 
 def stage_restore(data_dir: Path, source: Path, *, passphrase: str | None = None) -> StagedRestore:
@@ -355,7 +342,7 @@ def stage_restore(data_dir: Path, source: Path, *, passphrase: str | None = None
     if any(_same_file(source, live.with_name(live.name + tail)) for tail in ("", "-wal", "-shm")):
         raise StoreError(f"{source} is the live case log itself; restore a backup of it instead")
     root = data_dir / RESTORING
-    _clear_stale_staging(root)
+    clear_stale_copies(data_dir)
     try:
         root.mkdir(parents=True, exist_ok=True)
         folder = Path(tempfile.mkdtemp(prefix=f"{_stamp()}-", dir=root))
@@ -368,7 +355,7 @@ def stage_restore(data_dir: Path, source: Path, *, passphrase: str | None = None
             encrypted.decrypt_file(source, staged, passphrase or "")
         else:
             try:
-                incoming = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+                incoming = sqlite3.connect(read_only_uri(source), uri=True)
             except sqlite3.Error as exc:
                 raise LogDamaged(f"{source} cannot be opened: {exc}") from None
             try:
@@ -386,7 +373,7 @@ def stage_restore(data_dir: Path, source: Path, *, passphrase: str | None = None
 
 
 def _last_entry(path: Path) -> tuple[int, str] | None:
-    conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         row = conn.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         return (int(row[0]), str(row[1])) if row else None
@@ -398,37 +385,59 @@ def _holds_entry(conn: sqlite3.Connection, entry: tuple[int, str]) -> bool:
     return conn.execute("SELECT 1 FROM audit_log WHERE seq = ? AND entry_hash = ?", list(entry)).fetchone() is not None
 
 
-def same_history(live_conn: sqlite3.Connection, staged: StagedRestore) -> bool:
+def _kept_logs(data_dir: Path) -> list[Path]:
+    """Earlier states of this desk's log kept in its folder: logs a restore replaced, copies made before upgrades."""
+    return sorted([*(data_dir / "replaced").glob("*.db"), *(data_dir / "backups").glob("*.db")])
+
+
+def _read_kept(path: Path, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    """`read` on a kept log opened read-only, or None when it cannot be read (it then proves nothing)."""
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return read(conn)
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
+def _log_id(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()
+    return str(row[0]) if row else None
+
+
+def same_history(live_conn: sqlite3.Connection | None, staged: StagedRestore) -> bool:
     """Whether the backup is an earlier state of this desk's log.
 
-    The audit chain makes that exact: a backup of this log ends on an entry this log (or a log an
-    earlier restore replaced, kept in replaced/) holds at the same place with the same hash, and
-    that one hash vouches for every entry before it.
+    The audit chain makes that exact: a backup of this log ends on an entry this log (or a log kept in
+    its folder: one a restore replaced, a copy made before an upgrade) holds at the same place with the
+    same hash, and that one hash vouches for every entry before it. With the live log gone, the backup
+    may also carry the identity the folder's marker names; a folder that never held a log takes any.
     """
     last = _last_entry(staged.path)
     if last is None:
         return False
-    if _holds_entry(live_conn, last):
+    if live_conn is not None and _holds_entry(live_conn, last):
         return True
-    for kept in sorted((staged.data_dir / "replaced").glob("*.db")):
-        try:
-            conn = sqlite3.connect(f"file:{kept.as_posix()}?mode=ro", uri=True)
-            try:
-                if _holds_entry(conn, last):
-                    return True
-            finally:
-                conn.close()
-        except sqlite3.Error:
-            continue
+    if any(_read_kept(kept, lambda c: _holds_entry(c, last)) for kept in _kept_logs(staged.data_dir)):
+        return True
+    if live_conn is None:
+        marked = (read_marker(staged.data_dir) or {}).get("log_id")
+        if isinstance(marked, str) and marked and _read_kept(staged.path, _log_id) == marked:
+            return True
+        return evidence_of_a_log(staged.data_dir) is None
     return False
 
 
 def is_this_logs_history(staged: StagedRestore) -> bool:
-    """Whether the staged backup is an earlier state of the live log (read-only look; True when there is no log)."""
+    """Whether the staged backup is an earlier state of this desk's log (a read-only look)."""
     live = staged.data_dir / DB_NAME
     if not live.exists() or live.stat().st_size == 0:
-        return True
-    conn = sqlite3.connect(f"file:{live.as_posix()}?mode=ro", uri=True)
+        return same_history(None, staged)
+    conn = sqlite3.connect(read_only_uri(live), uri=True)
     try:
         return same_history(conn, staged)
     except sqlite3.Error:
@@ -447,16 +456,6 @@ def _floors(conn: sqlite3.Connection) -> dict[int, int]:
     return floors
 
 
-def _set_aside_stray_journal(data_dir: Path, kept_dir: Path) -> None:
-    """Move a write-ahead log left without its database into replaced/: it must never be replayed into another."""
-    live = data_dir / DB_NAME
-    for tail in ("-wal", "-shm"):
-        stray = live.with_name(live.name + tail)
-        if stray.exists():
-            kept_dir.mkdir(parents=True, exist_ok=True)
-            os.replace(stray, unique_path(kept_dir, f"cases-stray-{_stamp()}", tail))
-
-
 def restore_staged(
     staged: StagedRestore,
     *,
@@ -464,8 +463,13 @@ def restore_staged(
     now: dt.datetime | None = None,
     other_desk: bool = False,
     desk_signer: Signer | None = None,
+    authorised_by: Actor | None = None,
 ) -> RestoreResult:
     """Swap a staged backup in for the live log, all at once; the replaced log is kept, not deleted.
+
+    A desk change (a backup that is not this log's history, `other_desk`) over a live log also needs
+    `authorised_by`, an admin of the live log: their entry goes into the log being replaced, which is
+    kept, before it is replaced. The restore's own entry is the incoming log's, signed by `actor`.
 
     The staged copy first receives the numbering floor (so no number the replaced log handed out is
     handed out again) and the restore's own audit entry; only then is it written over the live log,
@@ -484,19 +488,24 @@ def restore_staged(
     conn = _lock_alone(live) if present else None
     kept: Path | None = None
     try:
-        floors: dict[int, int] = {}
+        floors = _kept_floors(data_dir)  # numbers the logs kept here handed out (the live one may be gone)
         only_in_replaced = 0
         confirmed_change = False
+        live_id = (read_marker(data_dir) or {}).get("log_id")
+        if not same_history(conn, staged):
+            if not other_desk:
+                raise OtherDesksLog(
+                    f"{staged.source.name} is not an earlier copy of this desk's log (its audit chain is "
+                    "another log's); restoring it would replace this desk's history. If the desk really "
+                    "changes logs, confirm it (--other-desk); nothing was changed"
+                )
+            confirmed_change = True
         if conn is not None:
-            if not same_history(conn, staged):
-                if not other_desk:
-                    raise OtherDesksLog(
-                        f"{staged.source.name} is not an earlier copy of this desk's log (its audit chain is "
-                        "another log's); restoring it would replace this desk's history. If the desk really "
-                        "changes logs, confirm it (--other-desk); nothing was changed"
-                    )
-                confirmed_change = True
-            floors = _floors(conn)
+            live_id = _log_id(conn) or live_id
+            if confirmed_change:
+                _authorise_desk_change(conn, staged, authorised_by or actor, now, desk_signer)
+            for year, seq in _floors(conn).items():
+                floors[year] = max(seq, floors.get(year, 0))
             conn.execute("ATTACH DATABASE ? AS incoming", [str(staged.path)])
             only_in_replaced = int(
                 conn.execute(
@@ -508,8 +517,9 @@ def restore_staged(
                 kept_dir.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"the folder {kept_dir} cannot be created: {describe_os_error(exc)}") from None
-            kept = unique_path(kept_dir, f"cases-replaced-{_stamp(now)}", ".db")
-            _copy_database(conn, kept)
+            kept = unique_path(
+                kept_dir, f"cases-replaced-{_stamp(now)}", ".db"
+            )  # the name; copied just before the swap
         detail = f"restored from {staged.source.name}" + (" (encrypted copy)" if staged.encrypted else "")
         if kept:
             detail += f"; replaced log kept as {kept.name}"
@@ -526,11 +536,18 @@ def restore_staged(
                     "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
                     [(f"case_number_floor:{year}", str(seq)) for year, seq in sorted(floors.items())],
                 )
+                if not confirmed_change and isinstance(live_id, str) and live_id:
+                    # The same log, restored: it keeps the identity the folder's marker names.
+                    write.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('log_id', ?)", [live_id])
                 append_event(write, EventKind.RESTORE, actor, detail, at=now or utc_now(), desk_signer=desk_signer)
+                restored_id = _log_id(write)
             report = incoming.verify()
             if not report.ok:
                 raise LogDamaged(f"the restored copy does not verify ({report.first_problem}); nothing was changed")
+        if conn is not None and kept is not None:
+            _copy_database(conn, kept)  # last, so a restore killed before it leaves no second copy of the log
         _swap_in(staged, conn, live, kept_dir)
+        update_marker(data_dir, log_id=restored_id)  # a desk change: the folder now keeps the other log
     except sqlite3.Error as exc:
         where = f"; the replaced log is kept as {kept}" if kept else ""
         raise StoreError(f"the log could not be restored: {exc}{where}") from None
@@ -540,6 +557,52 @@ def restore_staged(
     staged.discard()
     with open_store(data_dir, now=now, desk_signer=desk_signer) as store:
         return RestoreResult(kept, store.verify(), only_in_replaced, confirmed_change)
+
+
+def _kept_floors(data_dir: Path) -> dict[int, int]:
+    """The highest numbers every log kept in the folder handed out (or had as its floor)."""
+    floors: dict[int, int] = {}
+    for kept in _kept_logs(data_dir):
+        for year, seq in (_read_kept(kept, _floors) or {}).items():
+            floors[year] = max(seq, floors.get(year, 0))
+    return floors
+
+
+def _authorise_desk_change(
+    conn: sqlite3.Connection,
+    staged: StagedRestore,
+    admin: str | Actor,
+    now: dt.datetime | None,
+    desk_signer: Signer | None,
+) -> None:
+    """The live log's admin agrees to the desk change, in the live log itself (kept in replaced/ after).
+
+    A log with accounts needs one of its own admins, signed in to it; a log from before accounts takes
+    the name typed, as every entry it holds does.
+    """
+    from desktop.store.chain import accounts_exist
+
+    signed_admin = isinstance(admin, Actor) and admin.signer is not None and admin.has_role("admin")
+    if accounts_exist(conn) and not (signed_admin and _knows_key(conn, admin)):
+        raise OtherDesksLog(
+            f"{staged.source.name} is another desk's log: taking it over needs an admin of this desk's log as "
+            "well as one of that log; nothing was changed"
+        )
+    detail = f"desk change authorised: this log is replaced by {staged.source.name}, another desk's log"
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        append_event(conn, EventKind.RESTORE, admin, detail, at=now or utc_now(), desk_signer=desk_signer)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _knows_key(conn: sqlite3.Connection, actor: str | Actor) -> bool:
+    signer = actor.signer if isinstance(actor, Actor) else None
+    return signer is not None and (
+        conn.execute("SELECT 1 FROM signing_keys WHERE key_id = ?", [signer.key_id]).fetchone() is not None
+    )
 
 
 def _check_signer_known(incoming: CaseStore, actor: str | Actor, staged: StagedRestore) -> None:
@@ -557,12 +620,12 @@ def _check_signer_known(incoming: CaseStore, actor: str | Actor, staged: StagedR
 def _swap_in(staged: StagedRestore, conn: sqlite3.Connection | None, live: Path, kept_dir: Path) -> None:
     """The one step that changes the live log: the staged copy written over it in one transaction."""
     if conn is None:  # no live log: the staged file (fsynced, self-contained) is renamed into place
-        _set_aside_stray_journal(staged.data_dir, kept_dir)
+        set_aside_stray_journal(staged.data_dir)
         with open(staged.path, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(staged.path, live)
         return
-    source = sqlite3.connect(f"file:{staged.path.as_posix()}?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(staged.path), uri=True)
     try:
         source.backup(conn)  # all pages in one step: one write transaction on the live log
     finally:
@@ -578,10 +641,18 @@ def restore_from(
     passphrase: str | None = None,
     other_desk: bool = False,
     desk_signer: Signer | None = None,
+    authorised_by: Actor | None = None,
 ) -> RestoreResult:
     """Stage a backup and swap it in (`stage_restore`, then `restore_staged`); the staged copy never lingers."""
     staged = stage_restore(data_dir, source, passphrase=passphrase)
     try:
-        return restore_staged(staged, actor=actor, now=now, other_desk=other_desk, desk_signer=desk_signer)
+        return restore_staged(
+            staged,
+            actor=actor,
+            now=now,
+            other_desk=other_desk,
+            desk_signer=desk_signer,
+            authorised_by=authorised_by,
+        )
     finally:
         staged.discard()

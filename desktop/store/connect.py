@@ -164,19 +164,37 @@ def read_only_folder(folder: Path) -> bool:
     return not os.access(folder, os.W_OK)
 
 
+def read_only_uri(path: Path, *, immutable: bool = False) -> str:
+    """The URI that opens `path` read-only. The path is percent-encoded, so a folder named "desk#2" or
+    "50%" is that folder, not a URI fragment or an escape."""
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    return uri + "&immutable=1" if immutable else uri
+
+
 def connect_read_only(path: Path) -> sqlite3.Connection:
     """Open a log that cannot be written (a read-only mount, a DVD, a folder without write permission).
 
-    A write-ahead log's companion files cannot be made there, so the file is opened as immutable:
-    nobody can be writing to it. Every write is then refused by SQLite as read-only.
+    With no write-ahead journal beside it the file is opened as immutable, since the journal's index
+    could not be made there. A journal that still holds changes (the writer was killed before it
+    folded them in) is read through; if it cannot be read here, the log is refused rather than
+    shown without its newest cases. Every write is refused by SQLite as read-only.
     """
-    uri = f"file:{path.as_posix()}?mode=ro&immutable=1"
+    wal = path.with_name(path.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
     try:
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=True)
+        conn = sqlite3.connect(
+            read_only_uri(path, immutable=not pending), uri=True, isolation_level=None, check_same_thread=True
+        )
         conn.row_factory = sqlite3.Row
         conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
         return conn
     except sqlite3.Error as exc:
+        if pending:
+            raise StoreError(
+                f"the case log {path} is read-only here and its newest changes are still in its write-ahead "
+                f"journal ({wal.name}), which cannot be read without write access; open it where desk users may "
+                "write, so they are folded in"
+            ) from None
         raise translate(exc, path) from None
 
 

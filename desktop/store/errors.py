@@ -41,6 +41,10 @@ class LogMissing(StoreError):
     """The folder shows a log was kept here, but cases.db is missing or empty; no new log was started."""
 
 
+class OtherLog(StoreError):
+    """cases.db is not the log this folder kept (another desk's, copied in); it was left untouched."""
+
+
 class NewerLog(StoreError):
     """The log was written by a newer version of the app; it is refused and left untouched."""
 

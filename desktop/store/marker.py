@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any, Final
 
-from desktop.atomic import atomic_file
+from desktop.atomic import atomic_file, reserve_name
 from desktop.store.errors import LogMissing
 
 MARKER: Final = "case-log.json"
+STALE_COPY_S: Final = 600
 
 
 def read_marker(data_dir: Path) -> dict[str, Any] | None:
@@ -46,6 +49,51 @@ def update_marker(data_dir: Path, **fields: Any) -> None:
             out.write(text.encode("utf-8"))
 
 
+def set_aside_stray_journal(data_dir: Path) -> None:
+    """Move a write-ahead journal left without its database into replaced/: it may hold the lost log's last
+    changes, and must never be replayed into another log."""
+    for tail in ("-wal", "-shm"):
+        stray = Path(data_dir) / f"cases.db{tail}"
+        if stray.exists():
+            kept_dir = Path(data_dir) / "replaced"
+            kept_dir.mkdir(parents=True, exist_ok=True)
+            os.replace(stray, reserve_name(kept_dir, "cases-stray-journal", tail))
+
+
+def clear_stale_copies(data_dir: Path) -> None:
+    """Remove plain copies of the log a killed backup or restore left in the data folder (after a while).
+
+    A sealed backup is made from a plain copy in backups/.sealing-*.db, and a restore stages the backup
+    in restoring/ and reserves a name in replaced/; a kill can leave any of them behind. They are inside
+    the station, but no copy should linger. One younger than a few minutes may belong to a backup or
+    restore still running.
+    """
+    import shutil
+
+    now = time.time()
+    folder = Path(data_dir)
+    stale = [*(folder / "backups").glob(".sealing-*"), *(folder / "restoring").glob("*")]
+    # Names a killed restore reserved in replaced/ but never filled (empty, or a copy cut short).
+    stale += [p for p in (folder / "replaced").glob("*") if p.suffix == ".partial" or _is_empty(p)]
+    for path in stale:
+        try:
+            if now - path.stat().st_mtime < STALE_COPY_S:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def _is_empty(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size == 0
+    except OSError:
+        return False
+
+
 def _newest(paths: list[Path]) -> Path | None:
     dated = []
     for path in paths:
@@ -63,8 +111,12 @@ def latest_backup(data_dir: Path) -> Path | None:
     return _newest([*(data_dir / "backups").glob("*.db"), *(data_dir / "replaced").glob("*.db")])
 
 
-def evidence_of_a_log(data_dir: Path) -> str | None:
-    """What in the folder shows a log was kept here, or None for a folder that never held one."""
+def evidence_of_a_log(data_dir: Path, *, desk_known: bool = False) -> str | None:
+    """What in the folder shows a log was kept here, or None for a folder that never held one.
+
+    `desk_known`: the desk's own key was already in the folder before this start (keys/desk.key is
+    made on a desk's first start, so it outlives a deleted marker).
+    """
     data_dir = Path(data_dir)
     if read_marker(data_dir) is not None:
         return f"{MARKER} records a log kept here"
@@ -74,16 +126,14 @@ def evidence_of_a_log(data_dir: Path) -> str | None:
     wal = data_dir / "cases.db-wal"
     if wal.exists() and wal.stat().st_size > 0:
         return "a write-ahead journal of a log (cases.db-wal) is still there"
+    if desk_known:
+        return "keys/desk.key shows a desk was set up here"
     return None
 
 
-def refuse_missing_log(data_dir: Path, *, empty: bool) -> None:
-    """Raise LogMissing when the folder shows a log existed; return quietly for a folder that never held one."""
-    evidence = evidence_of_a_log(data_dir)
-    if evidence is None:
-        return
+def refuse_missing_log(data_dir: Path, *, evidence: str, state: str) -> None:
+    """Raise LogMissing: the folder shows a log existed (`evidence`), but cases.db is `state`."""
     backup = latest_backup(data_dir)
-    state = "is empty (0 bytes)" if empty else "is missing"
     point = f"restore the latest backup ({backup}) with `main.py restore FILE`" if backup else "restore a backup"
     raise LogMissing(
         f"the case log {Path(data_dir) / 'cases.db'} {state}, but this folder kept one ({evidence}). A new log "

@@ -36,10 +36,18 @@ from desktop.store.connect import (
     translate,
     use_wal,
 )
-from desktop.store.errors import LogDamaged, NewerLog, StoreError, describe_os_error
+from desktop.store.errors import LogDamaged, NewerLog, OtherLog, StoreError, describe_os_error
 from desktop.store.fields import MAX_TEXT, check_officer, default_desk, iso_utc, utc_now
 from desktop.store.index import reindex_missing
-from desktop.store.marker import evidence_of_a_log, refuse_missing_log, update_marker
+from desktop.store.marker import (
+    MARKER,
+    clear_stale_copies,
+    evidence_of_a_log,
+    read_marker,
+    refuse_missing_log,
+    set_aside_stray_journal,
+    update_marker,
+)
 from desktop.store.queue import QueueMixin
 from desktop.store.read import ReadMixin
 from desktop.store.reports import ReportMixin
@@ -72,6 +80,7 @@ def open_store(
     now: dt.datetime | None = None,
     desk_signer: Signer | None = None,
     new_log: bool = False,
+    desk_known: bool = False,
 ) -> CaseStore:
     """Open (or create) the case log in `data_dir`, migrating an older log after a backup copy.
 
@@ -79,11 +88,14 @@ def open_store(
     `desk_signer` is the desk's own key: it signs the program's own entries (an upgrade, a failed
     sign-in) and is made known to the log here.
 
-    A folder that shows a log was kept here (desktop/store/marker.py) but whose cases.db is missing or
-    empty is refused, unless `new_log` says to start a new log anyway (audited in the new log).
+    A folder that shows a log was kept here (desktop/store/marker.py; `desk_known`: the desk's key was
+    there before this start) but whose cases.db is missing, empty or holds no log is refused, unless
+    `new_log` says to start a new log anyway (audited in the new log). A cases.db that is not the log
+    the folder's marker names (another desk's, copied in) is refused too.
 
     Raises:
         LogMissing: the log is gone but the folder kept one; nothing was created.
+        OtherLog: cases.db is another log than the one this folder kept; it was left untouched.
         NewerLog: the log was written by a newer version of the app; it is left untouched.
         LogDamaged: the file is not a usable SQLite database, or is another program's database.
         StoreError: the folder cannot be created or written.
@@ -95,9 +107,11 @@ def open_store(
         raise StoreError(f"the data folder {data_dir} cannot be created: {describe_os_error(exc)}") from None
     path = data_dir / DB_NAME
     existed = path.exists() and path.stat().st_size > 0
-    started_over = evidence_of_a_log(data_dir) if not existed else None  # a log was kept here, and is gone
-    if started_over is not None and not new_log:
-        refuse_missing_log(data_dir, empty=path.exists())
+    started_over = None  # what showed a log was kept here, when a new one is started in its place
+    if not existed:
+        started_over = _lost_log(data_dir, new_log, desk_known, "is empty (0 bytes)" if path.exists() else "is missing")
+        if started_over is not None:
+            set_aside_stray_journal(data_dir)  # the lost log's last changes, never replayed into the new one
     read_only = existed and read_only_folder(data_dir)
     conn = connect_read_only(path) if read_only else connect(path, create=create)
     try:
@@ -107,6 +121,8 @@ def open_store(
             raise translate(exc, path) from None
         if not is_empty and not is_log(conn):
             raise LogDamaged(f"{path} is not a Safe Communities Desk case log; it was left untouched")
+        if is_empty and existed:  # a database with nothing in it where the log should be
+            started_over = _lost_log(data_dir, new_log, desk_known, "holds no log (an empty database)")
         if not read_only:
             use_wal(conn, path)  # only now: another program's file is never switched to WAL
         db = Database(conn)
@@ -118,7 +134,9 @@ def open_store(
                 f"(schema {', '.join(unknown)}); install that version. The log was not changed."
             )
         if read_only:
-            return _read_only_store(data_dir, db, conn, desk_signer)
+            store = _read_only_store(data_dir, db, conn, desk_signer)
+            _check_identity(store, writable=False)
+            return store
         store = CaseStore(data_dir, db, conn)
         store.desk_signer = desk_signer
         pending = schema.migrations.pending(db)
@@ -132,12 +150,50 @@ def open_store(
             )
         else:
             _repair_index(store)
+        _check_identity(store, writable=True)
         if desk_signer is not None:
             store.ensure_desk_key(desk_signer, owner=default_desk(), now=now)
+        clear_stale_copies(data_dir)
         return store
     except BaseException:
         conn.close()
         raise
+
+
+def _lost_log(data_dir: Path, new_log: bool, desk_known: bool, state: str) -> str | None:
+    """What shows a log was kept here, when cases.db is `state`: refused (LogMissing) unless `new_log`.
+
+    None for a folder that never held a log: a new log is simply started there.
+    """
+    evidence = evidence_of_a_log(data_dir, desk_known=desk_known)
+    if evidence is not None and not new_log:
+        refuse_missing_log(data_dir, evidence=evidence, state=state)
+    return evidence
+
+
+def _check_identity(store: CaseStore, *, writable: bool) -> None:
+    """The log is the one this folder's marker names; a log without an identity gets one (and the marker it).
+
+    Every log carries a random id in its meta table, and the marker beside it repeats it. A cases.db
+    copied in from another desk has another id: it is refused, untouched, rather than taken for this
+    desk's log (the chain would verify; it is just not this desk's history).
+    """
+    row = store._conn.execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()
+    log_id = str(row[0]) if row else None
+    if log_id is None and writable:
+        log_id = uuid.uuid4().hex
+        with store._write() as conn:
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', ?)", [log_id])
+    marked = (read_marker(store.data_dir) or {}).get("log_id")
+    if isinstance(marked, str) and marked and log_id is not None and marked != log_id:
+        raise OtherLog(
+            f"the case log {store.path} is not the log this folder kept ({MARKER} names log {marked[:8]}, "
+            f"cases.db is log {log_id[:8]}): it may be another desk's, and was left untouched. Put this desk's "
+            "log back (restore its latest backup), or take the other one over with `main.py restore FILE "
+            "--other-desk`"
+        )
+    if writable and log_id is not None and marked != log_id:
+        update_marker(store.data_dir, log_id=log_id)
 
 
 def _read_only_store(data_dir: Path, db: Database, conn: sqlite3.Connection, desk_signer: Signer | None) -> CaseStore:

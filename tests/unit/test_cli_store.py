@@ -285,3 +285,25 @@ def test_a_memo_written_outside_the_data_folder_is_sealed(env, intake_file: Path
     assert (
         done.stdout.strip() == str(tmp_path / "usb.pdf.enc") and b"%PDF" not in (tmp_path / "usb.pdf.enc").read_bytes()
     )
+
+
+def test_a_desk_change_needs_an_admin_of_this_desk_not_only_of_the_incoming_log(
+    env, intake_file: Path, tmp_path: Path
+) -> None:
+    from desktop.desk import Desk
+
+    run(env, "record", str(intake_file))
+    other = tmp_path / "mallory"
+    desk = Desk(other)
+    desk.setup(username="mallory", name="M. ALLORY", badge="666", password="Mallory-Pass-2026!")
+    desk.close()
+    theirs = other / "backups" / "theirs.db"
+    theirs.parent.mkdir()
+    mallory = {**env, "SAFEDESK_USER": "mallory", "SAFEDESK_PASSWORD": "Mallory-Pass-2026!"}
+    assert run({**mallory, "SAFEDESK_DATA_DIR": str(other)}, "backup", str(theirs)).returncode == 0
+    data = Path(env["SAFEDESK_DATA_DIR"])
+    before = json.loads(run(env, "--json", "log").stdout)["total"]
+    refused = run(mallory, "restore", str(theirs), "--other-desk")  # mallory is no one on this desk
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert json.loads(run(env, "--json", "log").stdout)["total"] == before
+    assert not list((data / "replaced").glob("*.db"))

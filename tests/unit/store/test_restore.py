@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -338,3 +339,153 @@ def test_a_killed_decrypt_leaves_nothing_under_the_target_name(tmp_path: Path) -
     proc.communicate(timeout=60)
     assert proc.returncode == -signal.SIGKILL  # killed while it ran, not after
     assert not target.exists()  # never a half-decrypted, unchecked plain file under the name asked for
+
+
+# --- found by attacking the safeguards above ------------------------------------------------------
+
+
+def test_a_lost_log_is_not_replaced_by_another_desks_backup_unless_confirmed(tmp_path: Path, pack) -> None:
+    data, _copy, _ = _log_with_backup(tmp_path, pack, 1, 0)
+    with open_store(tmp_path / "other") as opened:
+        record(opened, pack)
+        backup_to(opened, tmp_path / "other.db", actor=OFFICER)
+    (data / "cases.db").unlink()
+    with pytest.raises(OtherDesksLog, match="not an earlier copy of this desk's log"):
+        restore_from(data, tmp_path / "other.db", actor=OFFICER)
+    assert not (data / "cases.db").exists()
+    assert restore_from(data, tmp_path / "other.db", actor=OFFICER, other_desk=True).other_desk
+
+
+def test_a_lost_log_restored_twice_never_hands_out_a_number_again(tmp_path: Path, pack) -> None:
+    data, copy, _ = _log_with_backup(tmp_path, pack, 3, 2)  # the log reached 000005; the backup holds 3
+    restore_from(data, copy, actor=OFFICER)
+    with open_store(data) as opened:
+        sixth = record(opened, pack).case_number
+    (data / "cases.db").unlink()  # lost; only replaced/ remembers that 000005 was handed out
+    for stray in data.glob("cases.db-*"):
+        stray.unlink()
+    restore_from(data, copy, actor=OFFICER)
+    with open_store(data) as opened:
+        assert record(opened, pack).case_number > sixth.replace("000006", "000005")
+
+
+def test_a_read_only_log_with_changes_in_its_journal_is_refused_not_shown_short(tmp_path: Path, pack) -> None:
+    from tests.unit.store.test_messages import _mount, _umount
+
+    data = tmp_path / "data"
+    with open_store(data) as opened:
+        record(opened, pack)
+    script = (
+        "import os, sys; from pathlib import Path; from desktop.rules import load_pack\n"
+        "from desktop.store import open_store; from tests.unit.store.cases import record\n"
+        "s = open_store(Path(sys.argv[1])); p = load_pack(Path('resources/policies/northampton-2019'))\n"
+        "[record(s, p) for _ in range(3)]; os._exit(0)  # no close: the changes stay in the journal\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(data)], cwd=ROOT, check=True)
+    assert (data / "cases.db-wal").stat().st_size > 0
+    view = tmp_path / "ro"
+    view.mkdir()
+    _mount("--bind", str(data), str(view))
+    try:
+        _mount("-o", "remount,ro,bind", str(view))
+        try:
+            opened = open_store(view)
+        except StoreError as exc:
+            assert "write-ahead journal" in str(exc)
+        else:
+            with opened:  # read through the journal: all four cases, or none shown at all
+                assert opened.total_cases() == 4 and opened.verify().ok
+    finally:
+        _umount(view)
+
+
+def test_a_folder_named_with_uri_characters_backs_up_and_restores(tmp_path: Path, pack) -> None:
+    data, _copy, _ = _log_with_backup(tmp_path, pack, 1, 0)
+    odd = tmp_path / "desk#2 50% ?"
+    odd.mkdir()
+    with open_store(data) as opened:
+        plain = backup_to(opened, odd / "b#1.db", actor=OFFICER)
+        sealed = backup_to(opened, odd / "b#2.db.enc", actor=OFFICER, passphrase=PASSPHRASE)
+    assert plain.report.ok and sealed.report.ok
+    assert restore_from(data, plain.path, actor=OFFICER).report.ok
+    assert restore_from(data, sealed.path, actor=OFFICER, passphrase=PASSPHRASE).report.ok
+    assert not (tmp_path / "desk").exists()  # nothing made beside the folder the '#' would have cut
+
+
+def test_the_marker_is_not_defeated_by_an_empty_database_or_a_copied_in_log(tmp_path: Path, pack) -> None:
+    from desktop.store.errors import OtherLog
+
+    data, _copy, _ = _log_with_backup(tmp_path, pack, 1, 0)
+    with open_store(tmp_path / "other") as opened:
+        record(opened, pack)
+    (data / "cases.db").unlink()
+    for stray in data.glob("cases.db-*"):
+        stray.unlink()
+    sqlite3.connect(data / "cases.db").execute("PRAGMA user_version = 1").connection.close()  # no tables
+    assert (data / "cases.db").stat().st_size > 0
+    with pytest.raises(LogMissing, match="holds no log"):
+        open_store(data)
+    (data / "cases.db").unlink()
+    raw = sqlite3.connect(tmp_path / "other" / "cases.db")
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw.close()
+    shutil.copy(tmp_path / "other" / "cases.db", data / "cases.db")  # another desk's log put in its place
+    before = (data / "cases.db").read_bytes()
+    with pytest.raises(OtherLog, match="is not the log this folder kept"):
+        open_store(data)
+    assert (data / "cases.db").read_bytes() == before
+
+
+def test_a_deleted_marker_and_log_still_leave_the_desk_key_as_evidence(tmp_path: Path, pack) -> None:
+    from desktop.desk import Desk
+
+    desk = Desk(tmp_path / "data")
+    desk.store.close()  # a desk that has run here: its key and its log
+    desk.close_thread()
+    for name in ("cases.db", "cases.db-wal", "cases.db-shm", "case-log.json"):
+        (tmp_path / "data" / name).unlink(missing_ok=True)
+    with pytest.raises(LogMissing, match="keys/desk.key shows a desk was set up here"):
+        _ = Desk(tmp_path / "data").store
+
+
+def test_new_log_keeps_the_lost_logs_journal(tmp_path: Path, pack) -> None:
+    data, _copy, _ = _log_with_backup(tmp_path, pack, 1, 0)
+    (data / "cases.db").write_bytes(b"")
+    (data / "cases.db-wal").write_bytes(b"the lost log's last changes")
+    with open_store(data, new_log=True) as opened:
+        assert opened.verify().ok
+    kept = list((data / "replaced").glob("cases-stray-journal*-wal"))
+    assert len(kept) == 1 and kept[0].read_bytes() == b"the lost log's last changes"
+
+
+def test_copies_a_killed_backup_or_restore_left_are_cleared_at_open(tmp_path: Path, pack) -> None:
+    import os
+
+    data, _copy, _ = _log_with_backup(tmp_path, pack, 1, 0)
+    leftovers = [data / "backups" / ".sealing-20261201T000000Z.db", data / "restoring" / "x" / "cases.db"]
+    reserved = data / "replaced" / "cases-replaced-20261201T000000Z.db"
+    for path in [*leftovers, reserved]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"" if path == reserved else b"SQLite format 3\0 a plain copy of the log")
+    fresh = data / "backups" / ".sealing-now.db"
+    fresh.write_bytes(b"a backup being sealed right now")
+    old = time.time() - 3600
+    for path in [*leftovers, leftovers[1].parent, reserved]:
+        os.utime(path, (old, old))
+    open_store(data).close()
+    assert not any(p.exists() for p in [*leftovers, reserved]) and fresh.exists()
+
+
+def test_a_backup_that_does_not_verify_is_not_left_behind(tmp_path: Path, pack) -> None:
+    data = tmp_path / "data"
+    with open_store(data) as opened:
+        saved = record(opened, pack)
+        raw = sqlite3.connect(data / "cases.db")  # an insider edits a decision behind the triggers' back
+        raw.execute("DROP TRIGGER case_versions_no_update")
+        raw.execute("UPDATE case_versions SET officer = 'SOMEONE ELSE' WHERE case_number = ?", [saved.case_number])
+        raw.commit()
+        raw.close()
+        with pytest.raises(StoreError, match="does not verify"):
+            backup_to(opened, tmp_path / "b.db", actor=OFFICER)
+        assert "backup" not in _kinds(data)
+    assert not (tmp_path / "b.db").exists()
