@@ -256,6 +256,18 @@ def _altered(source: Path) -> EncryptedCopyError:
     )
 
 
+def _plain_blocks(source: Path, decryptor: Any, start: int, body: int) -> Iterator[bytes]:
+    """The plain content, block by block; the last block comes only once the tag has checked out.
+
+    Raises InvalidTag at the end when the copy was altered, and OSError when it cannot be read.
+    """
+    with open(source, "rb") as inp:
+        inp.seek(start)
+        for block in _chunks(inp, body):
+            yield decryptor.update(block)
+    yield decryptor.finalize()
+
+
 def plain_digest(source: Path, passphrase: str = "", *, keys: tuple[bytes, bytes] | None = None) -> str:
     """The SHA-256 of a sealed copy's plain content, read through without writing it anywhere (a check)."""
     from cryptography.exceptions import InvalidTag
@@ -264,11 +276,8 @@ def plain_digest(source: Path, passphrase: str = "", *, keys: tuple[bytes, bytes
     _header, decryptor, start, body, _tag = _open_stream(source, passphrase, keys)
     digest = hashlib.sha256()
     try:
-        with open(source, "rb") as inp:
-            inp.seek(start)
-            for block in _chunks(inp, body):
-                digest.update(decryptor.update(block))
-            digest.update(decryptor.finalize())
+        for block in _plain_blocks(source, decryptor, start, body):
+            digest.update(block)
     except InvalidTag:
         raise _altered(source) from None
     except OSError as exc:
@@ -293,11 +302,9 @@ def decrypt_file(source: Path, target: Path, passphrase: str) -> dict[str, Any]:
     try:
         # Written to a private temporary file beside the target and renamed only once the tag checks out:
         # a kill mid-way, or an altered copy, leaves nothing under the target's name.
-        with open(source, "rb") as inp, atomic_file(target) as out:
-            inp.seek(start)
-            for block in _chunks(inp, body):
-                out.write(decryptor.update(block))
-            out.write(decryptor.finalize())
+        with atomic_file(target) as out:
+            for block in _plain_blocks(source, decryptor, start, body):
+                out.write(block)
     except InvalidTag:
         raise _altered(source) from None
     except OSError as exc:
