@@ -24,6 +24,7 @@ from types import ModuleType
 import pytest
 
 from tests.conftest import ROOT
+from tests.packaging.wine import Wine, wine_prefix
 
 if os.environ.get("SAFEDESK_SKIP_PACKAGING") == "1":
     pytest.skip("SAFEDESK_SKIP_PACKAGING=1", allow_module_level=True)
@@ -301,57 +302,14 @@ def test_signing_hooks_sign_the_uninstaller_and_the_installer(
 # -- the installer under Wine ----------------------------------------------------------------------------------
 
 
-def _wine_tools() -> tuple[str, str] | None:
-    wine = shutil.which("wine") or shutil.which("wine64") or "/usr/lib/wine/wine64"
-    server = shutil.which("wineserver") or "/usr/lib/wine/wineserver64"
-    if sys.platform == "win32" or not (os.access(wine, os.X_OK) and os.access(server, os.X_OK)):
-        return None
-    return wine, server
-
-
-class Wine:
-    """A throwaway 64-bit Wine prefix, run headless: silent installers need no display."""
-
-    def __init__(self, prefix: Path, wine: str, server: str) -> None:
-        self.prefix, self.wine, self.server = prefix, wine, server
-        self.env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-        # No Mono or Gecko download prompts; no debug chatter.
-        self.env.update(WINEPREFIX=str(prefix), WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=")
-        self.drive_c = prefix / "drive_c"
-
-    def run(self, *args: str) -> int:
-        """Run a Windows command and wait until every process it started in the prefix has ended."""
-        done = subprocess.run([self.wine, *args], env=self.env, capture_output=True, timeout=300)
-        subprocess.run([self.server, "-w"], env=self.env, timeout=300)
-        return done.returncode
-
-    def reg_values(self, key: str) -> dict[str, str]:
-        done = subprocess.run(
-            [self.wine, "reg", "query", key], env=self.env, capture_output=True, text=True, errors="replace"
-        )
-        values = {}
-        for line in done.stdout.splitlines():
-            parts = line.strip().split(None, 2)
-            if len(parts) == 3 and parts[1].startswith("REG_"):
-                values[parts[0]] = parts[2]
-        return values
-
-    def close(self) -> None:
-        subprocess.run([self.server, "-k"], env=self.env, timeout=60)
-
-
 @pytest.fixture(scope="module")
 def wine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wine]:
-    tools = _wine_tools()
-    if tools is None:
-        pytest.skip("Wine is not installed (apt-get install wine64)")
-    box = Wine(tmp_path_factory.mktemp("wineprefix"), *tools)
     started = time.perf_counter()
-    # Wine 8 reports Windows 7 by default, which the installer refuses (exit 5, as on a real Windows 7 PC).
-    box.run("reg", "add", r"HKCU\Software\Wine", "/v", "Version", "/d", "win10", "/f")
+    prefix = wine_prefix(tmp_path_factory.mktemp("wineprefix"))
+    box = next(prefix)
     timed("Wine prefix", started)
     yield box
-    box.close()
+    prefix.close()
 
 
 @needs_makensis

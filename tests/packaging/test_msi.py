@@ -22,6 +22,7 @@ from types import ModuleType
 import pytest
 
 from tests.conftest import ROOT
+from tests.packaging.wine import Wine, wine_prefix
 
 if os.environ.get("SAFEDESK_SKIP_PACKAGING") == "1":
     pytest.skip("SAFEDESK_SKIP_PACKAGING=1", allow_module_level=True)
@@ -227,60 +228,9 @@ def test_msi_version_keeps_the_three_numbers_windows_installer_compares() -> Non
 # -- installed under Wine --------------------------------------------------------------------------------------
 
 
-def _wine_tools() -> tuple[str, str] | None:
-    wine = shutil.which("wine") or shutil.which("wine64") or "/usr/lib/wine/wine64"
-    server = shutil.which("wineserver") or "/usr/lib/wine/wineserver64"
-    if sys.platform == "win32" or not (os.access(wine, os.X_OK) and os.access(server, os.X_OK)):
-        return None
-    return wine, server
-
-
-class Wine:
-    """A throwaway 64-bit Wine prefix, headless."""
-
-    def __init__(self, prefix: Path, wine: str, server: str) -> None:
-        self.prefix, self.wine, self.server = prefix, wine, server
-        self.env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-        self.env.update(WINEPREFIX=str(prefix), WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=")
-        self.drive_c = prefix / "drive_c"
-
-    def run(self, *args: str) -> int:
-        done = subprocess.run([self.wine, *args], env=self.env, capture_output=True, timeout=300)
-        subprocess.run([self.server, "-w"], env=self.env, timeout=300)
-        return done.returncode
-
-    def msiexec(self, *args: str, log: str = "msi.log") -> int:
-        """msiexec with a verbose log (kept in the prefix for a failing test to show)."""
-        return self.run("msiexec", *args, "/qn", "/l*v", rf"C:\{log}")
-
-    def log(self, name: str = "msi.log") -> str:
-        path = self.drive_c / name
-        return path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-
-    def reg_values(self, key: str) -> dict[str, str]:
-        done = subprocess.run(
-            [self.wine, "reg", "query", key], env=self.env, capture_output=True, text=True, errors="replace"
-        )
-        values = {}
-        for line in done.stdout.splitlines():
-            parts = line.strip().split(None, 2)
-            if len(parts) == 3 and parts[1].startswith("REG_"):
-                values[parts[0]] = parts[2]
-        return values
-
-    def close(self) -> None:
-        subprocess.run([self.server, "-k"], env=self.env, timeout=60)
-
-
 @pytest.fixture(scope="module")
 def wine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Wine]:
-    tools = _wine_tools()
-    if tools is None:
-        pytest.skip("Wine is not installed (apt-get install wine64)")
-    box = Wine(tmp_path_factory.mktemp("wineprefix-msi"), *tools)
-    box.run("reg", "add", r"HKCU\Software\Wine", "/v", "Version", "/d", "win10", "/f")
-    yield box
-    box.close()
+    yield from wine_prefix(tmp_path_factory.mktemp("wineprefix-msi"))
 
 
 def _copy_in(wine: Wine, msi: Path, name: str) -> str:
