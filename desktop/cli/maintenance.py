@@ -110,10 +110,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     staged = desk.stage_restore(source, passphrase=passphrase)
     try:
         authorised = None
-        if args.other_desk and not desk.log_is_missing() and desk.is_desk_change(staged):
+        change = desk.is_desk_change(staged)
+        if args.other_desk and not desk.log_is_missing() and change:
             authorised = actor(args, desk)  # this desk's admin agrees, in this desk's log
             desk.close()
-        signing = desk.restore_signer(staged)  # the backup's own accounts for a desk change or a lost log
+        signing = desk.restore_signer(staged, desk_change=change)  # the backup's accounts: a desk change, a lost log
         if signing is desk:
             who = actor(args, desk)
         else:

@@ -579,7 +579,7 @@ class Desk(PeopleMixin):
 
         return not is_this_logs_history(staged)
 
-    def restore_signer(self, staged: StagedRestore) -> Desk:
+    def restore_signer(self, staged: StagedRestore, *, desk_change: bool | None = None) -> Desk:
         """The desk whose accounts sign the restore: this one, or the staged backup's own.
 
         The restore's entry is written into the restored log, so it must be signed by a key that log
@@ -587,7 +587,8 @@ class Desk(PeopleMixin):
         is another desk's log (a desk change, confirmed with `other_desk`), it is an admin of the backup;
         a desk change over a live log needs this desk's admin as well (`authorised_by`).
         """
-        if self.log_is_missing() or self.is_desk_change(staged):
+        change = self.is_desk_change(staged) if desk_change is None else desk_change  # the caller's, if it looked
+        if self.log_is_missing() or change:
             return Desk(staged.folder, policy=self.policy, clock=self.clock)
         return self
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Final, TypeVar
 from desktop.atomic import reserve_name
 from desktop.records import Actor, EventKind
 from desktop.store import schema
-from desktop.store.chain import append_event
+from desktop.store.chain import accounts_exist, append_event
 from desktop.store.connect import DB_NAME, read_only_uri
 from desktop.store.errors import LogDamaged, LogLocked, NewerLog, StoreError, describe_os_error
 from desktop.store.fields import utc_now
@@ -546,7 +546,7 @@ def restore_staged(
                 raise LogDamaged(f"the restored copy does not verify ({report.first_problem}); nothing was changed")
         if conn is not None and kept is not None:
             _copy_database(conn, kept)  # last, so a restore killed before it leaves no second copy of the log
-        _swap_in(staged, conn, live, kept_dir)
+        _swap_in(staged, conn, live)
         update_marker(data_dir, log_id=restored_id)  # a desk change: the folder now keeps the other log
     except sqlite3.Error as exc:
         where = f"; the replaced log is kept as {kept}" if kept else ""
@@ -580,8 +580,6 @@ def _authorise_desk_change(
     A log with accounts needs one of its own admins, signed in to it; a log from before accounts takes
     the name typed, as every entry it holds does.
     """
-    from desktop.store.chain import accounts_exist
-
     signed_admin = isinstance(admin, Actor) and admin.signer is not None and admin.has_role("admin")
     if accounts_exist(conn) and not (signed_admin and _knows_key(conn, admin)):
         raise OtherDesksLog(
@@ -617,7 +615,7 @@ def _check_signer_known(incoming: CaseStore, actor: str | Actor, staged: StagedR
         )
 
 
-def _swap_in(staged: StagedRestore, conn: sqlite3.Connection | None, live: Path, kept_dir: Path) -> None:
+def _swap_in(staged: StagedRestore, conn: sqlite3.Connection | None, live: Path) -> None:
     """The one step that changes the live log: the staged copy written over it in one transaction."""
     if conn is None:  # no live log: the staged file (fsynced, self-contained) is renamed into place
         set_aside_stray_journal(staged.data_dir)
