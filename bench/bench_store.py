@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench.common import ROOT, median_seconds, ms
 from desktop.demo import synthetic_intakes
-from desktop.desk import Desk
+from desktop.desk import Desk, system_clock
 from desktop.records import Actor, CaseVersion
 from desktop.rules import decide, load_pack, parse_intake
 from desktop.store import CaseQuery, open_store
@@ -103,12 +103,12 @@ def bare_insert_seconds(db_path: Path, versions: list[CaseVersion], repeat: int)
 
 def signed_officer(folder: Path) -> tuple[Desk, Actor]:
     """A desk set up as a real one is, and an officer signed in: every entry of the run is signed."""
-    desk = Desk(folder / "data")
-    admin = desk.setup(username="bench.admin", name="BENCH ADMIN", badge="0", password=PASSWORD)
-    desk.add_user(
-        actor=admin, username="ofc.bench", name="OFC. BENCH", badge="1", roles=frozenset({"officer"}), password=PASSWORD
+    desk = Desk(folder / "data", clock=system_clock)
+    admin = desk.people.setup(username="bench.admin", name="BENCH ADMIN", badge="0", password=PASSWORD)
+    desk.people.add_user(
+        admin, username="ofc.bench", name="OFC. BENCH", badge="1", roles=frozenset({"officer"}), password=PASSWORD
     )
-    return desk, desk.sign_in("ofc.bench", PASSWORD)
+    return desk, desk.people.sign_in("ofc.bench", PASSWORD)
 
 
 def run(size: int) -> None:

@@ -6,6 +6,7 @@ describe the paper and the custody events.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Iterator
@@ -15,8 +16,7 @@ from desktop.rules.checks import load_scenarios
 from desktop.rules.pack import Pack
 
 if TYPE_CHECKING:
-    from desktop.desk import Desk
-    from desktop.records import Actor
+    from desktop.desk import Desk, Session
 
 FAMILY_NAMES = (
     "ADAMS",
@@ -112,53 +112,74 @@ def synthetic_officer(index: int) -> str:
     return OFFICERS[index % len(OFFICERS)]
 
 
+DEMO_PASSWORD = "demo-password"  # a throw-away log of synthetic cases: shown in the window's title
+# The demo's accounts: user name and roles of each officer in OFFICERS, in that order.
+DEMO_STAFF = (
+    ("demo.martin", frozenset({"officer"})),
+    ("demo.chen", frozenset({"officer"})),
+    ("demo.sgt", frozenset({"supervisor", "officer"})),
+    ("demo.okafor", frozenset({"officer"})),
+)
+DEMO_ADMIN = "demo.admin"
+
+
+def demo_accounts(desk: Desk) -> Session:
+    """The demo's accounts (an admin, three officers and a supervisor who is also an officer), set up on a
+    new log; returns the supervisor, signed in. On a log that has them already, only signs in."""
+    from desktop.records import Actor
+
+    if desk.people.needs_setup():
+        admin = desk.people.setup(username=DEMO_ADMIN, name="DEMO ADMIN", badge="0000", password=DEMO_PASSWORD)
+        for label, (username, roles) in zip(OFFICERS, DEMO_STAFF, strict=True):
+            officer = Actor.parse(label)
+            desk.people.add_user(
+                admin, username=username, name=officer.name, badge=officer.badge, roles=roles, password=DEMO_PASSWORD
+            )
+        desk.people.sign_out(admin)
+    return desk.people.sign_in("demo.sgt", DEMO_PASSWORD)
+
+
 def fill_demo_log(desk: Desk, *, count: int = 36, seed: int = 7) -> list[str]:
-    """Fill an empty log with `count` synthetic cases, a few amended, overridden or resolved.
+    """Fill a log with `count` synthetic cases, a few amended, overridden or resolved, by the demo's officers.
 
-    Everything goes through the desk, exactly as the window and the command line record cases.
+    Everything goes through the desk, signed in, exactly as the window and the command line record
+    cases. The demo's accounts are set up first on a new log (`demo_accounts`).
     """
-    from desktop.records import Actor, Override, Status
+    from desktop.records import Override, Status
 
+    demo_accounts(desk)
+    sessions = [desk.people.sign_in(username, DEMO_PASSWORD) for username, _roles in DEMO_STAFF]
     pack = desk.active_pack()
     numbers: list[str] = []
     for index, data in enumerate(synthetic_intakes(pack, count, seed=seed, start=desk.clock())):
         override = None
         if index == 5:
             override = Override("Supervisor on scene says the papers looked like a court order", OFFICERS[2])
-        saved = desk.record(desk.decide(data), actor=Actor.parse(synthetic_officer(index)), override=override)
+        who = sessions[index % len(sessions)]
+        saved = desk.cases.record(who, desk.decide(data), override=override, confirmed=ALL_CHECKS)
         numbers.append(saved.case_number)
     # A correction, and a referral resolved by counsel, as a newcomer would find them.
-    supervisor = Actor.parse(OFFICERS[2])
-    first = desk.open_case(numbers[0]).current
-    corrected = {**first.intake, "notes": (first.intake.get("notes") or "") + " Booking number re-checked."}
-    desk.amend(
+    supervisor = sessions[2]
+    first = desk.cases.open(supervisor, numbers[0], audit=False).current
+    corrected = dataclasses.replace(first.intake, notes=(first.intake.notes or "") + " Booking number re-checked.")
+    desk.cases.amend(
+        supervisor,
         numbers[0],
         desk.decide(corrected),
-        actor=supervisor,
         reason="Booking number re-checked against the booking sheet",
+        confirmed=ALL_CHECKS,
     )
-    referred = [n for n in numbers if desk.open_case(n).current.status == Status.REFERRED]
+    referred = [
+        n
+        for index, n in enumerate(numbers)
+        if index % len(sessions) != 2 and desk.cases.open(supervisor, n, audit=False).current.status == Status.REFERRED
+    ]
     if referred:
-        desk.resolve(referred[0], actor=supervisor, outcome="Counsel advised no action; the request was declined")
+        desk.cases.resolve(supervisor, referred[0], outcome="Counsel advised no action; the request was declined")
+    for session in sessions:
+        desk.people.sign_out(session)
     return numbers
 
 
-DEMO_PASSWORD = "demo-password"  # a throw-away log of synthetic cases: shown in the window's title
-
-
-def demo_accounts(desk: Desk) -> Actor:
-    """Accounts for the demo log (an admin, and a supervisor who is also an officer); returns the supervisor,
-    signed in. Run after `fill_demo_log`: the synthetic cases are from before accounts, as an upgraded log's are."""
-    from desktop.records import Actor as _Actor
-
-    admin = desk.setup(username="demo.admin", name="DEMO ADMIN", badge="0000", password=DEMO_PASSWORD)
-    supervisor = _Actor.parse(OFFICERS[2])
-    desk.add_user(
-        actor=admin,
-        username="demo.sgt",
-        name=supervisor.name,
-        badge=supervisor.badge,
-        roles=frozenset({"supervisor", "officer"}),
-        password=DEMO_PASSWORD,
-    )
-    return desk.sign_in("demo.sgt", DEMO_PASSWORD)
+# Synthetic cases repeat the pack's scenarios, so they trip the checks an officer confirms at the desk.
+ALL_CHECKS = ("future", "blank", "open-case", "relay")

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Final
 
 from desktop.atomic import atomic_file
+from desktop.errors import BadInput
 
 MAGIC: Final = b"SCDENC01"
 SUFFIX: Final = ".enc"
@@ -42,7 +43,7 @@ SCRYPT_N_RANGE: Final = (2**12, 2**17)
 MIN_PASSPHRASE: Final = 10
 
 
-class EncryptedCopyError(ValueError):
+class EncryptedCopyError(BadInput, ValueError):
     """An encrypted copy cannot be written or read; the message names the file and says why in one line."""
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from desktop.errors import BadInput
+
+if TYPE_CHECKING:
+    from desktop.rules import Decision, Intake
 
 
 class Status(StrEnum):
@@ -63,7 +68,7 @@ def printable(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
-class ActorError(ValueError):
+class ActorError(BadInput, ValueError):
     """An actor's name or badge is missing or malformed; the message says which."""
 
 
@@ -153,14 +158,14 @@ class CaseVersion:
 
     case_number: str  # e.g. "2026-000123": year and a gapless sequence
     version: int
-    intake: dict[str, Any]  # contract form (Intake.to_dict())
-    decision: dict[str, Any]  # contract form (Decision.to_dict())
+    intake: Intake  # the contract's JSON only at the edges (the log's columns, --json, the scenario files)
+    decision: Decision
     officer: str  # name and badge, as given
     desk: str  # machine name
     received_at: str  # ISO 8601 with the offset given at intake
     recorded_at: str  # ISO 8601, UTC
     recorded_zone: str  # the desk's time zone at recording, e.g. "EST (-05:00)"
-    status: str
+    status: Status
     record_hash: str  # sha256 over the canonical record (see desktop.store)
     amendment_reason: str | None = None  # set on versions > 1
     override: Override | None = None
@@ -171,11 +176,29 @@ class CaseVersion:
 
     @property
     def subject_name(self) -> str:
-        return str(self.intake.get("subject", {}).get("name") or "")
+        return self.intake.subject.name or ""
 
     @property
     def booking_number(self) -> str:
-        return str(self.intake.get("subject", {}).get("booking_number") or "")
+        return self.intake.subject.booking_number or ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The version in the form `show --json` prints: intake and decision in the contract's JSON form."""
+        return {
+            "case_number": self.case_number,
+            "version": self.version,
+            "intake": self.intake.to_dict(),
+            "decision": self.decision.to_dict(),
+            "officer": self.officer,
+            "desk": self.desk,
+            "received_at": self.received_at,
+            "recorded_at": self.recorded_at,
+            "recorded_zone": self.recorded_zone,
+            "status": self.status.value,
+            "record_hash": self.record_hash,
+            "amendment_reason": self.amendment_reason,
+            "override": {"reason": self.override.reason, "officer": self.override.officer} if self.override else None,
+        }
 
 
 @dataclass(frozen=True)

@@ -12,21 +12,19 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 
-from desktop.cli.common import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, UsageError
+from desktop.cli.common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_CHECK_FAILED, EXIT_OK, UsageError
 from desktop.cli.parser import build_parser
+from desktop.errors import EXIT_INTERRUPTED, bug_line, one_line
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_CHECK_FAILED", "EXIT_OK", "UsageError", "build_parser", "main"]
+__all__ = ["EXIT_BAD_INPUT", "EXIT_BUG", "EXIT_CHECK_FAILED", "EXIT_OK", "UsageError", "build_parser", "main"]
 
 
-def _input_errors() -> tuple[type[Exception], ...]:
-    """Every error that means "bad input or usage" (exit 2): each carries a message that names the problem."""
-    from desktop.encrypted import EncryptedCopyError
-    from desktop.memo import MemoError
-    from desktop.records import ActorError
+def _known_errors() -> tuple[type[Exception], ...]:
+    """Every error the desk raises on purpose (desktop/errors.py): each carries a one-line message (exit 2)."""
+    from desktop.errors import DeskError
     from desktop.rules import IntakeError, PackError
-    from desktop.store.errors import StoreError
 
-    return (UsageError, IntakeError, PackError, StoreError, MemoError, ActorError, EncryptedCopyError)
+    return (DeskError, IntakeError, PackError)
 
 
 def _shown(text: str) -> str:
@@ -65,9 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return window(args)
         return func(args)
-    except _input_errors() as exc:
+    except _known_errors() as exc:
         # One line, whatever the input held (a field name may contain a newline).
-        message = _shown(" ".join(str(exc).split()))
+        message = one_line(exc)
         sys.stderr.write(f"error: {message}\n")
         import logging
 
@@ -75,4 +73,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: one line here, the traceback in the log, and a code of its own
+        sys.stderr.write(f"error: {bug_line(exc, _log_bug(exc, argv))}\n")
+        return EXIT_BUG
+
+
+def _log_bug(exc: BaseException, argv: Sequence[str] | None) -> str | None:
+    """Write a bug's traceback where IT looks (the data folder's logs/desk.log); returns that file's name.
+
+    The folder's log is used when the command had opened it, or when the folder exists; a command that
+    has no data folder (decide on a fresh machine) writes into a file of its own in the temporary
+    folder rather than create a data folder. Never raises: a bug report must not hide the bug.
+    """
+    import logging
+    import tempfile
+    import traceback
+
+    from desktop.desk.diagnostics import configure_logging, current_log_file
+
+    text = "".join(traceback.format_exception(exc))
+    try:
+        target = current_log_file()
+        if target is None:
+            from desktop.paths import resolve_data_dir
+
+            args = list(sys.argv[1:] if argv is None else argv)
+            given = args[args.index("--data-dir") + 1] if "--data-dir" in args[:-1] else None
+            data_dir = resolve_data_dir(given)
+            if data_dir.is_dir():
+                target = configure_logging(data_dir)
+        if target is not None:
+            logging.getLogger("desktop.cli").error("a bug: %s", text)
+            return str(target)
+        handle, name = tempfile.mkstemp(prefix="safedesk-bug-", suffix=".log", text=True)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        return name
+    except Exception:  # the report of a bug must never raise a second one
+        return None

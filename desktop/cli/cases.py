@@ -8,12 +8,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.common import EXIT_OK, actor, open_desk, print_json
+from desktop.cli.common import EXIT_OK, open_desk, print_json, signed_in
 from desktop.cli.decide import decide_file
 from desktop.records import printable
 
 if TYPE_CHECKING:
-    from desktop.desk import Decided, Desk
+    from desktop.desk import Decided, Desk, Session
     from desktop.records import CaseRecord, CaseVersion, Override
     from desktop.store import CaseQuery
 
@@ -22,22 +22,27 @@ def _override(args: argparse.Namespace, desk: Desk) -> Override | None:
     from desktop.records import Override
 
     reason: str | None = getattr(args, "disagree", None)
-    return Override(reason, actor(args, desk).label) if reason else None
+    return Override(reason, signed_in(args, desk).label) if reason else None
 
 
-def _print_saved(desk: Desk, saved: CaseVersion, decided: Decided | None) -> None:
+def _print_saved(desk: Desk, session: Session, saved: CaseVersion, decided: Decided | None) -> None:
     """What `record`, `amend` and `resolve` print with --json: the case, its hash and status, the decision."""
-    decision = decided.decision.to_dict() if decided else saved.decision
+    decision = (decided.decision if decided else saved.decision).to_dict()
     print_json(
         {
             "case": saved.case_number,
             "version": saved.version,
             "hash": saved.record_hash,
-            "status": saved.status,
-            "chain_head": desk.store.chain_head(),
+            "status": saved.status.value,
+            "chain_head": desk.log.head(session),
             **decision,
         }
     )
+
+
+def _confirmed(args: argparse.Namespace) -> tuple[str, ...]:
+    """The checks before recording that the operator confirmed with --confirm (desk/cases.py Check ids)."""
+    return tuple(getattr(args, "confirm", None) or ())
 
 
 def _scans(args: argparse.Namespace) -> list[Path]:
@@ -47,9 +52,12 @@ def _scans(args: argparse.Namespace) -> list[Path]:
 def cmd_record(args: argparse.Namespace) -> int:
     with open_desk(args, create=True) as desk:
         decided = decide_file(desk, args.intake)
-        saved = desk.record(decided, actor=actor(args, desk), override=_override(args, desk), scans=_scans(args))
+        session = signed_in(args, desk)
+        saved = desk.cases.record(
+            session, decided, override=_override(args, desk), scans=_scans(args), confirmed=_confirmed(args)
+        )
         if args.json:
-            _print_saved(desk, saved, decided)
+            _print_saved(desk, session, saved, decided)
     if not args.json:
         sys.stdout.write(f"{saved.case_number}\n")
         sys.stderr.write(f"recorded case {saved.case_number} (record sha256 {saved.record_hash})\n")
@@ -61,17 +69,19 @@ def cmd_amend(args: argparse.Namespace) -> int:
 
     with open_desk(args) as desk:
         decided = decide_file(desk, args.intake)
-        saved = desk.amend(
+        session = signed_in(args, desk)
+        saved = desk.cases.amend(
+            session,
             args.case,
             decided,
-            actor=actor(args, desk),
             reason=args.reason,
             status=Status(args.status) if args.status else None,
             override=_override(args, desk),
             scans=_scans(args),
+            confirmed=_confirmed(args),
         )
         if args.json:
-            _print_saved(desk, saved, decided)
+            _print_saved(desk, session, saved, decided)
     if not args.json:
         sys.stdout.write(f"{saved.case_number} version {saved.version}\n")
     return EXIT_OK
@@ -79,9 +89,10 @@ def cmd_amend(args: argparse.Namespace) -> int:
 
 def cmd_resolve(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        saved = desk.resolve(args.case, actor=actor(args, desk), outcome=args.outcome)
+        session = signed_in(args, desk)
+        saved = desk.cases.resolve(session, args.case, outcome=args.outcome)
         if args.json:
-            _print_saved(desk, saved, None)
+            _print_saved(desk, session, saved, None)
     if not args.json:
         sys.stdout.write(f"{saved.case_number} version {saved.version} resolved\n")
     return EXIT_OK
@@ -89,8 +100,9 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 def cmd_attach(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        desk.attach(args.case, Path(args.file), actor=actor(args, desk))
-        record = desk.open_case(args.case)
+        session = signed_in(args, desk)
+        desk.cases.attach(session, args.case, Path(args.file))
+        record = desk.cases.open(session, args.case, audit=False)
     added = record.attachments[-1]
     if args.json:
         print_json({"case": record.case_number, "attachment": asdict(added)})
@@ -104,7 +116,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
 def _record_dict(record: CaseRecord) -> dict[str, object]:
     return {
         "case": record.case_number,
-        "versions": [asdict(v) for v in record.versions],
+        "versions": [v.to_dict() for v in record.versions],
         "events": [asdict(e) for e in record.events],
         "attachments": [asdict(a) for a in record.attachments],
     }
@@ -121,19 +133,19 @@ def _show_text(record: CaseRecord) -> str:
         if version.amendment_reason:
             out.append(f"  Amendment: {version.amendment_reason}")
         out.append(
-            f"  Received {version.received_at} by {intake['channel']} from {intake['requester']}"
-            + (f" ({intake['requester_name']})" if intake.get("requester_name") else "")
+            f"  Received {version.received_at} by {intake.channel} from {intake.requester}"
+            + (f" ({intake.requester_name})" if intake.requester_name else "")
         )
-        subject = intake["subject"]
+        subject = intake.subject
         out.append(
-            f"  Person: {subject.get('name') or '(no name)'}, booking {subject.get('booking_number') or '-'}, "
-            f"{labels.CUSTODY[subject['custody']].lower()}"
+            f"  Person: {subject.name or '(no name)'}, booking {subject.booking_number or '-'}, "
+            f"{labels.CUSTODY[subject.custody].lower()}"
         )
-        for response in decision["responses"]:
-            what = response["action"] + (f" ({response['info']})" if response["info"] else "")
-            refer = f", refer {response['refer']}" if response["refer"] else ""
-            out.append(f"  {what}: {response['code']} (rule {response['rule']}{refer})")
-            out.append(f"      {response['instruction']}")
+        for response in decision.responses:
+            what = response.action + (f" ({response.info})" if response.info else "")
+            refer = f", refer {response.refer}" if response.refer else ""
+            out.append(f"  {what}: {response.code} (rule {response.rule}{refer})")
+            out.append(f"      {response.instruction}")
         if version.override:
             out.append(f"  Officer disagreed: {version.override.reason} ({version.override.officer})")
         out.append(f"  Record sha256 {version.record_hash}")
@@ -151,7 +163,7 @@ def _show_text(record: CaseRecord) -> str:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        record = desk.open_case(args.case, actor=actor(args, desk))
+        record = desk.cases.open(signed_in(args, desk), args.case)
     if args.json:
         print_json(_record_dict(record))
     else:
@@ -178,9 +190,9 @@ def query_from(args: argparse.Namespace) -> CaseQuery:
 def cmd_log(args: argparse.Namespace) -> int:
     query = query_from(args)
     with open_desk(args) as desk:
-        desk.log_search(query, actor=actor(args, desk))
-        rows = desk.search(query, limit=args.limit, offset=args.offset)
-        total = desk.count(query)
+        session = signed_in(args, desk)
+        rows = desk.cases.search(session, query, limit=args.limit, offset=args.offset, audit=True)
+        total = desk.cases.count(session, query)
     if args.json:
         print_json(
             {

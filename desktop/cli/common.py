@@ -12,17 +12,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from desktop.records import Actor
+from desktop.errors import EXIT_BAD_INPUT, EXIT_BUG, EXIT_CHECK_FAILED, EXIT_OK, BadInput
 
 if TYPE_CHECKING:
-    from desktop.desk import Desk
+    from desktop.desk import Desk, Session
 
-EXIT_OK = 0
-EXIT_CHECK_FAILED = 1
-EXIT_BAD_INPUT = 2
+__all__ = ["EXIT_BAD_INPUT", "EXIT_BUG", "EXIT_CHECK_FAILED", "EXIT_OK"]
 
 
-class UsageError(Exception):
+class UsageError(BadInput):
     """Bad input or usage; reported as one line on standard error with exit code 2."""
 
 
@@ -87,25 +85,25 @@ def secret(env: str, prompt: str, *, confirm: bool = False, what: str = "passwor
     return value
 
 
-def actor(args: argparse.Namespace, desk: Desk, *, fresh: bool = False, where: str = "") -> Actor:
-    """The signed-in user (--user, with the password asked for or from SAFEDESK_PASSWORD); once per command.
+def signed_in(args: argparse.Namespace, desk: Desk, *, fresh: bool = False, where: str = "") -> Session:
+    """The session of the user (--user, with the password asked for or from SAFEDESK_PASSWORD); once per command.
 
     Every entry the command writes is signed with that account's key. `fresh` signs the same user in
     again on another desk's accounts (a restore's incoming log, named by `where`), without the cache.
     """
-    cached: Actor | None = getattr(args, "signed_in", None)
+    cached: Session | None = getattr(args, "signed_in", None)
     if cached is not None and not fresh:
         return cached
-    if desk.needs_setup():
+    if desk.people.needs_setup():
         raise UsageError("this desk has no accounts yet: run `main.py setup --admin USERNAME --name N --badge B` first")
     user: str | None = getattr(args, "user", None) or os.environ.get(USER_ENV)
     if not user:
         raise UsageError(f"say who you are: --user USERNAME (the password is asked for, or read from {PASSWORD_ENV})")
     password = secret(PASSWORD_ENV, f"Password for {user}{' ' + where if where else ''}: ")
     code = os.environ.get(CODE_ENV)
-    if code is None and _interactive() and desk.second_factor_needed(user):
+    if code is None and _interactive() and desk.people.second_factor_needed(user):
         code = input("Code from the authenticator app: ")
-    signed = desk.sign_in(user, password, code=code)
+    signed = desk.people.sign_in(user, password, code=code)
     if not fresh:
         args.signed_in = signed
     return signed
@@ -118,14 +116,16 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> Iterator[Des
     Only `record` may create a new log: any other command on a mistyped folder says so and leaves
     nothing behind. Diagnostics go to the folder's logs/desk.log once the folder exists.
     """
-    from desktop.desk import Desk
+    from desktop.desk import Desk, system_clock
     from desktop.desk.diagnostics import configure_logging
     from desktop.paths import resolve_data_dir
 
     data_dir = resolve_data_dir(args.data_dir)
     if not create and not data_dir.is_dir():
         raise UsageError(f"there is no case log at {data_dir}")
-    desk = Desk(data_dir, policy=args.policy, create=create, new_log=getattr(args, "new_log", False))
+    desk = Desk(
+        data_dir, clock=system_clock, policy=args.policy, create=create, new_log=getattr(args, "new_log", False)
+    )
     if create:
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
@@ -145,7 +145,7 @@ def copy_passphrase(args: argparse.Namespace, desk: Desk, target: Path) -> str |
 
     Typed twice on a terminal, else read from $SAFEDESK_BACKUP_PASSPHRASE; None for a copy that stays.
     """
-    if getattr(args, "no_encrypt", False) or not desk.leaves_station(target):
+    if getattr(args, "no_encrypt", False) or not desk.copies.leaves_station(target):
         return None
     if not _interactive() and not os.environ.get(PASSPHRASE_ENV):
         raise UsageError(

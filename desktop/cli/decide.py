@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 
 def rules_desk(args: argparse.Namespace) -> Desk:
     """A desk for deciding only: it never opens (or creates) the case log."""
-    from desktop.desk import Desk
+    from desktop.desk import Desk, system_clock
     from desktop.paths import resolve_data_dir
 
-    return Desk(resolve_data_dir(args.data_dir), policy=args.policy, create=False)
+    return Desk(resolve_data_dir(args.data_dir), clock=system_clock, policy=args.policy, create=False)
 
 
 def decide_file(desk: Desk, source: str) -> Decided:
@@ -34,11 +34,11 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def _pack_for_review(args: argparse.Namespace, pack_path: str | None = None) -> Pack:
-    from desktop.desk import Desk
+    from desktop.desk import Desk, system_clock
     from desktop.paths import resolve_data_dir
 
     if pack_path:
-        return Desk(resolve_data_dir(args.data_dir), policy=pack_path, create=False).active_pack()
+        return Desk(resolve_data_dir(args.data_dir), clock=system_clock, policy=pack_path, create=False).active_pack()
     return rules_desk(args).active_pack()
 
 

@@ -9,13 +9,14 @@ from pathlib import Path
 from desktop.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
-    actor,
     copy_passphrase,
     open_desk,
     opening_passphrase,
     print_json,
+    signed_in,
 )
 from desktop.cli.paper import verify_memo
+from desktop.present import as_text, log_check_rows
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -29,10 +30,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     with open_desk(args) as desk:
         try:
-            who = actor(args, desk)
+            who = signed_in(args, desk)
         except LogDamaged as exc:  # a damaged log is what verify is for: the check failed (exit 1)
             return _failed(args, str(exc))
-        check = desk.verify_log(actor=who, rebuild_index=args.rebuild_index)
+        check = desk.log.verify(who, rebuild_index=args.rebuild_index)
     if check.index_rebuilt is not None:
         # The search index is derived from the log; rebuilding it changes no record.
         sys.stderr.write(f"search index rebuilt: {check.index_rebuilt} case(s)\n")
@@ -52,14 +53,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
         sys.stdout.write(f"FAILED: {check.problems[0]}\n")
         for problem in check.problems[1:]:
             sys.stdout.write(f"  also: {problem}\n")
-        sys.stdout.write(f"{check.entries_checked} entries and {check.records_checked} records checked\n")
+        sys.stdout.write(as_text([r for r in log_check_rows(check) if not r.label.startswith("Problem")][1:]))
     else:
         sys.stdout.write(
             f"OK: {check.entries_checked} audit entries, {check.records_checked} records and "
             f"{check.signatures_checked} signatures checked; chain head {check.chain_head}\n"
         )
-        if check.admin_fingerprint:
-            sys.stdout.write(f"admin key fingerprint {check.admin_fingerprint}: compare it with IT's written copy\n")
+        sys.stdout.write(as_text(log_check_rows(check)[1:]))
     return EXIT_CHECK_FAILED if check.problems else EXIT_OK
 
 
@@ -73,11 +73,11 @@ def _failed(args: argparse.Namespace, problem: str) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        who = actor(args, desk)
-        desk.may_back_up(who)  # before a passphrase is asked for
+        who = signed_in(args, desk)
+        desk.admit(who, "copies.backup")  # before a passphrase is asked for
         target = Path(args.file)
         passphrase = copy_passphrase(args, desk, target)
-        result = desk.backup(target, actor=who, passphrase=passphrase, no_encrypt=args.no_encrypt)
+        result = desk.copies.backup(who, target, passphrase=passphrase, no_encrypt=args.no_encrypt)
     if args.json:
         print_json(
             {
@@ -98,29 +98,30 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from desktop.desk import Desk
+    from desktop.desk import Desk, system_clock
     from desktop.encrypted import is_encrypted
     from desktop.paths import resolve_data_dir
 
     # No open_desk here: restore needs the log closed everywhere, this process included.
-    desk = Desk(resolve_data_dir(args.data_dir), policy=args.policy, new_log=args.new_log)
+    desk = Desk(resolve_data_dir(args.data_dir), clock=system_clock, policy=args.policy, new_log=args.new_log)
     source = Path(args.file)
     sealed = is_encrypted(source)
     passphrase = opening_passphrase(source) if sealed else None
-    staged = desk.stage_restore(source, passphrase=passphrase)
+    copies = desk.copies
+    staged = copies.stage_restore(source, passphrase=passphrase)
     try:
         authorised = None
-        change = desk.is_desk_change(staged)
-        if args.other_desk and not desk.log_is_missing() and change:
-            authorised = actor(args, desk)  # this desk's admin agrees, in this desk's log
+        change = copies.is_desk_change(staged)
+        if args.other_desk and not copies.log_is_missing() and change:
+            authorised = signed_in(args, desk)  # this desk's admin agrees, in this desk's log
             desk.close()
-        signing = desk.restore_signer(staged, desk_change=change)  # the backup's accounts: a desk change, a lost log
+        signing = copies.restore_signer(staged, desk_change=change)  # the backup's accounts: a desk change, a lost log
         if signing is desk:
-            who = actor(args, desk)
+            who = signed_in(args, desk)
         else:
-            who = actor(args, signing, fresh=authorised is not None, where="in the incoming log")
+            who = signed_in(args, signing, fresh=authorised is not None, where="in the incoming log")
             signing.close()
-        result = desk.restore(staged, actor=who, other_desk=args.other_desk, authorised_by=authorised)
+        result = copies.restore(who, staged, signer=signing, other_desk=args.other_desk, authorised_by=authorised)
     finally:
         staged.discard()
     if args.json:
@@ -161,10 +162,10 @@ def window(args: argparse.Namespace) -> int:
 
 def cmd_open_copy(args: argparse.Namespace) -> int:
     """Open an encrypted backup or export into a plain file (no data folder, no account: the recipient's side)."""
-    from desktop.desk.files import open_copy
+    from desktop.desk.copies import Copies
 
     source, target = Path(args.file), Path(args.output)
-    kind = open_copy(source, target, opening_passphrase(source))
+    kind = Copies.open_copy(source, target, opening_passphrase(source))
     if args.json:
         print_json({"opened": str(source), "file": str(target), "kind": kind})
     else:

@@ -7,16 +7,16 @@ import sys
 from pathlib import Path
 
 from desktop.cli.cases import query_from
-from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, actor, copy_passphrase, open_desk, print_json
+from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, copy_passphrase, open_desk, print_json, signed_in
 
 
 def cmd_memo(args: argparse.Namespace) -> int:
     target = Path(args.output)
     with open_desk(args) as desk:
-        who = actor(args, desk)
+        who = signed_in(args, desk)
         passphrase = copy_passphrase(args, desk, target)
-        path = desk.print_memo(args.case, actor=who, target=target, passphrase=passphrase, no_encrypt=args.no_encrypt)
-        record = desk.open_case(args.case)
+        path = desk.paper.print_memo(who, args.case, target=target, passphrase=passphrase, no_encrypt=args.no_encrypt)
+        record = desk.cases.open(who, args.case, audit=False)
     if args.json:
         print_json(
             {
@@ -34,10 +34,11 @@ def cmd_memo(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     with open_desk(args) as desk:
-        who = actor(args, desk)
+        who = signed_in(args, desk)
+        desk.admit(who, "paper.export")  # before a passphrase is asked for
         passphrase = copy_passphrase(args, desk, folder / "memo.pdf")
-        result = desk.export_memos(
-            folder, query_from(args), actor=who, passphrase=passphrase, no_encrypt=args.no_encrypt
+        result = desk.paper.export_memos(
+            who, folder, query_from(args), passphrase=passphrase, no_encrypt=args.no_encrypt
         )
     if args.json:
         print_json(
@@ -57,9 +58,7 @@ def verify_memo(args: argparse.Namespace, memo_file: str) -> int:
     """0: the memo of a record this log holds, as printed; 1: a memo of this log that differs or was altered
     (naming the first page and line that differ), or one this log does not hold; 2: not readable as a memo."""
     with open_desk(args) as desk:
-        who = actor(args, desk)
-        check = desk.verify_memo(Path(memo_file))
-        desk.audit_memo_check(check, actor=who)  # checking paper against the log leaves a trace too
+        check = desk.paper.verify_memo(signed_in(args, desk), Path(memo_file))  # audited: paper checked leaves a trace
     if args.json:
         print_json(
             {

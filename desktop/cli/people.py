@@ -12,22 +12,22 @@ from desktop.cli.common import (
     EXIT_OK,
     NEW_PASSWORD_ENV,
     UsageError,
-    actor,
     copy_passphrase,
     open_desk,
     print_json,
     secret,
+    signed_in,
 )
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
     """The first admin account; the password is chosen now (there is no default)."""
     with open_desk(args, create=True) as desk:
-        if not desk.needs_setup():
+        if not desk.people.needs_setup():
             raise UsageError("this desk is set up already; an admin adds accounts with `main.py user add`")
         password = secret(NEW_PASSWORD_ENV, f"New password for {args.admin}: ", confirm=True)
-        admin = desk.setup(username=args.admin, name=args.name, badge=args.badge, password=password)
-        fingerprint = desk.admin_fingerprint()
+        admin = desk.people.setup(username=args.admin, name=args.name, badge=args.badge, password=password)
+        fingerprint = desk.people.admin_fingerprint()
     if args.json:
         print_json({"admin": admin.username, "label": admin.label, "admin_key_fingerprint": fingerprint})
     else:
@@ -44,10 +44,11 @@ def _roles(values: list[str] | None) -> frozenset[str] | None:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        admin = actor(args, desk)
+        admin = signed_in(args, desk)
+        desk.admit(admin, "people.manage")  # before anyone types a password for the new account
         password = secret(NEW_PASSWORD_ENV, f"First password for {args.username}: ", confirm=True)
-        account = desk.add_user(
-            actor=admin,
+        account = desk.people.add_user(
+            admin,
             username=args.username,
             name=args.name,
             badge=args.badge,
@@ -60,7 +61,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 def cmd_user_list(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        accounts = desk.accounts(actor=actor(args, desk))
+        accounts = desk.people.accounts(signed_in(args, desk))
     if args.json:
         print_json(
             {
@@ -87,14 +88,15 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 def cmd_user_change(args: argparse.Namespace) -> int:
     """unlock, disable, enable, roles and reset share one shape: an admin changes someone's account."""
     with open_desk(args) as desk:
-        admin = actor(args, desk)
+        admin = signed_in(args, desk)
+        desk.admit(admin, "people.manage")  # before anyone types a new password
         change = args.change
         new_password = None
         if change == "reset":
             new_password = secret(NEW_PASSWORD_ENV, f"New password for {args.username}: ", confirm=True)
-        account = desk.change_user(
+        account = desk.people.change_user(
+            admin,
             args.username,
-            actor=admin,
             unlock=change == "unlock",
             disabled={"disable": True, "enable": False}.get(change),
             roles=_roles(getattr(args, "role", None)) if change == "roles" else None,
@@ -108,20 +110,21 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
     from desktop.cli.common import PASSWORD_ENV
 
     with open_desk(args) as desk:
-        me = actor(args, desk)
+        me = signed_in(args, desk)
         old = secret(PASSWORD_ENV, "Current password: ")
         new = secret(NEW_PASSWORD_ENV, "New password: ", confirm=True)
-        desk.change_password(me, old, new)
+        desk.people.change_password(me, old, new)
     sys.stdout.write(f"password changed for {me.username}\n")
     return EXIT_OK
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        who = actor(args, desk)
+        who = signed_in(args, desk)
+        desk.admit(who, "log.audit")  # before a passphrase is asked for
         passphrase = copy_passphrase(args, desk, Path(args.csv)) if args.csv else None  # asked before reading
-        entries = desk.audit_entries(
-            actor=who,
+        entries = desk.log.entries(
+            who,
             user=args.filter_user,
             case_number=args.case,
             kind=args.kind,
@@ -130,9 +133,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             limit=args.limit,
         )
         if args.csv:
-            path = desk.export_audit_csv(
-                Path(args.csv), entries, actor=who, passphrase=passphrase, no_encrypt=args.no_encrypt
-            )
+            path = desk.log.export_csv(who, Path(args.csv), entries, passphrase=passphrase, no_encrypt=args.no_encrypt)
             sys.stderr.write(f"wrote {len(entries)} entries to {path}\n")
     if args.json:
         print_json({"entries": [asdict(e) for e in entries]})
@@ -146,15 +147,14 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        path = desk.write_receipt(Path(args.output), actor=actor(args, desk))
+        path = desk.log.write_receipt(signed_in(args, desk), Path(args.output))
     sys.stdout.write(f"{path}\n")
     return EXIT_OK
 
 
 def verify_receipt(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        actor(args, desk)
-        check = desk.verify_receipt(Path(args.receipt))
+        check = desk.log.verify_receipt(signed_in(args, desk), Path(args.receipt))
     if args.json:
         print_json({"ok": check.ok, "verdict": check.verdict, "entries": check.entries, "chain_head": check.chain_head})
     else:

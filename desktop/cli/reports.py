@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.common import EXIT_OK, UsageError, actor, copy_passphrase, day, open_desk, print_json
+from desktop.cli.common import EXIT_OK, UsageError, copy_passphrase, day, open_desk, print_json, signed_in
 
 if TYPE_CHECKING:
-    from desktop.desk.reports import Period, Reports
-    from desktop.records import Actor
+    from desktop.desk import Desk, Session
+    from desktop.desk.reports import Period
 
 
 def add_arguments(sub: argparse.ArgumentParser) -> None:
@@ -63,12 +63,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.ice_count is not None and args.ice_count < 0:
         raise UsageError("--ice-count must be 0 or more")
     with open_desk(args) as desk:
-        who = actor(args, desk)
-        reports = desk.reports()
+        who = signed_in(args, desk)
+        reports = desk.reports
         if args.register:
-            return _register(args, reports, period, who)
+            return _register(args, desk, period, who)
         if args.output:
-            result = reports.make(period, Path(args.output), actor=who, ice_count=args.ice_count)
+            result = reports.make(who, period, Path(args.output), ice_count=args.ice_count)
             if args.json:
                 print_json(
                     {
@@ -85,24 +85,25 @@ def cmd_report(args: argparse.Namespace) -> int:
                 sys.stdout.write(f"{result.path}\n")
             return EXIT_OK
         fmt = "json" if args.json else "csv"
-        _report, data = reports.produce(period, actor=who, fmt=fmt, ice_count=args.ice_count, where="printed")
+        _report, data = reports.produce(who, period, fmt=fmt, ice_count=args.ice_count, where="printed")
     sys.stdout.write(data.decode("utf-8").replace("\r\n", "\n"))
     return EXIT_OK
 
 
-def _register(args: argparse.Namespace, reports: Reports, period: Period, who: Actor) -> int:
+def _register(args: argparse.Namespace, desk: Desk, period: Period, who: Session) -> int:
     if args.ice_count is not None:
         raise UsageError("--ice-count belongs to the public report, not the register")
+    desk.admit(who, "reports.register")  # before a passphrase is asked for
     if args.output:
         target = Path(args.output)
-        passphrase = copy_passphrase(args, reports.desk, target)
-        result = reports.save_register(period, target, actor=who, passphrase=passphrase, no_encrypt=args.no_encrypt)
+        passphrase = copy_passphrase(args, desk, target)
+        result = desk.reports.save_register(who, period, target, passphrase=passphrase, no_encrypt=args.no_encrypt)
         if args.json:
             print_json({"file": str(result.path), "cases": result.requests})
         else:
             sys.stdout.write(f"{result.path}\n")
         return EXIT_OK
-    rows = reports.register(period, actor=who)
+    rows = desk.reports.register(who, period)
     if args.json:
         print_json(
             {"from": period.start.isoformat(), "to": period.end.isoformat(), "cases": [r.to_dict() for r in rows]}

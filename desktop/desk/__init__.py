@@ -1,20 +1,25 @@
 """The desk's flow, Qt-free: the one API that the window and the command line both call.
 
-    from desktop.desk import Desk
-    desk = Desk(data_dir)
+    from desktop.desk import Desk, system_clock
+    desk = Desk(data_dir, clock=system_clock)
+    session = desk.people.sign_in("ofc.smith", password)
     decided = desk.decide(intake_dict)
-    saved = desk.record(decided, actor=Actor.parse("J. SMITH #1234"), scans=[scan])
-    desk.print_memo(saved.case_number, actor=...)
+    saved = desk.cases.record(session, decided, scans=[scan])
+    desk.paper.print_memo(session, saved.case_number)
 
-See desktop/desk/desk.py for every step, and DESIGN.md ("Shape") for why there is one home.
+See desktop/desk/desk.py for the managers, desktop/desk/policy.py for who may do what, and
+DESIGN.md ("Shape") for why there is one home.
 """
 
 from __future__ import annotations
 
+from desktop.desk.cases import Check, Unconfirmed
 from desktop.desk.changes import Change, ChangeNotifier
-from desktop.desk.desk import Cancelled, Clock, Desk, Progress, memo_file_name, system_clock
+from desktop.desk.desk import Cancelled, Clock, Desk, Progress, system_clock
 from desktop.desk.files import FileWriteError, safe_write
+from desktop.desk.paper import memo_file_name
 from desktop.desk.results import Decided, ExportResult, LogCheck, MemoCheck
+from desktop.desk.sessions import Session
 from desktop.records import Actor, ActorError, EventKind, Status
 
 __all__ = [
@@ -22,6 +27,7 @@ __all__ = [
     "ActorError",
     "Cancelled",
     "Change",
+    "Check",
     "ChangeNotifier",
     "Clock",
     "Decided",
@@ -32,7 +38,9 @@ __all__ = [
     "LogCheck",
     "MemoCheck",
     "Progress",
+    "Session",
     "Status",
+    "Unconfirmed",
     "memo_file_name",
     "safe_write",
     "system_clock",

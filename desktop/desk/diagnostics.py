@@ -44,6 +44,14 @@ def configure_logging(data_dir: Path, *, level: int = logging.INFO) -> Path | No
     return target
 
 
+def current_log_file() -> Path | None:
+    """The file the desk's diagnostics go to in this process, or None before a door configured one."""
+    for handler in logging.getLogger().handlers:
+        if handler.get_name() == _HANDLER_NAME and isinstance(handler, logging.FileHandler):
+            return Path(handler.baseFilename)
+    return None
+
+
 def close_logging() -> None:
     """Detach and close the file handler (tests, and before a restore replaces the folder's contents)."""
     root = logging.getLogger()

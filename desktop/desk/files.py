@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.atomic import atomic_file
+from desktop.errors import Environment
 from desktop.store.errors import StoreError, describe_os_error
 
 if TYPE_CHECKING:
     from desktop.encrypted import Sealer
 
 
-class FileWriteError(StoreError):
+class FileWriteError(StoreError, Environment):
     """A file could not be written; the message names it and says why. Nothing was left under its name."""
 
 

@@ -1,221 +1,180 @@
-"""The paper side of the desk: checking a memo file against the log it claims to come from.
+"""desk.paper: memos as they print, previews, prints, exports, and a memo checked against the log.
 
-A memo is reproducible byte for byte from the log: the record it names, the pack that decided it and the
-audit chain head printed on it. So a memo is checked by rendering it again and comparing what it says,
-page by page and line by line, and then how each page looks. A scan (pictures, no text) can only be
-checked by its QR codes, which name the record on every page.
+A memo is drawn from the log alone (the record, the pack it was decided under, the chain head and
+the admin fingerprint), so the same record always gives the same bytes; the preview and the print
+dialog show those very bytes. Every print, save, export and preview is audited.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
-from desktop.desk.results import MemoCheck
+from desktop.desk.changes import Change
+from desktop.desk.manager import Manager, action
+from desktop.desk.results import ExportResult, MemoCheck
+from desktop.records import CaseRecord, EventKind
 
 if TYPE_CHECKING:
-    from desktop.memo.stamp import MemoReading, MemoStamp
-    from desktop.records import CaseRecord, CaseVersion
-    from desktop.store import CaseStore
+    from desktop.desk.desk import Cancelled, Progress
+    from desktop.desk.files import CopyPolicy
+    from desktop.desk.results import Decided
+    from desktop.desk.sessions import Session
+    from desktop.store import CaseQuery
 
-SCAN_NOTE = (
-    "A scan has no text to compare: its QR codes prove which record each page names, and that the log holds "
-    "it; they cannot prove that the words on the paper are the record's. Compare the paper by eye with a "
-    "fresh print of the memo."
-)
-
-
-def _lines(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+MEMO_FOLDER: Final = "memos"
+log = logging.getLogger(__name__)
 
 
-def _first_text_difference(expected: tuple[str, ...], found: tuple[str, ...]) -> tuple[int, int, str, str] | None:
-    """(page, line, expected line, found line) of the first difference in text, numbered from 1; else None."""
-    for number, (want, got) in enumerate(zip(expected, found, strict=False), start=1):
-        want_lines, got_lines = _lines(want), _lines(got)
-        for index in range(max(len(want_lines), len(got_lines))):
-            a = want_lines[index] if index < len(want_lines) else ""
-            b = got_lines[index] if index < len(got_lines) else ""
-            if a != b:
-                return number, index + 1, a or "(nothing)", b or "(nothing)"
-    if len(expected) != len(found):
-        number = min(len(expected), len(found)) + 1
-        if len(found) > len(expected):
-            return number, 1, "(no such page)", (_lines(found[number - 1]) or ["(a page without text)"])[0]
-        return number, 1, (_lines(expected[number - 1]) or [""])[0], "(the page is missing)"
-    return None
-
-
-class _Checker:
-    def __init__(self, store: CaseStore, memo: Path, admin_fingerprint: str | None) -> None:
-        self.store = store
-        self.memo = memo
-        self.admin_fingerprint = admin_fingerprint
-
-    def result(self, stamp: MemoStamp, matches: bool, verdict: str, kind: str, **more: object) -> MemoCheck:
-        return MemoCheck(self.memo, stamp.case_number, stamp.version, stamp.record_hash, matches, verdict, kind, **more)  # type: ignore[arg-type]
-
-    def find(self, stamp: MemoStamp) -> tuple[CaseRecord | None, CaseVersion | None, str | None]:
-        """The record and version the stamp names, or why the log does not hold them."""
-        from desktop.store import CaseNotFound
-
-        try:
-            record: CaseRecord | None = self.store.get(stamp.case_number)
-        except CaseNotFound:
-            return None, None, f"case {stamp.case_number} is not in this log"
-        assert record is not None
-        version = next((v for v in record.versions if v.version == stamp.version), None)
-        if version is None:
-            return record, None, f"case {stamp.case_number} has no version {stamp.version} in this log"
-        if version.record_hash != stamp.record_hash:
-            return (
-                record,
-                version,
-                (f"the memo's record hash does not match case {stamp.case_number} version {stamp.version} in the log"),
-            )
-        return record, version, None
-
-    def head_ok(self, stamp: MemoStamp) -> bool:
-        # The chain head printed on the paper is the outside witness: it must still be in the chain, at or
-        # after this version's own entry. If not, the log was rewritten or replaced after printing.
-        head_seq = self.store.chain_position(stamp.chain_head)
-        recorded_seq = self.store.chain_position_of_record(stamp.record_hash)
-        return head_seq is not None and recorded_seq is not None and head_seq >= recorded_seq
-
-    def expected(self, record: CaseRecord, version: CaseVersion, stamp: MemoStamp, reading: MemoReading) -> bytes:
-        """The memo of this version as it printed: the versions up to it, its pack, the chain head on the paper."""
-        from dataclasses import replace
-
-        from desktop.memo import render_memo
-        from desktop.memo.stamp import printed_admin_key
-
-        as_printed = replace(record, versions=record.versions[: version.version])
-        printed = next((k for k in map(printed_admin_key, reading.pages) if k), None)
-        # A memo printed before the desk had accounts carries no admin key; one printed since carries the
-        # log's own (a made-up key then differs); a version that was signed was always printed with it.
-        fingerprint = self.admin_fingerprint
-        if fingerprint is None or not (printed or self.store.record_signed(version.record_hash)):
-            fingerprint = printed
-        return render_memo(
-            as_printed, self.store.pack_for(version), chain_head=stamp.chain_head, admin_fingerprint=fingerprint
-        )
-
-    def newer(self, record: CaseRecord, version: CaseVersion) -> str:
-        if version.version == record.current.version:
-            return ""
-        return f" (a newer version {record.current.version} exists)"
-
-    def check(self, reading: MemoReading) -> MemoCheck:
-        if reading.is_scan:
-            return self.check_scan(reading)
-        stamp = reading.stamp
-        assert stamp is not None  # read_memo refuses a memo with text and no stamp
-        for number, printed in enumerate(reading.footer_stamps, start=1):
-            if printed != stamp:
-                said = printed.to_text() if printed is not None else "no footer stamp"
-                source = "the file's metadata" if reading.metadata_stamp is not None else "page 1's footer"
-                verdict = (
-                    f"page {number} was altered: its printed footer ({said}) and {source} ({stamp.to_text()}) disagree"
-                )
-                return self.result(stamp, False, verdict, "altered", page=number)
-        record, version, problem = self.find(stamp)
-        if problem is not None or record is None or version is None:
-            return self.result(stamp, False, problem or "not in this log", "not-in-log")
-        if not self.head_ok(stamp):
-            verdict = (
-                "the audit chain head printed on the memo is not in this log's chain after the record: the log was "
-                "rewritten or replaced after the memo was printed"
-            )
-            return self.result(stamp, False, verdict, "log-rewritten")
-        newer = self.newer(record, version)
-        named = f"case {stamp.case_number} version {stamp.version}"
-        expected = self.expected(record, version, stamp, reading)
-        if expected == reading.data:
-            verdict = f"the log holds this exact record: {named}{newer}; the file is byte for byte the memo it prints"
-            return self.result(stamp, True, verdict, "identical")
-        from desktop.memo import pages
-        from desktop.memo.stamp import read_memo
-
-        fresh = read_memo(expected)
-        difference = _first_text_difference(fresh.pages, reading.pages)
-        if difference is not None:
-            page, line, want, got = difference
-            verdict = (
-                f"page {page}, line {line} differs from the memo of {named} in the log: the record's memo says "
-                f"{want!r}, this file says {got!r}"
-            )
-            return self.result(stamp, False, verdict, "differs", page=page, line=line, expected=want, found=got)
-        looks = pages.first_difference(expected, reading.data)
-        if looks is not None:
-            verdict = (
-                f"page {looks} looks different from the memo of {named} in the log, though its text is the same: "
-                "something was drawn over or removed from it"
-            )
-            return self.result(stamp, False, verdict, "differs", page=looks)
-        verdict = (
-            f"the log holds this exact record: {named}{newer}; every page says and shows what the record's memo "
-            "does, but the file's bytes differ (saved again by another program?)"
-        )
-        return self.result(stamp, True, verdict, "same-text")
-
-    def check_scan(self, reading: MemoReading) -> MemoCheck:
-        from desktop.memo import MemoError
-        from desktop.memo.scan import best_match, qr_pictures
-        from desktop.memo.stamp import QR_PREFIX, MemoStamp
-
-        pictures = qr_pictures(reading.data)
-        if not any(p is not None for p in pictures):
-            raise MemoError(f"{reading.name} is a picture with no text and no memo QR code: not readable as a memo")
-        candidates: dict[str, CaseVersion] = {}
-        for case_number in self.store.case_numbers(None):
-            for version in self.store.get(case_number).versions:
-                candidates[f"{QR_PREFIX}|{version.case_number}|v{version.version}|{version.record_hash}"] = version
-        texts = list(candidates)
-        named: list[str | None] = []
-        for picture in pictures:
-            match = best_match(picture, texts) if picture is not None else None
-            named.append(match[0] if match else None)
-        first = next((n for n in named if n is not None), None)
-        if first is None:
-            stamp = MemoStamp("unknown", 1, "0" * 64, "0" * 64)
-            verdict = "no page's QR code names a record this log holds. " + SCAN_NOTE
-            return self.result(stamp, False, verdict, "scan", page=1, notes=(SCAN_NOTE,))
-        version = candidates[first]
-        stamp = MemoStamp(version.case_number, version.version, version.record_hash, "0" * 64)
-        for number, page_names in enumerate(named, start=1):
-            if page_names != first:
-                what = (
-                    "shows no QR code the log knows" if page_names is None else f"names another record ({page_names})"
-                )
-                verdict = f"scan: page {number} {what}, while page 1 names case {version.case_number}. " + SCAN_NOTE
-                return self.result(stamp, False, verdict, "scan", page=number, notes=(SCAN_NOTE,))
-        record = self.store.get(version.case_number)
-        verdict = (
-            f"scan: the QR code on every page ({len(named)}) names case {version.case_number} version "
-            f"{version.version}, record sha256 {version.record_hash}, which this log holds"
-            f"{self.newer(record, version)}. " + SCAN_NOTE
-        )
-        return self.result(stamp, True, verdict, "scan", notes=(SCAN_NOTE,))
-
-
-def verify_memo(store: CaseStore, memo: Path, *, admin_fingerprint: str | None = None) -> MemoCheck:
-    """Is this file the memo of a record this log holds, saying and showing exactly what that memo does?
-
-    Raises MemoError when the file is not readable as a memo (exit 2 at the command line).
-    """
-    from desktop.memo.stamp import read_memo
-
-    return _Checker(store, Path(memo), admin_fingerprint).check(read_memo(Path(memo)))
-
-
-def memo_pages(pdf: bytes, *, dpi: float) -> list[bytes]:
-    """The pages of a memo as PNG pictures, drawn from the PDF bytes themselves (preview and print)."""
-    from desktop.memo.pages import page_pngs
-
-    return page_pngs(pdf, dpi=dpi)
+def memo_file_name(case_number: str, version: int) -> str:
+    return f"{case_number}-v{version}.pdf"
 
 
 def print_detail(version: int, printer: str, copies: int) -> str:
     """The audit entry's words for a print that succeeded."""
     where = " ".join(printer.split()) or "the default printer"
     return f"memo of version {version} printed on {where}, {copies} {'copy' if copies == 1 else 'copies'}"
+
+
+def page_pngs(pdf: bytes, *, dpi: float = 96) -> list[bytes]:
+    """The pages of a PDF (a memo, a report) as PNG pictures, drawn from those very bytes (preview, print)."""
+    from desktop.memo.pages import page_pngs as draw
+
+    return draw(pdf, dpi=dpi)
+
+
+class Paper(Manager):
+    """Memos: drawn, previewed, printed, saved, exported and checked."""
+
+    def memo_folder(self) -> Path:
+        folder = self._desk.data_dir / MEMO_FOLDER
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def _memo_bytes(self, record: CaseRecord) -> bytes:
+        from desktop.memo import render_memo
+
+        return render_memo(
+            record,
+            self._store.pack_for(record.current),
+            chain_head=self._store.chain_head(),
+            admin_fingerprint=self._store.root_fingerprint(),  # on every page: the key every signature goes back to
+        )
+
+    @action("paper.preview")
+    def memo_bytes(self, session: Session, case_number: str) -> bytes:
+        """The memo of the case's current version, exactly as it prints (same record, same bytes).
+
+        Drawing it writes nothing: the view of the case was audited when it was opened, and a print is
+        audited once it succeeded (`record_print`).
+        """
+        return self._memo_bytes(self._store.get(case_number))
+
+    @action("paper.print")
+    def print_memo(
+        self,
+        session: Session,
+        case_number: str,
+        *,
+        target: Path | None = None,
+        passphrase: str | None = None,
+        no_encrypt: bool = False,
+    ) -> Path:
+        """Save the current version's memo (safely: whole or not at all), then audit that it was printed.
+
+        Without `target`, the memo goes into the data folder's memos/ folder. A `target` outside the
+        data folder may leave the station: it is sealed with `passphrase`, or written plain only with
+        `no_encrypt` (audited), as every copy is (desk/files.py CopyPolicy).
+        """
+        from desktop.desk.files import CopyPolicy
+
+        record = self._store.get(case_number)
+        target = target or self.memo_folder() / memo_file_name(record.case_number, record.current.version)
+        return self._save_memo(session, record, target, CopyPolicy(passphrase, no_encrypt))
+
+    def _save_memo(self, session: Session, record: CaseRecord, target: Path, copy: CopyPolicy) -> Path:
+        """Save a memo (a print, or one file of an export), sealed when it leaves the data folder; audit it."""
+        data_dir = self._desk.data_dir
+        note = copy.check(target, data_dir)  # refused before the memo is drawn
+        path = copy.write(target, self._memo_bytes(record), data_dir, kind="memo")
+        self._store.log_event(
+            record.case_number,
+            EventKind.MEMO,
+            session.actor,
+            f"memo of version {record.current.version} saved as {path.name}{note}",
+            now=self._now(),
+        )
+        self._desk.changes.emit(Change(EventKind.MEMO, record.case_number))
+        return path
+
+    @action("paper.export")
+    def export_memos(
+        self,
+        session: Session,
+        folder: Path,
+        query: CaseQuery | None = None,
+        *,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+        passphrase: str | None = None,
+        no_encrypt: bool = False,
+    ) -> ExportResult:
+        """Save the memo of every case the query matches into `folder`, each audited like a print.
+
+        A folder outside the data folder gets sealed copies (`NAME.pdf.enc`) under `passphrase`, all
+        under one key derivation; `no_encrypt` writes them plain, and each entry says so. Neither
+        given for such a folder: refused before any memo is written.
+        """
+        from desktop.desk.files import CopyPolicy, FileWriteError
+
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise FileWriteError(f"the folder {folder} does not exist")
+        copy = CopyPolicy(passphrase, no_encrypt)
+        copy.check(folder / "memo.pdf", self._desk.data_dir)
+        numbers = self._store.case_numbers(query)
+        written: list[Path] = []
+        for index, number in enumerate(numbers):
+            if cancelled is not None and cancelled():
+                return ExportResult(folder, tuple(written), cancelled=True)
+            record = self._store.get(number)
+            name = memo_file_name(record.case_number, record.current.version)
+            written.append(self._save_memo(session, record, folder / name, copy))
+            if progress is not None:
+                progress(index + 1, len(numbers))
+        return ExportResult(folder, tuple(written))
+
+    @action("paper.draft")
+    def draft_memo(self, session: Session, decided: Decided) -> bytes:
+        """A DRAFT memo of a decision not yet recorded, as PDF bytes; the preview is audited."""
+        from desktop.memo import render_draft
+
+        pdf = render_draft(decided.intake.to_dict(), decided.decision.to_dict(), decided.pack, officer=session.label)
+        subject = decided.intake.subject.booking_number or decided.intake.subject.name or "no booking number"
+        self._store.log_event(
+            None, EventKind.PREVIEW, session.actor, f"draft memo previewed ({subject})", now=self._now()
+        )
+        return pdf
+
+    @action("paper.print")
+    def record_print(self, session: Session, case_number: str, *, printer: str, copies: int, version: int) -> None:
+        """Audit a print after it succeeded: which version, on which printer, how many copies."""
+        detail = print_detail(version, printer, copies)
+        self._store.log_event(case_number, EventKind.PRINT, session.actor, detail, now=self._now())
+        self._desk.changes.emit(Change(EventKind.PRINT, case_number))
+
+    @action("paper.verify_memo")
+    def verify_memo(self, session: Session, memo: Path) -> MemoCheck:
+        """Does this log hold the exact record the memo names? (desktop/desk/memo_check.py) The check is audited.
+
+        Raises MemoError when the file is not readable as a memo.
+        """
+        from desktop.desk.memo_check import verify_memo
+
+        check = verify_memo(self._store, Path(memo), admin_fingerprint=self._store.root_fingerprint())
+        verdict = "matches" if check.matches else "does not match"
+        case = check.case_number if self._store.case_exists(check.case_number) else None
+        detail = f"memo of case {check.case_number} version {check.version} checked: {verdict}"
+        self._store.log_event(case, EventKind.VIEW, session.actor, detail, now=self._now())
+        return check

@@ -109,12 +109,12 @@ def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str, admin_finger
         )
     _check_hash("the record hash", version.record_hash)
     _check_hash("the audit chain head", chain_head)
-    _check_pack(version.decision, pack)
+    _check_pack(version.decision.to_dict(), pack)
     register_fonts()
     stamp = MemoStamp(version.case_number, version.version, version.record_hash, chain_head)
     content = MemoContent(
-        intake=version.intake,
-        decision=version.decision,
+        intake=version.intake.to_dict(),
+        decision=version.decision.to_dict(),
         pack=pack,
         officer=version.officer,
         version=version,

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.errors import BadInput
+
 STAMP_PREFIX = "safedesk-memo"
 DRAFT_STAMP = "safedesk-draft;not recorded"
 DRAFT_MARK = "DRAFT - NOT RECORDED"
@@ -27,7 +29,7 @@ _FOOTER_RECORD = re.compile(rf"Record sha256:\s*(?P<record>{_HASH})")
 _FOOTER_CHAIN = re.compile(rf"Audit chain head:\s*(?P<chain>{_HASH})")
 
 
-class MemoError(ValueError):
+class MemoError(BadInput, ValueError):
     """A memo that cannot be made or read: the message says what is wrong, in words an officer can act on."""
 
 

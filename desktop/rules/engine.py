@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,23 @@ class Response:
             "because": list(self.because),
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Response:
+        """A response as kept in the log (the inverse of to_dict; older records lack title and variant)."""
+        return cls(
+            action=str(data["action"]),
+            info=None if data.get("info") is None else str(data["info"]),
+            code=str(data["code"]),
+            rule=str(data["rule"]),
+            instruction=str(data["instruction"]),
+            clauses=tuple(str(c) for c in data.get("clauses") or ()),
+            authorities=tuple(str(a) for a in data.get("authorities") or ()),
+            refer=None if data.get("refer") is None else str(data["refer"]),
+            because=tuple(str(b) for b in data.get("because") or ()),
+            title=str(data.get("title") or ""),
+            variant=None if data.get("variant") is None else str(data["variant"]),
+        )
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -65,6 +83,22 @@ class Decision:
             "refer_to_counsel": self.refer_to_counsel,
             "warnings": list(self.warnings),
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Decision:
+        """A decision as kept in the log, read back as a value (the inverse of to_dict).
+
+        Raises KeyError, TypeError or ValueError for a dict that is not a decision; the store reports
+        that as a version it cannot read.
+        """
+        policy = data["policy"]
+        return cls(
+            policy_id=str(policy["id"]),
+            policy_version=str(policy["version"]),
+            policy_sha256=str(policy["sha256"]),
+            responses=tuple(Response.from_dict(r) for r in data["responses"]),
+            warnings=tuple(str(w) for w in data.get("warnings") or ()),
+        )
 
     def to_json(self) -> str:
         """The decision as contract JSON; the same decision always gives the same bytes."""

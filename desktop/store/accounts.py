@@ -127,6 +127,17 @@ class AccountsMixin(StoreBase):
             raise AccountError(f"case {case_number} has no record entry")
         return str(row[0]), (str(row[1]) if row[1] is not None and row[2] == "account" else None)
 
+    def version_author(self, case_number: str, version: int) -> tuple[str | None, str]:
+        """Who made a version: (the account that signed its entry, or None where unsigned; the entry's label)."""
+        row = self._conn.execute(
+            "SELECT a.actor, k.owner, k.kind FROM audit_log a LEFT JOIN signing_keys k ON k.key_id = a.signer"
+            " WHERE a.case_number = ? AND a.kind IN (?, ?) AND a.version = ? ORDER BY a.seq LIMIT 1",
+            [case_number, EventKind.RECORDED.value, EventKind.AMENDED.value, version],
+        ).fetchone()
+        if row is None:
+            raise AccountError(f"case {case_number} version {version} has no audit entry")
+        return (str(row[1]) if row[1] is not None and row[2] == "account" else None), str(row[0])
+
     def record_signed(self, record_hash_value: str) -> bool:
         """Whether the entry that recorded this version was signed (made after the desk had accounts)."""
         row = self._conn.execute(

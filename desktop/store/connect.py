@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Final, Self
 from sqlite_utils import Database
 
 from desktop.store import schema
-from desktop.store.errors import LogDamaged, LogLocked, StoreError
+from desktop.store.errors import DiskError, LogDamaged, LogLocked, StoreError
 from desktop.store.index import PackZones
 
 if TYPE_CHECKING:
@@ -35,14 +35,14 @@ def _locked(path: Path, exc: sqlite3.Error) -> StoreError:
 
 
 def _read_only(path: Path, exc: sqlite3.Error) -> StoreError:
-    return StoreError(
+    return DiskError(
         f"the case log {path} is read-only here, so nothing can be recorded (it can still be read and verified); "
         "ask IT to give desk users write access to its folder"
     )
 
 
 def _full(path: Path, exc: sqlite3.Error) -> StoreError:
-    return StoreError(f"the disk holding {path} is full; nothing was saved. Free space and try again")
+    return DiskError(f"the disk holding {path} is full; nothing was saved. Free space and try again")
 
 
 def _damaged(path: Path, exc: sqlite3.Error) -> StoreError:
@@ -54,7 +54,7 @@ def _refused(path: Path, exc: sqlite3.Error) -> StoreError:
 
 
 def _cannot_open(path: Path, exc: sqlite3.Error) -> StoreError:
-    return StoreError(
+    return DiskError(
         f"the case log {path} cannot be opened ({exc}); check that its folder exists and desk users may write to it"
     )
 
@@ -76,18 +76,18 @@ def disk_is_full(path: Path) -> bool:
 def _disk_error(path: Path, exc: sqlite3.Error) -> StoreError:
     if disk_is_full(path):
         return _full(path, exc)
-    return StoreError(
+    return DiskError(
         f"the disk holding {path} could not be read or written ({exc}); nothing was saved. "
         "Check the disk or network share, then try again"
     )
 
 
 def _no_permission(path: Path, exc: sqlite3.Error) -> StoreError:
-    return StoreError(f"the case log {path} refused access ({exc}); ask IT to check the folder's permissions")
+    return DiskError(f"the case log {path} refused access ({exc}); ask IT to check the folder's permissions")
 
 
 def _no_memory(path: Path, exc: sqlite3.Error) -> StoreError:
-    return StoreError(f"the computer ran out of memory using the case log {path}; close other programs and try again")
+    return DiskError(f"the computer ran out of memory using the case log {path}; close other programs and try again")
 
 
 # Primary result codes (https://sqlite.org/rescode.html) and what each means here. An extended

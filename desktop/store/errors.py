@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import errno
 
+from desktop.errors import BadInput, DeskError, Environment, Refused
 
-class StoreError(Exception):
+
+class StoreError(DeskError):
     """The case log could not do what was asked; nothing was half written."""
 
 
-class InvalidInput(StoreError):
+class InvalidInput(StoreError, BadInput):
     """A value given to the store is missing or malformed (officer, reason, file)."""
 
 
-class CaseNotFound(StoreError):
+class CaseNotFound(StoreError, BadInput):
     """No case with that number is in the log."""
 
     def __init__(self, case_number: str) -> None:
@@ -21,31 +23,35 @@ class CaseNotFound(StoreError):
         self.case_number = case_number
 
 
-class LogLocked(StoreError):
+class LogLocked(StoreError, Environment):
     """Another process holds the log for longer than the busy timeout."""
 
 
-class NotSignedIn(StoreError):
+class NotSignedIn(StoreError, Refused):
     """An entry would be written by someone who has not signed in (once the log has accounts)."""
 
 
-class AccountError(StoreError):
+class AccountError(StoreError, Refused):
     """An account cannot be used or changed as asked (unknown, disabled, locked, wrong role); says which."""
 
 
-class LogDamaged(StoreError):
+class DiskError(StoreError, Environment):
+    """The disk or its permissions said no: full, read-only, unreadable, out of memory; nothing was saved."""
+
+
+class LogDamaged(StoreError, Environment):
     """The file is damaged, or is not this app's case log."""
 
 
-class LogMissing(StoreError):
+class LogMissing(StoreError, Environment):
     """The folder shows a log was kept here, but cases.db is missing or empty; no new log was started."""
 
 
-class OtherLog(StoreError):
+class OtherLog(StoreError, Environment):
     """cases.db is not the log this folder kept (another desk's, copied in); it was left untouched."""
 
 
-class NewerLog(StoreError):
+class NewerLog(StoreError, Environment):
     """The log was written by a newer version of the app; it is refused and left untouched."""
 
 

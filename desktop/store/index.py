@@ -70,9 +70,7 @@ class PackZones:
 
     def of(self, version: CaseVersion) -> dt.tzinfo | None:
         """The zone of the pack the version was decided under (None when its decision names no pack)."""
-        policy = version.decision.get("policy")
-        sha = policy.get("sha256") if isinstance(policy, dict) else None
-        return self(sha) if isinstance(sha, str) else None
+        return self(version.decision.policy_sha256)
 
 
 def received_day(received_at: str, zone: dt.tzinfo | None) -> str:
@@ -82,11 +80,13 @@ def received_day(received_at: str, zone: dt.tzinfo | None) -> str:
     return dt.datetime.fromisoformat(received_at).astimezone(zone).date().isoformat()
 
 
-def facets(intake: dict[str, Any], decision: dict[str, Any], status: str) -> set[str]:
-    found = {f"requester:{intake['requester']}", f"status:{status}"}
-    found.update(f"doc:{d['kind']}" for d in intake.get("documents", []))
-    found.update(f"code:{r['code']}" for r in decision["responses"])
-    if decision.get("refer_to_counsel"):
+def facets(version: CaseVersion) -> set[str]:
+    """The facets a case's current version files it under (requester, paper, response code, status)."""
+    intake, decision = version.intake, version.decision
+    found = {f"requester:{intake.requester}", f"status:{version.status.value}"}
+    found.update(f"doc:{d.kind}" for d in intake.documents)
+    found.update(f"code:{r.code}" for r in decision.responses)
+    if decision.refer_to_counsel:
         found.add("referred:1")
     return found
 
@@ -94,7 +94,7 @@ def facets(intake: dict[str, Any], decision: dict[str, Any], status: str) -> set
 def index_row(version: CaseVersion, zone: dt.tzinfo | None) -> dict[str, Any]:
     """The search projection's row for a case's current version: all of it derived from the record."""
     intake, decision = version.intake, version.decision
-    documents = intake.get("documents", [])
+    documents = intake.documents
     return {
         "case_number": version.case_number,
         "version": version.version,
@@ -102,17 +102,17 @@ def index_row(version: CaseVersion, zone: dt.tzinfo | None) -> dict[str, Any]:
         "received_at": version.received_at,
         "received_day": received_day(version.received_at, zone),
         "recorded_at": version.recorded_at,
-        "requester": intake["requester"],
-        "status": version.status,
-        "referred": 1 if decision.get("refer_to_counsel") else 0,
-        "codes": " ".join(dict.fromkeys(r["code"] for r in decision["responses"])),
-        "document_kinds": " ".join(dict.fromkeys(d["kind"] for d in documents)),
-        "booking_number": intake["subject"].get("booking_number") or "",
-        "subject_name": intake["subject"].get("name") or "",
-        "requester_name": intake.get("requester_name") or "",
-        "signer_names": " ".join(d.get("signer_name") or "" for d in documents).strip(),
+        "requester": intake.requester,
+        "status": version.status.value,
+        "referred": 1 if decision.refer_to_counsel else 0,
+        "codes": " ".join(dict.fromkeys(r.code for r in decision.responses)),
+        "document_kinds": " ".join(dict.fromkeys(d.kind for d in documents)),
+        "booking_number": intake.subject.booking_number or "",
+        "subject_name": intake.subject.name or "",
+        "requester_name": intake.requester_name or "",
+        "signer_names": " ".join(d.signer_name or "" for d in documents).strip(),
         "officer": version.officer,
-        "notes": intake.get("notes") or "",
+        "notes": intake.notes or "",
     }
 
 
@@ -133,7 +133,7 @@ def write_index(conn: sqlite3.Connection, version: CaseVersion, zones: PackZones
         conn.execute("DELETE FROM case_facets WHERE case_id = ?", [case_id])
     conn.executemany(
         "INSERT INTO case_facets (facet, case_id) VALUES (?, ?)",
-        [(facet, case_id) for facet in sorted(facets(version.intake, version.decision, version.status))],
+        [(facet, case_id) for facet in sorted(facets(version))],
     )
 
 

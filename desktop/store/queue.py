@@ -84,7 +84,7 @@ class QueueMixin(StoreBase):
         for data in rows:
             version = version_from_row(dict(data))
             row = index_row(version, self._zones.of(version))
-            if query is None or matches(query, row, facets(version.intake, version.decision, version.status)):
+            if query is None or matches(query, row, facets(version)):
                 found.append(summary_from_row(row))
         return found
 

@@ -63,9 +63,9 @@ class ReadMixin(StoreBase):
         """The pack the version was decided under, parsed from the copy kept in the log."""
         from desktop.rules.pack import parse_pack
 
-        sha = str(version.decision["policy"]["sha256"])
-        policy = version.decision["policy"]
-        return parse_pack(self.pack_content(sha), Path(f"<log: pack {policy['id']} {policy['version']}>"))
+        decision = version.decision
+        source = Path(f"<log: pack {decision.policy_id} {decision.policy_version}>")
+        return parse_pack(self.pack_content(decision.policy_sha256), source)
 
     def _select(self, query: CaseQuery) -> tuple[str, list[Any], str]:
         """FROM ... WHERE ... for a query, its parameters, and the column that orders cases by recording.

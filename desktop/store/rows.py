@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from desktop.records import Attachment, CaseVersion, Override
+from desktop.records import Attachment, CaseVersion, Override, Status
 from desktop.store.query import CaseSummary
 
 
@@ -39,19 +39,23 @@ def record_fields(row: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def version_from_row(row: Mapping[str, Any]) -> CaseVersion:
+    """A stored version as a typed value. Raises ValueError (IntakeError), KeyError or TypeError for one
+    whose stored JSON is no longer an intake or a decision; verify reports that as a version it cannot read."""
+    from desktop.rules import Decision, parse_intake
+
     fields = record_fields(row)
     override = Override(**fields["override"]) if fields["override"] else None
     return CaseVersion(
         case_number=row["case_number"],
         version=row["version"],
-        intake=fields["intake"],
-        decision=fields["decision"],
+        intake=parse_intake(fields["intake"]),
+        decision=Decision.from_dict(fields["decision"]),
         officer=row["officer"],
         desk=row["desk"],
         received_at=row["received_at"],
         recorded_at=row["recorded_at"],
         recorded_zone=row["recorded_zone"],
-        status=row["status"],
+        status=Status(row["status"]),
         record_hash=row["record_hash"],
         amendment_reason=row["amendment_reason"],
         override=override,

@@ -301,7 +301,7 @@ class _IndexCheck:
             )
         else:
             kept = {r[0] for r in self._conn.execute("SELECT facet FROM case_facets WHERE case_id = ?", [case_id])}
-            if kept != facets(version.intake, version.decision, version.status):
+            if kept != facets(version):
                 self.problems.append(
                     f"the search facets of case {version.case_number} do not match it, so filters and the review "
                     "queue may miss it (run `main.py verify --rebuild-index`)"

@@ -60,6 +60,14 @@ class _NewCase:
     by: str | Actor = ""  # who records it, with their signing key once signed in
 
 
+def status_for(decision: Decision, override: Override | None, status: str | None = None) -> Status:
+    """A new version's status: as given, else referred when its decision refers or an officer disagreed,
+    else decided. The desk asks this too, before an amendment, to apply the two-person rule."""
+    if status is not None:
+        return Status(status)
+    return Status.REFERRED if decision.refer_to_counsel or override else Status.DECIDED
+
+
 class WriteMixin(StoreBase):
     """Recording: every change is new rows, written with its audit entries in one transaction."""
 
@@ -155,14 +163,14 @@ class WriteMixin(StoreBase):
         saved = CaseVersion(
             case_number=case_number,
             version=version,
-            intake=record["intake"],
-            decision=record["decision"],
+            intake=intake,
+            decision=decision,
             officer=officer,
             desk=desk,
             received_at=record["received_at"],
             recorded_at=record["recorded_at"],
             recorded_zone=record["recorded_zone"],
-            status=record["status"],
+            status=Status(status),
             record_hash=digest,
             amendment_reason=amendment_reason,
             override=override,
@@ -321,23 +329,24 @@ class WriteMixin(StoreBase):
         desk: str | None = None,
         scans: Sequence[Path] = (),
         now: dt.datetime | None = None,
+        expected_version: int | None = None,
     ) -> CaseVersion:
         """Record a new version of a case, with its scans, in one transaction; the versions before it stay
         exactly as they were.
 
-        `status` defaults to referred when the new decision refers or is overridden, else decided;
-        pass `resolved` when a supervisor or counsel closes a referral.
+        `status` defaults to referred when the new decision refers or is overridden, else decided
+        (`status_for`); pass `resolved` when a supervisor or counsel closes a referral. With
+        `expected_version`, the amendment is refused when the case gained a version since the caller
+        read it (the caller's checks were made on that version: the two-person rule, say).
         """
         who = check_officer(officer)
         reason = one_line(reason, "the reason for the amendment")
         override = check_override(override)
-        checked_status = check_status(status)
+        checked_status = status_for(decision, override, check_status(status))
         self._check_pack(pack, decision)
         files = read_scans(scans)
         now = now or utc_now()
         desk = one_line(desk or default_desk(), "desk name")
-        if checked_status is None:
-            checked_status = Status.REFERRED if decision.refer_to_counsel or override else Status.DECIDED
         with self._write() as conn:
             last = conn.execute(
                 "SELECT version, record_hash FROM case_versions WHERE case_number = ? ORDER BY version DESC LIMIT 1",
@@ -345,6 +354,11 @@ class WriteMixin(StoreBase):
             ).fetchone()
             if last is None:
                 raise CaseNotFound(case_number)
+            if expected_version is not None and int(last[0]) != expected_version:
+                raise InvalidInput(
+                    f"case {case_number} gained version {last[0]} while this one was being made from version "
+                    f"{expected_version}; open the case again"
+                )
             self._save_pack(conn, pack, now)
             version = int(last[0]) + 1
             saved = self._write_version(

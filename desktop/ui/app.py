@@ -18,7 +18,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop import APP_NAME, __version__
-from desktop.desk import Desk
+from desktop.desk import Desk, system_clock
 from desktop.resources import icon_files
 from desktop.ui.main_window import MainWindow
 
@@ -141,7 +141,7 @@ def run_window(data_dir: Path, *, policy: Path | None = None, demo: bool = False
     from desktop.desk.diagnostics import configure_logging
 
     configure_logging(data_dir)
-    desk = Desk(data_dir, policy=policy)
+    desk = Desk(data_dir, clock=system_clock, policy=policy)
     settings = QSettings()
     session = None
     if demo:
@@ -184,13 +184,13 @@ def self_test() -> int:
 
     try:
         app = make_application()
-        desk = Desk(folder / "data")
+        desk = Desk(folder / "data", clock=system_clock)
         import secrets
 
         password = secrets.token_urlsafe(16)  # a throw-away log: its accounts are never used again
-        admin = desk.setup(username="selftest.admin", name="SELF TEST ADMIN", badge="0", password=password)
-        desk.add_user(
-            actor=admin,
+        admin = desk.people.setup(username="selftest.admin", name="SELF TEST ADMIN", badge="0", password=password)
+        desk.people.add_user(
+            admin,
             username="selftest",
             name="SELF TEST",
             badge="1",
@@ -200,7 +200,7 @@ def self_test() -> int:
         window = MainWindow(
             desk=desk,
             settings=QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat),
-            session=desk.sign_in("selftest", password),
+            session=desk.people.sign_in("selftest", password),
         )
         window.show()
         app.processEvents()
@@ -226,10 +226,10 @@ def self_test() -> int:
         saved = wizard.saved
         assert saved is not None
         step("recorded", recorded and saved.case_number.endswith("000001"), saved.case_number)
-        memo = desk.print_memo(saved.case_number, actor=wizard.actor)
-        memo_check = desk.verify_memo(memo)
+        memo = desk.paper.print_memo(wizard.session, saved.case_number)
+        memo_check = desk.paper.verify_memo(wizard.session, memo)
         step("memo rendered", memo_check.record_hash == saved.record_hash, f"{memo.stat().st_size} bytes")
-        check = desk.verify_log(actor=wizard.actor)
+        check = desk.log.verify(wizard.session)
         step("log verified", check.ok, f"{check.entries_checked} entries")
         wizard.close()
         window.close()

@@ -32,8 +32,7 @@ from desktop.store.errors import StoreError
 if TYPE_CHECKING:
     import datetime as dt
 
-    from desktop.desk import Desk
-    from desktop.records import Actor
+    from desktop.desk import Desk, Session
 
 log = logging.getLogger(__name__)
 COLUMNS = ("#", "When (UTC)", "What", "Case", "Who", "Detail", "Signed")
@@ -42,15 +41,15 @@ COLUMNS = ("#", "When (UTC)", "What", "Case", "Who", "Detail", "Signed")
 class AuditDialog(QDialog):
     """Filters above, entries below, newest first; Export CSV writes what is shown."""
 
-    def __init__(self, *, desk: Desk, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, *, desk: Desk, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
-        self._actor = actor
+        self._session = session
         self.entries: list[AuditEntry] = []
         self.setWindowTitle("Audit log")
         self.resize(1000, 600)
         layout = QVBoxLayout(self)
-        fingerprint = desk.admin_fingerprint() or "(not set up)"
+        fingerprint = desk.people.admin_fingerprint() or "(not set up)"
         layout.addWidget(QLabel(f"Admin key fingerprint: {fingerprint}. Compare it with the one IT wrote down."))
         form = QFormLayout()
         self.person = QLineEdit()
@@ -110,8 +109,8 @@ class AuditDialog(QDialog):
 
     def refresh(self) -> None:
         try:
-            self.entries = self._desk.audit_entries(
-                actor=self._actor,
+            self.entries = self._desk.log.entries(
+                self._session,
                 user=self.person.text().strip() or None,
                 case_number=self.case.text().strip() or None,
                 kind=self.kind.currentData(),
@@ -146,7 +145,7 @@ class AuditDialog(QDialog):
             if not go_on:
                 return None
         try:
-            path = self._desk.export_audit_csv(target, self.entries, actor=self._actor, passphrase=passphrase)
+            path = self._desk.log.export_csv(self._session, target, self.entries, passphrase=passphrase)
         except StoreError as exc:
             log.exception("the audit entries could not be exported")
             QMessageBox.warning(self, "Export", str(exc))

@@ -36,7 +36,7 @@ from desktop.rules import labels, vocab
 from desktop.store.query import CaseQuery, CaseSummary
 
 if TYPE_CHECKING:
-    from desktop.desk import Desk
+    from desktop.desk import Desk, Session
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 200
@@ -52,9 +52,10 @@ class CaseLogModel(QAbstractTableModel):
     Only the row count is known up front, so a log of a million cases opens as fast as one of ten.
     """
 
-    def __init__(self, *, desk: Desk, review: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(self, *, desk: Desk, session: Session, review: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
+        self._session = session
         self._columns = REVIEW_COLUMNS if review else COLUMNS
         self._review = review  # the queue reads the log itself, never the search index (store/queue.py)
         self._questions: dict[str, str] = {}
@@ -79,8 +80,8 @@ class CaseLogModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         self._questions.clear()
-        count = self._desk.review_count if self._review else self._desk.count
-        self._count = count(self._query)
+        count = self._desk.cases.review_count if self._review else self._desk.cases.count
+        self._count = count(self._session, self._query)
         self.endResetModel()
 
     def summary(self, row: int) -> CaseSummary | None:
@@ -88,9 +89,9 @@ class CaseLogModel(QAbstractTableModel):
             return None
         page = row // PAGE_SIZE
         if page not in self._pages:
-            search = self._desk.review_queue if self._review else self._desk.search
+            search = self._desk.cases.review_queue if self._review else self._desk.cases.search
             self._pages[page] = search(
-                self._query, limit=PAGE_SIZE, offset=page * PAGE_SIZE, newest_first=self._newest_first
+                self._session, self._query, limit=PAGE_SIZE, offset=page * PAGE_SIZE, newest_first=self._newest_first
             )
         rows = self._pages[page]
         index = row % PAGE_SIZE
@@ -151,7 +152,7 @@ class CaseLogModel(QAbstractTableModel):
         key = f"waits:{case_number}"
         if key not in self._questions:
             try:
-                self._questions[key] = self._desk.waiting_on(case_number)
+                self._questions[key] = self._desk.cases.waiting_on(self._session, case_number)
             except Exception:  # shown blank; the row itself still reads
                 log.exception("who case %s waits for could not be read", case_number)
                 self._questions[key] = ""
@@ -161,7 +162,7 @@ class CaseLogModel(QAbstractTableModel):
         """The open questions a referred case waits on, e.g. "AMB-3: A court order for a civil…"."""
         if case_number not in self._questions:
             try:
-                found = self._desk.open_questions(case_number)
+                found = self._desk.cases.open_questions(self._session, case_number)
             except Exception:  # shown as unknown; the row itself still reads
                 log.exception("the open questions of case %s could not be read", case_number)
                 found = []
@@ -207,7 +208,9 @@ class CaseLogView(QWidget):
 
     open_case = Signal(str)
 
-    def __init__(self, *, desk: Desk, review_only: bool = False, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, *, desk: Desk, session: Session, review_only: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._desk = desk
         self._review_only = review_only
@@ -255,7 +258,7 @@ class CaseLogView(QWidget):
         dates.addWidget(self.count_label)
         layout.addLayout(dates)
 
-        self.model = CaseLogModel(desk=desk, review=review_only, parent=self)
+        self.model = CaseLogModel(desk=desk, session=session, review=review_only, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Review queue" if review_only else "Case log")

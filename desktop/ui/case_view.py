@@ -27,14 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.present import STATUS_WORDS, version_rows
 from desktop.records import CaseRecord, printable
-from desktop.ui.decision_html import decision_html, intake_summary_html, version_html, version_rows
+from desktop.ui.decision_html import decision_html, intake_summary_html, version_html
 from desktop.ui.scan_view import ScanView, open_scan
 from desktop.ui.widgets import fit_to_screen, open_file
 
 if TYPE_CHECKING:
-    from desktop.desk import Desk
-    from desktop.records import Actor
+    from desktop.desk import Desk, Session
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +65,10 @@ class CaseDialog(QDialog):
     # The desk tells its listeners on the thread that changed the log; this brings the notice here.
     _log_changed = Signal(object)
 
-    def __init__(
-        self, *, desk: Desk, case_number: str, officer: Actor | str | None, parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, *, desk: Desk, case_number: str, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
-        self._officer = officer
+        self._session = session
         self.case_number = case_number
         self.setWindowTitle(f"Case {case_number}")
         fit_to_screen(self, 900, 680)
@@ -112,8 +110,7 @@ class CaseDialog(QDialog):
         self.memo_path: Path | None = None
         self.shown_version: int | None = None  # the version shown in the Versions tab (None: the newest)
         self.details: QCheckBox | None = None
-        if not isinstance(officer, str) and officer is not None:
-            desk.open_case(case_number, actor=officer)  # opening a case to look at it is audited (CJIS 5.4)
+        desk.cases.open(session, case_number)  # opening a case to look at it is audited (CJIS 5.4)
         self.reload()
         # An amendment, a resolution or a scan recorded anywhere shows here at once (never a stale version).
         self._log_changed.connect(self._changed)
@@ -128,9 +125,9 @@ class CaseDialog(QDialog):
                 log.exception("case %s could not be reloaded", self.case_number)
 
     def reload(self) -> None:
-        record: CaseRecord = self._desk.open_case(self.case_number)
+        record: CaseRecord = self._desk.cases.open(self._session, self.case_number, audit=False)
         current = record.current
-        status = {"referred": "referred for review", "resolved": "resolved", "decided": "decided"}[current.status]
+        status = STATUS_WORDS[current.status.value]
         amended = f", amended ({len(record.versions)} versions)" if record.amended else ""
         self.heading.setText(f"Case {record.case_number}: {status}{amended}, showing version {current.version}")
         tab = self.tabs.currentIndex()
@@ -138,7 +135,7 @@ class CaseDialog(QDialog):
         self.tabs.clear()
         decision = QTextBrowser()
         decision.setAccessibleName("Decision and reasons")
-        pack = self._desk.pack_of(current)
+        pack = self._desk.cases.pack_of(self._session, current)
         override = ""
         if current.override:
             override = (
@@ -260,32 +257,19 @@ class CaseDialog(QDialog):
         if version is None:
             return
         self.shown_version = version.version if version.version != self.record.current.version else None
-        rows = version_rows(version, self._desk.pack_of(version))
+        rows = version_rows(version, self._desk.cases.pack_of(self._session, version))
         previous = versions.get(version.version - 1)
-        before = version_rows(previous, self._desk.pack_of(previous)) if previous is not None else None
+        before = (
+            version_rows(previous, self._desk.cases.pack_of(self._session, previous)) if previous is not None else None
+        )
         self.version_view.setHtml(version_html(rows, before))
-
-    def _actor(self, title: str) -> Actor | None:
-        """The officer on duty, or None (with a message) when no one has said who is on duty."""
-        from desktop.records import Actor, ActorError
-
-        if isinstance(self._officer, Actor):
-            return self._officer  # the signed-in officer
-        try:
-            return Actor.parse(self._officer or "")
-        except ActorError:
-            QMessageBox.warning(self, title, "Say who is on duty first (File, Change officer).")
-            return None
 
     def print_memo(self) -> None:
         """The print dialog (printer, copies), then the print, audited once it succeeded."""
         from desktop.ui.printing import print_memo
 
-        actor = self._actor("Print")
-        if actor is None:
-            return
         try:
-            self.print_outcome = print_memo(self, self._desk, self.case_number, actor)
+            self.print_outcome = print_memo(self, self._desk, self.case_number, self._session)
         except Exception as exc:  # shown, never a traceback: the case itself is safe in the log
             log.exception("the memo of case %s could not be printed", self.case_number)
             QMessageBox.critical(self, "Print", f"The memo could not be printed: {exc}")
@@ -297,11 +281,8 @@ class CaseDialog(QDialog):
         """The memo's pages as they will print, drawn from the same PDF, with Print… for those bytes."""
         from desktop.ui.printing import MemoPreview
 
-        actor = self._actor("Preview")
-        if actor is None:
-            return None
         try:
-            dialog = MemoPreview(desk=self._desk, case_number=self.case_number, actor=actor, parent=self)
+            dialog = MemoPreview(desk=self._desk, case_number=self.case_number, session=self._session, parent=self)
         except Exception as exc:
             log.exception("the memo of case %s could not be previewed", self.case_number)
             QMessageBox.critical(self, "Preview", f"The memo could not be shown: {exc}")
@@ -313,11 +294,8 @@ class CaseDialog(QDialog):
 
     def reprint(self) -> None:
         """Save the memo (audited as a memo saved) and open it in the system's PDF viewer."""
-        actor = self._actor("Memo")
-        if actor is None:
-            return
         try:
-            self.memo_path = self._desk.print_memo(self.case_number, actor=actor)
+            self.memo_path = self._desk.paper.print_memo(self._session, self.case_number)
         except Exception as exc:  # shown, never a traceback: the case itself is safe in the log
             log.exception("the memo of case %s could not be written", self.case_number)
             QMessageBox.critical(self, "Memo", f"The memo could not be written: {exc}")
@@ -333,11 +311,8 @@ class CaseDialog(QDialog):
             return
         from desktop.store import StoreError
 
-        actor = self._actor("Attach a scan")
-        if actor is None:
-            return
         try:
-            self._desk.attach(self.case_number, Path(name), actor=actor)
+            self._desk.cases.attach(self._session, self.case_number, Path(name))
         except StoreError as exc:
             log.warning("attaching %s to case %s was refused", name, self.case_number, exc_info=True)
             QMessageBox.warning(self, "Attach a scan", str(exc))
@@ -352,6 +327,7 @@ class CaseDialog(QDialog):
         try:
             dialog = open_scan(
                 self._desk,
+                self._session,
                 attachment_id=int(item.data(ATTACHMENT_ID)),
                 name=name,
                 content_type=str(item.data(ATTACHMENT_TYPE)),

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from desktop.records import Actor, CaseVersion, Override
+from desktop import present
+from desktop.records import CaseVersion, Override, Status
 from desktop.rules import IntakeError, PackError, labels, vocab
 from desktop.ui import temporary_files
 from desktop.ui.decision_html import decision_html
@@ -44,7 +45,7 @@ from desktop.ui.when import EXAMPLES, WhenError, as_text, parse_when, say_when
 from desktop.ui.widgets import CheckList, EnumCombo, FieldError, add_field, fit_to_screen, open_file, with_mnemonic
 
 if TYPE_CHECKING:
-    from desktop.desk import Decided, Desk
+    from desktop.desk import Decided, Desk, Session
     from desktop.store.query import CaseSummary
 
 log = logging.getLogger(__name__)
@@ -490,7 +491,7 @@ class DocumentsPage(QWizardPage):
         from desktop.store.errors import InvalidInput
 
         try:
-            self._wizard.desk.check_scan(path)
+            self._wizard.desk.cases.check_scan(path)
         except InvalidInput as exc:
             log.info("scan %s refused", path, exc_info=True)
             self.scan_error.show_error(str(exc))
@@ -751,42 +752,22 @@ class ReviewPage(QWizardPage):
         self.layout_.addStretch()
 
     def initializePage(self) -> None:
-        data = self._wizard.intake_data()
-        subject = data["subject"]
-        received = say_when(dt.datetime.fromisoformat(data["received_at"]), self._wizard.zone_name)
-        lawyer = ""
-        if data["requester"] == "subject_or_attorney":
-            lawyer = "; consent confirmed" if data.get("consent_confirmed") else "; consent not confirmed"
-        self.groups[PAGE_RECEIVED].setText(
-            f"{received}, {labels.CHANNEL[data['channel']].lower()}, from {labels.REQUESTER[data['requester']]}"
-            + (f" ({data['requester_name']})" if data.get("requester_name") else "")
-            + lawyer
-        )
-        docs = [
-            f"{labels.DOCUMENT_KIND[d['kind']]}, {labels.SIGNER[d['signer']].lower()}"
-            + (", verified" if d.get("verified") else ", not verified")
-            for d in data["documents"]
-        ]
-        self.groups[PAGE_DOCUMENTS].setText("\n".join(docs) or "No paper (a verbal or informal request)")
-        blockers = ", ".join(labels.RELEASE_BLOCKER[b] for b in subject["release_blockers"]) or "nothing else"
-        self.groups[PAGE_PERSON].setText(
-            f"{subject.get('name') or '(no name)'}, booking {subject.get('booking_number') or '-'}\n"
-            f"{labels.CUSTODY[subject['custody']]}; held by: {blockers}" + ("; under 18" if subject["minor"] else "")
-        )
-        asked = "; ".join(labels.ACTION[a] for a in data["actions"])
-        if data.get("info"):
-            asked += "\nInformation: " + "; ".join(labels.INFO[i] for i in data["info"])
-        extras = [labels.PURPOSE[data["purpose"]]]
-        if data["benefit"] != "none":
-            extras.append(f"benefit: {labels.BENEFIT[data['benefit']]}")
-        if data["claims_mandatory"]:
-            extras.append("says it is mandatory")
-        if data["public_records_request"]:
-            extras.append("public-records request")
+        # The same rows the case view, the memo and `show` print (desktop/present.py), a group per page.
+        intake = self._wizard.desk.read_intake(self._wizard.intake_data())
+        sections = present.request_sections(intake)
+        pages = (PAGE_RECEIVED, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_REQUEST)
+        lines: dict[int, list[str]] = {page: [] for page in pages}
+        for index, section in enumerate(sections):
+            page = pages[min(index, len(pages) - 1)]  # the notes are typed on the last page
+            lines[page] += [f"{row.label}: {row.value}" for row in section.rows if row.label != "Notes"]
+            lines[page] += [f"Notes: {row.value[:300]}" for row in section.rows if row.label == "Notes"]
         relay = self._wizard.request_page.relay_answer()
         if relay in ("yes", "unsure"):
-            extras.append("they mentioned ICE, DHS or a detainer" if relay == "yes" else "a relay is not ruled out")
-        self.groups[PAGE_REQUEST].setText(f"{asked}\n{'; '.join(extras)}")
+            lines[PAGE_REQUEST].append(
+                "They mentioned ICE, DHS or a detainer" if relay == "yes" else "A relay is not ruled out"
+            )
+        for page in pages:
+            self.groups[page].setText("\n".join(lines[page]))
 
 
 class DecisionPage(QWizardPage):
@@ -848,7 +829,7 @@ class DecisionPage(QWizardPage):
         self._confirmed_blank = False
         self.amend_box.setVisible(self._wizard.amend_case is not None)
         what = f"amendment of case {self._wizard.amend_case}" if self._wizard.amend_case else "a new case"
-        self.recording_as.setText(f"Recording as <b>{escape(self._wizard.actor.label)}</b>, {what}.")
+        self.recording_as.setText(f"Recording as <b>{escape(self._wizard.session.label)}</b>, {what}.")
         try:
             self.decided = self._wizard.desk.decide(self._wizard.intake_data())
         except (IntakeError, PackError) as exc:
@@ -860,21 +841,19 @@ class DecisionPage(QWizardPage):
 
     def _show(self) -> None:
         if self.decided is not None:
-            self.view.setHtml(
-                decision_html(self.decided.decision.to_dict(), self.decided.pack, details=self.details.isChecked())
-            )
+            self.view.setHtml(decision_html(self.decided.decision, self.decided.pack, details=self.details.isChecked()))
 
     def _preview(self) -> None:
         if self.decided is None:
             return
         try:
-            path = self._wizard.desk.draft_memo(self.decided, actor=self._wizard.actor)
+            pdf = self._wizard.desk.paper.draft_memo(self._wizard.session, self.decided)
+            path = temporary_files.write_pdf(pdf, prefix="safedesk-draft-")
         except Exception as exc:  # a memo problem must not lose the intake
             log.exception("the draft memo could not be made")
             QMessageBox.warning(self, "Preview", f"The draft memo could not be made: {exc}")
             return
         self._wizard.last_draft_path = path
-        temporary_files.track(path)  # removed when the app quits
         open_file(self, path)
 
     def _checked_before_recording(self) -> bool:
@@ -895,8 +874,9 @@ class DecisionPage(QWizardPage):
                 self._wizard.go_to(PAGE_PERSON)
                 return False
             self._confirmed_blank = True
+            self._wizard.confirmed_checks.add("blank")
         if booking and self._wizard.amend_case is None:
-            open_cases = self._wizard.desk.open_cases_for_booking(booking)
+            open_cases = self._wizard.desk.cases.open_for_booking(self._wizard.session, booking)
             if open_cases:
                 first = open_cases[0]
                 answer = QMessageBox.question(
@@ -916,6 +896,7 @@ class DecisionPage(QWizardPage):
                     self.amend_reason_error.show_error("Give the reason for the amendment, then Record case.")
                     self.amend_reason.setFocus()
                     return False
+                self._wizard.confirmed_checks.add("open-case")
         return True
 
     def validatePage(self) -> bool:
@@ -930,7 +911,7 @@ class DecisionPage(QWizardPage):
                 self.reason.setFocus()
                 return False
             self.reason_error.clear()
-            override = Override(reason, self._wizard.actor.label)
+            override = Override(reason, self._wizard.session.label)
         amend_reason = self.amend_reason.text().strip()
         if self._wizard.amend_case is not None and not amend_reason:
             self.amend_reason_error.show_error("Give the reason for the amendment.")
@@ -984,11 +965,11 @@ class RecordedPage(QWizardPage):
         if saved is None:
             return
         self.number.setText(saved.case_number + (f"  (version {saved.version})" if saved.version > 1 else ""))
-        review = " It is marked for review by a supervisor or counsel." if saved.status == "referred" else ""
+        review = " It is marked for review by a supervisor or counsel." if saved.status == Status.REFERRED else ""
         todo = "".join(
-            f"<li><b>{labels.ACTION[r['action']].split(' (')[0]}"
-            f"{': ' + labels.INFO[r['info']] if r['info'] else ''}</b>: {labels.CODE[r['code']]}</li>"
-            for r in saved.decision["responses"]
+            f"<li><b>{labels.ACTION[r.action].split(' (')[0]}"
+            f"{': ' + labels.INFO[r.info] if r.info else ''}</b>: {labels.CODE[r.code]}</li>"
+            for r in saved.decision.responses
         )
         self.detail.setText(
             f"<p>Recorded by {escape(saved.officer)}. Record sha256 {saved.record_hash[:16]}….{review}</p>"
@@ -1004,7 +985,7 @@ class RecordedPage(QWizardPage):
         if saved is None:
             return
         try:
-            self.print_outcome = print_memo(self, self._wizard.desk, saved.case_number, self._wizard.actor)
+            self.print_outcome = print_memo(self, self._wizard.desk, saved.case_number, self._wizard.session)
         except Exception as exc:  # the case is recorded; only the print failed
             log.exception("the memo of case %s could not be printed", saved.case_number)
             self.memo_error.show_error(f"The memo could not be printed: {exc}")
@@ -1019,7 +1000,7 @@ class RecordedPage(QWizardPage):
             return
         try:
             dialog = MemoPreview(
-                desk=self._wizard.desk, case_number=saved.case_number, actor=self._wizard.actor, parent=self
+                desk=self._wizard.desk, case_number=saved.case_number, session=self._wizard.session, parent=self
             )
         except Exception as exc:
             log.exception("the memo of case %s could not be previewed", saved.case_number)
@@ -1034,7 +1015,7 @@ class RecordedPage(QWizardPage):
         if saved is None:
             return
         try:
-            path = self._wizard.desk.print_memo(saved.case_number, actor=self._wizard.actor)
+            path = self._wizard.desk.paper.print_memo(self._wizard.session, saved.case_number)
         except Exception as exc:  # the case is recorded; only the memo failed
             log.exception("the memo of case %s could not be written", saved.case_number)
             self.memo_error.show_error(f"The memo could not be written: {exc}")
@@ -1051,13 +1032,12 @@ class IntakeWizard(QWizard):
     recorded = Signal(str)
 
     def __init__(
-        self, *, desk: Desk, officer: Actor | str, amend_case: str | None = None, parent: QWidget | None = None
+        self, *, desk: Desk, session: Session, amend_case: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.officer = officer
-        # The signed-in officer (whose key signs the record); a plain "NAME #BADGE" only for a log with no accounts.
-        self.actor = officer if isinstance(officer, Actor) else Actor.parse(officer)
+        self.session = session  # the signed-in officer, whose key signs the record
+        self.confirmed_checks: set[str] = set()  # the desk's checks before recording the officer confirmed
         self.guidance = desk.active_pack().guidance  # presets, desk cues and hints: the pack's words
         self.amend_case = amend_case
         self.saved: CaseVersion | None = None
@@ -1124,7 +1104,7 @@ class IntakeWizard(QWizard):
         from desktop.store import StoreError
 
         try:
-            cases = self.desk.cases_for_booking(booking_number)
+            cases = self.desk.cases.for_booking(self.session, booking_number)
         except StoreError:
             log.exception("the cases of booking %s could not be read", booking_number)
             return []
@@ -1253,18 +1233,22 @@ class IntakeWizard(QWizard):
         from desktop.store import StoreError
 
         try:
+            confirmed = self._confirm_checks(decided)
+            if confirmed is None:
+                return False
             if self.amend_case is None:
-                self.saved = self.desk.record(
-                    decided, actor=self.actor, override=override, scans=self.documents_page.scans
+                self.saved = self.desk.cases.record(
+                    self.session, decided, override=override, scans=self.documents_page.scans, confirmed=confirmed
                 )
             else:
-                self.saved = self.desk.amend(
+                self.saved = self.desk.cases.amend(
+                    self.session,
                     self.amend_case,
                     decided,
-                    actor=self.actor,
                     reason=amend_reason,
                     override=override,
                     scans=self.documents_page.scans,
+                    confirmed=confirmed,
                 )
         except StoreError as exc:
             log.exception("recording failed")
@@ -1278,6 +1262,27 @@ class IntakeWizard(QWizard):
         self.recorded.emit(self.saved.case_number)
         QTimer.singleShot(0, self.changed.emit)
         return True
+
+    def _confirm_checks(self, decided: Decided) -> set[str] | None:
+        """The desk's checks before recording (desk/cases.py), each asked unless the pages asked it already;
+        None when the officer said No to one."""
+        confirmed = set(self.confirmed_checks)
+        if self.request_page.relay_answer() == "no":
+            confirmed.add("relay")  # the request page asked the relay question, and they said no
+        for check in self.desk.cases.checks(self.session, decided.intake, amending=self.amend_case):
+            if check.id in confirmed:
+                continue
+            answer = QMessageBox.question(
+                self,
+                "Before recording",
+                f"{check.message[0].upper()}{check.message[1:]}.\n\nRecord it anyway?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return None
+            confirmed.add(check.id)
+        return confirmed
 
     def reject(self) -> None:
         if self.has_answers and not self._quiet_close:

@@ -20,8 +20,7 @@ from desktop.store.errors import AccountError, StoreError
 from desktop.ui.signin import SignInDialog
 
 if TYPE_CHECKING:
-    from desktop.desk import Desk
-    from desktop.records import Actor
+    from desktop.desk import Desk, Session
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_MS = 15_000
@@ -44,8 +43,8 @@ class IdleLock(QObject):
         self,
         *,
         desk: Desk,
-        session: Callable[[], Actor | None],
-        unlocked: Callable[[Actor], None],
+        session: Callable[[], Session | None],
+        unlocked: Callable[[Session], None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -77,7 +76,7 @@ class IdleLock(QObject):
         if self.locked or self._session() is None:
             return self.locked
         try:
-            limit = self._desk.idle_limit()
+            limit = self._desk.people.idle_limit()
         except StoreError:
             limit = dt.timedelta(minutes=15)
         if self.idle_for() >= limit:
@@ -95,7 +94,7 @@ class IdleLock(QObject):
         for widget in widgets:
             widget.hide()
         try:
-            self._desk.lock_session(actor, reason=reason)
+            self._desk.people.lock(actor, reason=reason)
         except StoreError:
             log.exception("the session lock could not be audited")
         screen = LockScreen(desk=self._desk, locked=actor)
@@ -121,7 +120,7 @@ class IdleLock(QObject):
 class LockScreen(SignInDialog):
     """The lock screen: the locked officer's password opens the same session; anyone else signs in anew."""
 
-    def __init__(self, *, desk: Desk, locked: Actor) -> None:
+    def __init__(self, *, desk: Desk, locked: Session) -> None:
         super().__init__(desk=desk, username=locked.username or "", locked_for=locked.label)
         self.setAccessibleName("Lock screen")
         self._locked = locked
@@ -134,7 +133,7 @@ class LockScreen(SignInDialog):
             super().accept()  # another officer: a sign-in of their own
             return
         try:
-            self._desk.unlock_session(self._locked, self.password.text())
+            self._desk.people.unlock(self._locked, self.password.text())
         except (AccountError, StoreError) as exc:
             self.error.show_error(str(exc))
             self.password.clear()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop import APP_NAME, __version__
+from desktop import APP_NAME, __version__, present
 from desktop.store.errors import LogMissing, StoreError
 from desktop.ui import temporary_files
 from desktop.ui.drafts import Draft, DraftStore
@@ -33,8 +33,7 @@ from desktop.ui.drafts import Draft, DraftStore
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from desktop.desk import Change, Desk
-    from desktop.records import Actor
+    from desktop.desk import Change, Desk, Session
     from desktop.rules.jurisdiction import Preset
 
 if TYPE_CHECKING:
@@ -153,7 +152,8 @@ class ReviewView(QWidget):
         )
         from desktop.ui.case_log import CaseLogView  # the views load when first shown, not at start
 
-        self.log = CaseLogView(desk=window.desk, review_only=True)
+        assert window.session is not None  # the views are built only for someone signed in
+        self.log = CaseLogView(desk=window.desk, session=window.session, review_only=True)
         layout.addWidget(self.log, 1)
         row = QHBoxLayout()
         self.resolve_button = QPushButton("Record &outcome…")
@@ -181,7 +181,7 @@ class MainWindow(QMainWindow):
     # this signal brings the notice to the window's own thread before any widget is touched.
     log_changed = Signal(object)
 
-    def __init__(self, *, desk: Desk, settings: QSettings, session: Actor | None = None) -> None:
+    def __init__(self, *, desk: Desk, settings: QSettings, session: Session | None = None) -> None:
         super().__init__()
         self.desk = desk
         self.settings = settings
@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
             self.pack_label.setText(f"No policy pack in force: {exc}")
         if self.desk.store_is_open:
             try:
-                waiting = self.desk.referred_count()
+                waiting = self.desk.cases.review_count(self.session) if self.session is not None else 0
                 self.review_label.setText(f"Awaiting review: {waiting}")
             except StoreError as exc:
                 log.exception("the review count could not be read")
@@ -368,12 +368,13 @@ class MainWindow(QMainWindow):
         """After the window shows: open the log, say what happened to it, offer a draft, ask who is on duty."""
         try:
             try:
-                notices = self.desk.store.notices
+                self.desk.open()
             except LogMissing as missing:
                 if not self._confirm_new_log(str(missing)):
                     raise
                 self.desk.new_log = True  # confirmed: the new log's first entry says it replaced a lost one
-                notices = self.desk.store.notices
+                self.desk.open()
+            notices = self.desk.notices()
             if notices:  # e.g. an upgraded install: the log was backed up, then migrated
                 self.statusBar().showMessage("; ".join(notices), 30000)
         except StoreError as exc:
@@ -417,7 +418,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.signin import SetupDialog, SignInDialog
 
         try:
-            first_start = self.desk.needs_setup()
+            first_start = self.desk.people.needs_setup()
         except StoreError as exc:
             QMessageBox.critical(self, "Sign in", str(exc))
             return False
@@ -430,28 +431,45 @@ class MainWindow(QMainWindow):
             QMessageBox.information(
                 self,
                 "Admin key fingerprint",
-                f"Write this down and keep it away from this PC:\n\n{self.desk.admin_fingerprint()}\n\n"
+                f"Write this down and keep it away from this PC:\n\n{self.desk.people.admin_fingerprint()}\n\n"
                 "Every memo prints it; verify compares the log with it.",
             )
         self.switch_session(dialog.actor)
         return True
 
-    def switch_session(self, actor: Actor) -> None:
+    def switch_session(self, actor: Session) -> None:
         """Another officer takes the desk: the open request is kept as the previous officer's own draft."""
         if self.session is not None and actor.username != self.session.username:
             if self.wizard is not None and self.wizard.isVisible():
                 self._save_draft()
                 self.wizard.done(0)
                 self.wizard = None
+            for dialog in list(self.case_dialogs):  # the case windows were the other officer's
+                dialog.done(0)
             try:
-                self.desk.sign_out(self.session)
+                self.desk.people.sign_out(self.session)
             except StoreError:
                 log.exception("the sign-out could not be audited")
+            self._forget_views()
         self.session = actor
         self.drafts = DraftStore(self.desk.data_dir, clock=self.desk.clock, owner=actor.username)
         self._offer_draft()
         self._start_idle_lock()
         self.update_status()
+
+    def _forget_views(self) -> None:
+        """Drop the views built for the officer who left; the next officer starts at Home."""
+        for index in sorted(self._built - {VIEW_HOME}):
+            view = self.stack.widget(index)
+            self.stack.insertWidget(index, QWidget())
+            if view is not None:
+                self.stack.removeWidget(view)
+                view.deleteLater()
+        self._built = {VIEW_HOME}
+        self._log_view = None
+        self._review_view = None
+        self._policy_view = None
+        self.stack.setCurrentIndex(VIEW_HOME)
 
     def _start_idle_lock(self) -> None:
         if self.idle_lock is None:
@@ -472,11 +490,11 @@ class MainWindow(QMainWindow):
 
         if not self._ensure_officer():
             return None
-        if not (self.actor.has_role("supervisor") or self.actor.has_role("admin")):
+        if not self.desk.allowed(self.actor, "log.audit"):
             QMessageBox.warning(self, "Audit log", "Only a supervisor or an admin sees the audit log.")
             return None
         try:
-            dialog = AuditDialog(desk=self.desk, actor=self.actor, parent=self)
+            dialog = AuditDialog(desk=self.desk, session=self.actor, parent=self)
         except (StoreError, ValueError) as exc:
             QMessageBox.warning(self, "Audit log", str(exc))
             return None
@@ -488,10 +506,10 @@ class MainWindow(QMainWindow):
 
         if not self._ensure_officer():
             return None
-        if not self.actor.has_role("admin"):
+        if not self.desk.allowed(self.actor, "people.list"):
             QMessageBox.warning(self, "Accounts", "Only an admin manages accounts.")
             return None
-        dialog = UsersDialog(desk=self.desk, actor=self.actor, parent=self)
+        dialog = UsersDialog(desk=self.desk, session=self.actor, parent=self)
         dialog.show()
         return dialog
 
@@ -501,7 +519,7 @@ class MainWindow(QMainWindow):
         if index == VIEW_LOG:
             from desktop.ui.case_log import CaseLogView
 
-            self._log_view = CaseLogView(desk=self.desk)
+            self._log_view = CaseLogView(desk=self.desk, session=self.actor)
             self._log_view.open_case.connect(self.open_case)
             return self._log_view
         if index == VIEW_REVIEW:
@@ -554,7 +572,7 @@ class MainWindow(QMainWindow):
         return self.officer is not None or self.ask_officer()
 
     @property
-    def actor(self) -> Actor:
+    def actor(self) -> Session:
         """The signed-in officer, as the desk records them (ask first with `_ensure_officer`)."""
         assert self.session is not None, "no officer signed in"
         return self.session
@@ -571,7 +589,7 @@ class MainWindow(QMainWindow):
         assert self.session is not None
         from desktop.ui.intake_wizard import IntakeWizard
 
-        wizard = IntakeWizard(desk=self.desk, officer=self.session, amend_case=amend_case, parent=self)
+        wizard = IntakeWizard(desk=self.desk, session=self.session, amend_case=amend_case, parent=self)
         wizard.draft_id = draft_id or self.drafts.new_id()
         if prefill:
             wizard.load(prefill, keep_received=amend_case is None and "received_at" not in prefill)
@@ -657,7 +675,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.case_view import CaseDialog
 
         try:
-            dialog = CaseDialog(desk=self.desk, case_number=case_number, officer=self.session, parent=self)
+            dialog = CaseDialog(desk=self.desk, case_number=case_number, session=self.actor, parent=self)
         except StoreError as exc:
             QMessageBox.critical(self, "Case", str(exc))
             return None
@@ -668,8 +686,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def amend_case(self, case_number: str) -> IntakeWizard | None:
-        record = self.desk.open_case(case_number)
-        return self.start_intake(record.current.intake, amend_case=case_number)
+        record = self.desk.cases.open(self.actor, case_number, audit=False)
+        return self.start_intake(record.current.intake.to_dict(), amend_case=case_number)
 
     def resolve_selected(self) -> None:
         if self._review_view is None:
@@ -692,7 +710,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Record outcome", "Describe the outcome; nothing was recorded.")
             return
         try:
-            saved = self.desk.resolve(case_number, actor=self.actor, outcome=outcome.strip())
+            saved = self.desk.cases.resolve(self.actor, case_number, outcome=outcome.strip())
         except (StoreError, ValueError) as exc:
             log.exception("resolving case %s failed", case_number)
             QMessageBox.critical(self, "Record outcome", str(exc))
@@ -723,7 +741,7 @@ class MainWindow(QMainWindow):
 
         def job(progress: Progress, _cancelled: Cancelled) -> str:
             progress(0, 0)
-            result = desk.backup(target, actor=actor, passphrase=passphrase)
+            result = desk.copies.backup(actor, target, passphrase=passphrase)
             sealed = " (encrypted)" if passphrase is not None else ""
             return f"Backed up to {result.path}{sealed} ({result.report.records_checked} records verified)"
 
@@ -751,8 +769,8 @@ class MainWindow(QMainWindow):
         desk, actor = self.desk, self.actor
 
         def job(progress: Progress, cancelled: Cancelled) -> str:
-            result = desk.export_memos(
-                folder, query, actor=actor, progress=progress, cancelled=cancelled, passphrase=passphrase
+            result = desk.paper.export_memos(
+                actor, folder, query, progress=progress, cancelled=cancelled, passphrase=passphrase
             )
             stopped = " (stopped)" if result.cancelled else ""
             sealed = ", encrypted" if passphrase is not None else ""
@@ -782,7 +800,7 @@ class MainWindow(QMainWindow):
 
         def job(progress: Progress, _cancelled: Cancelled) -> str:
             progress(0, 0)
-            self._verify_result = desk.verify_log(actor=actor)
+            self._verify_result = desk.log.verify(actor)
             return "Verified the case log"
 
         runner = self._run("Verifying the case log", job)
@@ -793,18 +811,13 @@ class MainWindow(QMainWindow):
         check = self._verify_result
         if check is None:
             return
+        # The same rows as `main.py verify` prints (desktop/present.py): counts, head, fingerprint, problems.
+        rows = present.log_check_rows(check)
+        details = "\n".join(f"{row.label}: {row.value}" for row in rows[1:12])
         if check.ok:
-            QMessageBox.information(
-                self,
-                "Verify the log",
-                f"The log is intact: {check.entries_checked} audit "
-                f"entries and {check.records_checked} records checked.\n"
-                f"Chain head {check.chain_head}",
-            )
+            QMessageBox.information(self, "Verify the log", f"The log is intact.\n\n{details}")
         else:
-            QMessageBox.critical(
-                self, "Verify the log", "The log has been altered:\n\n" + "\n".join(check.problems[:10])
-            )
+            QMessageBox.critical(self, "Verify the log", f"The log has been altered.\n\n{details}")
 
     def open_reports(self) -> QWidget | None:
         """The Reports window (desktop/ui/reports_view.py), for the officer on duty."""

@@ -83,7 +83,7 @@ def ask_copy_passphrase(desk: Desk, target: Path, parent: QWidget | None = None)
 
     A copy outside the data folder may leave the station: the passphrase is asked for; Cancel stops.
     """
-    if not desk.leaves_station(target):
+    if not desk.copies.leaves_station(target):
         return True, None
     dialog = PassphraseDialog(target=str(target), parent=parent)
     if not dialog.exec() or dialog.passphrase is None:

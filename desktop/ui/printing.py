@@ -26,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.desk.paper import page_pngs
+
 if TYPE_CHECKING:
-    from desktop.desk import Desk
-    from desktop.records import Actor
+    from desktop.desk import Desk, Session
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +94,7 @@ def print_memo(
     parent: QWidget,
     desk: Desk,
     case_number: str,
-    actor: Actor,
+    session: Session,
     *,
     pdf: bytes | None = None,
     printer: QPrinter | None = None,
@@ -102,9 +103,9 @@ def print_memo(
 
     `pdf` is the memo to print (the one a preview showed); by default the case's memo as it renders now.
     """
-    record = desk.open_case(case_number)
+    record = desk.cases.open(session, case_number, audit=False)
     version = record.current.version
-    data = pdf if pdf is not None else desk.memo_bytes(record)
+    data = pdf if pdf is not None else desk.paper.memo_bytes(session, case_number)
     printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setDocName(f"Case {case_number} memo, version {version}")
     dialog = QPrintDialog(printer, parent)
@@ -113,7 +114,7 @@ def print_memo(
         return PrintOutcome(printed=False, cancelled=True)
     name, copies = printer_name(printer), printer.copyCount()
     try:
-        problem = paint(printer, images(desk.memo_pages(data, dpi=PRINT_DPI)))
+        problem = paint(printer, images(page_pngs(data, dpi=PRINT_DPI)))
     except Exception as exc:  # a drawing or driver problem: say it, the case is safe in the log
         log.exception("printing the memo of case %s failed", case_number)
         problem = str(exc) or type(exc).__name__
@@ -121,22 +122,22 @@ def print_memo(
         log.warning("printing the memo of case %s failed: %s", case_number, problem)
         QMessageBox.warning(parent, "Print", f"The memo was not printed: {problem}.")
         return PrintOutcome(printed=False, printer=name, copies=copies, problem=problem)
-    desk.record_print(case_number, actor=actor, printer=name, copies=copies, version=version)
+    desk.paper.record_print(session, case_number, printer=name, copies=copies, version=version)
     return PrintOutcome(printed=True, printer=name, copies=copies)
 
 
 class MemoPreview(QDialog):
     """The memo's pages as they will print, with Print… for exactly these bytes."""
 
-    def __init__(self, *, desk: Desk, case_number: str, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, *, desk: Desk, case_number: str, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
-        self._actor = actor
+        self._session = session
         self.case_number = case_number
-        record = desk.open_case(case_number)
+        record = desk.cases.open(session, case_number, audit=False)
         self.version = record.current.version
-        self.pdf = desk.memo_bytes(record)
-        self.pages = images(desk.memo_pages(self.pdf, dpi=PREVIEW_DPI))
+        self.pdf = desk.paper.memo_bytes(session, case_number)
+        self.pages = images(page_pngs(self.pdf, dpi=PREVIEW_DPI))
         self.outcome: PrintOutcome | None = None
         self.setWindowTitle(f"Memo of case {case_number}, version {self.version}: preview")
         self.resize(900, 940)
@@ -174,7 +175,7 @@ class MemoPreview(QDialog):
         self.print_button.setFocus()
 
     def print_pages(self, printer: QPrinter | None = None) -> PrintOutcome:
-        self.outcome = print_memo(self, self._desk, self.case_number, self._actor, pdf=self.pdf, printer=printer)
+        self.outcome = print_memo(self, self._desk, self.case_number, self._session, pdf=self.pdf, printer=printer)
         if self.outcome.printed:
             self.accept()
         return self.outcome

@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.desk.reports import REGISTER_ROLES, Period, ReportError
+from desktop.desk.paper import page_pngs
+from desktop.desk.reports import Period, ReportError
 from desktop.store.errors import StoreError
 
 if TYPE_CHECKING:
-    from desktop.desk import Desk
-    from desktop.records import Actor
+    from desktop.desk import Desk, Session
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +47,10 @@ NO_COUNT = "not given"
 class ReportsDialog(QDialog):
     """A period, ICE's count, the pages of the report, and Save buttons."""
 
-    def __init__(self, desk: Desk, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
-        self.actor = actor
+        self.session = session
         self.setWindowTitle("Oversight reports")
         self.resize(860, 900)
         today = desk.local_now().date()
@@ -113,11 +113,11 @@ class ReportsDialog(QDialog):
         self.pdf_button = QPushButton("Save as P&DF…")
         self.csv_button = QPushButton("Save as &CSV…")
         self.register_button = QPushButton("Save the &register…")
-        allowed = any(actor.has_role(role) for role in REGISTER_ROLES)
+        allowed = desk.allowed(session, "reports.register")
         self.register_button.setEnabled(allowed)
         self.register_button.setToolTip(
             "Every case with its number: personal data, for supervisors and admins only"
-            + ("" if allowed else f" ({actor.label} is neither)")
+            + ("" if allowed else f" ({session.label} is neither)")
         )
         for button in (self.show_button, self.pdf_button, self.csv_button, self.register_button):
             buttons.addWidget(button)
@@ -171,9 +171,10 @@ class ReportsDialog(QDialog):
         """Make the report and show its pages (audited as shown)."""
         try:
             period = self.period()
-            reports = self.desk.reports()
-            report, pdf = reports.produce(period, actor=self.actor, ice_count=self.ice(), where="shown in the window")
-            images = reports.page_images(pdf, dpi=90)
+            report, pdf = self.desk.reports.produce(
+                self.session, period, ice_count=self.ice(), where="shown in the window"
+            )
+            images = page_pngs(pdf, dpi=90)
         except (ReportError, StoreError) as exc:
             QMessageBox.warning(self, "Oversight reports", str(exc))
             return False
@@ -182,9 +183,8 @@ class ReportsDialog(QDialog):
             label.deleteLater()
         self.page_labels = []
         for number, image in enumerate(images, start=1):
-            qimage = QImage(image.rgb, image.width, image.height, image.stride, QImage.Format.Format_RGB888)
             label = QLabel()
-            pixmap = QPixmap.fromImage(qimage.copy())
+            pixmap = QPixmap.fromImage(QImage.fromData(image))
             label.setPixmap(pixmap)
             label.setFixedSize(pixmap.size())  # a page keeps its size; the view scrolls
             label.setAccessibleName(f"Page {number} of {len(images)}")
@@ -209,7 +209,7 @@ class ReportsDialog(QDialog):
             chosen = self._target(fmt, target, "report")
             if chosen is None:
                 return None
-            result = self.desk.reports().make(self.period(), chosen, actor=self.actor, ice_count=self.ice(), fmt=fmt)
+            result = self.desk.reports.make(self.session, self.period(), chosen, ice_count=self.ice(), fmt=fmt)
         except (ReportError, StoreError) as exc:
             QMessageBox.warning(self, "Oversight reports", str(exc))
             return None
@@ -222,14 +222,14 @@ class ReportsDialog(QDialog):
             chosen = self._target("csv", target, "register")
             if chosen is None:
                 return None
-            self.desk.reports().check_register_role(self.actor)  # before a passphrase is asked for
+            self.desk.admit(self.session, "reports.register")  # before a passphrase is asked for
             if passphrase is None:
                 from desktop.ui.passphrase import ask_copy_passphrase
 
                 go_on, passphrase = ask_copy_passphrase(self.desk, chosen, self)
                 if not go_on:
                     return None
-            result = self.desk.reports().save_register(self.period(), chosen, actor=self.actor, passphrase=passphrase)
+            result = self.desk.reports.save_register(self.session, self.period(), chosen, passphrase=passphrase)
         except (ReportError, StoreError) as exc:
             QMessageBox.warning(self, "The register", str(exc))
             return None
@@ -243,7 +243,7 @@ def _day(date: QDate) -> dt.date:
     return dt.date(date.year(), date.month(), date.day())
 
 
-def open_reports(desk: Desk, actor: Actor, parent: QWidget | None = None) -> ReportsDialog:
-    dialog = ReportsDialog(desk, actor, parent)
+def open_reports(desk: Desk, session: Session, parent: QWidget | None = None) -> ReportsDialog:
+    dialog = ReportsDialog(desk, session, parent)
     dialog.show()
     return dialog

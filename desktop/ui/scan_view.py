@@ -32,7 +32,7 @@ from desktop.records import printable
 from desktop.ui.widgets import fit_to_screen
 
 if TYPE_CHECKING:
-    from desktop.desk import Desk
+    from desktop.desk import Desk, Session
 
 log = logging.getLogger(__name__)
 
@@ -60,10 +60,12 @@ def picture_pngs(content: bytes) -> list[bytes]:
     return pages
 
 
-def scan_pngs(desk: Desk, content: bytes, content_type: str) -> list[bytes]:
+def scan_pngs(content: bytes, content_type: str) -> list[bytes]:
     """The pages of a scan as PNG pictures."""
     if content_type == "application/pdf":
-        return desk.memo_pages(content, dpi=PDF_DPI)
+        from desktop.desk.paper import page_pngs
+
+        return page_pngs(content, dpi=PDF_DPI)
     return picture_pngs(content)
 
 
@@ -208,6 +210,7 @@ class ScanView(QDialog):
 
 def open_scan(
     desk: Desk,
+    session: Session,
     *,
     attachment_id: int,
     name: str,
@@ -216,8 +219,8 @@ def open_scan(
     parent: QWidget | None = None,
 ) -> ScanView:
     """The viewer for one attachment, its bytes read through the desk (the same read path as before)."""
-    content = desk.attachment_content(attachment_id)
-    pages = scan_pngs(desk, content, content_type)
+    content = desk.cases.attachment_content(session, attachment_id)
+    pages = scan_pngs(content, content_type)
     return ScanView(
         pages=pages, name=name, case_number=case_number, pdf=content_type == "application/pdf", parent=parent
     )

@@ -14,8 +14,7 @@ from desktop.store.errors import AccountError, StoreError
 from desktop.ui.widgets import FieldError, password_field
 
 if TYPE_CHECKING:
-    from desktop.desk import Desk
-    from desktop.records import Actor
+    from desktop.desk import Desk, Session
 
 
 class SignInDialog(QDialog):
@@ -24,7 +23,7 @@ class SignInDialog(QDialog):
     def __init__(self, *, desk: Desk, parent: QWidget | None = None, username: str = "", locked_for: str = "") -> None:
         super().__init__(parent)
         self._desk = desk
-        self.actor: Actor | None = None
+        self.actor: Session | None = None
         self.setWindowTitle("Sign in" if not locked_for else "Locked")
         layout = QVBoxLayout(self)
         intro = (
@@ -59,7 +58,9 @@ class SignInDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.actor = self._desk.sign_in(self.username.text(), self.password.text(), code=self.code.text() or None)
+            self.actor = self._desk.people.sign_in(
+                self.username.text(), self.password.text(), code=self.code.text() or None
+            )
         except (AccountError, StoreError) as exc:
             self.error.show_error(str(exc))
             self.password.clear()
@@ -74,7 +75,7 @@ class SetupDialog(QDialog):
     def __init__(self, *, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
-        self.actor: Actor | None = None
+        self.actor: Session | None = None
         self.setWindowTitle("Set up this desk")
         layout = QVBoxLayout(self)
         text = QLabel(
@@ -115,7 +116,7 @@ class SetupDialog(QDialog):
             self.again.setFocus()
             return
         try:
-            self.actor = self._desk.setup(
+            self.actor = self._desk.people.setup(
                 username=self.username.text(),
                 name=self.name.text(),
                 badge=self.badge.text(),

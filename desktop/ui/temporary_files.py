@@ -18,6 +18,17 @@ def track(path: Path) -> Path:
     return Path(path)
 
 
+def write_pdf(data: bytes, *, prefix: str) -> Path:
+    """PDF bytes in a new temporary file, readable only by this user, removed when the app quits."""
+    import os
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=".pdf")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    return track(Path(name))
+
+
 def remove_all() -> list[Path]:
     """Remove every tracked file and folder that still exists; returns those that could not be removed."""
     left: list[Path] = []

@@ -29,8 +29,8 @@ from desktop.store.errors import AccountError, StoreError
 from desktop.ui.widgets import FieldError, password_field
 
 if TYPE_CHECKING:
-    from desktop.desk import Desk
-    from desktop.records import Account, Actor
+    from desktop.desk import Desk, Session
+    from desktop.records import Account
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +76,15 @@ class AccountForm(QDialog):
 class UsersDialog(QDialog):
     """Every account with its roles and state, and what an admin can do to each."""
 
-    def __init__(self, *, desk: Desk, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(self, *, desk: Desk, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
-        self._actor = actor
+        self._session = session
         self.accounts: list[Account] = []
         self.setWindowTitle("Accounts")
         self.resize(820, 420)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Admin key fingerprint: {desk.admin_fingerprint()}"))
+        layout.addWidget(QLabel(f"Admin key fingerprint: {desk.people.admin_fingerprint()}"))
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["User name", "Name and badge", "Roles", "State", "Second factor"])
         self.table.setAccessibleName("Accounts")
@@ -120,7 +120,7 @@ class UsersDialog(QDialog):
 
     def refresh(self) -> None:
         try:
-            self.accounts = self._desk.accounts(actor=self._actor)
+            self.accounts = self._desk.people.accounts(self._session)
         except (AccountError, StoreError) as exc:
             self.error.show_error(str(exc))
             return
@@ -141,8 +141,8 @@ class UsersDialog(QDialog):
         if form.result() != QDialog.DialogCode.Accepted and not form.exec():
             return False
         try:
-            self._desk.add_user(
-                actor=self._actor,
+            self._desk.people.add_user(
+                self._session,
                 username=form.username.text(),
                 name=form.name.text(),
                 badge=form.badge.text(),
@@ -162,9 +162,9 @@ class UsersDialog(QDialog):
             self.error.show_error("Select an account first.")
             return False
         try:
-            self._desk.change_user(
+            self._desk.people.change_user(
+                self._session,
                 username,
-                actor=self._actor,
                 unlock=what == "unlock",
                 disabled={"disable": True, "enable": False}.get(what),
             )
@@ -185,7 +185,7 @@ class UsersDialog(QDialog):
         if not form.exec():
             return False
         try:
-            self._desk.change_user(username, actor=self._actor, new_password=form.password.text())
+            self._desk.people.change_user(self._session, username, new_password=form.password.text())
         except (AccountError, StoreError) as exc:
             QMessageBox.warning(self, "Reset password", str(exc))
             return False

@@ -50,13 +50,13 @@ def fill_year(desk: Desk, clock: Clock, count: int = 300) -> None:
         at = dt.datetime.combine(day, dt.time(rng.randrange(24), rng.randrange(60)), zone)
         intake["received_at"] = at.isoformat()
         clock.now = (at + dt.timedelta(minutes=20)).astimezone(dt.UTC)
-        saved = desk.record(desk.decide(intake), actor=Actor.parse(synthetic_officer(index)))
+        saved = desk.cases.record(Actor.parse(synthetic_officer(index)), desk.decide(intake))
         if saved.decision.get("refer_to_counsel"):
             referred.append(saved)
     supervisor = Actor.parse("SGT. K. JONES #77")
     for index, saved in enumerate(referred[: len(referred) // 2]):
         clock.now = dt.datetime.fromisoformat(saved.recorded_at) + dt.timedelta(days=1 + index % 9, hours=3)
-        desk.resolve(saved.case_number, actor=supervisor, outcome="Counsel advised; the request was declined")
+        desk.cases.resolve(supervisor, saved.case_number, outcome="Counsel advised; the request was declined")
 
 
 def grab_view(desk: Desk, actor: Actor) -> None:

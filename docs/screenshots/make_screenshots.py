@@ -24,14 +24,14 @@ def shoot(suffix: str) -> None:
     from PySide6.QtCore import QSettings
 
     from desktop.demo import fill_demo_log
-    from desktop.desk import Desk
+    from desktop.desk import Desk, system_clock
     from desktop.ui.app import make_application
     from desktop.ui.intake_wizard import PAGE_RECORDED
     from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
 
     app = make_application()
     folder = Path(tempfile.mkdtemp(prefix="safedesk-shots-"))
-    desk = Desk(folder / "data")
+    desk = Desk(folder / "data", clock=system_clock)
     fill_demo_log(desk)
     settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
     officer = "OFC. R. MARTIN #1147"
@@ -74,7 +74,7 @@ def shoot(suffix: str) -> None:
     assert dialog is not None
     save(dialog, "case-view")
     changed = {**saved.intake, "subject": {**saved.intake["subject"], "release_blockers": ["bail_not_posted"]}}
-    desk.amend(saved.case_number, desk.decide(changed), actor=window.actor, reason="Bail was not posted after all")
+    desk.cases.amend(window.actor, saved.case_number, desk.decide(changed), reason="Bail was not posted after all")
     app.processEvents()
     dialog.tabs.setCurrentIndex(2)
     save(dialog, "case-view-versions")

@@ -37,7 +37,7 @@ def test_scenario_by_keyboard_to_recorded_case_and_memo(qtbot, window, desk, nam
     number = wizard.saved.case_number
     assert wizard.recorded_page.number.text() == number
 
-    raw = sqlite3.connect(desk.store.path)
+    raw = sqlite3.connect(desk._store.path)
     decision_json, status = raw.execute(
         "SELECT decision_json, status FROM case_versions WHERE case_number = ? AND version = 1", [number]
     ).fetchone()
@@ -56,6 +56,6 @@ def test_scenario_by_keyboard_to_recorded_case_and_memo(qtbot, window, desk, nam
     subject_name = scenario["intake"]["subject"].get("name")
     if subject_name:
         assert subject_name in text
-    kinds = [e.kind for e in desk.open_case(number).events]
+    kinds = [e.kind for e in desk.cases.open(number).events]
     assert kinds == ["recorded", "memo"]
-    assert desk.store.verify().ok
+    assert desk._store.verify().ok

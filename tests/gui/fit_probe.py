@@ -87,7 +87,7 @@ def main() -> None:
             wizard.next()
     if wizard.currentId() != PAGE_RECORDED:
         problems.append(f"the wizard stopped on page {wizard.currentId() + 1}")
-    dialog = window.open_case(desk.store.case_numbers()[0])
+    dialog = window.open_case(desk._store.case_numbers()[0])
     assert dialog is not None
     for tab in range(dialog.tabs.count()):
         dialog.tabs.setCurrentIndex(tab)

@@ -7,7 +7,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from desktop.demo import fill_demo_log
-from desktop.desk import Desk
+from desktop.desk import Desk, system_clock
 from desktop.records import Actor
 from desktop.store import check_log_file
 from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
@@ -44,13 +44,13 @@ def test_open_case_reprint_and_events(qtbot, window, desk) -> None:
     numbers = fill_demo_log(desk, count=6)
     dialog = window.open_case(numbers[0])
     qtbot.addWidget(dialog)
-    versions = len(desk.open_case(numbers[0]).versions)
+    versions = len(desk.cases.open(numbers[0]).versions)
     assert versions > 1 and f"amended ({versions} versions)" in dialog.heading.text()
     assert dialog.tabs.count() == 5
     dialog.reprint()
     assert dialog.memo_path is not None and dialog.memo_path.exists()
     assert numbers[0] in PdfReader(dialog.memo_path).pages[0].extract_text()
-    assert [e.kind for e in desk.open_case(numbers[0]).events][-1] == "memo"
+    assert [e.kind for e in desk.cases.open(numbers[0]).events][-1] == "memo"
 
 
 def answer_outcome(monkeypatch, text: str) -> None:
@@ -74,7 +74,7 @@ def test_review_queue_records_an_outcome_as_an_amendment(qtbot, window, desk, mo
     queue.table.selectRow(0)
     answer_outcome(monkeypatch, "Solicitor: decline stands")
     window.resolve_selected()
-    case = desk.open_case(number)
+    case = desk.cases.open(number)
     assert case.current.status == "resolved" and case.current.amendment_reason == "Resolved: Solicitor: decline stands"
     assert case.versions[0].status == "referred"
     assert queue.model.rowCount() == before - 1
@@ -160,7 +160,7 @@ def test_verify_reports_an_altered_log(qtbot, window, desk, message_boxes) -> No
     import sqlite3
 
     fill_demo_log(desk, count=3)
-    raw = sqlite3.connect(desk.store.path)
+    raw = sqlite3.connect(desk._store.path)
     raw.execute("DROP TRIGGER audit_log_no_update")
     raw.execute("UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 2")
     raw.commit()
@@ -175,7 +175,7 @@ def audit_kinds(desk) -> list[tuple[str, str]]:
     """(kind, actor) of every audit entry, read with a raw connection."""
     import sqlite3
 
-    raw = sqlite3.connect(desk.store.path)
+    raw = sqlite3.connect(desk._store.path)
     try:
         return list(raw.execute("SELECT kind, actor FROM audit_log ORDER BY seq"))
     finally:
@@ -189,7 +189,7 @@ def test_geometry_and_view_are_remembered(qtbot, desk, settings) -> None:
     first.finish_start()
     first.show_view(VIEW_LOG)
     first.close()
-    desk_again = Desk(desk.data_dir)
+    desk_again = Desk(desk.data_dir, clock=system_clock)
     second = MainWindow(desk=desk_again, settings=settings, session=Actor.parse(OFFICER))
     qtbot.addWidget(second)
     second.show()
@@ -219,11 +219,11 @@ def test_an_upgraded_log_is_backed_up_migrated_and_said_so(qtbot, tmp_path: Path
     from desktop.desk import Desk
 
     data = tmp_path / "old"
-    first = Desk(data)
+    first = Desk(data, clock=system_clock)
     fill_demo_log(first, count=3)
     first.close()
     downgrade_to_first_schema(data / "cases.db")
-    desk = Desk(data)
+    desk = Desk(data, clock=system_clock)
     window = MainWindow(desk=desk, settings=settings, session=Actor.parse(OFFICER))
     qtbot.addWidget(window)
     window.show()
@@ -266,4 +266,4 @@ def test_a_missing_log_is_not_replaced_unless_the_officer_confirms(
     message_boxes.answer = QMessageBox.StandardButton.Yes
     main.finish_start()
     assert desk.store_is_open and desk.count() == 0
-    assert [e.kind for e in desk.store.audit_entries()][:1] == ["new_log"]
+    assert [e.kind for e in desk._store.audit_entries()][:1] == ["new_log"]

@@ -312,7 +312,7 @@ def _one_referral(window, desk) -> str:
     decided = desk.decide(
         {**S01, "documents": [], "purpose": "mixed_or_unknown", "actions": ["hold"], "received_at": S01["received_at"]}
     )
-    saved = desk.record(decided, actor=window.actor)
+    saved = desk.cases.record(window.actor, decided)
     assert saved.status == "referred"
     return saved.case_number
 
@@ -334,7 +334,7 @@ def test_the_queue_of_one_case_needs_no_selection_and_shows_its_question(qtbot, 
     queue.table.setCurrentIndex(queue.model.index(-1, -1))
     answer_outcome(monkeypatch, "Solicitor: no hold")
     window.resolve_selected()
-    assert desk.open_case(number).current.status == "resolved"
+    assert desk.cases.open(number).current.status == "resolved"
 
 
 def test_the_outcome_box_is_finished_by_keyboard(qtbot) -> None:
@@ -394,7 +394,7 @@ def test_the_sort_arrow_matches_the_order_shown(qtbot, window, desk) -> None:
 def test_attachments_are_chosen_and_opened_by_keyboard(qtbot, window, desk, tmp_path, monkeypatch) -> None:
     scan = tmp_path / "fax.pdf"
     Image.new("L", (64, 64), "white").save(scan)  # a real PDF: scans are parsed whole
-    saved = desk.record(desk.decide(S01), actor=window.actor, scans=[scan])
+    saved = desk.cases.record(window.actor, desk.decide(S01), scans=[scan])
     opened: list[Path] = []
     monkeypatch.setattr("desktop.ui.case_view.open_file", lambda _parent, path: opened.append(path) or True)
     dialog = window.open_case(saved.case_number)
@@ -414,12 +414,12 @@ def test_attachments_are_chosen_and_opened_by_keyboard(qtbot, window, desk, tmp_
 
 
 def test_an_open_case_window_follows_an_amendment_and_marks_what_changed(qtbot, window, desk) -> None:
-    saved = desk.record(desk.decide(S01), actor=window.actor)
+    saved = desk.cases.record(window.actor, desk.decide(S01))
     dialog = window.open_case(saved.case_number)
     qtbot.addWidget(dialog)
     assert "version 1" in dialog.heading.text()
     changed = {**S01, "subject": {**S01["subject"], "release_blockers": ["bail_not_posted"]}}
-    desk.amend(saved.case_number, desk.decide(changed), actor=window.actor, reason="Bail not posted after all")
+    desk.cases.amend(window.actor, saved.case_number, desk.decide(changed), reason="Bail not posted after all")
     qtbot.waitUntil(lambda: "version 2" in dialog.heading.text(), timeout=3000)
     text = dialog.version_view.toPlainText()
     assert "Release blockers" in text and "● changed" in text and "was: none" in text
@@ -461,7 +461,7 @@ def test_a_referral_says_whom_to_call(qtbot, window, desk) -> None:
 
 
 def test_an_open_case_for_the_booking_number_is_offered_for_amendment(qtbot, window, desk, message_boxes) -> None:
-    first = desk.record(desk.decide(S01), actor=window.actor)
+    first = desk.cases.record(window.actor, desk.decide(S01))
     wizard = _open(window, qtbot)
     fill(qtbot, wizard, S01)
     message_boxes.answer = QMessageBox.StandardButton.Yes
@@ -475,7 +475,7 @@ def test_an_open_case_for_the_booking_number_is_offered_for_amendment(qtbot, win
 
 
 def test_no_is_a_new_case_and_cancel_stays(qtbot, window, desk, message_boxes) -> None:
-    desk.record(desk.decide(S01), actor=window.actor)
+    desk.cases.record(window.actor, desk.decide(S01))
     wizard = _open(window, qtbot)
     fill(qtbot, wizard, S01)
     message_boxes.answer = QMessageBox.StandardButton.Cancel
@@ -599,7 +599,7 @@ def test_the_relay_question(qtbot, window, requester, answer, expected) -> None:
 
 
 def test_an_earlier_request_for_the_booking_number_is_warned_of(qtbot, window, desk) -> None:
-    first = desk.record(desk.decide(S01), actor=window.actor)
+    first = desk.cases.record(window.actor, desk.decide(S01))
     wizard = _open(window, qtbot)
     _to(wizard, PAGE_PERSON)
     type_into(qtbot, wizard.person_page.booking, S01["subject"]["booking_number"])

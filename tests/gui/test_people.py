@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 import desktop.signing
-from desktop.desk import Desk
+from desktop.desk import Desk, system_clock
 from desktop.ui.main_window import MainWindow
 from desktop.ui.signin import SetupDialog, SignInDialog
 from tests.conftest import Clock
@@ -43,7 +43,7 @@ def signed_in(qtbot, staff, tmp_path: Path) -> MainWindow:
 
 
 def test_the_first_start_creates_the_admin_with_a_password_typed_twice(qtbot, tmp_path: Path, message_boxes) -> None:
-    desk = Desk(tmp_path / "fresh")
+    desk = Desk(tmp_path / "fresh", clock=system_clock)
     dialog = SetupDialog(desk=desk)
     qtbot.addWidget(dialog)
     for field, text in ((dialog.username, "admin"), (dialog.name, "A. ADMIN"), (dialog.badge, "900")):
@@ -54,7 +54,7 @@ def test_the_first_start_creates_the_admin_with_a_password_typed_twice(qtbot, tm
     assert dialog.actor is None and "differ" in dialog.error.text.text()
     dialog.again.setText(PASSWORDS["admin"])
     dialog.accept()
-    assert dialog.actor is not None and dialog.actor.has_role("admin") and not desk.needs_setup()
+    assert dialog.actor is not None and dialog.actor.has_role("admin") and not desk.people.needs_setup()
     desk.close()
 
 
@@ -83,7 +83,7 @@ def test_a_second_officer_signs_in_without_losing_the_first_ones_request(qtbot, 
 
 
 def test_the_idle_lock_hides_every_window_open_dialogs_included(qtbot, signed_in, staff) -> None:
-    case = staff.desk.record(staff.desk.decide(S01), actor=staff.officer).case_number
+    case = staff.desk.cases.record(staff.officer, staff.desk.decide(S01)).case_number
     dialog = signed_in.open_case(case)
     qtbot.addWidget(dialog)
     assert dialog.isVisible()
@@ -104,7 +104,7 @@ def test_the_idle_lock_hides_every_window_open_dialogs_included(qtbot, signed_in
     screen.accept()
     assert not lock.locked and signed_in.isVisible() and dialog.isVisible()
     assert signed_in.session is staff.officer  # the same session, not a new sign-in
-    kinds = [e.kind for e in staff.desk.store.audit_entries(limit=20)]
+    kinds = [e.kind for e in staff.desk._store.audit_entries(limit=20)]
     assert kinds[:4] == ["unlocked", "sign_in_failed", "locked", "view"], kinds
 
 
@@ -125,7 +125,7 @@ def test_the_lock_cannot_be_closed_away(qtbot, signed_in) -> None:
 
 
 def test_the_audit_view_filters_exports_and_is_audited(qtbot, signed_in, staff, tmp_path: Path) -> None:
-    staff.desk.record(staff.desk.decide(S01), actor=staff.officer)
+    staff.desk.cases.record(staff.officer, staff.desk.decide(S01))
     signed_in.switch_session(staff.supervisor)
     dialog = signed_in.open_audit()
     qtbot.addWidget(dialog)
@@ -137,8 +137,8 @@ def test_the_audit_view_filters_exports_and_is_audited(qtbot, signed_in, staff, 
     assert (
         rows[0] == ["seq", "at", "kind", "case", "actor", "detail", "signed"] and len(rows) == len(dialog.entries) + 1
     )
-    kinds = [e.kind for e in staff.desk.store.audit_entries(limit=3)]
-    assert kinds[0] == "audit_view" and "exported" in staff.desk.store.audit_entries(limit=1)[0].detail
+    kinds = [e.kind for e in staff.desk._store.audit_entries(limit=3)]
+    assert kinds[0] == "audit_view" and "exported" in staff.desk._store.audit_entries(limit=1)[0].detail
     sealed = dialog.export(tmp_path / "audit.csv", passphrase="Station-Copy-2026!")  # leaving: encrypted
     assert sealed == tmp_path / "audit.csv.enc" and b"SMITH" not in sealed.read_bytes()
 
@@ -154,7 +154,7 @@ def test_the_accounts_view_unlocks_and_adds(qtbot, signed_in, staff) -> None:
 
     for _ in range(5):
         with pytest.raises(SignInError):
-            staff.desk.sign_in("ofc.chen", "not-the-password")
+            staff.desk.people.sign_in("ofc.chen", "not-the-password")
     signed_in.switch_session(staff.admin)
     dialog = signed_in.open_users()
     qtbot.addWidget(dialog)
@@ -162,7 +162,7 @@ def test_the_accounts_view_unlocks_and_adds(qtbot, signed_in, staff) -> None:
     assert dialog.table.item(row, 3).text() == "LOCKED"
     dialog.table.selectRow(row)
     assert dialog.change("unlock")
-    assert staff.desk.sign_in("ofc.chen", PASSWORDS["ofc.chen"])
+    assert staff.desk.people.sign_in("ofc.chen", PASSWORDS["ofc.chen"])
     form = AccountForm(title="Add an account")
     qtbot.addWidget(form)
     form.username.setText("ofc.new")
@@ -177,11 +177,11 @@ def test_the_accounts_view_unlocks_and_adds(qtbot, signed_in, staff) -> None:
 def test_the_queue_says_who_each_case_waits_for(qtbot, signed_in, staff) -> None:
     from desktop.ui.main_window import VIEW_REVIEW
 
-    staff.desk.record(
+    staff.desk.cases.record(
+        staff.officer,
         staff.desk.decide(
             {**S01, "documents": [{"kind": "state_court_order", "signer": "state_judge", "verified": True}]}
         ),
-        actor=staff.officer,
     )
     signed_in.show_view(VIEW_REVIEW)
     model = signed_in._review_view.log.model

@@ -22,7 +22,7 @@ DOCS = ROOT / "docs" / "memo"
 
 @pytest.fixture
 def case(desk) -> str:
-    return desk.record(desk.decide(S01), actor=Actor.parse(OFFICER)).case_number
+    return desk.cases.record(Actor.parse(OFFICER), desk.decide(S01)).case_number
 
 
 def answer_print_dialog(monkeypatch, target: Path | None, *, copies: int = 1) -> list[QPrinter]:
@@ -44,7 +44,7 @@ def answer_print_dialog(monkeypatch, target: Path | None, *, copies: int = 1) ->
 
 
 def prints(desk, case: str) -> list:
-    return [e for e in desk.open_case(case).events if e.kind == EventKind.PRINT]
+    return [e for e in desk.cases.open(case).events if e.kind == EventKind.PRINT]
 
 
 def test_print_from_the_case_view_prints_the_memo_and_audits_it_once(
@@ -55,7 +55,7 @@ def test_print_from_the_case_view_prints_the_memo_and_audits_it_once(
     dialog = window.open_case(case)
     qtbot.addWidget(dialog)
     assert dialog.print_button.text() == "&Print…" and dialog.memo_button.text() == "Ope&n in viewer"
-    memo_pages = len(PdfReader(io.BytesIO(desk.memo_bytes(desk.open_case(case)))).pages)
+    memo_pages = len(PdfReader(io.BytesIO(desk.memo_bytes(desk.cases.open(case)))).pages)
     dialog.print_memo()
     assert len(seen) == 1 and dialog.print_outcome.printed
     # what the printer got, read back: the memo's pages, as many copies as asked, letter size
@@ -76,10 +76,10 @@ def test_a_cancelled_print_writes_no_audit_entry(qtbot, window, desk, case: str,
     answer_print_dialog(monkeypatch, None)
     dialog = window.open_case(case)
     qtbot.addWidget(dialog)
-    before = len(desk.open_case(case).events)
+    before = len(desk.cases.open(case).events)
     dialog.print_memo()
     assert dialog.print_outcome.cancelled and not dialog.print_outcome.printed
-    assert len(desk.open_case(case).events) == before and not prints(desk, case)
+    assert len(desk.cases.open(case).events) == before and not prints(desk, case)
 
 
 @pytest.mark.qt_log_ignore("QPainter::begin")
@@ -104,7 +104,7 @@ def test_the_preview_shows_the_pages_that_print_and_prints_those_bytes(
     preview = dialog.preview()
     assert preview is not None
     qtbot.addWidget(preview)
-    assert preview.pdf == desk.memo_bytes(desk.open_case(case))  # the very PDF the log reproduces
+    assert preview.pdf == desk.memo_bytes(desk.cases.open(case))  # the very PDF the log reproduces
     assert len(preview.page_labels) == len(PdfReader(io.BytesIO(preview.pdf)).pages) == 2
     assert preview.pages[0].width() == round(8.5 * 96) and preview.pages[0].height() == 11 * 96
     preview.resize(900, 1000)
@@ -123,7 +123,7 @@ def test_the_recorded_page_prints_previews_and_opens(qtbot, desk, case: str, mon
 
     wizard = IntakeWizard(desk=desk, officer=OFFICER)
     qtbot.addWidget(wizard)
-    wizard.saved = desk.open_case(case).current
+    wizard.saved = desk.cases.open(case).current
     page = wizard.recorded_page
     assert [page.print_button.text(), page.preview_button.text(), page.open_button.text()] == [
         "&Print…",

@@ -16,11 +16,11 @@ SUPERVISOR = dataclasses.replace(Actor.parse("SGT. K. JONES #77"), roles=frozens
 
 
 def kinds(desk) -> list[str]:
-    return [r[0] for r in desk.store._conn.execute("SELECT kind FROM audit_log ORDER BY seq")]
+    return [r[0] for r in desk._store._conn.execute("SELECT kind FROM audit_log ORDER BY seq")]
 
 
 def test_the_view_shows_the_pages_and_saves_the_files(qtbot, desk, tmp_path: Path, message_boxes) -> None:
-    desk.record(desk.decide(S01), actor=OFFICER)
+    desk.cases.record(OFFICER, desk.decide(S01))
     dialog = ReportsDialog(desk, OFFICER)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -45,7 +45,7 @@ def test_the_view_shows_the_pages_and_saves_the_files(qtbot, desk, tmp_path: Pat
 
 
 def test_a_supervisor_saves_the_register(qtbot, desk, tmp_path: Path) -> None:
-    saved = desk.record(desk.decide(S01), actor=OFFICER)
+    saved = desk.cases.record(OFFICER, desk.decide(S01))
     dialog = ReportsDialog(desk, SUPERVISOR)
     qtbot.addWidget(dialog)
     dialog.preset.setCurrentIndex(0)

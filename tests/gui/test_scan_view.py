@@ -46,7 +46,7 @@ def no_system_viewer(monkeypatch):
 
 
 def test_a_scan_opens_in_the_app_and_is_read_by_keyboard(qtbot, window, desk, tmp_path, no_system_viewer) -> None:
-    saved = desk.record(desk.decide(S01), actor=window.actor, scans=[two_page_pdf(tmp_path)])
+    saved = desk.cases.record(window.actor, desk.decide(S01), scans=[two_page_pdf(tmp_path)])
     dialog = window.open_case(saved.case_number)
     qtbot.addWidget(dialog)
     attachments_tab(dialog)
@@ -89,7 +89,7 @@ def test_every_page_of_a_picture_is_shown(qtbot, window, desk, tmp_path) -> None
     page("page 1").save(tiff, save_all=True, append_images=[page("page 2").convert("L"), page("page 3", "red")])
     photo = tmp_path / "id.jpg"
     page("a photo of the notice").rotate(90, expand=True).save(photo, quality=85)
-    saved = desk.record(desk.decide(S01), actor=window.actor, scans=[tiff, photo])
+    saved = desk.cases.record(window.actor, desk.decide(S01), scans=[tiff, photo])
     dialog = window.open_case(saved.case_number)
     qtbot.addWidget(dialog)
     attachments_tab(dialog)
@@ -108,7 +108,7 @@ def test_every_page_of_a_picture_is_shown(qtbot, window, desk, tmp_path) -> None
 
 
 def test_a_name_stored_before_names_were_cleaned_is_shown_on_one_line(qtbot, window, desk, tmp_path) -> None:
-    saved = desk.record(desk.decide(S01), actor=window.actor, scans=[two_page_pdf(tmp_path)])
+    saved = desk.cases.record(window.actor, desk.decide(S01), scans=[two_page_pdf(tmp_path)])
     raw = sqlite3.connect(desk.data_dir / "cases.db")
     triggers = raw.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'attachments'")
     kept = triggers.fetchall()

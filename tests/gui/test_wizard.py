@@ -121,14 +121,14 @@ def test_override_needs_a_reason_and_marks_for_review(qtbot, window, desk) -> No
     wizard.next()
     assert wizard.currentId() == PAGE_DECISION  # refused: no reason given
     assert "Say why you disagree" in wizard.decision_page.reason_error.text.text()
-    assert desk.store_is_open is False or desk.store.total_cases() == 0
+    assert desk.store_is_open is False or desk._store.total_cases() == 0
     type_into(qtbot, wizard.decision_page.reason, "The judge's clerk called to say an order is coming")
     wizard.next()
     assert wizard.currentId() == PAGE_RECORDED
-    saved = desk.open_case(wizard.saved.case_number).current
+    saved = desk.cases.open(wizard.saved.case_number).current
     assert saved.status == "referred"
     assert saved.override is not None and saved.override.officer == OFFICER
-    assert saved.decision["responses"][0]["code"] == "NO_HOLD"  # the decision itself is never changed
+    assert saved.decision.responses[0].code == "NO_HOLD"  # the decision itself is never changed
 
 
 def test_a_record_failure_keeps_every_answer(qtbot, window, desk, monkeypatch, message_boxes) -> None:
@@ -174,7 +174,7 @@ def test_scans_are_checked_when_attached(qtbot, window, tmp_path, desk) -> None:
     assert "not a PDF, PNG, JPEG or TIFF" in wizard.documents_page.scan_error.text.text()
     fill(qtbot, wizard, S01)
     wizard.next()
-    record = desk.open_case(wizard.saved.case_number)
+    record = desk.cases.open(wizard.saved.case_number)
     assert [a.filename for a in record.attachments] == ["fax.pdf"]
 
 
@@ -196,7 +196,7 @@ def test_a_scan_gone_before_recording_records_nothing_and_a_retry_records_once(
     assert wizard.saved is None and wizard.currentId() == PAGE_DECISION
     assert "could not be recorded" in message_boxes.shown[-1][1] and "fax.pdf" in message_boxes.shown[-1][2]
     assert any(r.exc_info for r in caplog.records if "recording failed" in r.getMessage())
-    raw = sqlite3.connect(desk.store.path)
+    raw = sqlite3.connect(desk._store.path)
     assert raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 0
     assert raw.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == 0
     Image.new("L", (64, 64), "white").save(scan)  # put back; the officer presses Record again
@@ -262,7 +262,7 @@ def test_recording_clears_the_draft_and_stores_the_case(qtbot, window, desk) -> 
     assert window.drafts.list() == []
     number = wizard.saved.case_number
     assert wizard.recorded_page.number.text() == number
-    raw = sqlite3.connect(desk.store.path)
+    raw = sqlite3.connect(desk._store.path)
     row = raw.execute("SELECT officer, decision_json FROM case_versions WHERE case_number = ?", [number]).fetchone()
     raw.close()
     assert row[0] == OFFICER and json.loads(row[1])["responses"][0]["code"] == "NO_HOLD"
@@ -287,10 +287,10 @@ def test_amending_requires_a_reason_and_keeps_the_old_version(qtbot, window, des
     assert "reason for the amendment" in amend.decision_page.amend_reason_error.text.text()
     type_into(qtbot, amend.decision_page.amend_reason, "booking number mistyped")
     amend.next()
-    case = desk.open_case(number)
+    case = desk.cases.open(number)
     assert [v.version for v in case.versions] == [1, 2]
-    assert case.versions[0].intake["subject"]["booking_number"] == "26-000187"
-    assert case.current.intake["subject"]["booking_number"] == "26-000188"
+    assert case.versions[0].intake.subject.booking_number == "26-000187"
+    assert case.current.intake.subject.booking_number == "26-000188"
 
 
 @pytest.mark.parametrize("preset", list(PRESETS))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from desktop.desk import system_clock
 from tests.conftest import EXAMPLES_DIR, ROOT
 from tests.unit.cli_run import S01, run
 from tests.unit.conftest import as_user
@@ -294,8 +295,8 @@ def test_a_desk_change_needs_an_admin_of_this_desk_not_only_of_the_incoming_log(
 
     run(env, "record", str(intake_file))
     other = tmp_path / "mallory"
-    desk = Desk(other)
-    desk.setup(username="mallory", name="M. ALLORY", badge="666", password="Mallory-Pass-2026!")
+    desk = Desk(other, clock=system_clock)
+    desk.people.setup(username="mallory", name="M. ALLORY", badge="666", password="Mallory-Pass-2026!")
     desk.close()
     theirs = other / "backups" / "theirs.db"
     theirs.parent.mkdir()

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
-from desktop.desk import Desk
+from desktop.desk import Desk, system_clock
 from desktop.memo import MemoError, render_memo
 from desktop.records import Actor
 from tests.conftest import ROOT
@@ -33,9 +33,9 @@ def desk(tmp_path: Path):
 
 @pytest.fixture
 def memo(desk: Desk, tmp_path: Path) -> tuple[str, Path]:
-    saved = desk.record(desk.decide(S01), actor=OFFICER)
-    return saved.case_number, desk.print_memo(
-        saved.case_number, actor=OFFICER, target=tmp_path / "memo.pdf", no_encrypt=True
+    saved = desk.cases.record(OFFICER, desk.decide(S01))
+    return saved.case_number, desk.paper.print_memo(
+        OFFICER, saved.case_number, target=tmp_path / "memo.pdf", no_encrypt=True
     )
 
 
@@ -93,7 +93,7 @@ def test_the_same_memo_saved_again_by_another_program_matches_by_text(
 
 def test_a_memo_of_an_amended_case_says_a_newer_version_exists(desk: Desk, memo: tuple[str, Path]) -> None:
     case, path = memo
-    desk.amend(case, desk.decide(S01), actor=OFFICER, reason="booking number corrected")
+    desk.cases.amend(OFFICER, case, desk.decide(S01), reason="booking number corrected")
     result = check(desk, path)
     assert result.matches and "a newer version 2 exists" in result.verdict
 
@@ -103,10 +103,11 @@ def test_a_memo_of_an_amended_case_says_a_newer_version_exists(desk: Desk, memo:
 
 def test_a_re_render_with_an_edited_decision_is_refused(desk: Desk, memo: tuple[str, Path], tmp_path: Path) -> None:
     case, path = memo
-    record = desk.open_case(case)
+    record = desk.cases.open(case)
     stamp_head = PdfReader(path).metadata.subject.split("chain=")[1]
-    decision = json.loads(json.dumps(record.current.decision))
-    decision["responses"][0]["instruction"] = FORGED
+    decision = record.current.decision
+    first = replace(decision.responses[0], instruction=FORGED)
+    decision = replace(decision, responses=(first, *decision.responses[1:]))
     forged_record = replace(record, versions=(replace(record.current, decision=decision),))
     pack = desk.pack_of(record.current)
     forged = tmp_path / "forged.pdf"
@@ -250,11 +251,11 @@ def test_verify_memo_exit_codes(env: dict[str, str], tmp_path: Path) -> None:
     # signed-in officer; only the check runs as a command.
     from tests.unit.desk.people import PASSWORDS
 
-    desk = Desk(Path(env["SAFEDESK_DATA_DIR"]))
+    desk = Desk(Path(env["SAFEDESK_DATA_DIR"]), clock=system_clock)
     try:
-        officer = desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
-        case = desk.record(desk.decide(S01), actor=officer).case_number
-        memo = desk.print_memo(case, actor=officer, target=tmp_path / "memo.pdf", no_encrypt=True)
+        officer = desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
+        case = desk.cases.record(officer, desk.decide(S01)).case_number
+        memo = desk.paper.print_memo(officer, case, target=tmp_path / "memo.pdf", no_encrypt=True)
     finally:
         desk.close()
     good = run(env, "verify-memo", str(memo))

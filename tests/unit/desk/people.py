@@ -32,20 +32,20 @@ def staffed_desk(folder: Path, clock: Clock | None = None) -> Staff:
     """A new desk: the first admin set up, then a supervisor and two officers added by that admin."""
     clock = clock or Clock(dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC))
     desk = Desk(folder, clock=clock)
-    admin = desk.setup(username="admin", name="A. ADMIN", badge="900", password=PASSWORDS["admin"])
+    admin = desk.people.setup(username="admin", name="A. ADMIN", badge="900", password=PASSWORDS["admin"])
     for username, name, badge, roles in (
         ("sgt.jones", "SGT. K. JONES", "77", {"supervisor", "officer"}),
         ("ofc.smith", "J. SMITH", "1234", {"officer"}),
         ("ofc.chen", "L. CHEN", "1203", {"officer"}),
     ):
-        desk.add_user(
-            actor=admin, username=username, name=name, badge=badge, roles=frozenset(roles), password=PASSWORDS[username]
+        desk.people.add_user(
+            admin, username=username, name=name, badge=badge, roles=frozenset(roles), password=PASSWORDS[username]
         )
     return Staff(
         desk,
         clock,
         admin,
-        desk.sign_in("sgt.jones", PASSWORDS["sgt.jones"]),
-        desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"]),
-        desk.sign_in("ofc.chen", PASSWORDS["ofc.chen"]),
+        desk.people.sign_in("sgt.jones", PASSWORDS["sgt.jones"]),
+        desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"]),
+        desk.people.sign_in("ofc.chen", PASSWORDS["ofc.chen"]),
     )

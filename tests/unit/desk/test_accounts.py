@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import desktop.signing
-from desktop.desk import Desk
+from desktop.desk import Desk, system_clock
 from desktop.desk.accounts import SignInError
 from desktop.records import Actor, EventKind, Status
 from desktop.store import CaseQuery
@@ -40,20 +40,20 @@ def staff(tmp_path: Path):
 
 
 def kinds(desk: Desk) -> list[str]:
-    return [e.kind for e in reversed(desk.store.audit_entries(limit=10_000))]
+    return [e.kind for e in reversed(desk._store.audit_entries(limit=10_000))]
 
 
 def test_the_first_start_sets_up_an_admin_and_no_second_root(tmp_path: Path) -> None:
-    desk = Desk(tmp_path / "data")
-    assert desk.needs_setup()
+    desk = Desk(tmp_path / "data", clock=system_clock)
+    assert desk.people.needs_setup()
     with pytest.raises(AccountError, match="at least 10 characters"):
-        desk.setup(username="admin", name="A. ADMIN", badge="900", password="short")
-    admin = desk.setup(username="admin", name="A. ADMIN", badge="900", password=PASSWORDS["admin"])
+        desk.people.setup(username="admin", name="A. ADMIN", badge="900", password="short")
+    admin = desk.people.setup(username="admin", name="A. ADMIN", badge="900", password=PASSWORDS["admin"])
     assert admin.has_role("admin") and admin.signer is not None
-    assert not desk.needs_setup() and desk.admin_fingerprint()
+    assert not desk.people.needs_setup() and desk.people.admin_fingerprint()
     with pytest.raises(AccountError, match="already has accounts"):
-        desk.setup(username="other", name="B. OTHER", badge="901", password=PASSWORDS["admin"])
-    check = desk.verify_log(actor=admin)
+        desk.people.setup(username="other", name="B. OTHER", badge="901", password=PASSWORDS["admin"])
+    check = desk.log.verify(admin)
     assert check.ok, check.problems
     desk.close()
 
@@ -62,105 +62,100 @@ def test_five_failures_lock_the_account_until_an_admin_unlocks_it(staff) -> None
     desk = staff.desk
     for attempt in range(4):
         with pytest.raises(SignInError, match="wrong"):
-            desk.sign_in("ofc.smith", f"not-the-password-{attempt}")
+            desk.people.sign_in("ofc.smith", f"not-the-password-{attempt}")
     with pytest.raises(SignInError, match="now locked"):
-        desk.sign_in("ofc.smith", "not-the-password-5")
+        desk.people.sign_in("ofc.smith", "not-the-password-5")
     with pytest.raises(SignInError, match="locked"):
-        desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"])  # the right password no longer opens it
+        desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"])  # the right password no longer opens it
     staff.clock.advance(hours=2)
     with pytest.raises(SignInError, match="locked"):  # time does not release it: only an admin does
-        desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
+        desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
     with pytest.raises(AccountError, match="admin role"):
-        desk.change_user("ofc.smith", actor=staff.supervisor, unlock=True)
-    desk.change_user("ofc.smith", actor=staff.admin, unlock=True)
-    assert desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"]).username == "ofc.smith"
+        desk.people.change_user(staff.supervisor, "ofc.smith", unlock=True)
+    desk.people.change_user(staff.admin, "ofc.smith", unlock=True)
+    assert desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"]).username == "ofc.smith"
     assert kinds(desk).count(EventKind.SIGN_IN_FAILED) == 7
-    assert desk.verify_log(actor=staff.admin).ok
+    assert desk.log.verify(staff.admin).ok
 
 
 def test_failures_more_than_15_minutes_apart_do_not_add_up(staff) -> None:
     for _ in range(4):
         with pytest.raises(SignInError):
-            staff.desk.sign_in("ofc.chen", "not-the-password")
+            staff.desk.people.sign_in("ofc.chen", "not-the-password")
     staff.clock.advance(minutes=16)
     with pytest.raises(SignInError, match="user name or password is wrong"):
-        staff.desk.sign_in("ofc.chen", "not-the-password")
-    assert staff.desk.sign_in("ofc.chen", PASSWORDS["ofc.chen"]).username == "ofc.chen"
+        staff.desk.people.sign_in("ofc.chen", "not-the-password")
+    assert staff.desk.people.sign_in("ofc.chen", PASSWORDS["ofc.chen"]).username == "ofc.chen"
 
 
 def test_an_unknown_user_and_a_disabled_account_are_refused_and_audited(staff) -> None:
     with pytest.raises(SignInError, match="user name or password is wrong"):
-        staff.desk.sign_in("nobody", "whatever-password")
-    staff.desk.change_user("ofc.chen", actor=staff.admin, disabled=True)
+        staff.desk.people.sign_in("nobody", "whatever-password")
+    staff.desk.people.change_user(staff.admin, "ofc.chen", disabled=True)
     with pytest.raises(SignInError, match="disabled"):
-        staff.desk.sign_in("ofc.chen", PASSWORDS["ofc.chen"])
-    failed = staff.desk.audit_entries(actor=staff.admin, kind=EventKind.SIGN_IN_FAILED, audit=False)
+        staff.desk.people.sign_in("ofc.chen", PASSWORDS["ofc.chen"])
+    failed = staff.desk.log.entries(staff.admin, kind=EventKind.SIGN_IN_FAILED, audit=False)
     assert {e.actor for e in failed} == {"UNKNOWN USER #-", "L. CHEN #1203"}
 
 
 def test_no_one_can_write_as_someone_else_once_accounts_exist(staff) -> None:
     typed = Actor.parse("J. SMITH #1234")  # the name and badge, typed: no key behind them
     with pytest.raises(NotSignedIn):
-        staff.desk.record(staff.desk.decide(S01), actor=typed)
+        staff.desk.cases.record(typed, staff.desk.decide(S01))
     with pytest.raises(NotSignedIn):
-        staff.desk.store.log_event(None, EventKind.MEMO, "J. SMITH #1234", "made up")
+        staff.desk._store.log_event(None, EventKind.MEMO, "J. SMITH #1234", "made up")
 
 
 def test_roles_and_the_two_person_rule(staff) -> None:
     desk = staff.desk
-    saved = desk.record(desk.decide(REFERRED), actor=staff.officer)
+    saved = desk.cases.record(staff.officer, desk.decide(REFERRED))
     assert saved.status == Status.REFERRED
     with pytest.raises(AccountError, match="supervisor role"):
-        desk.resolve(saved.case_number, actor=staff.other_officer, outcome="declined")
-    own = desk.record(desk.decide(REFERRED), actor=staff.supervisor)
+        desk.cases.resolve(staff.other_officer, saved.case_number, outcome="declined")
+    own = desk.cases.record(staff.supervisor, desk.decide(REFERRED))
     with pytest.raises(AccountError, match="did not record it"):
-        desk.resolve(own.case_number, actor=staff.supervisor, outcome="declined")
+        desk.cases.resolve(staff.supervisor, own.case_number, outcome="declined")
     with pytest.raises(AccountError, match="did not record it"):  # not through amend either
-        desk.amend(own.case_number, desk.decide(REFERRED), actor=staff.supervisor, reason="x", status=Status.RESOLVED)
-    resolved = desk.resolve(saved.case_number, actor=staff.supervisor, outcome="Solicitor: declined")
+        desk.cases.amend(staff.supervisor, own.case_number, desk.decide(REFERRED), reason="x", status=Status.RESOLVED)
+    resolved = desk.cases.resolve(staff.supervisor, saved.case_number, outcome="Solicitor: declined")
     assert resolved.status == Status.RESOLVED and resolved.officer == "SGT. K. JONES #77"
     assert desk.waiting_on(own.case_number) == (
         "recorded by SGT. K. JONES #77; waits for a supervisor other than SGT. K. JONES #77"
     )
     with pytest.raises(AccountError, match="officer or supervisor"):
-        desk.record(desk.decide(S01), actor=staff.admin)  # IT's admin account records no cases
+        desk.cases.record(staff.admin, desk.decide(S01))  # IT's admin account records no cases
     with pytest.raises(AccountError, match="admin role"):
-        desk.add_user(
-            actor=staff.supervisor,
-            username="x.y",
-            name="X",
-            badge="5",
-            roles=frozenset({"officer"}),
-            password="pw-xxxxxxxx1",
+        desk.people.add_user(
+            staff.supervisor, username="x.y", name="X", badge="5", roles=frozenset({"officer"}), password="pw-xxxxxxxx1"
         )
 
 
 def test_every_view_search_preview_and_print_is_audited_and_verify_still_passes(staff, tmp_path: Path) -> None:
     desk, officer = staff.desk, staff.officer
     decided = desk.decide(S01)
-    desk.draft_memo(decided, actor=officer)
-    saved = desk.record(decided, actor=officer)
-    desk.open_case(saved.case_number, actor=officer)
-    desk.log_search(CaseQuery(text="26-000187", code="NO_HOLD"), actor=officer)
-    desk.print_memo(saved.case_number, actor=officer, target=tmp_path / "memo.pdf", no_encrypt=True)
+    desk.paper.draft_memo(officer, decided)
+    saved = desk.cases.record(officer, decided)
+    desk.cases.open(officer, saved.case_number)
+    desk.cases.audit_search(officer, CaseQuery(text="26-000187", code="NO_HOLD"))
+    desk.paper.print_memo(officer, saved.case_number, target=tmp_path / "memo.pdf", no_encrypt=True)
     out = tmp_path / "out"
     out.mkdir()
-    desk.export_memos(out, actor=officer, no_encrypt=True)
-    entries = desk.audit_entries(actor=staff.supervisor, user="ofc.smith")
+    desk.paper.export_memos(officer, out, no_encrypt=True)
+    entries = desk.log.entries(staff.supervisor, user="ofc.smith")
     seen = [e.kind for e in reversed(entries)]
     assert seen[-7:] == ["sign_in", "preview", "recorded", "view", "search", "memo", "memo"], seen
     search = next(e for e in entries if e.kind == EventKind.SEARCH)
     assert "26-000187" in search.detail and "NO_HOLD" in search.detail
     assert all(e.signer for e in entries)
     assert kinds(desk)[-1] == EventKind.AUDIT_VIEW  # looking at the audit log is audited too
-    check = desk.verify_log(actor=staff.admin)
+    check = desk.log.verify(staff.admin)
     assert check.ok, check.problems
     assert check.entries_checked == len(kinds(desk))
 
 
 def test_no_password_or_private_key_is_in_the_file_in_clear(staff) -> None:
     desk = staff.desk
-    desk.record(desk.decide(S01), actor=staff.officer)
+    desk.cases.record(staff.officer, desk.decide(S01))
     raw_keys = [actor.signer.raw() for actor in (staff.admin, staff.supervisor, staff.officer, staff.other_officer)]
     desk.close()
     blob = b"".join(p.read_bytes() for p in desk.data_dir.glob("cases.db*"))
@@ -207,17 +202,17 @@ def rewrite_case(path: Path, case_number: str) -> None:
 
 def test_a_rewrite_with_every_hash_recomputed_is_caught_by_the_signatures(staff) -> None:
     desk = staff.desk
-    saved = desk.record(desk.decide(S01), actor=staff.officer)
-    desk.record(desk.decide(S01), actor=staff.other_officer)
-    path = desk.store.path
+    saved = desk.cases.record(staff.officer, desk.decide(S01))
+    desk.cases.record(staff.other_officer, desk.decide(S01))
+    path = desk._store.path
     desk.close()
     rewrite_case(path, saved.case_number)
     desk.rebuild_index()
-    check = desk.verify_log(actor=staff.admin)
+    check = desk.log.verify(staff.admin)
     assert not check.ok
     broken = [p for p in check.problems if "broken signature" in p]
     assert broken, check.problems
-    recorded_seq = next(e.seq for e in desk.store.audit_entries(case_number=saved.case_number) if e.kind == "recorded")
+    recorded_seq = next(e.seq for e in desk._store.audit_entries(case_number=saved.case_number) if e.kind == "recorded")
     assert any(p.startswith(f"audit entry {recorded_seq} ") for p in check.problems), check.problems
     assert any("names someone other than the owner" in p for p in check.problems)
 
@@ -225,33 +220,33 @@ def test_a_rewrite_with_every_hash_recomputed_is_caught_by_the_signatures(staff)
 def test_the_desk_key_cannot_vouch_for_a_case(staff) -> None:
     desk = staff.desk
     # An insider who copies keys/desk.key signs a record entry with it: verify refuses the kind.
-    as_desk = Actor("J. SMITH", "1234", signer=desk.store.desk_signer)
-    desk.store.log_event(None, EventKind.MEMO, as_desk, "forged")
-    check = desk.verify_log(actor=staff.admin)
+    as_desk = Actor("J. SMITH", "1234", signer=desk._store.desk_signer)
+    desk._store.log_event(None, EventKind.MEMO, as_desk, "forged")
+    check = desk.log.verify(staff.admin)
     assert any("desk's own key" in p for p in check.problems), check.problems
 
 
 def test_an_edited_accounts_table_and_a_made_up_admin_are_caught(staff) -> None:
     desk = staff.desk
-    path = desk.store.path
+    path = desk._store.path
     desk.close()
     raw = sqlite3.connect(path)
     raw.execute("UPDATE accounts SET roles = 'admin,officer' WHERE username = 'ofc.chen'")
     raw.commit()
     raw.close()
-    check = desk.verify_log(actor=staff.admin)
+    check = desk.log.verify(staff.admin)
     assert any("account ofc.chen" in p and "certificate" in p for p in check.problems), check.problems
 
 
 def test_a_receipt_catches_deleted_newest_entries(staff, tmp_path: Path) -> None:
     desk = staff.desk
     for _ in range(3):
-        desk.record(desk.decide(S01), actor=staff.officer)
-    receipt = desk.write_receipt(tmp_path / "receipt.json", actor=staff.supervisor)
+        desk.cases.record(staff.officer, desk.decide(S01))
+    receipt = desk.log.write_receipt(staff.supervisor, tmp_path / "receipt.json")
     assert desk.verify_receipt(receipt).ok
-    desk.record(desk.decide(S01), actor=staff.officer)
+    desk.cases.record(staff.officer, desk.decide(S01))
     assert desk.verify_receipt(receipt).ok  # later entries are fine: the head is still there
-    path = desk.store.path
+    path = desk._store.path
     desk.close()
     raw = sqlite3.connect(path)
     for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
@@ -278,36 +273,36 @@ def test_an_old_log_keeps_its_unsigned_records_and_signs_from_set_up_on(tmp_path
     before = old.record(old.decide(S01), actor=typed)  # a log from before accounts
     old.close()
     desk = Desk(tmp_path / "data", clock=clock)
-    admin = desk.setup(username="admin", name="A. ADMIN", badge="900", password=PASSWORDS["admin"])
-    desk.add_user(
-        actor=admin,
+    admin = desk.people.setup(username="admin", name="A. ADMIN", badge="900", password=PASSWORDS["admin"])
+    desk.people.add_user(
+        admin,
         username="ofc.smith",
         name="J. SMITH",
         badge="1234",
         roles=frozenset({"officer"}),
         password=PASSWORDS["ofc.smith"],
     )
-    officer = desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
-    desk.record(desk.decide(S01), actor=officer)
-    entries = list(reversed(desk.store.audit_entries(limit=100)))
+    officer = desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
+    desk.cases.record(officer, desk.decide(S01))
+    entries = list(reversed(desk._store.audit_entries(limit=100)))
     assert entries[0].case_number == before.case_number and entries[0].signer is None
     assert all(e.signer for e in entries[1:])
-    check = desk.verify_log(actor=admin)
+    check = desk.log.verify(admin)
     assert check.ok, check.problems
     desk.close()
 
 
 def test_a_stripped_signature_is_caught(staff) -> None:
     desk = staff.desk
-    desk.record(desk.decide(S01), actor=staff.officer)
-    path = desk.store.path
+    desk.cases.record(staff.officer, desk.decide(S01))
+    path = desk._store.path
     desk.close()
     raw = sqlite3.connect(path)
     raw.execute("DROP TRIGGER audit_log_no_update")
     raw.execute("UPDATE audit_log SET signature = NULL, signer = NULL WHERE kind = 'recorded'")
     raw.commit()
     raw.close()
-    check = desk.verify_log(actor=staff.admin)
+    check = desk.log.verify(staff.admin)
     assert any("not signed" in p for p in check.problems), check.problems
 
 
@@ -315,35 +310,35 @@ def test_a_second_factor_once_enrolled_is_asked_for(staff) -> None:
     import pyotp
 
     desk = staff.desk
-    secret, uri = desk.enrol_second_factor(staff.officer, PASSWORDS["ofc.smith"])
+    secret, uri = desk.people.enrol_second_factor(staff.officer, PASSWORDS["ofc.smith"])
     assert uri.startswith("otpauth://totp/")
     with pytest.raises(SignInError, match="code"):
-        desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
+        desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
     code = pyotp.TOTP(secret).at(staff.clock())
-    assert desk.sign_in("ofc.smith", PASSWORDS["ofc.smith"], code=code).username == "ofc.smith"
-    desk.change_password(staff.officer, PASSWORDS["ofc.smith"], "a-new-password-99")
+    assert desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"], code=code).username == "ofc.smith"
+    desk.people.change_password(staff.officer, PASSWORDS["ofc.smith"], "a-new-password-99")
     code = pyotp.TOTP(secret).at(staff.clock())
-    again = desk.sign_in("ofc.smith", "a-new-password-99", code=code)
+    again = desk.people.sign_in("ofc.smith", "a-new-password-99", code=code)
     assert again.signer.key_id == staff.officer.signer.key_id  # the same key: old signatures stay theirs
 
 
 def test_a_password_reset_gives_a_new_certified_key(staff) -> None:
     desk = staff.desk
-    desk.record(desk.decide(S01), actor=staff.officer)
-    desk.change_user("ofc.smith", actor=staff.admin, new_password="reset-by-admin-42")
-    after = desk.sign_in("ofc.smith", "reset-by-admin-42")
+    desk.cases.record(staff.officer, desk.decide(S01))
+    desk.people.change_user(staff.admin, "ofc.smith", new_password="reset-by-admin-42")
+    after = desk.people.sign_in("ofc.smith", "reset-by-admin-42")
     assert after.signer.key_id != staff.officer.signer.key_id
-    desk.record(desk.decide(S01), actor=after)
-    assert desk.verify_log(actor=staff.admin).ok
+    desk.cases.record(after, desk.decide(S01))
+    assert desk.log.verify(staff.admin).ok
 
 
 def test_every_memo_page_carries_the_admin_key_and_checks_against_the_log(staff, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
     desk = staff.desk
-    saved = desk.record(desk.decide(S01), actor=staff.officer)
-    memo = desk.print_memo(saved.case_number, actor=staff.officer, target=tmp_path / "memo.pdf", no_encrypt=True)
-    fingerprint = desk.admin_fingerprint()
+    saved = desk.cases.record(staff.officer, desk.decide(S01))
+    memo = desk.paper.print_memo(staff.officer, saved.case_number, target=tmp_path / "memo.pdf", no_encrypt=True)
+    fingerprint = desk.people.admin_fingerprint()
     assert fingerprint
     pages = [" ".join(p.extract_text().split()) for p in PdfReader(memo).pages]
     assert all(fingerprint in page for page in pages), pages[0][-300:]

@@ -13,13 +13,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from desktop.desk import Actor, Change, Desk, EventKind, Status
+from desktop.desk import Change, Desk, EventKind, Status
 from desktop.store import InvalidInput
 from tests.unit.cli_run import S01, run
-from tests.unit.desk.people import PASSWORDS, staffed_desk
-
-OFFICER = Actor.parse("J. SMITH #1234")
-SUPERVISOR = Actor.parse("SGT. K. JONES #77")
+from tests.unit.desk.people import PASSWORDS, Staff, staffed_desk
 
 
 def _real_png() -> bytes:
@@ -36,10 +33,18 @@ def fixed_clock(moment: dt.datetime):
 
 
 @pytest.fixture
-def desk(tmp_path: Path):
-    opened = Desk(tmp_path / "data", clock=fixed_clock(dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC)))
-    yield opened
-    opened.close()
+def staff(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Staff:
+    import desktop.signing
+
+    monkeypatch.setattr(desktop.signing, "SCRYPT_N", 2**12)  # accounts for tests: a cheaper scrypt
+    staffed = staffed_desk(tmp_path / "data")
+    yield staffed
+    staffed.desk.close()
+
+
+@pytest.fixture
+def desk(staff: Staff) -> Desk:
+    return staff.desk
 
 
 def raw_counts(path: Path) -> tuple[int, int, int]:
@@ -52,59 +57,59 @@ def raw_counts(path: Path) -> tuple[int, int, int]:
         raw.close()
 
 
-def test_a_scan_that_fails_leaves_no_case_no_entry_and_no_number(desk: Desk, tmp_path: Path) -> None:
-    first = desk.record(desk.decide(S01), actor=OFFICER)
+def test_a_scan_that_fails_leaves_no_case_no_entry_and_no_number(staff, desk: Desk, tmp_path: Path) -> None:
+    first = desk.cases.record(staff.officer, desk.decide(S01))
     good = tmp_path / "fax.png"
     good.write_bytes(PNG)
     missing = tmp_path / "gone.pdf"  # chosen in the wizard, then deleted before recording
-    before = raw_counts(desk.store.path)
+    before = raw_counts(desk.log_file)
     with pytest.raises(InvalidInput, match="gone.pdf"):
-        desk.record(desk.decide(S01), actor=OFFICER, scans=[good, missing])
-    assert raw_counts(desk.store.path) == before
+        desk.cases.record(staff.officer, desk.decide(S01), scans=[good, missing])
+    assert raw_counts(desk.log_file) == before
     # The number the failed attempt would have taken is the next one handed out.
-    again = desk.record(desk.decide(S01), actor=OFFICER, scans=[good])
+    again = desk.cases.record(staff.officer, desk.decide(S01), scans=[good])
     assert int(again.case_number.split("-")[1]) == int(first.case_number.split("-")[1]) + 1
-    record = desk.open_case(again.case_number)
+    record = desk.cases.open(staff.officer, again.case_number, audit=False)
     assert [a.filename for a in record.attachments] == ["fax.png"]
     assert [e.kind for e in record.events] == [EventKind.RECORDED, EventKind.ATTACHMENT]
-    assert desk.verify_log(actor=OFFICER).ok
+    assert desk.log.verify(staff.officer).ok
 
 
-def test_an_amendment_whose_scan_fails_leaves_the_case_as_it_was(desk: Desk, tmp_path: Path) -> None:
-    saved = desk.record(desk.decide(S01), actor=OFFICER)
+def test_an_amendment_whose_scan_fails_leaves_the_case_as_it_was(staff, desk: Desk, tmp_path: Path) -> None:
+    saved = desk.cases.record(staff.officer, desk.decide(S01))
     not_a_scan = tmp_path / "notes.txt"
     not_a_scan.write_text("not a scan")
-    before = raw_counts(desk.store.path)
+    before = raw_counts(desk.log_file)
     with pytest.raises(InvalidInput, match="notes.txt"):
-        desk.amend(saved.case_number, desk.decide(S01), actor=OFFICER, reason="typo", scans=[not_a_scan])
-    assert raw_counts(desk.store.path) == before
-    assert len(desk.open_case(saved.case_number).versions) == 1
+        desk.cases.amend(staff.officer, saved.case_number, desk.decide(S01), reason="typo", scans=[not_a_scan])
+    assert raw_counts(desk.log_file) == before
+    assert len(desk.cases.open(staff.officer, saved.case_number, audit=False).versions) == 1
 
 
-def test_case_numbers_follow_the_desk_clock_in_the_pack_time_zone(tmp_path: Path) -> None:
+def test_case_numbers_follow_the_desk_clock_in_the_pack_time_zone(staff, tmp_path: Path) -> None:
     # 02:00 UTC on 1 January 2031 is still 31 December 2030 in Northampton.
     new_year = Desk(tmp_path / "a", clock=fixed_clock(dt.datetime(2031, 1, 1, 2, 0, tzinfo=dt.UTC)))
     later = Desk(tmp_path / "b", clock=fixed_clock(dt.datetime(2031, 1, 1, 6, 0, tzinfo=dt.UTC)))
     try:
-        assert new_year.record(new_year.decide(S01), actor=OFFICER).case_number == "2030-000001"
-        assert later.record(later.decide(S01), actor=OFFICER).case_number == "2031-000001"
+        assert new_year.cases.record(staff.officer, new_year.decide(S01)).case_number == "2030-000001"
+        assert later.cases.record(staff.officer, later.decide(S01)).case_number == "2031-000001"
     finally:
         new_year.close()
         later.close()
 
 
-def test_resolve_decides_again_and_needs_an_outcome(desk: Desk) -> None:
+def test_resolve_decides_again_and_needs_an_outcome(staff, desk: Desk) -> None:
     referred = {**S01, "documents": [{"kind": "state_court_order", "signer": "state_judge", "verified": True}]}
-    saved = desk.record(desk.decide(referred), actor=OFFICER)
+    saved = desk.cases.record(staff.officer, desk.decide(referred))
     assert saved.status == Status.REFERRED
     with pytest.raises(InvalidInput, match="outcome"):
-        desk.resolve(saved.case_number, actor=SUPERVISOR, outcome="   ")
-    resolved = desk.resolve(saved.case_number, actor=SUPERVISOR, outcome="Solicitor: declined")
+        desk.cases.resolve(staff.supervisor, saved.case_number, outcome="   ")
+    resolved = desk.cases.resolve(staff.supervisor, saved.case_number, outcome="Solicitor: declined")
     assert resolved.status == Status.RESOLVED and resolved.amendment_reason == "Resolved: Solicitor: declined"
     assert resolved.officer == "SGT. K. JONES #77"
 
 
-def test_listeners_hear_typed_changes_and_a_broken_listener_stops_no_one(desk: Desk) -> None:
+def test_listeners_hear_typed_changes_and_a_broken_listener_stops_no_one(staff, desk: Desk) -> None:
     heard: list[Change] = []
 
     def broken(_change: Change) -> None:
@@ -112,76 +117,76 @@ def test_listeners_hear_typed_changes_and_a_broken_listener_stops_no_one(desk: D
 
     desk.changes.subscribe(broken)
     unsubscribe = desk.changes.subscribe(heard.append)
-    saved = desk.record(desk.decide(S01), actor=OFFICER)
-    desk.print_memo(saved.case_number, actor=OFFICER)
+    saved = desk.cases.record(staff.officer, desk.decide(S01))
+    desk.paper.print_memo(staff.officer, saved.case_number)
     assert heard == [Change(EventKind.RECORDED, saved.case_number), Change(EventKind.MEMO, saved.case_number)]
     unsubscribe()
-    desk.verify_log(actor=OFFICER)
+    desk.log.verify(staff.officer)
     assert len(heard) == 2
 
 
-def test_print_memo_is_a_safe_save_then_an_audit_event(desk: Desk, tmp_path: Path) -> None:
+def test_print_memo_is_a_safe_save_then_an_audit_event(staff, desk: Desk, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    saved = desk.record(desk.decide(S01), actor=OFFICER)
-    path = desk.print_memo(saved.case_number, actor=OFFICER)
+    saved = desk.cases.record(staff.officer, desk.decide(S01))
+    path = desk.paper.print_memo(staff.officer, saved.case_number)
     assert path == desk.data_dir / "memos" / f"{saved.case_number}-v1.pdf"
     assert saved.case_number in PdfReader(path).pages[0].extract_text()
     assert not list(path.parent.glob("*.partial"))
-    events = desk.open_case(saved.case_number).events
+    events = desk.cases.open(staff.officer, saved.case_number, audit=False).events
     assert events[-1].kind == EventKind.MEMO and events[-1].detail == f"memo of version 1 saved as {path.name}"
     # A memo that cannot be written leaves no file, no partial file and no audit entry.
     blocked = tmp_path / "no-such-folder" / "memo.pdf"
     with pytest.raises(Exception, match="no-such-folder"):
-        desk.print_memo(saved.case_number, actor=OFFICER, target=blocked, no_encrypt=True)
-    assert len(desk.open_case(saved.case_number).events) == len(events)
+        desk.paper.print_memo(staff.officer, saved.case_number, target=blocked, no_encrypt=True)
+    assert len(desk.cases.open(staff.officer, saved.case_number, audit=False).events) == len(events)
 
 
-def test_export_writes_each_memo_and_stops_when_asked(desk: Desk, tmp_path: Path) -> None:
-    numbers = [desk.record(desk.decide(S01), actor=OFFICER).case_number for _ in range(3)]
+def test_export_writes_each_memo_and_stops_when_asked(staff, desk: Desk, tmp_path: Path) -> None:
+    numbers = [desk.cases.record(staff.officer, desk.decide(S01)).case_number for _ in range(3)]
     out = tmp_path / "out"
     out.mkdir()
     seen: list[tuple[int, int]] = []
-    result = desk.export_memos(out, actor=OFFICER, progress=lambda d, t: seen.append((d, t)), no_encrypt=True)
+    result = desk.paper.export_memos(staff.officer, out, progress=lambda d, t: seen.append((d, t)), no_encrypt=True)
     assert sorted(p.name for p in result.files) == sorted(f"{n}-v1.pdf" for n in numbers)
     assert seen[-1] == (3, 3)
-    stopped = desk.export_memos(out, actor=OFFICER, cancelled=lambda: True, no_encrypt=True)
+    stopped = desk.paper.export_memos(staff.officer, out, cancelled=lambda: True, no_encrypt=True)
     assert stopped.cancelled and stopped.files == ()
 
 
-def test_verify_log_means_chain_records_and_integrity_check(desk: Desk) -> None:
-    desk.record(desk.decide(S01), actor=OFFICER)
-    assert desk.verify_log(actor=OFFICER).ok
-    path = desk.store.path
+def test_verify_log_means_chain_records_and_integrity_check(staff, desk: Desk) -> None:
+    desk.cases.record(staff.officer, desk.decide(S01))
+    assert desk.log.verify(staff.officer).ok
+    path = desk.log_file
     desk.close()
     raw = sqlite3.connect(path)
     raw.execute("DROP TRIGGER IF EXISTS audit_log_no_update")
     raw.execute("UPDATE audit_log SET actor = 'SOMEONE ELSE #1' WHERE seq = 1")
     raw.commit()
     raw.close()
-    check = desk.verify_log(actor=OFFICER)
+    check = desk.log.verify(staff.officer)
     assert not check.ok and any("audit entry 1" in p for p in check.problems)
 
 
-def test_a_background_thread_gets_its_own_connection(desk: Desk) -> None:
+def test_a_background_thread_gets_its_own_connection(staff, desk: Desk) -> None:
     import threading
 
-    desk.record(desk.decide(S01), actor=OFFICER)
+    desk.cases.record(staff.officer, desk.decide(S01))
     results: list[object] = []
 
     def job() -> None:
         try:
-            results.append(desk.verify_log(actor=OFFICER).ok)
-            results.append(desk.store is not main_store)
+            results.append(desk.log.verify(staff.officer).ok)
+            results.append(desk._store is not main_store)
         finally:
             desk.close_thread()
 
-    main_store = desk.store
+    main_store = desk._store
     worker = threading.Thread(target=job)
     worker.start()
     worker.join()
     assert results == [True, True]
-    assert desk.store is main_store
+    assert desk._store is main_store
 
 
 def run_in(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -217,10 +222,10 @@ def test_the_command_line_and_the_window_desk_write_the_same_audit_trail(tmp_pat
     staff = staffed_desk(tmp_path / "window")  # what the main window and its background jobs call
     window, officer = staff.desk, staff.officer
     try:
-        saved = window.record(window.decide(S01), actor=officer, scans=[scan])
-        window.amend(saved.case_number, window.decide(S01), actor=officer, reason="typo")
-        window.print_memo(saved.case_number, actor=officer, target=tmp_path / "window.pdf", no_encrypt=True)
-        assert window.verify_log(actor=officer).ok
+        saved = window.cases.record(officer, window.decide(S01), scans=[scan])
+        window.cases.amend(officer, saved.case_number, window.decide(S01), reason="typo")
+        window.paper.print_memo(officer, saved.case_number, target=tmp_path / "window.pdf", no_encrypt=True)
+        assert window.log.verify(officer).ok
     finally:
         window.close()
 

@@ -63,18 +63,18 @@ def version(
     amendment_reason: str | None = None,
     override: Override | None = None,
 ) -> CaseVersion:
-    decision = decision_for(intake, pack)
+    decision = decide(parse_intake(intake), pack)
     return CaseVersion(
         case_number=case,
         version=number,
-        intake=intake,
+        intake=parse_intake(intake),
         decision=decision,
         officer=officer,
         desk="NPD-BOOKING-1",
         received_at=intake["received_at"],
         recorded_at=recorded_at,
         recorded_zone="EST (-05:00)",
-        status=STATUS_REFERRED if decision["refer_to_counsel"] else STATUS_DECIDED,
+        status=STATUS_REFERRED if decision.refer_to_counsel else STATUS_DECIDED,
         record_hash=fake_hash(case, number, json.dumps(intake, sort_keys=True)),
         amendment_reason=amendment_reason,
         override=override,

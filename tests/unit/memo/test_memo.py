@@ -50,7 +50,7 @@ def test_decline_memo_has_every_section(pack: Pack, decline: CaseRecord, decline
     # the request, in words
     assert "Received Mon 2 Mar 2026, 21:40 (UTC-05:00)" in text
     assert "Channel Fax" in text
-    assert norm(f"{labels.REQUESTER['ice_ero']}: {version.intake['requester_name']}") in text
+    assert norm(f"{labels.REQUESTER['ice_ero']}: {version.intake.requester_name}") in text
     assert labels.DOCUMENT_KIND["I-247A"] in text and labels.DOCUMENT_KIND["I-200"] in text
     assert "DHS officer: Supervisory Detention and Deportation Officer, ICE ERO" in text
     assert "03/17" in text
@@ -62,18 +62,18 @@ def test_decline_memo_has_every_section(pack: Pack, decline: CaseRecord, decline
     assert "Purpose Civil immigration enforcement" in text
     assert "Claims mandatory no" in text and "Public-records request no" in text
     # the decision, one block per response, with its instruction, reasons, authorities and rule
-    for number, response in enumerate(version.decision["responses"], start=1):
-        code = pack.codes[response["code"]]
-        assert f"{number} of 2. Asked: {norm(labels.ACTION[response['action']])}" in text
+    for number, response in enumerate(version.decision.responses, start=1):
+        code = pack.codes[response.code]
+        assert f"{number} of 2. Asked: {norm(labels.ACTION[response.action])}" in text
         assert f"Response: {code.title} [{code.code}]" in text
-        assert norm(f"What to do: {response['instruction']}") in text
-        for line in response["because"]:
+        assert norm(f"What to do: {response.instruction}") in text
+        for line in response.because:
             assert norm(line) in text
-        for authority in response["authorities"]:
+        for authority in response.authorities:
             assert norm(authority) in text
-        assert f"Rule {response['rule']} of policy pack {pack.id} version {pack.version}." in text
-        assert f"Clauses {', '.join(response['clauses'])} (quoted below)." in text
-    for warning in version.decision["warnings"]:
+        assert f"Rule {response.rule} of policy pack {pack.id} version {pack.version}." in text
+        assert f"Clauses {', '.join(response.clauses)} (quoted below)." in text
+    for warning in version.decision.warnings:
         assert norm(warning) in text
     assert "No notes." in text
     assert "Recorded Mon 2 Mar 2026, 21:41 (EST, UTC-05:00) by Off. José Núñez #412 at desk NPD-BOOKING-1" in text
@@ -95,7 +95,7 @@ def test_the_person_is_booking_number_and_name_only(decline_memo: Memo) -> None:
 def test_every_cited_clause_is_quoted_word_for_word(pack: Pack, render, scenario: str) -> None:
     record = samples.single(pack, scenario)
     memo = render(record)
-    cited = {c for r in record.current.decision["responses"] for c in r["clauses"]}
+    cited = {c for r in record.current.decision.responses for c in r.clauses}
     assert cited
     for clause_id in cited:
         clause = pack.clauses[clause_id]
@@ -119,7 +119,7 @@ def test_judicial_warrant_memo_says_to_follow_it(pack: Pack, render) -> None:
 
 def test_referral_box_names_each_ambiguity_once_with_what_to_do_meanwhile(pack: Pack, render) -> None:
     record = samples.single(pack, samples.REFERRAL)
-    assert record.current.decision["refer_to_counsel"]
+    assert record.current.decision.refer_to_counsel
     memo = render(record)
     ambiguity = pack.ambiguities["AMB-3"]
     box = section(memo.text, "Referred to the City Solicitor", "The request")
@@ -300,7 +300,7 @@ def test_long_free_text_in_boxes_and_tables_flows_too(pack: Pack, render) -> Non
     # A field longer than any intake accepts (a case logged before the limits) prints its start and says so.
     long_name = " ".join(f"office{i}" for i in range(3000))
     record = samples.single(pack, samples.DECLINE)
-    intake = {**record.current.intake, "requester_name": long_name}
+    intake = replace(record.current.intake, requester_name=long_name)
     memo = render(CaseRecord(record.case_number, (replace(record.current, intake=intake),)))
     assert "office100 " in memo.text and "office2999" not in memo.text
     assert re.search(r"\[…2\d,\d{3} more characters: see the case log\]", memo.text)

@@ -24,7 +24,7 @@ EXAMPLES = ROOT / "tests" / "data" / "examples"
 def example(pack: Pack, name: str) -> CaseRecord:
     intake = parse_intake(json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))["intake"])
     record = samples.single(pack, samples.DECLINE)
-    current = replace(record.current, intake=intake.to_dict(), decision=decide(intake, pack).to_dict())
+    current = replace(record.current, intake=intake, decision=decide(intake, pack))
     return CaseRecord(record.case_number, (current,))
 
 
@@ -39,11 +39,11 @@ def test_page_one_carries_every_instruction(pack: Pack, render, name: str) -> No
     record = example(pack, name)
     memo = render(record)
     first = norm(memo.pages[0])
-    for response in record.current.decision["responses"]:
-        assert norm(f"What to do: {response['instruction']}") in first, response["rule"]
-        if pack.say_for(response):
-            assert norm(f"What to say: {pack.say_for(response)}") in first, response["rule"]
-        assert f"[{response['code']}]" in first
+    for response in record.current.decision.responses:
+        assert norm(f"What to do: {response.instruction}") in first, response.rule
+        if pack.say_for(response.to_dict()):
+            assert norm(f"What to say: {pack.say_for(response.to_dict())}") in first, response.rule
+        assert f"[{response.code}]" in first
 
 
 @pytest.mark.parametrize("scenario", [samples.DECLINE, samples.JUDICIAL, samples.REFERRAL, samples.RECORDS_REQUEST])
@@ -52,14 +52,14 @@ def test_each_clause_is_quoted_once_in_the_ordinance_section(pack: Pack, render,
     memo = render(record)
     body = memo.body()
     quoted = body[body.index("The ordinance, quoted") :]
-    cited = {c for r in record.current.decision["responses"] for c in r["clauses"]}
+    cited = {c for r in record.current.decision.responses for c in r.clauses}
     for clause_id in cited:
         clause = pack.clauses[clause_id]
         text = norm(f"{clause.lead} {clause.text}" if clause.lead else clause.text)
         assert body.count(f"“{text}”") == 1, clause_id
         assert f"“{text}”" in quoted, clause_id
     # every response names its clauses and points to the quotes
-    assert body.count("(quoted below)") == sum(1 for r in record.current.decision["responses"] if r["clauses"])
+    assert body.count("(quoted below)") == sum(1 for r in record.current.decision.responses if r.clauses)
 
 
 def test_a_resolved_referral_shows_the_outcome_not_do_not_act(pack: Pack, render) -> None:
@@ -119,11 +119,8 @@ def test_the_admin_key_is_printed_on_every_page(pack: Pack) -> None:
 def test_a_huge_recorded_case_still_prints_within_seconds(pack: Pack) -> None:
     # Logged before the intake limits: a 50 MB note and a 1 MB name. The memo prints their start and says so.
     record = samples.single(pack, samples.DECLINE)
-    intake = {
-        **record.current.intake,
-        "notes": "word " * 10_000_000,
-        "subject": {**record.current.intake["subject"], "name": "N" * 1_000_000},
-    }
+    current = record.current.intake
+    intake = replace(current, notes="word " * 10_000_000, subject=replace(current.subject, name="N" * 1_000_000))
     huge = CaseRecord(record.case_number, (replace(record.current, intake=intake),))
     started = time.perf_counter()
     memo = Memo(render_memo(huge, pack, chain_head=samples.CHAIN_HEAD))

@@ -90,10 +90,10 @@ class Known:
 
     def record(self, intake: dict[str, Any], *, override: Override | None = None) -> str:
         self.clock.advance(minutes=7)
-        saved = self.desk.record(self.desk.decide(intake), actor=OFFICER, override=override)
+        saved = self.desk.cases.record(OFFICER, self.desk.decide(intake), override=override)
         number = saved.case_number
-        self.current[number] = (saved.intake, saved.decision)
-        if saved.decision.get("refer_to_counsel"):
+        self.current[number] = (saved.intake.to_dict(), saved.decision.to_dict())
+        if saved.decision.refer_to_counsel:
             self.referred_at[number] = dt.datetime.fromisoformat(saved.recorded_at)
         if override is not None:
             self.overridden.add(number)
@@ -110,11 +110,11 @@ class Known:
 
     def resolve(self, number: str, *, after: dt.timedelta) -> None:
         start = self.referred_at.get(number) or dt.datetime.fromisoformat(
-            self.desk.open_case(number).versions[0].recorded_at
+            self.desk.cases.open(number).versions[0].recorded_at
         )
         self.clock.now = start + after
-        saved = self.desk.resolve(number, actor=SUPERVISOR, outcome="Counsel advised; the request was declined")
-        self.current[number] = (saved.intake, saved.decision)
+        saved = self.desk.cases.resolve(SUPERVISOR, number, outcome="Counsel advised; the request was declined")
+        self.current[number] = (saved.intake.to_dict(), saved.decision.to_dict())
         self.resolved_at[number] = dt.datetime.fromisoformat(saved.recorded_at)
         self.amendments[number] = self.amendments.get(number, 0) + 1
         self.resolutions[number] = self.resolutions.get(number, 0) + 1
@@ -124,8 +124,8 @@ class Known:
     def correct(self, number: str, changes: dict[str, Any]) -> None:
         self.clock.advance(hours=1)
         intake = {**copy.deepcopy(self.current[number][0]), **changes}
-        saved = self.desk.amend(number, self.desk.decide(intake), actor=SUPERVISOR, reason="Corrected at review")
-        self.current[number] = (saved.intake, saved.decision)
+        saved = self.desk.cases.amend(SUPERVISOR, number, self.desk.decide(intake), reason="Corrected at review")
+        self.current[number] = (saved.intake.to_dict(), saved.decision.to_dict())
         self.amendments[number] = self.amendments.get(number, 0) + 1
 
 

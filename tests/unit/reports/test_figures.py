@@ -202,4 +202,4 @@ def test_periods_by_preset() -> None:
 def test_statuses_in_the_log_are_the_known_ones(known: Known) -> None:
     # The resolutions the figures count are versions recorded as resolved.
     for number in known.resolved_at:
-        assert known.desk.open_case(number).current.status == Status.RESOLVED
+        assert known.desk.cases.open(number).current.status == Status.RESOLVED

@@ -25,7 +25,7 @@ def flat(text: str) -> str:
 
 
 def report_events(known: Known, kind: EventKind) -> list[str]:
-    rows = known.desk.store._conn.execute("SELECT detail FROM audit_log WHERE kind = ? ORDER BY seq", [kind.value])
+    rows = known.desk._store._conn.execute("SELECT detail FROM audit_log WHERE kind = ? ORDER BY seq", [kind.value])
     return [r[0] for r in rows]
 
 
@@ -117,7 +117,7 @@ def test_the_same_log_and_period_give_the_same_bytes(known: Known, tmp_path: Pat
     again = reports.make(period, tmp_path / "b.pdf", actor=SUPERVISOR, ice_count=12).path.read_bytes()
     assert first == again
     csv_a = reports.make(period, tmp_path / "a.csv", actor=OFFICER).path.read_bytes()
-    known.desk.print_memo(next(iter(known.current)), actor=OFFICER, target=tmp_path / "memo.pdf", no_encrypt=True)
+    known.desk.paper.print_memo(OFFICER, next(iter(known.current)), target=tmp_path / "memo.pdf", no_encrypt=True)
     assert reports.make(period, tmp_path / "b.csv", actor=OFFICER).path.read_bytes() == csv_a
     assert b"/CreationDate (D:20000101000000+00'00')" in first
 
@@ -128,7 +128,7 @@ def test_making_a_report_is_an_audit_entry(known: Known, tmp_path: Path) -> None
     after = report_events(known, EventKind.REPORT)
     assert len(after) == len(before) + 1
     assert "oversight report 2026-02" in after[-1] and "saved as feb.csv" in after[-1] and "ICE count 3" in after[-1]
-    assert known.desk.verify_log(actor=OFFICER).ok
+    assert known.desk.log.verify(OFFICER).ok
 
 
 def test_the_register_is_for_supervisors_and_admins_and_audited(known: Known, tmp_path: Path) -> None:

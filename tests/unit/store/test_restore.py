@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import desktop.encrypted
+from desktop.desk import system_clock
 from desktop.encrypted import EncryptedCopyError, WrongPassphrase, decrypt_file, encrypt_file
 from desktop.store import StoreError, backup_to, open_store, restore_from
 from desktop.store.backup import OtherDesksLog
@@ -439,13 +440,13 @@ def test_the_marker_is_not_defeated_by_an_empty_database_or_a_copied_in_log(tmp_
 def test_a_deleted_marker_and_log_still_leave_the_desk_key_as_evidence(tmp_path: Path, pack) -> None:
     from desktop.desk import Desk
 
-    desk = Desk(tmp_path / "data")
-    desk.store.close()  # a desk that has run here: its key and its log
+    desk = Desk(tmp_path / "data", clock=system_clock)
+    desk._store.close()  # a desk that has run here: its key and its log
     desk.close_thread()
     for name in ("cases.db", "cases.db-wal", "cases.db-shm", "case-log.json"):
         (tmp_path / "data" / name).unlink(missing_ok=True)
     with pytest.raises(LogMissing, match="keys/desk.key shows a desk was set up here"):
-        _ = Desk(tmp_path / "data").store
+        _ = Desk(tmp_path / "data", clock=system_clock).store
 
 
 def test_new_log_keeps_the_lost_logs_journal(tmp_path: Path, pack) -> None:

@@ -48,8 +48,8 @@ def test_record_numbers_hashes_and_chains(store, pack) -> None:
     assert first.status == "decided" and first.version == 1
     assert len(first.record_hash) == 64 and first.record_hash != second.record_hash
     saved = store.get(first.case_number)
-    assert saved.current.decision["responses"][0]["code"] == "NO_HOLD"
-    assert saved.current.decision["policy"]["sha256"] == pack.sha256
+    assert saved.current.decision.responses[0].code == "NO_HOLD"
+    assert saved.current.decision.policy_sha256 == pack.sha256
     assert [e.kind for e in saved.events] == ["recorded"]
     assert store.pack_content(pack.sha256) == (pack.path).read_bytes()
     assert store.verify().ok
@@ -63,7 +63,7 @@ def test_referral_and_override_mark_the_case_for_review(store, pack) -> None:
         intake, decide(intake, pack), pack, officer=OFFICER, override=Override("Judge called", "SGT. LEE #7")
     )
     assert overridden.status == "referred" and overridden.override == Override("Judge called", "SGT. LEE #7")
-    assert store.get(overridden.case_number).current.decision["responses"][0]["code"] == "NO_HOLD"
+    assert store.get(overridden.case_number).current.decision.responses[0].code == "NO_HOLD"
     assert {s.case_number for s in store.search(CaseQuery(status="referred"))} == {
         referred.case_number,
         overridden.case_number,

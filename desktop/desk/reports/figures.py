@@ -1,18 +1,8 @@
-"""Oversight reports: the figures of a period, counted from the log, as PDF, CSV or JSON; and the register.
+"""The figures of a report, counted from the log: every section, the small-count rule, CSV and JSON.
 
-The public report (LEGAL.md 4C item 2; ../shared/REPORTS-AND-CJIS.md section 1) holds no personal
-data: no name, booking number, case number, address or note is read into it (the store hands over
-only enum values, codes and times, desktop/store/reports.py), counts about minors under 5 read
-"fewer than 5", and the CSV is tidy, one figure a row (`section,group,value`), for open data.
-
-It is provable: the same log and the same period give the same bytes (nothing in it depends on the
-clock), and it names the audit entry it was made from, the newest that recorded a case or an
-amendment, with that entry's hash. Prints, views and other reports made since do not change it.
-
-The register (LEGAL.md 4C item 1) lists each case with its number: personal data, for supervisors
-and admins only, audited as an export, never part of the public report.
-
-No Qt here; the window and the command line call `Desk.reports()`.
+The public report holds no personal data: the store hands over only enum values, codes and times
+(desktop/store/reports.py); counts about minors under 5 read "fewer than 5"; the CSV is tidy, one
+figure a row (`section,group,value`), for open data.
 """
 
 from __future__ import annotations
@@ -21,139 +11,29 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from desktop.records import Actor, EventKind, Status
+from desktop.desk.reports.period import Period, ReportError, month_words
+from desktop.records import Status
 from desktop.rules import labels, vocab
-from desktop.store.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from desktop.desk.desk import Desk
     from desktop.rules.pack import Pack
     from desktop.store.reports import ChainAnchor, ReportCase, VersionFacts
 
 SUPPRESS_BELOW: Final = 5  # counts about minors under this read FEWER_THAN
 FEWER_THAN: Final = f"fewer than {SUPPRESS_BELOW}"
-REGISTER_ROLES: Final = ("supervisor", "admin")
 CSV_COLUMNS: Final = ("section", "group", "value")
-REGISTER_COLUMNS: Final = ("case_number", "received_day", "requester", "responses", "status")
-FORMATS: Final = ("pdf", "csv", "json")
 TITLE: Final = "Federal immigration requests: oversight report"
-MONTHS: Final = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 # A request's hold, transfer or arrest is answered by one of these codes: which of them keep the person?
 CUSTODY_ACTIONS: Final = frozenset({"hold", "transfer_custody", "arrest"})
 NOT_HELD_CODES: Final = frozenset(vocab.NON_HOLDING_CODES | {"NOT_COVERED", "DECLINE_TRANSFER"})
 ICE_REQUESTERS: Final = ("ice_ero", "ice_hsi")
 BENEFITS: Final = {"u_visa": "U visa", "t_visa": "T visa"}
-_QUARTER = re.compile(r"^(\d{4})-?Q([1-4])$", re.IGNORECASE)
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-class ReportError(InvalidInput):
-    """A report cannot be made as asked (a bad period, format or count); the message says why."""
-
-
-class NotAllowed(ReportError):
-    """The actor's roles do not allow this (the register: supervisors and admins only)."""
-
-
-# --- the period ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """A range of the desk's local dates, both ends included, and the name it goes by."""
-
-    start: dt.date
-    end: dt.date
-    name: str = ""
-
-    def __post_init__(self) -> None:
-        if self.end < self.start:
-            raise ReportError(f"the period ends ({self.end}) before it starts ({self.start})")
-
-    @property
-    def label(self) -> str:
-        return self.name or f"{self.start.isoformat()} to {self.end.isoformat()}"
-
-    @property
-    def words(self) -> str:
-        """The period in a sentence: "1 January 2026 to 31 December 2026"."""
-        return f"{long_date(self.start)} to {long_date(self.end)}"
-
-    @classmethod
-    def between(cls, start: dt.date, end: dt.date) -> Period:
-        return cls(start, end)
-
-    @classmethod
-    def year(cls, year: int) -> Period:
-        if not 1900 <= year <= 9999:
-            raise ReportError(f"the year {year} is not a year like 2026")
-        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))
-
-    @classmethod
-    def quarter(cls, text: str) -> Period:
-        """ "2026-Q1" (or 2026Q1)."""
-        found = _QUARTER.match(text.strip())
-        if not found:
-            raise ReportError(f"the quarter {text!r} should look like 2026-Q1")
-        year, quarter = int(found[1]), int(found[2])
-        first = dt.date(year, 3 * quarter - 2, 1)
-        return cls(first, _month_end(year, 3 * quarter), f"{year}-Q{quarter}")
-
-    @classmethod
-    def month(cls, text: str) -> Period:
-        """ "2026-03"."""
-        found = _MONTH.match(text.strip())
-        if not found or not 1 <= int(found[2]) <= 12:
-            raise ReportError(f"the month {text!r} should look like 2026-03")
-        year, month = int(found[1]), int(found[2])
-        return cls(dt.date(year, month, 1), _month_end(year, month), f"{year}-{month:02d}")
-
-    def months(self) -> list[str]:
-        """Every month the period touches, as YYYY-MM, in order."""
-        found = []
-        year, month = self.start.year, self.start.month
-        while (year, month) <= (self.end.year, self.end.month):
-            found.append(f"{year}-{month:02d}")
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-        return found
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
-    return following - dt.timedelta(days=1)
-
-
-def long_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def month_words(month: str) -> str:
-    year, number = month.split("-")
-    return f"{MONTHS[int(number) - 1]} {year}"
-
-
-# --- the figures --------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -597,216 +477,3 @@ def report_csv(report: Report) -> bytes:
 
 def report_json(report: Report) -> bytes:
     return (json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-# --- the register -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RegisterRow:
-    """One case of the register: personal data (its number), for the City's counsel."""
-
-    case_number: str
-    received_day: str
-    requester: str
-    responses: tuple[str, ...]
-    status: str
-
-    def cells(self) -> tuple[str, ...]:
-        return (self.case_number, self.received_day, self.requester, " ".join(self.responses), self.status)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(zip(REGISTER_COLUMNS, self.cells(), strict=True))
-
-
-def register_rows(cases: Iterable[ReportCase]) -> list[RegisterRow]:
-    return [
-        RegisterRow(
-            case.case_number,
-            case.received_day,
-            case.current.requester,
-            tuple(r.code for r in case.current.responses),
-            case.current.status,
-        )
-        for case in cases
-    ]
-
-
-def register_csv(rows: Sequence[RegisterRow]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(REGISTER_COLUMNS)
-    writer.writerows(row.cells() for row in rows)
-    return out.getvalue().encode("utf-8")
-
-
-# --- what the desk does -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReportResult:
-    """A report or register written: where, in what format, and what it holds."""
-
-    path: Path
-    format: str
-    period: Period
-    requests: int
-    entries: int
-    chain_head: str
-
-
-def format_of(target: Path, fmt: str | None = None) -> str:
-    """The format asked for, else the file's extension (.pdf, .csv, .json)."""
-    chosen = (fmt or Path(target).suffix.lstrip(".")).lower()
-    if chosen not in FORMATS:
-        raise ReportError(
-            f"{target}: a report is written as .pdf, .csv or .json, not {Path(target).suffix or '(none)'}"
-        )
-    return chosen
-
-
-class Reports:
-    """The reports of one desk: figures, the files and their audit entries. Get one with `Desk.reports()`."""
-
-    def __init__(self, desk: Desk) -> None:
-        self.desk = desk
-
-    def pack_for(self, period: Period) -> Pack:
-        """The pack in force on the period's last day (its department and definitions), else the active pack."""
-        from desktop.rules import PackError
-
-        try:
-            return self.desk.pack_at(dt.datetime.combine(period.end, dt.time(12), dt.UTC))
-        except PackError:
-            return self.desk.active_pack()
-
-    def figures(self, period: Period, *, ice_count: int | None = None) -> Report:
-        """The figures of the period, read now; nothing is written and nothing audited."""
-        pack = self.pack_for(period)
-        with self.desk.store.report_snapshot(period.start, period.end) as snapshot:
-            return build_report(snapshot.cases, snapshot.anchor, period, pack, ice_count=ice_count)
-
-    def render(self, report: Report, fmt: str) -> bytes:
-        """The report's bytes in a format: the same report always gives the same bytes."""
-        if fmt == "csv":
-            return report_csv(report)
-        if fmt == "json":
-            return report_json(report)
-        if fmt == "pdf":
-            from desktop.memo.report import render_report
-
-            return render_report(report.to_dict())
-        raise ReportError(f"a report is written as pdf, csv or json, not {fmt!r}")
-
-    def produce(
-        self, period: Period, *, actor: Actor, fmt: str = "pdf", ice_count: int | None = None, where: str = "shown"
-    ) -> tuple[Report, bytes]:
-        """The report and its bytes in `fmt`, audited as made (`where` it went: "shown", "printed", ...)."""
-        report = self.figures(period, ice_count=ice_count)
-        data = self.render(report, fmt)
-        self._audit(EventKind.REPORT, actor, self._detail(report, fmt, where, ice_count))
-        return report, data
-
-    def make(
-        self, period: Period, target: Path, *, actor: Actor, ice_count: int | None = None, fmt: str | None = None
-    ) -> ReportResult:
-        """Write the public report of the period to `target` (whole or not at all), and audit it."""
-        from desktop.desk.files import safe_write
-
-        chosen = format_of(target, fmt)
-        report = self.figures(period, ice_count=ice_count)
-        path = safe_write(Path(target), self.render(report, chosen))
-        self._audit(EventKind.REPORT, actor, self._detail(report, chosen, f"saved as {path.name}", ice_count))
-        return ReportResult(path, chosen, period, report.requests, report.entries, report.chain_head)
-
-    @staticmethod
-    def _detail(report: Report, fmt: str, where: str, ice_count: int | None) -> str:
-        period = report.period
-        ice = "" if ice_count is None else f", ICE count {ice_count}"
-        return (
-            f"oversight report {period.label} ({period.start} to {period.end}, {report.requests} requests{ice}) "
-            f"made from entry {report.entries} as {fmt}, {where}"
-        )
-
-    def register(self, period: Period, *, actor: Actor) -> list[RegisterRow]:
-        """The register of the period (supervisors and admins only), audited as an export of personal data."""
-        rows = self._register_rows(period, actor)
-        self._audit(
-            EventKind.EXPORT,
-            actor,
-            f"register of {period.label} ({period.start} to {period.end}), {len(rows)} cases, shown",
-        )
-        return rows
-
-    def save_register(
-        self,
-        period: Period,
-        target: Path,
-        *,
-        actor: Actor,
-        passphrase: str | None = None,
-        no_encrypt: bool = False,
-    ) -> ReportResult:
-        """Write the register as CSV (supervisors and admins only), audited as an export.
-
-        It holds personal data: outside the data folder it is sealed (`….csv.enc`, desk/files.py).
-        """
-        from desktop.desk.files import CopyPolicy
-
-        if Path(target).suffix.lower() != ".csv":
-            raise ReportError(f"{target}: the register is written as .csv")
-        copy = CopyPolicy(passphrase, no_encrypt)
-        note = copy.check(Path(target), self.desk.data_dir)
-        anchor = self.desk.store.report_anchor()
-        rows = self._register_rows(period, actor)
-        path = copy.write(Path(target), register_csv(rows), self.desk.data_dir, kind="register")
-        detail = (
-            f"register of {period.label} ({period.start} to {period.end}), {len(rows)} cases, "
-            f"saved as {path.name}{note}"
-        )
-        self._audit(EventKind.EXPORT, actor, detail)
-        return ReportResult(path, "csv", period, len(rows), anchor.position, anchor.entry_hash)
-
-    def check_register_role(self, actor: Actor) -> None:
-        """Refuse (NotAllowed) an actor who may not see the register: it holds personal data."""
-        if not any(actor.has_role(role) for role in REGISTER_ROLES):
-            raise NotAllowed(
-                f"{actor.label} may not see the register: it holds personal data, for supervisors and admins only"
-            )
-
-    def _register_rows(self, period: Period, actor: Actor) -> list[RegisterRow]:
-        self.check_register_role(actor)
-        with self.desk.store.report_snapshot(period.start, period.end) as snapshot:
-            return register_rows(snapshot.cases)
-
-    def _audit(self, kind: EventKind, actor: Actor, detail: str) -> None:
-        from desktop.desk.changes import Change
-
-        self.desk.store.log_event(None, kind, actor, detail, now=self.desk.clock())
-        self.desk.changes.emit(Change(kind, None))
-
-    def page_images(self, pdf: bytes, *, dpi: int = 80) -> list[PageImage]:
-        """Each page of a PDF as RGB pixels, for the window to show without a PDF library of its own."""
-        import pypdfium2  # type: ignore[import-untyped]
-
-        document = pypdfium2.PdfDocument(pdf)
-        try:
-            pages = []
-            for index in range(len(document)):
-                page = document[index]
-                bitmap = page.render(scale=dpi / 72, rev_byteorder=True)
-                pages.append(PageImage(bitmap.width, bitmap.height, bitmap.stride, bytes(bitmap.buffer)))
-                page.close()
-            return pages
-        finally:
-            document.close()
-
-
-@dataclass(frozen=True)
-class PageImage:
-    """One page drawn as 8-bit RGB pixels, `stride` bytes a row."""
-
-    width: int
-    height: int
-    stride: int
-    rgb: bytes = field(repr=False)

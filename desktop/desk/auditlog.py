@@ -1,0 +1,151 @@
+"""desk.log: the audit log itself: verify it, read and export its entries, write and check receipts.
+
+The log is hash chained and every entry is signed (desktop/store/verify.py). `verify` recomputes all
+of it; a receipt kept away from the desk PC is an outside witness of the head it names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from desktop.desk.changes import Change
+from desktop.desk.manager import Manager, action
+from desktop.desk.results import LogCheck
+from desktop.records import AuditEntry, EventKind
+
+if TYPE_CHECKING:
+    from desktop.desk.receipts import ReceiptCheck
+    from desktop.desk.sessions import Session
+
+log = logging.getLogger(__name__)
+
+
+class AuditLog(Manager):
+    """The audit chain: verification, the audit view, receipts."""
+
+    @action("log.verify")
+    def head(self, session: Session) -> str:
+        """The chain head now: the hash of the newest entry, which every memo prints."""
+        return self._store.chain_head()
+
+    @action("log.verify")
+    def verify(self, session: Session, *, rebuild_index: bool = False) -> LogCheck:
+        """Recompute the whole audit chain and every record, then SQLite's integrity_check.
+
+        Slow on a large log: the window runs it on a background thread. A damaged file is a failed
+        check (problems), not an error. `rebuild_index` first rebuilds the search index (supervisors
+        and admins).
+        """
+        from desktop.desk import policy
+        from desktop.store import LogDamaged
+
+        if rebuild_index:
+            policy.require(session, "log.rebuild_index")
+        try:
+            store = self._store
+            rebuilt = store.rebuild_index() if rebuild_index else None
+            report = store.verify(actor=session.actor, now=self._now())
+            integrity = store.integrity_ok()
+        except LogDamaged as exc:
+            log.warning("verify: %s", exc)
+            return LogCheck(0, 0, None, (str(exc),))
+        problems = tuple(report.problems) + (() if integrity else ("SQLite integrity_check failed",))
+        if problems:
+            log.warning("verify found %d problem(s); first: %s", len(problems), problems[0])
+        else:
+            self._desk.changes.emit(Change(EventKind.VERIFY, None))
+        return LogCheck(
+            report.entries_checked,
+            report.records_checked,
+            report.chain_head,
+            problems,
+            rebuilt,
+            report.signatures_checked,
+            report.admin_fingerprint,
+        )
+
+    @action("log.audit")
+    def entries(
+        self,
+        session: Session,
+        *,
+        user: str | None = None,
+        case_number: str | None = None,
+        kind: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = 1000,
+        audit: bool = True,
+    ) -> list[AuditEntry]:
+        """Audit entries matching the filters, newest first; viewing them is itself an audit entry."""
+        found = self._store.audit_entries(
+            user=user, case_number=case_number, kind=kind, since=since, until=until, limit=limit
+        )
+        if audit:
+            filters = ", ".join(
+                f"{k} {v}"
+                for k, v in (("user", user), ("case", case_number), ("kind", kind), ("since", since), ("until", until))
+                if v
+            )
+            self._store.log_event(
+                None,
+                EventKind.AUDIT_VIEW,
+                session.actor,
+                f"audit log viewed ({filters or 'no filter'})",
+                now=self._now(),
+            )
+        return found
+
+    @action("log.audit")
+    def export_csv(
+        self,
+        session: Session,
+        target: Path,
+        entries: list[AuditEntry],
+        *,
+        passphrase: str | None = None,
+        no_encrypt: bool = False,
+    ) -> Path:
+        """Write entries as CSV (safely; sealed outside the data folder, desk/files.py), and audit the export."""
+        import csv
+        import io
+
+        from desktop.desk.files import CopyPolicy
+
+        data_dir = self._desk.data_dir
+        copy = CopyPolicy(passphrase, no_encrypt)
+        note = copy.check(Path(target), data_dir)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["seq", "at", "kind", "case", "actor", "detail", "signed"])
+        for e in entries:
+            writer.writerow([e.seq, e.at, e.kind, e.case_number or "", e.actor, e.detail, "yes" if e.signer else "no"])
+        path = copy.write(Path(target), out.getvalue().encode("utf-8"), data_dir, kind="audit")
+        self._store.log_event(
+            None,
+            EventKind.AUDIT_VIEW,
+            session.actor,
+            f"audit log exported: {len(entries)} entries to {path.name}{note}",
+            now=self._now(),
+        )
+        return path
+
+    @action("log.receipt")
+    def write_receipt(self, session: Session, target: Path) -> Path:
+        """A small signed file (chain head, entry count, time, desk) for IT or counsel to keep elsewhere."""
+        from desktop.desk.receipts import write_receipt
+        from desktop.store.fields import default_desk
+
+        return write_receipt(
+            self._store, Path(target), actor=session.actor, desk=f"desk {default_desk()}", now=self._now()
+        )
+
+    @action("log.verify_receipt")
+    def verify_receipt(self, session: Session, receipt: Path) -> ReceiptCheck:
+        """Does the log still hold the chain head a receipt was signed over? (Deleted newest entries fail.)"""
+        from desktop.desk.receipts import verify_receipt
+
+        return verify_receipt(self._store, Path(receipt))

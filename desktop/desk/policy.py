@@ -1,0 +1,122 @@
+"""Who may do what at the desk: one table, asked by both doors and enforced by the desk.
+
+Every desk operation that touches case data or the log is an action in `ACTIONS`: the roles that
+may run it, and the rules beyond roles in words. The desk admits a session to an action before it
+does anything (desk.py `Desk.admit`), so a door that forgets to ask cannot get round it; the
+window asks the same table (`allowed`) to show or hide a menu item, and the command line gets the
+desk's refusal as one line. A test lists every public desk operation against this table.
+
+The rules beyond roles are checked by the desk where the facts are (desk/cases.py): the two-person
+rule (whoever takes a case out of review is a supervisor who did not record it) and that only a
+referred or overridden case is resolved. `TWO_PERSON` names them for the window's words.
+
+As Anki's collection is the one gate to its data (pylib/anki/collection.py), and KeePassXC gives each
+command-line command one class that opens the database the same way (src/cli/DatabaseCommand.cpp).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+from desktop.errors import Refused
+
+if TYPE_CHECKING:
+    from desktop.desk.sessions import Session
+
+OFFICER: Final = "officer"
+SUPERVISOR: Final = "supervisor"
+ADMIN: Final = "admin"
+ANYONE: Final = frozenset({OFFICER, SUPERVISOR, ADMIN})  # any signed-in account, whatever its roles
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One desk action: who may run it, and what else must hold, in words a refusal can quote."""
+
+    roles: frozenset[str]
+    words: str  # what the action is, for a refusal: "record a case"
+    beyond: str = ""  # the rules beyond roles, in words (empty: none)
+
+
+def _rule(roles: Iterable[str], words: str, beyond: str = "") -> Rule:
+    return Rule(frozenset(roles), words, beyond)
+
+
+TWO_PERSON: Final = (
+    "a case leaves review (resolved, amended to decided, or amended so that it no longer refers or overrides) "
+    "only by a supervisor who did not record it"
+)
+
+ACTIONS: Final[dict[str, Rule]] = {
+    # cases (desk/cases.py)
+    "cases.record": _rule({OFFICER, SUPERVISOR}, "record a case"),
+    "cases.amend": _rule({OFFICER, SUPERVISOR}, "amend a case", TWO_PERSON),
+    "cases.resolve": _rule({SUPERVISOR}, "record a referral's outcome", TWO_PERSON),
+    "cases.attach": _rule({OFFICER, SUPERVISOR}, "attach a scan to a case"),
+    "cases.check_before_recording": _rule({OFFICER, SUPERVISOR}, "check an intake before recording it"),
+    "cases.open": _rule(ANYONE, "open a case"),
+    "cases.attachment": _rule(ANYONE, "open a case's attachment"),
+    "cases.search": _rule(ANYONE, "search the case log"),
+    "cases.review_queue": _rule(ANYONE, "see the review queue"),
+    "cases.for_booking": _rule(ANYONE, "look up cases by booking number"),
+    # paper (desk/paper.py)
+    "paper.print": _rule({OFFICER, SUPERVISOR}, "print or save a memo"),
+    "paper.preview": _rule(ANYONE, "preview a memo"),
+    "paper.draft": _rule({OFFICER, SUPERVISOR}, "preview a draft memo"),
+    "paper.export": _rule({SUPERVISOR, ADMIN}, "export memos"),
+    "paper.verify_memo": _rule(ANYONE, "check a memo against the log"),
+    # copies of the log (desk/copies.py)
+    "copies.backup": _rule({SUPERVISOR, ADMIN}, "back up the log"),
+    "copies.restore": _rule({ADMIN}, "restore the log from a backup"),
+    # the log itself (desk/auditlog.py)
+    "log.verify": _rule(ANYONE, "verify the log"),
+    "log.rebuild_index": _rule({SUPERVISOR, ADMIN}, "rebuild the search index"),
+    "log.audit": _rule({SUPERVISOR, ADMIN}, "read or export the audit log"),
+    "log.receipt": _rule(ANYONE, "write a receipt of the chain head"),
+    "log.verify_receipt": _rule(ANYONE, "check a receipt against the log"),
+    # reports (desk/reports.py)
+    "reports.figures": _rule(ANYONE, "make an oversight report"),
+    "reports.register": _rule({SUPERVISOR, ADMIN}, "export the register of cases"),
+    # people (desk/people.py)
+    "people.list": _rule({SUPERVISOR, ADMIN}, "list accounts"),
+    "people.manage": _rule({ADMIN}, "add or change accounts"),
+    "people.settings": _rule({ADMIN}, "change the desk's sign-in settings"),
+    "people.own_account": _rule(ANYONE, "change your own password or second factor"),
+    "people.session": _rule(ANYONE, "lock, unlock or end your session"),
+}
+
+# The desk's operations that need no session: they hold no case data and write nothing a person did
+# (decide and the pack are the rules, open to anyone; signing in is how a session starts).
+OPEN: Final = frozenset(
+    {
+        "decide",
+        "policy",
+        "people.sign_in",
+        "people.setup",
+        "people.needs_setup",
+        "people.second_factor_needed",
+        "people.second_factor_scope",
+        "people.idle_limit",
+        "people.admin_fingerprint",
+        "copies.open_copy",
+        "copies.stage_restore",
+        "copies.leaves_station",
+        "copies.log_is_missing",
+    }
+)
+
+
+def allowed(session: Session | None, action: str) -> bool:
+    """Whether `session` may run `action` by its roles (the window shows or hides the action by this)."""
+    rule = ACTIONS[action]
+    return session is not None and bool(session.roles & rule.roles)
+
+
+def require(session: Session, action: str) -> None:
+    """Refuse (Refused, one line) a session whose roles do not allow `action`."""
+    rule = ACTIONS[action]
+    if not session.roles & rule.roles:
+        needed = " or ".join(sorted(rule.roles))
+        raise Refused(f"{session.label} may not {rule.words}: it needs the {needed} role")
