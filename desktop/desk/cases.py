@@ -21,6 +21,7 @@ from desktop.desk.manager import Manager, action
 from desktop.desk.policy import SUPERVISOR, TWO_PERSON
 from desktop.errors import BadInput, Refused
 from desktop.records import CaseRecord, CaseVersion, EventKind, Override, Status
+from desktop.store.errors import AccountError, InvalidInput
 
 if TYPE_CHECKING:
     from desktop.desk.results import Decided
@@ -54,7 +55,7 @@ class Unconfirmed(BadInput):
         self.checks = tuple(checks)
 
 
-class TwoPersonRule(Refused):
+class TwoPersonRule(AccountError):
     """A case would leave review by someone the two-person rule excludes."""
 
 
@@ -130,6 +131,7 @@ class Cases(Manager):
         Every check before recording (`checks`) must be in `confirmed`, else Unconfirmed and nothing is
         written. A scan that cannot be read leaves no case, no audit entry and no case number used.
         """
+        self._store.require_writable()  # said before any question: nothing can be recorded here at all
         self._confirm(session, decided.intake, confirmed, None)
         saved = self._store.record(
             decided.intake,
@@ -164,6 +166,7 @@ class Cases(Manager):
         """
         from desktop.store.write import status_for
 
+        self._store.require_writable()
         self._confirm(session, decided.intake, confirmed, case_number)
         current = self._store.get(case_number).current
         after = status_for(decided.decision, override, status)
@@ -197,7 +200,7 @@ class Cases(Manager):
         """
         outcome = " ".join(outcome.split())
         if not outcome:
-            raise BadInput("the outcome is required: what was decided, and by whom")
+            raise InvalidInput("the outcome is required: what was decided, and by whom")
         record = self._store.get(case_number)
         decided = self._desk.decide(record.current.intake)
         return self.amend(

@@ -219,6 +219,11 @@ class StoreBase:
     def close(self) -> None:
         self._conn.close()
 
+    def require_writable(self) -> None:
+        """Refuse at once, with the read-only words, what would write to a log opened read-only."""
+        if self.read_only:
+            raise _read_only(self.path, sqlite3.OperationalError("opened read-only"))
+
     def __enter__(self) -> Self:
         return self
 

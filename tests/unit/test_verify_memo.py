@@ -13,29 +13,41 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, StreamObject
 
+import desktop.signing
 from desktop.desk import Desk, system_clock
 from desktop.memo import MemoError, render_memo
-from desktop.records import Actor
-from tests.conftest import ROOT
+from tests.conftest import ROOT, Clock
 from tests.unit.cli_run import run
+from tests.unit.desk.people import Staff, staffed_desk
 
-OFFICER = Actor.parse("OFC. R. MARTIN #1147")
 S01 = json.loads((ROOT / "tests" / "data" / "examples" / "S01.json").read_text(encoding="utf-8"))["intake"]
 FORGED = "HOLD the person for ICE for up to 48 hours"
+_OFFICERS: dict[int, Staff] = {}  # each test desk's staff, so `check` signs in as its officer
+
+
+def staffed(folder: Path) -> Desk:
+    staff = staffed_desk(folder, Clock(dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC)))
+    _OFFICERS[id(staff.desk)] = staff
+    return staff.desk
 
 
 @pytest.fixture
-def desk(tmp_path: Path):
-    desk = Desk(tmp_path / "data", clock=lambda: dt.datetime(2026, 11, 20, 15, tzinfo=dt.UTC))
+def desk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(desktop.signing, "SCRYPT_N", 2**12)  # accounts for tests: a cheaper scrypt
+    desk = staffed(tmp_path / "data")
     yield desk
     desk.close()
 
 
+def officer(desk: Desk):
+    return _OFFICERS[id(desk)].officer
+
+
 @pytest.fixture
 def memo(desk: Desk, tmp_path: Path) -> tuple[str, Path]:
-    saved = desk.cases.record(OFFICER, desk.decide(S01))
+    saved = desk.cases.record(officer(desk), desk.decide(S01))
     return saved.case_number, desk.paper.print_memo(
-        OFFICER, saved.case_number, target=tmp_path / "memo.pdf", no_encrypt=True
+        officer(desk), saved.case_number, target=tmp_path / "memo.pdf", no_encrypt=True
     )
 
 
@@ -67,7 +79,7 @@ def overlay_page(text: str, *, white_box: bool = False) -> bytes:
 
 
 def check(desk: Desk, path: Path):
-    return desk.verify_memo(path)
+    return desk.paper.verify_memo(officer(desk), path)
 
 
 # --- the real memo ---------------------------------------------------------------------------------
@@ -93,7 +105,7 @@ def test_the_same_memo_saved_again_by_another_program_matches_by_text(
 
 def test_a_memo_of_an_amended_case_says_a_newer_version_exists(desk: Desk, memo: tuple[str, Path]) -> None:
     case, path = memo
-    desk.cases.amend(OFFICER, case, desk.decide(S01), reason="booking number corrected")
+    desk.cases.amend(officer(desk), case, desk.decide(S01), reason="booking number corrected")
     result = check(desk, path)
     assert result.matches and "a newer version 2 exists" in result.verdict
 
@@ -103,13 +115,13 @@ def test_a_memo_of_an_amended_case_says_a_newer_version_exists(desk: Desk, memo:
 
 def test_a_re_render_with_an_edited_decision_is_refused(desk: Desk, memo: tuple[str, Path], tmp_path: Path) -> None:
     case, path = memo
-    record = desk.cases.open(case)
+    record = desk.cases.open(officer(desk), case, audit=False)
     stamp_head = PdfReader(path).metadata.subject.split("chain=")[1]
     decision = record.current.decision
     first = replace(decision.responses[0], instruction=FORGED)
     decision = replace(decision, responses=(first, *decision.responses[1:]))
     forged_record = replace(record, versions=(replace(record.current, decision=decision),))
-    pack = desk.pack_of(record.current)
+    pack = desk.cases.pack_of(officer(desk), record.current)
     forged = tmp_path / "forged.pdf"
     forged.write_bytes(render_memo(forged_record, pack, chain_head=stamp_head))
     result = check(desk, forged)
@@ -157,7 +169,8 @@ def test_a_blank_page_carrying_a_copied_stamp_is_refused(desk: Desk, memo: tuple
     from reportlab.pdfgen.canvas import Canvas
 
     _case, path = memo
-    footer = PdfReader(path).pages[0].extract_text().splitlines()[-5:]  # the stamp lines, copied
+    lines = PdfReader(path).pages[0].extract_text().splitlines()
+    footer = lines[next(i for i, line in enumerate(lines) if line.startswith("Case ")) :]  # the stamp lines, copied
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(612, 792))
     canvas.setFont("Helvetica", 7)
@@ -191,10 +204,10 @@ def test_a_metadata_mismatch_is_an_altered_memo_not_an_unreadable_one(
 
 def test_a_memo_printed_before_the_log_was_replaced_is_refused(desk: Desk, memo: tuple[str, Path]) -> None:
     _case, path = memo
-    other = Desk(path.parent / "other", clock=desk.clock)
+    other = staffed(path.parent / "other")
     try:
-        other.record(other.decide({**S01, "notes": "another case"}), actor=OFFICER)
-        result = other.verify_memo(path)
+        other.cases.record(officer(other), other.decide({**S01, "notes": "another case"}))
+        result = check(other, path)
         assert not result.matches and result.kind == "not-in-log"
     finally:
         other.close()
@@ -225,10 +238,10 @@ def test_a_scan_is_checked_by_its_qr_codes_and_says_what_it_cannot_prove(
 def test_a_scan_of_a_memo_from_another_log_is_refused(desk: Desk, memo: tuple[str, Path], tmp_path: Path) -> None:
     _case, path = memo
     scan = scan_of(path.read_bytes(), tmp_path / "scan.pdf")
-    other = Desk(tmp_path / "other", clock=desk.clock)
+    other = staffed(tmp_path / "other")
     try:
-        other.record(other.decide({**S01, "notes": "another case"}), actor=OFFICER)
-        result = other.verify_memo(scan)
+        other.cases.record(officer(other), other.decide({**S01, "notes": "another case"}))
+        result = check(other, scan)
         assert not result.matches and result.kind == "scan" and result.page == 1
     finally:
         other.close()
@@ -249,12 +262,12 @@ def test_a_picture_without_a_qr_code_is_not_a_memo(desk: Desk, tmp_path: Path) -
 def test_verify_memo_exit_codes(env: dict[str, str], tmp_path: Path) -> None:
     # A staffed desk (tests/unit/conftest.py): the case and its memo are made through the desk by a
     # signed-in officer; only the check runs as a command.
-    from tests.unit.desk.people import PASSWORDS
+    from tests.unit.desk.people import PASSWORDS, SAME_BOOKING
 
     desk = Desk(Path(env["SAFEDESK_DATA_DIR"]), clock=system_clock)
     try:
         officer = desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"])
-        case = desk.cases.record(officer, desk.decide(S01)).case_number
+        case = desk.cases.record(officer, desk.decide(S01), confirmed=SAME_BOOKING).case_number
         memo = desk.paper.print_memo(officer, case, target=tmp_path / "memo.pdf", no_encrypt=True)
     finally:
         desk.close()

@@ -22,9 +22,10 @@ No Qt here; the window and the command line call `desk.reports`.
 
 from __future__ import annotations
 
+from desktop.desk.policy import NotAllowed
 from desktop.desk.reports.figures import CSV_COLUMNS, FEWER_THAN, SUPPRESS_BELOW, Report, build_report, suppressed
 from desktop.desk.reports.manager import FORMATS, ReportResult, Reports, format_of
-from desktop.desk.reports.period import NotAllowed, Period, ReportError
+from desktop.desk.reports.period import Period, ReportError
 from desktop.desk.reports.register import REGISTER_COLUMNS, REGISTER_ROLES, RegisterRow
 
 __all__ = [

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from desktop.errors import Refused
 from desktop.store.errors import InvalidInput
 
 MONTHS: Final = (
@@ -30,10 +29,6 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 class ReportError(InvalidInput):
     """A report cannot be made as asked (a bad period, format or count); the message says why."""
-
-
-class NotAllowed(ReportError, Refused):
-    """The actor's roles do not allow this (the register: supervisors and admins only)."""
 
 
 @dataclass(frozen=True)

@@ -49,3 +49,8 @@ def staffed_desk(folder: Path, clock: Clock | None = None) -> Staff:
         desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"]),
         desk.people.sign_in("ofc.chen", PASSWORDS["ofc.chen"]),
     )
+
+
+# Most tests record the same intake (S01, one booking number) more than once; the desk asks the officer
+# to confirm a second open case for a booking number (desk/cases.py, "open-case"), and these confirm it.
+SAME_BOOKING = ("open-case",)

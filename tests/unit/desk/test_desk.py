@@ -15,8 +15,9 @@ from PIL import Image
 
 from desktop.desk import Change, Desk, EventKind, Status
 from desktop.store import InvalidInput
+from tests.conftest import Clock
 from tests.unit.cli_run import S01, run
-from tests.unit.desk.people import PASSWORDS, Staff, staffed_desk
+from tests.unit.desk.people import PASSWORDS, SAME_BOOKING, Staff, staffed_desk
 
 
 def _real_png() -> bytes:
@@ -58,16 +59,16 @@ def raw_counts(path: Path) -> tuple[int, int, int]:
 
 
 def test_a_scan_that_fails_leaves_no_case_no_entry_and_no_number(staff, desk: Desk, tmp_path: Path) -> None:
-    first = desk.cases.record(staff.officer, desk.decide(S01))
+    first = desk.cases.record(staff.officer, desk.decide(S01), confirmed=SAME_BOOKING)
     good = tmp_path / "fax.png"
     good.write_bytes(PNG)
     missing = tmp_path / "gone.pdf"  # chosen in the wizard, then deleted before recording
     before = raw_counts(desk.log_file)
     with pytest.raises(InvalidInput, match="gone.pdf"):
-        desk.cases.record(staff.officer, desk.decide(S01), scans=[good, missing])
+        desk.cases.record(staff.officer, desk.decide(S01), scans=[good, missing], confirmed=SAME_BOOKING)
     assert raw_counts(desk.log_file) == before
     # The number the failed attempt would have taken is the next one handed out.
-    again = desk.cases.record(staff.officer, desk.decide(S01), scans=[good])
+    again = desk.cases.record(staff.officer, desk.decide(S01), scans=[good], confirmed=SAME_BOOKING)
     assert int(again.case_number.split("-")[1]) == int(first.case_number.split("-")[1]) + 1
     record = desk.cases.open(staff.officer, again.case_number, audit=False)
     assert [a.filename for a in record.attachments] == ["fax.png"]
@@ -76,7 +77,7 @@ def test_a_scan_that_fails_leaves_no_case_no_entry_and_no_number(staff, desk: De
 
 
 def test_an_amendment_whose_scan_fails_leaves_the_case_as_it_was(staff, desk: Desk, tmp_path: Path) -> None:
-    saved = desk.cases.record(staff.officer, desk.decide(S01))
+    saved = desk.cases.record(staff.officer, desk.decide(S01), confirmed=SAME_BOOKING)
     not_a_scan = tmp_path / "notes.txt"
     not_a_scan.write_text("not a scan")
     before = raw_counts(desk.log_file)
@@ -88,19 +89,19 @@ def test_an_amendment_whose_scan_fails_leaves_the_case_as_it_was(staff, desk: De
 
 def test_case_numbers_follow_the_desk_clock_in_the_pack_time_zone(staff, tmp_path: Path) -> None:
     # 02:00 UTC on 1 January 2031 is still 31 December 2030 in Northampton.
-    new_year = Desk(tmp_path / "a", clock=fixed_clock(dt.datetime(2031, 1, 1, 2, 0, tzinfo=dt.UTC)))
-    later = Desk(tmp_path / "b", clock=fixed_clock(dt.datetime(2031, 1, 1, 6, 0, tzinfo=dt.UTC)))
+    new_year = staffed_desk(tmp_path / "a", Clock(dt.datetime(2031, 1, 1, 2, 0, tzinfo=dt.UTC)))
+    later = staffed_desk(tmp_path / "b", Clock(dt.datetime(2031, 1, 1, 6, 0, tzinfo=dt.UTC)))
     try:
-        assert new_year.cases.record(staff.officer, new_year.decide(S01)).case_number == "2030-000001"
-        assert later.cases.record(staff.officer, later.decide(S01)).case_number == "2031-000001"
+        assert new_year.desk.cases.record(new_year.officer, new_year.desk.decide(S01)).case_number == "2030-000001"
+        assert later.desk.cases.record(later.officer, later.desk.decide(S01)).case_number == "2031-000001"
     finally:
-        new_year.close()
-        later.close()
+        new_year.desk.close()
+        later.desk.close()
 
 
 def test_resolve_decides_again_and_needs_an_outcome(staff, desk: Desk) -> None:
     referred = {**S01, "documents": [{"kind": "state_court_order", "signer": "state_judge", "verified": True}]}
-    saved = desk.cases.record(staff.officer, desk.decide(referred))
+    saved = desk.cases.record(staff.officer, desk.decide(referred), confirmed=SAME_BOOKING)
     assert saved.status == Status.REFERRED
     with pytest.raises(InvalidInput, match="outcome"):
         desk.cases.resolve(staff.supervisor, saved.case_number, outcome="   ")
@@ -117,7 +118,7 @@ def test_listeners_hear_typed_changes_and_a_broken_listener_stops_no_one(staff, 
 
     desk.changes.subscribe(broken)
     unsubscribe = desk.changes.subscribe(heard.append)
-    saved = desk.cases.record(staff.officer, desk.decide(S01))
+    saved = desk.cases.record(staff.officer, desk.decide(S01), confirmed=SAME_BOOKING)
     desk.paper.print_memo(staff.officer, saved.case_number)
     assert heard == [Change(EventKind.RECORDED, saved.case_number), Change(EventKind.MEMO, saved.case_number)]
     unsubscribe()
@@ -128,7 +129,7 @@ def test_listeners_hear_typed_changes_and_a_broken_listener_stops_no_one(staff, 
 def test_print_memo_is_a_safe_save_then_an_audit_event(staff, desk: Desk, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    saved = desk.cases.record(staff.officer, desk.decide(S01))
+    saved = desk.cases.record(staff.officer, desk.decide(S01), confirmed=SAME_BOOKING)
     path = desk.paper.print_memo(staff.officer, saved.case_number)
     assert path == desk.data_dir / "memos" / f"{saved.case_number}-v1.pdf"
     assert saved.case_number in PdfReader(path).pages[0].extract_text()
@@ -143,19 +144,19 @@ def test_print_memo_is_a_safe_save_then_an_audit_event(staff, desk: Desk, tmp_pa
 
 
 def test_export_writes_each_memo_and_stops_when_asked(staff, desk: Desk, tmp_path: Path) -> None:
-    numbers = [desk.cases.record(staff.officer, desk.decide(S01)).case_number for _ in range(3)]
+    numbers = [desk.cases.record(staff.officer, desk.decide(S01), confirmed=SAME_BOOKING).case_number for _ in range(3)]
     out = tmp_path / "out"
     out.mkdir()
     seen: list[tuple[int, int]] = []
-    result = desk.paper.export_memos(staff.officer, out, progress=lambda d, t: seen.append((d, t)), no_encrypt=True)
+    result = desk.paper.export_memos(staff.supervisor, out, progress=lambda d, t: seen.append((d, t)), no_encrypt=True)
     assert sorted(p.name for p in result.files) == sorted(f"{n}-v1.pdf" for n in numbers)
     assert seen[-1] == (3, 3)
-    stopped = desk.paper.export_memos(staff.officer, out, cancelled=lambda: True, no_encrypt=True)
+    stopped = desk.paper.export_memos(staff.supervisor, out, cancelled=lambda: True, no_encrypt=True)
     assert stopped.cancelled and stopped.files == ()
 
 
 def test_verify_log_means_chain_records_and_integrity_check(staff, desk: Desk) -> None:
-    desk.cases.record(staff.officer, desk.decide(S01))
+    desk.cases.record(staff.officer, desk.decide(S01), confirmed=SAME_BOOKING)
     assert desk.log.verify(staff.officer).ok
     path = desk.log_file
     desk.close()
@@ -171,7 +172,7 @@ def test_verify_log_means_chain_records_and_integrity_check(staff, desk: Desk) -
 def test_a_background_thread_gets_its_own_connection(staff, desk: Desk) -> None:
     import threading
 
-    desk.cases.record(staff.officer, desk.decide(S01))
+    desk.cases.record(staff.officer, desk.decide(S01), confirmed=SAME_BOOKING)
     results: list[object] = []
 
     def job() -> None:
@@ -222,7 +223,7 @@ def test_the_command_line_and_the_window_desk_write_the_same_audit_trail(tmp_pat
     staff = staffed_desk(tmp_path / "window")  # what the main window and its background jobs call
     window, officer = staff.desk, staff.officer
     try:
-        saved = window.cases.record(officer, window.decide(S01), scans=[scan])
+        saved = window.cases.record(officer, window.decide(S01), scans=[scan], confirmed=SAME_BOOKING)
         window.cases.amend(officer, saved.case_number, window.decide(S01), reason="typo")
         window.paper.print_memo(officer, saved.case_number, target=tmp_path / "window.pdf", no_encrypt=True)
         assert window.log.verify(officer).ok

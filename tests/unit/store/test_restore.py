@@ -441,12 +441,12 @@ def test_a_deleted_marker_and_log_still_leave_the_desk_key_as_evidence(tmp_path:
     from desktop.desk import Desk
 
     desk = Desk(tmp_path / "data", clock=system_clock)
-    desk._store.close()  # a desk that has run here: its key and its log
+    desk.open()  # a desk that has run here: its key and its log
     desk.close_thread()
     for name in ("cases.db", "cases.db-wal", "cases.db-shm", "case-log.json"):
         (tmp_path / "data" / name).unlink(missing_ok=True)
     with pytest.raises(LogMissing, match="keys/desk.key shows a desk was set up here"):
-        _ = Desk(tmp_path / "data", clock=system_clock).store
+        Desk(tmp_path / "data", clock=system_clock).open()
 
 
 def test_new_log_keeps_the_lost_logs_journal(tmp_path: Path, pack) -> None:

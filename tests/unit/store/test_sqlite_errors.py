@@ -9,6 +9,7 @@ import pytest
 
 from desktop.store import LogDamaged, LogLocked, StoreError, open_store
 from desktop.store.connect import primary_code, translate
+from desktop.store.errors import DiskError
 from tests.unit.store.cases import record
 
 
@@ -51,7 +52,7 @@ def test_a_read_only_log(log) -> None:
     log._conn.execute("PRAGMA query_only = OFF")
     assert primary_code(error) == sqlite3.SQLITE_READONLY
     translated = translate(error, log.path)
-    assert type(translated) is StoreError and "read-only" in str(translated) and "ask IT" in str(translated)
+    assert type(translated) is DiskError and "read-only" in str(translated) and "ask IT" in str(translated)
 
 
 def test_a_full_disk(log) -> None:
@@ -61,7 +62,7 @@ def test_a_full_disk(log) -> None:
     log._conn.execute("PRAGMA max_page_count = 1073741823")
     assert primary_code(error) == sqlite3.SQLITE_FULL
     translated = translate(error, log.path)
-    assert type(translated) is StoreError and "is full; nothing was saved" in str(translated)
+    assert type(translated) is DiskError and "is full; nothing was saved" in str(translated)
 
 
 def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
@@ -102,7 +103,7 @@ def test_a_folder_that_does_not_exist_cannot_be_opened(tmp_path: Path) -> None:
         sqlite3.connect(path)
     assert primary_code(caught.value) == sqlite3.SQLITE_CANTOPEN
     translated = translate(caught.value, path)
-    assert type(translated) is StoreError and "cannot be opened" in str(translated) and str(path) in str(translated)
+    assert type(translated) is DiskError and "cannot be opened" in str(translated) and str(path) in str(translated)
 
 
 def test_the_code_decides_not_the_words(log) -> None:

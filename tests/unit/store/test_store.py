@@ -459,7 +459,8 @@ def test_missing_log_is_reported_when_not_creating(tmp_path: Path) -> None:
 
 def test_show_json_round_trips(store, pack) -> None:
     saved = record(store, pack)
-    assert json.loads(json.dumps(store.get(saved.case_number).current.decision)) == saved.decision
+    shown = store.get(saved.case_number).current.decision.to_dict()
+    assert json.loads(json.dumps(shown)) == saved.decision.to_dict()
 
 
 def test_a_read_only_log_says_so_and_writes_nothing(store, pack) -> None:
