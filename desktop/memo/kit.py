@@ -1,0 +1,198 @@
+"""The kit both printed papers are made with: the decision memo (render.py) and the oversight report (report.py).
+
+One home for what the two papers share: the letter page and its margins, the body frame, the PDF settings
+that make the bytes reproducible, the canvas that holds pages back so each can say "Page x of y", the
+stamp band at the foot of every page, the greys, paragraph and table styles in the embedded font, the
+framed box, and the charts' look.
+
+Nothing here may change a byte of what either paper draws. A memo is checked by drawing it again from the
+log and comparing bytes (desktop/desk/paper.py): a memo printed by an earlier release is found "identical"
+only while the drawing stays the same. A report says of itself that the same period reported again gives
+the same file. So where the two papers draw a thing differently (their greys, their type sizes, whether a
+rule shares the band's graphics state) the kit takes the difference as an argument rather than settling
+on one look; a new look would be a release's own decision, taken knowing that earlier papers would then
+verify by their text only.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import LETTER
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from desktop.memo.fonts import BOLD, REGULAR
+
+# --- the page ------------------------------------------------------------------------------------
+
+PAGE_WIDTH, PAGE_HEIGHT = LETTER
+MARGIN_X = 54.0  # 0.75 in, left and right
+MARGIN_TOP = 54.0
+BODY_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+AUTHOR = "Safe Communities Desk"
+
+# A page's finish, drawn once the page count is known: (canvas, page number from 1, pages).
+PageFinish = Callable[[Canvas, int, int], None]
+# Drawn before the body of each page: (canvas, page number from 1).
+PageStart = Callable[[Canvas, int], None]
+
+
+def body_frame(bottom: float) -> Frame:
+    """The body's frame, from the top margin down to `bottom` (just above the paper's stamp band).
+
+    Without reportlab's default inner padding, so the body lines up with the band and the running header.
+    """
+    return Frame(
+        MARGIN_X,
+        bottom,
+        BODY_WIDTH,
+        PAGE_HEIGHT - MARGIN_TOP - bottom,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+
+
+class HeldPagesCanvas(Canvas):
+    """A canvas that holds each page back until the end, so every page's finish can say "Page x of y".
+
+    reportlab's own "page x of y" recipe: each page's drawing is kept, and `finish` is drawn over it,
+    with the page count, when the document is saved.
+    """
+
+    def __init__(self, *args: Any, finish: PageFinish, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._finish = finish
+        self._held_pages: list[dict[str, Any]] = []
+
+    def showPage(self) -> None:
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()  # type: ignore[attr-defined]  # reportlab's own "page x of y" recipe
+
+    def save(self) -> None:
+        pages = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            self._finish(self, number, pages)
+            super().showPage()
+        super().save()
+
+
+def build_pdf(
+    story: list[Flowable],
+    *,
+    body_bottom: float,
+    finish: PageFinish,
+    start: PageStart | None = None,
+    template: str,
+    title: str,
+    author: str,
+    subject: str,
+    creator: str,
+    keywords: Sequence[str] = (),
+) -> bytes:
+    """A letter-size PDF of `story`, the same bytes for the same story and words.
+
+    reportlab's invariant mode fixes the creation date and the document id, which it would otherwise take
+    from the clock; page compression keeps a memo near 75 KB. The embedded DejaVu Sans is the initial
+    font, so nothing falls back to Helvetica (which has no glyphs for most names).
+    """
+    buffer = io.BytesIO()
+    page_kwargs: dict[str, Any] = {}
+    if start is not None:
+        draw_start = start
+
+        def on_page(canvas: Canvas, doc: BaseDocTemplate) -> None:
+            draw_start(canvas, doc.page)
+
+        page_kwargs["onPage"] = on_page
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        pageTemplates=[PageTemplate(id=template, frames=[body_frame(body_bottom)], **page_kwargs)],
+        title=title,
+        author=author,
+        subject=subject,
+        keywords=list(keywords),
+        creator=creator,
+        invariant=1,
+        pageCompression=1,
+        initialFontName=REGULAR,
+        lang="en-US",
+    )
+
+    def canvasmaker(*args: Any, **kwargs: Any) -> HeldPagesCanvas:
+        return HeldPagesCanvas(*args, finish=finish, **kwargs)
+
+    doc.build(story, canvasmaker=canvasmaker)
+    return buffer.getvalue()
+
+
+# --- the stamp band: what ties every page to the log ---------------------------------------------
+
+HEADLINE_DROP = 13.0  # the band's headline sits this far below its rule
+
+
+@contextmanager
+def graphics_state(canvas: Canvas) -> Iterator[Canvas]:
+    """Drawing whose colours, fonts and line widths end with the block (PDF q ... Q)."""
+    canvas.saveState()
+    try:
+        yield canvas
+    finally:
+        canvas.restoreState()
+
+
+def draw_rule(canvas: Canvas, y: float, stroke: float | colors.Color, width: float = 0.6) -> None:
+    """A rule across the text width at `y`: `stroke` a grey level (0 black, 1 white) or a colour."""
+    if isinstance(stroke, colors.Color):
+        canvas.setStrokeColor(stroke)
+    else:
+        canvas.setStrokeGray(stroke)
+    canvas.setLineWidth(width)
+    canvas.line(MARGIN_X, y, PAGE_WIDTH - MARGIN_X, y)
+
+
+@dataclass(frozen=True)
+class BandLine:
+    """One small line of a stamp band, `drop` points below the band's headline."""
+
+    text: str
+    drop: float
+    size: float
+    gray: float | None = None  # set before the line, and kept for the lines after; None keeps the one in force
+
+
+def draw_band_text(
+    canvas: Canvas,
+    *,
+    rule_y: float,
+    headline: str,
+    size: float,
+    page: int,
+    pages: int,
+    lines: Sequence[BandLine],
+    right: float = PAGE_WIDTH - MARGIN_X,
+) -> None:
+    """The words of a stamp band under its rule at `rule_y`: a bold headline (what the paper is) with
+    "Page x of y" at its right, ending at `right`, then the lines that name what the paper was made from.
+
+    Drawn in the caller's graphics state: the memo and the report each keep their own around it.
+    """
+    y = rule_y - HEADLINE_DROP
+    canvas.setFont(BOLD, size)
+    canvas.drawString(MARGIN_X, y, headline)
+    canvas.drawRightString(right, y, f"Page {page} of {pages}")
+    for line in lines:
+        if line.gray is not None:
+            canvas.setFillGray(line.gray)
+        canvas.setFont(REGULAR, line.size)
+        canvas.drawString(MARGIN_X, y - line.drop, line.text)
