@@ -23,9 +23,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Table, TableStyle
 
 from desktop.memo.fonts import BOLD, REGULAR
 
@@ -196,3 +198,76 @@ def draw_band_text(
             canvas.setFillGray(line.gray)
         canvas.setFont(REGULAR, line.size)
         canvas.drawString(MARGIN_X, y - line.drop, line.text)
+
+
+# --- greys ---------------------------------------------------------------------------------------
+# Black and grey only: both papers are photocopied and faxed. Each grey is named for what it does; the two
+# papers' shades differ (0.9 and 0.93), and stay so (see the module's docstring).
+
+INK = colors.black
+LINE = colors.Color(0.35, 0.35, 0.35)  # table rules (memo), chart bars and the quiet words of a table (report)
+FAINT_LINE = colors.Color(0.75, 0.75, 0.75)  # the rows of the memo's key and value tables
+RULE = colors.Color(0.55, 0.55, 0.55)  # the report's rules
+SHADE = colors.Color(0.9, 0.9, 0.9)  # the memo's shaded boxes and table headers
+DARK_SHADE = colors.Color(0.78, 0.78, 0.78)  # the memo's AMENDED banner
+LIGHT_SHADE = colors.Color(0.93, 0.93, 0.93)  # the report's statements box
+QUIET_TEXT = colors.Color(0.25, 0.25, 0.25)  # the report's notes under a heading
+
+
+# --- paragraph and table styles ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BodyType:
+    """A paper's body type (size and leading), from which all its paragraph styles are made.
+
+    Every style is in the embedded DejaVu Sans, bullets too, so no paragraph falls back to reportlab's
+    Helvetica, which cannot draw most names.
+    """
+
+    size: float
+    leading: float
+
+    def style(self, name: str, **overrides: Any) -> ParagraphStyle:
+        base: dict[str, Any] = {
+            "fontName": REGULAR,
+            "fontSize": self.size,
+            "leading": self.leading,
+            "bulletFontName": REGULAR,
+            "bulletFontSize": self.size,
+            "alignment": TA_LEFT,
+        }
+        base.update(overrides)
+        return ParagraphStyle(name, **base)
+
+
+def table_style(commands: Sequence[tuple[Any, ...]], size: float) -> TableStyle:
+    """A table style whose plain-string cells (the empty ones) use the embedded font at `size`, never Helvetica."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), size), *commands])
+
+
+def framed(
+    flowables: list[Flowable],
+    width: float,
+    *,
+    border: float,
+    shade: colors.Color | None = None,
+    font_size: float | None = None,
+) -> Table:
+    """Flowables in a black frame `border` points thick, on `shade` when given: the papers' boxed statements.
+
+    With `font_size`, a plain-string cell would be set in the embedded font (table_style); without it, in
+    reportlab's default, as the report has always had it (its bytes name Helvetica, though no text is set in it).
+    """
+    table = Table([[flowables]], colWidths=[width], hAlign="LEFT", splitInRow=1)
+    commands: list[tuple[Any, ...]] = [
+        ("BOX", (0, 0), (-1, -1), border, INK),
+        ("LEFTPADDING", (0, 0), (-1, -1), 8),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+        ("TOPPADDING", (0, 0), (-1, -1), 6),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
+    ]
+    if shade is not None:
+        commands.append(("BACKGROUND", (0, 0), (-1, -1), shade))
+    table.setStyle(table_style(commands, font_size) if font_size is not None else TableStyle(commands))
+    return table

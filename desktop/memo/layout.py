@@ -11,8 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.colors import Color
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     CondPageBreak,
@@ -21,12 +20,12 @@ from reportlab.platypus import (
     Paragraph,
     Spacer,
     Table,
-    TableStyle,
 )
 
 from desktop.memo import text as t
 from desktop.memo.flowables import TextLines
-from desktop.memo.fonts import BOLD, ITALIC, REGULAR, code_point, undrawable
+from desktop.memo.fonts import BOLD, ITALIC, code_point, undrawable
+from desktop.memo.kit import DARK_SHADE, FAINT_LINE, INK, LINE, SHADE, BodyType, framed, table_style
 from desktop.memo.page import SUBHEADING
 from desktop.memo.stamp import DRAFT_MARK
 from desktop.records import STATUS_DECIDED, STATUS_REFERRED, STATUS_RESOLVED, CaseVersion, Override
@@ -34,9 +33,7 @@ from desktop.rules import labels
 from desktop.rules.pack import Pack
 
 BODY_SIZE = 8.6
-SHADE = colors.Color(0.9, 0.9, 0.9)
-DARK_SHADE = colors.Color(0.78, 0.78, 0.78)
-LINE = colors.Color(0.35, 0.35, 0.35)
+BODY = BodyType(BODY_SIZE, BODY_SIZE * 1.2)
 
 _STATUS_WORDS: dict[str, str] = {
     STATUS_DECIDED: "Decided",
@@ -56,19 +53,6 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def _style(name: str, **kwargs: Any) -> ParagraphStyle:
-    base: dict[str, Any] = {
-        "fontName": REGULAR,
-        "fontSize": BODY_SIZE,
-        "leading": BODY_SIZE * 1.2,
-        "bulletFontName": REGULAR,
-        "bulletFontSize": BODY_SIZE,
-        "alignment": TA_LEFT,
-    }
-    base.update(kwargs)
-    return ParagraphStyle(name, **base)
-
-
 # A boxed grid whose first row is a shaded header (the documents and versions tables).
 _GRID_WITH_HEADER: list[tuple[Any, ...]] = [
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -78,11 +62,6 @@ _GRID_WITH_HEADER: list[tuple[Any, ...]] = [
     ("LEFTPADDING", (0, 0), (-1, -1), 3),
     ("RIGHTPADDING", (0, 0), (-1, -1), 3),
 ]
-
-
-def _table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
-    """A table style whose plain-string cells (the empty ones) use the embedded font, never Helvetica."""
-    return TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("FONTSIZE", (0, 0), (-1, -1), BODY_SIZE), *commands])
 
 
 @dataclass(frozen=True)
@@ -112,6 +91,7 @@ class Styles:
 
 
 def make_styles() -> Styles:
+    _style = BODY.style
     return Styles(
         body=_style("body"),
         small=_style("small", fontSize=8, leading=10.4),
@@ -170,7 +150,7 @@ class Builder:
 
     def _hr(self, thickness: float) -> Flowable:
         rule = Table([[""]], colWidths=[self.width], rowHeights=[thickness + 3])
-        rule.setStyle(_table_style([("LINEABOVE", (0, 0), (-1, 0), thickness, LINE)]))
+        rule.setStyle(table_style([("LINEABOVE", (0, 0), (-1, 0), thickness, LINE)], BODY_SIZE))
         return rule
 
     def key_values(self, rows: Sequence[tuple[str, str]], key_width: float = 118, inset: float = 0) -> Table:
@@ -178,15 +158,16 @@ class Builder:
         width = self.width - inset
         table = Table(data, colWidths=[key_width, width - key_width], hAlign="LEFT", splitInRow=1)
         table.setStyle(
-            _table_style(
+            table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 3),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                     ("TOPPADDING", (0, 0), (-1, -1), 1.6),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1.6),
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.Color(0.75, 0.75, 0.75)),
-                ]
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, FAINT_LINE),
+                ],
+                BODY_SIZE,
             )
         )
         return table
@@ -201,7 +182,7 @@ class Builder:
             ("RIGHTPADDING", (0, 0), (-1, -1), 3),
             ("TOPPADDING", (0, 0), (-1, -1), 1.4),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1.4),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.Color(0.75, 0.75, 0.75)),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.25, FAINT_LINE),
         ]
         for index, pairs in enumerate(rows):
             row: list[Any] = []
@@ -212,22 +193,11 @@ class Builder:
                 commands.append(("SPAN", (1, index), (3, index)))
             data.append(row)
         table = Table(data, colWidths=[key_width, value_width, key_width, value_width], hAlign="LEFT", splitInRow=1)
-        table.setStyle(_table_style(commands))
+        table.setStyle(table_style(commands, BODY_SIZE))
         return table
 
-    def box(self, flowables: list[Flowable], *, shade: colors.Color | None = None, border: float = 1.0) -> Table:
-        table = Table([[flowables]], colWidths=[self.width], hAlign="LEFT", splitInRow=1)
-        commands: list[tuple[Any, ...]] = [
-            ("BOX", (0, 0), (-1, -1), border, colors.black),
-            ("LEFTPADDING", (0, 0), (-1, -1), 8),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-            ("TOPPADDING", (0, 0), (-1, -1), 6),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-        ]
-        if shade is not None:
-            commands.append(("BACKGROUND", (0, 0), (-1, -1), shade))
-        table.setStyle(_table_style(commands))
-        return table
+    def box(self, flowables: list[Flowable], *, shade: Color | None = None, border: float = 1.0) -> Table:
+        return framed(flowables, self.width, border=border, shade=shade, font_size=BODY_SIZE)
 
     # --- the parts of the memo -------------------------------------------------------------
 
@@ -270,7 +240,7 @@ class Builder:
         box_width = 168.0
         table = Table([[left, right]], colWidths=[self.width - box_width - 10, box_width + 10], hAlign="LEFT")
         table.setStyle(
-            _table_style(
+            table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LEFTPADDING", (0, 0), (0, 0), 0),
@@ -278,8 +248,9 @@ class Builder:
                     ("TOPPADDING", (1, 0), (1, 0), 7),
                     ("BOTTOMPADDING", (1, 0), (1, 0), 8),
                     ("BACKGROUND", (1, 0), (1, 0), SHADE),
-                    ("BOX", (1, 0), (1, 0), 1.2, colors.black),
-                ]
+                    ("BOX", (1, 0), (1, 0), 1.2, INK),
+                ],
+                BODY_SIZE,
             )
         )
         story: list[Flowable] = [table, Spacer(1, 6)]
@@ -337,7 +308,7 @@ class Builder:
         commands: list[tuple[Any, ...]] = [
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("BACKGROUND", (0, 0), (-1, 0), SHADE),
-            ("BOX", (0, 0), (-1, -1), 0.8, colors.black),
+            ("BOX", (0, 0), (-1, -1), 0.8, INK),
             ("TOPPADDING", (0, 0), (-1, -1), 2.5),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
             ("LINEBELOW", (0, 0), (-1, 0), 0.3, LINE),
@@ -361,7 +332,7 @@ class Builder:
             if number < len(responses):
                 commands.append(("LINEBELOW", (0, top + 1), (-1, top + 1), 0.3, LINE))
         table = Table(rows, colWidths=[self.width * 0.52, self.width * 0.48], hAlign="LEFT", repeatRows=1)
-        table.setStyle(_table_style(commands))
+        table.setStyle(table_style(commands, BODY_SIZE))
         return [Spacer(1, 10), self.p("In short: what to do", self.s.subsection), table]
 
     def request(self) -> list[Flowable]:
@@ -447,12 +418,13 @@ class Builder:
         widths = [16.0, rest * 0.55, rest * 0.45, 40.0, 46.0, 42.0]
         table = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1, splitInRow=1)
         table.setStyle(
-            _table_style(
+            table_style(
                 [
                     *_GRID_WITH_HEADER,
                     ("TOPPADDING", (0, 0), (-1, -1), 2),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-                ]
+                ],
+                BODY_SIZE,
             )
         )
         return [table]
@@ -494,14 +466,15 @@ class Builder:
             hAlign="LEFT",
         )
         head.setStyle(
-            _table_style(
+            table_style(
                 [
                     ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-                    ("LINEABOVE", (0, 0), (-1, 0), 1.2, colors.black),
+                    ("LINEABOVE", (0, 0), (-1, 0), 1.2, INK),
                     ("LEFTPADDING", (0, 0), (-1, -1), 6),
                     ("TOPPADDING", (0, 0), (-1, 0), 2.5),
                     ("BOTTOMPADDING", (0, -1), (-1, -1), 3),
-                ]
+                ],
+                BODY_SIZE,
             )
         )
         because = [str(line) for line in response.get("because") or []]
@@ -680,13 +653,7 @@ class Builder:
         widths = [50.0, 118.0, 96.0, 88.0]
         widths.append(self.width - sum(widths))
         table = Table(rows, colWidths=widths, hAlign="LEFT", repeatRows=1, splitInRow=1)
-        table.setStyle(
-            _table_style(
-                [
-                    *_GRID_WITH_HEADER,
-                ]
-            )
-        )
+        table.setStyle(table_style(_GRID_WITH_HEADER, BODY_SIZE))
         return [*self.section("Versions"), table]
 
     def signatures(self) -> list[Flowable]:
@@ -708,7 +675,7 @@ class Builder:
         widths[1] = self.width - sum(widths)
         table = Table(rows, colWidths=widths, rowHeights=[17, 9, 17, 9], hAlign="LEFT")
         table.setStyle(
-            _table_style(
+            table_style(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                     ("VALIGN", (0, 1), (-1, 1), "TOP"),
@@ -716,12 +683,13 @@ class Builder:
                     ("LEFTPADDING", (0, 0), (0, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                    ("LINEBELOW", (1, 0), (1, 0), 0.8, colors.black),
-                    ("LINEBELOW", (3, 0), (3, 0), 0.8, colors.black),
-                    ("LINEBELOW", (1, 2), (1, 2), 0.8, colors.black),
-                    ("LINEBELOW", (3, 2), (3, 2), 0.8, colors.black),
+                    ("LINEBELOW", (1, 0), (1, 0), 0.8, INK),
+                    ("LINEBELOW", (3, 0), (3, 0), 0.8, INK),
+                    ("LINEBELOW", (1, 2), (1, 2), 0.8, INK),
+                    ("LINEBELOW", (3, 2), (3, 2), 0.8, INK),
                     ("RIGHTPADDING", (1, 0), (1, -1), 14),
-                ]
+                ],
+                BODY_SIZE,
             )
         )
         return [KeepTogether([Spacer(1, 2), self.p("Signatures", self.s.subsection), table])]
