@@ -7,9 +7,9 @@ from typing import Any
 
 from reportlab.platypus import Flowable
 
+from desktop.memo.body import MemoContent, memo_story
 from desktop.memo.fonts import register_fonts
 from desktop.memo.kit import AUTHOR, BODY_WIDTH, build_pdf
-from desktop.memo.layout import Builder, MemoContent, make_styles
 from desktop.memo.page import BODY_BOTTOM, PageMarks, draw_page_start, finish_page
 from desktop.memo.stamp import CASE_NUMBER, DRAFT_MARK, DRAFT_STAMP, MemoError, MemoStamp
 from desktop.records import CaseRecord
@@ -93,7 +93,7 @@ def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str, admin_finger
         qr_text=stamp.qr_text(),
         admin_fingerprint=admin_fingerprint or "",
     )
-    story = Builder(content, make_styles(), BODY_WIDTH).story()
+    story = memo_story(content, BODY_WIDTH)
     title = f"Case {version.case_number} — response to a federal immigration request"
     return _build(story, marks, title=title, subject=stamp.to_text())
 
@@ -109,6 +109,6 @@ def render_draft(
     _check_pack(decision, pack)
     register_fonts()
     content = MemoContent(intake=intake, decision=decision, pack=pack, officer=officer)
-    story = Builder(content, make_styles(), BODY_WIDTH).story()
+    story = memo_story(content, BODY_WIDTH)
     title = f"{DRAFT_MARK} — response to a federal immigration request"
     return _build(story, PageMarks(draft=True), title=title, subject=DRAFT_STAMP)
