@@ -3,7 +3,8 @@
 One home for what the two papers share: the letter page and its margins, the body frame, the PDF settings
 that make the bytes reproducible, the canvas that holds pages back so each can say "Page x of y", the
 stamp band at the foot of every page, the greys, paragraph and table styles in the embedded font, the
-framed box, and the charts' look.
+framed box, and the charts' look. The font itself (its faces, and the characters it cannot draw) is
+fonts.py's; what each paper's band says is the paper's own (page.py, report.py).
 
 Nothing here may change a byte of what either paper draws. A memo is checked by drawing it again from the
 log and comparing bytes (desktop/desk/paper.py): a memo printed by an earlier release is found "identical"

@@ -25,7 +25,7 @@ from desktop.memo.kit import (
     draw_rule,
     graphics_state,
 )
-from desktop.memo.stamp import DRAFT_MARK
+from desktop.memo.stamp import ADMIN_LABEL, CHAIN_LABEL, DRAFT_MARK, FOOTER_DRAFT, RECORD_LABEL, footer_case_line
 
 FOOTER_TOP = 102.0  # the stamp band sits below this line
 BODY_BOTTOM = FOOTER_TOP + 6  # the body stops above this one
@@ -53,8 +53,8 @@ class PageMarks:
     @property
     def case_line(self) -> str:
         if self.draft:
-            return f"{DRAFT_MARK}: a preview, not a record of the City"
-        return f"Case {self.case_number}, version {self.version} of {self.version_count}"
+            return FOOTER_DRAFT
+        return footer_case_line(self.case_number, self.version, self.version_count)
 
 
 def _rule(canvas: Canvas, y: float) -> None:
@@ -155,12 +155,13 @@ def draw_footer(canvas: Canvas, marks: PageMarks, page: int, pages: int, *, defi
             "against the case log."
         )
     lines = [
-        BandLine(f"Record sha256: {marks.record_hash or 'not recorded'}", drop=12, size=7.2),
-        BandLine(f"Audit chain head: {marks.chain_head or 'not recorded'}", drop=22, size=7.2),
+        BandLine(f"{RECORD_LABEL} {marks.record_hash or 'not recorded'}", drop=12, size=7.2),
+        BandLine(f"{CHAIN_LABEL} {marks.chain_head or 'not recorded'}", drop=22, size=7.2),
         BandLine(note, drop=34, size=6.5, gray=0.3),
     ]
     if marks.admin_fingerprint:
-        lines.append(BandLine(f"Admin key {format_fingerprint(marks.admin_fingerprint)}", drop=45, size=7.2, gray=0))
+        admin = f"{ADMIN_LABEL} {format_fingerprint(marks.admin_fingerprint)}"
+        lines.append(BandLine(admin, drop=45, size=7.2, gray=0))
     with graphics_state(canvas):
         draw_band_text(
             canvas,

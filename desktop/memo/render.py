@@ -15,7 +15,7 @@ from desktop.memo.stamp import CASE_NUMBER, DRAFT_MARK, DRAFT_STAMP, MemoError, 
 from desktop.records import CaseRecord
 from desktop.rules.pack import Pack
 
-CREATOR = "Safe Communities Desk (desktop.memo)"
+CREATOR = f"{AUTHOR} (desktop.memo)"
 _HEX = frozenset("0123456789abcdef")
 
 

@@ -42,7 +42,7 @@ from desktop.memo.report_charts import bars_by_month, bars_by_response
 
 FOOTER_HEIGHT = 62.0  # the stamp band's height; the body stops just above it
 BAND_RULE = FOOTER_HEIGHT - 10
-CREATOR = "Safe Communities Desk (desktop.memo.report)"
+CREATOR = f"{AUTHOR} (desktop.memo.report)"
 KEY_FIGURES = (
     ("requests", "total", "Requests received"),
     ("detainers", "received", "Detainers received"),
