@@ -1,24 +1,37 @@
-"""What every memo page carries besides the body: running header, draft watermark, integrity footer and QR code."""
+"""What every memo page carries besides the body: running header, draft watermark, stamp band and QR code.
+
+The page, the band's layout and "Page x of y" are the kit's (kit.py), shared with the oversight report;
+what the memo's header and band say, and the QR code, are the memo's own.
+"""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
-from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from desktop.memo.fonts import BOLD, REGULAR, visible
-from desktop.memo.stamp import DRAFT_MARK
+from desktop.memo.kit import (
+    MARGIN_TOP,
+    MARGIN_X,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    BandLine,
+    PageFinish,
+    draw_band_text,
+    draw_rule,
+    graphics_state,
+)
+from desktop.memo.stamp import ADMIN_LABEL, CHAIN_LABEL, DRAFT_MARK, FOOTER_DRAFT, RECORD_LABEL, footer_case_line
 
-PAGE_WIDTH, PAGE_HEIGHT = LETTER
-MARGIN_X = 54.0  # 0.75 in
-MARGIN_TOP = 54.0
-FOOTER_TOP = 102.0  # the body stops above this line; the footer sits below it
+FOOTER_TOP = 102.0  # the stamp band sits below this line
+BODY_BOTTOM = FOOTER_TOP + 6  # the body stops above this one
+BAND_RULE = FOOTER_TOP - 6
 QR_SIZE = 64.0
+RULE_GRAY = 0.45
 _QR_FORM = "safedesk-qr"
 SUBHEADING = "Response to a federal immigration request"
 
@@ -40,16 +53,13 @@ class PageMarks:
     @property
     def case_line(self) -> str:
         if self.draft:
-            return f"{DRAFT_MARK}: a preview, not a record of the City"
-        return f"Case {self.case_number}, version {self.version} of {self.version_count}"
+            return FOOTER_DRAFT
+        return footer_case_line(self.case_number, self.version, self.version_count)
 
 
-def _rule(canvas: Canvas, y: float, gray: float = 0.45, width: float = 0.6) -> None:
-    canvas.saveState()
-    canvas.setStrokeGray(gray)
-    canvas.setLineWidth(width)
-    canvas.line(MARGIN_X, y, PAGE_WIDTH - MARGIN_X, y)
-    canvas.restoreState()
+def _rule(canvas: Canvas, y: float) -> None:
+    with graphics_state(canvas):
+        draw_rule(canvas, y, RULE_GRAY)
 
 
 def format_fingerprint(fingerprint: str) -> str:
@@ -134,22 +144,9 @@ def _draw_qr(canvas: Canvas, text: str, size: float) -> None:
 
 
 def draw_footer(canvas: Canvas, marks: PageMarks, page: int, pages: int, *, define_qr: bool) -> None:
-    """The integrity footer: page x of y, case and version, full record hash and chain head, and the QR code."""
-    _rule(canvas, FOOTER_TOP - 6)
+    """The stamp band: case and version, page x of y, full record hash and chain head, and the QR code."""
+    _rule(canvas, BAND_RULE)
     right = PAGE_WIDTH - MARGIN_X
-    text_right = right if marks.draft else right - QR_SIZE - 10
-    y = FOOTER_TOP - 19
-    canvas.saveState()
-    canvas.setFont(BOLD, 8.5)
-    canvas.drawString(MARGIN_X, y, marks.case_line)
-    canvas.drawRightString(text_right, y, f"Page {page} of {pages}")
-    canvas.setFont(REGULAR, 7.2)
-    record = marks.record_hash or "not recorded"
-    chain = marks.chain_head or "not recorded"
-    canvas.drawString(MARGIN_X, y - 12, f"Record sha256: {record}")
-    canvas.drawString(MARGIN_X, y - 22, f"Audit chain head: {chain}")
-    canvas.setFont(REGULAR, 6.5)
-    canvas.setFillGray(0.3)
     if marks.draft:
         note = "A draft proves nothing: record the decision, then print the memo of the recorded case."
     else:
@@ -157,41 +154,44 @@ def draw_footer(canvas: Canvas, marks: PageMarks, page: int, pages: int, *, defi
             "Safe Communities Desk. The record hash and the audit chain head let anyone check this paper "
             "against the case log."
         )
-    canvas.drawString(MARGIN_X, y - 34, note)
+    lines = [
+        BandLine(f"{RECORD_LABEL} {marks.record_hash or 'not recorded'}", drop=12, size=7.2),
+        BandLine(f"{CHAIN_LABEL} {marks.chain_head or 'not recorded'}", drop=22, size=7.2),
+        BandLine(note, drop=34, size=6.5, gray=0.3),
+    ]
     if marks.admin_fingerprint:
-        canvas.setFillGray(0)
-        canvas.setFont(REGULAR, 7.2)
-        canvas.drawString(MARGIN_X, y - 45, f"Admin key {format_fingerprint(marks.admin_fingerprint)}")
-    canvas.restoreState()
+        admin = f"{ADMIN_LABEL} {format_fingerprint(marks.admin_fingerprint)}"
+        lines.append(BandLine(admin, drop=45, size=7.2, gray=0))
+    with graphics_state(canvas):
+        draw_band_text(
+            canvas,
+            rule_y=BAND_RULE,
+            headline=marks.case_line,
+            size=8.5,
+            page=page,
+            pages=pages,
+            lines=lines,
+            right=right if marks.draft else right - QR_SIZE - 10,  # clear of the QR code
+        )
     if not marks.draft and marks.qr_text:
         if define_qr:
             canvas.beginForm(_QR_FORM)
             _draw_qr(canvas, marks.qr_text, QR_SIZE)
             canvas.endForm()
-        canvas.saveState()
-        canvas.translate(right - QR_SIZE, FOOTER_TOP - 12 - QR_SIZE)
-        canvas.doForm(_QR_FORM)
-        canvas.restoreState()
+        with graphics_state(canvas):
+            canvas.translate(right - QR_SIZE, FOOTER_TOP - 12 - QR_SIZE)
+            canvas.doForm(_QR_FORM)
 
 
-class MemoCanvas(Canvas):
-    """A canvas that holds each page back until the end, so every footer can say "Page x of y"."""
+def finish_page(marks: PageMarks) -> PageFinish:
+    """What is drawn over each page once the page count is known: a draft's watermark, then the stamp band.
 
-    def __init__(self, *args: Any, marks: PageMarks, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._marks = marks
-        self._held_pages: list[dict[str, Any]] = []
+    The QR code is drawn once, as a form on page 1, and placed on every page from there.
+    """
 
-    def showPage(self) -> None:
-        self._held_pages.append(dict(self.__dict__))
-        self._startPage()  # type: ignore[attr-defined]  # reportlab's own "page x of y" recipe
+    def finish(canvas: Canvas, page: int, pages: int) -> None:
+        if marks.draft:
+            draw_watermark(canvas)
+        draw_footer(canvas, marks, page, pages, define_qr=page == 1)
 
-    def save(self) -> None:
-        pages = len(self._held_pages)
-        for number, state in enumerate(self._held_pages, start=1):
-            self.__dict__.update(state)
-            if self._marks.draft:
-                draw_watermark(self)
-            draw_footer(self, self._marks, number, pages, define_qr=number == 1)
-            super().showPage()
-        super().save()
+    return finish

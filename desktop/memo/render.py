@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
-from functools import partial
 from typing import Any
 
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import Flowable
 
-from desktop.memo.fonts import REGULAR, register_fonts
-from desktop.memo.layout import Builder, MemoContent, make_styles
-from desktop.memo.page import (
-    FOOTER_TOP,
-    MARGIN_TOP,
-    MARGIN_X,
-    PAGE_HEIGHT,
-    PAGE_WIDTH,
-    MemoCanvas,
-    PageMarks,
-    draw_page_start,
-)
+from desktop.memo.body import MemoContent, memo_story
+from desktop.memo.fonts import register_fonts
+from desktop.memo.kit import AUTHOR, BODY_WIDTH, build_pdf
+from desktop.memo.page import BODY_BOTTOM, PageMarks, draw_page_start, finish_page
 from desktop.memo.stamp import CASE_NUMBER, DRAFT_MARK, DRAFT_STAMP, MemoError, MemoStamp
 from desktop.records import CaseRecord
 from desktop.rules.pack import Pack
 
-AUTHOR = "Safe Communities Desk"
-CREATOR = "Safe Communities Desk (desktop.memo)"
+CREATOR = f"{AUTHOR} (desktop.memo)"
 _HEX = frozenset("0123456789abcdef")
 
 
@@ -46,47 +35,20 @@ def _check_pack(decision: Mapping[str, Any], pack: Pack) -> None:
         )
 
 
-def _frame() -> Frame:
-    """The body's frame, without reportlab's default inner padding, so the body lines up with header and footer."""
-    return Frame(
-        MARGIN_X,
-        FOOTER_TOP + 6,
-        PAGE_WIDTH - 2 * MARGIN_X,
-        PAGE_HEIGHT - MARGIN_TOP - FOOTER_TOP - 6,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
-
-
 def _build(story: list[Flowable], marks: PageMarks, *, title: str, subject: str) -> bytes:
-    buffer = io.BytesIO()
-
-    def page_start(canvas: Any, doc: Any) -> None:
-        draw_page_start(canvas, marks, doc.page)
-
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
-        pageTemplates=[PageTemplate(id="memo", frames=[_frame()], onPage=page_start)],
+    """The memo's PDF; its stamp (or the draft's) is the Subject and the one keyword, for read_memo_stamp."""
+    return build_pdf(
+        story,
+        body_bottom=BODY_BOTTOM,
+        finish=finish_page(marks),
+        start=lambda canvas, page: draw_page_start(canvas, marks, page),
+        template="memo",
         title=title,
         author=AUTHOR,
         subject=subject,
-        keywords=[subject],
         creator=CREATOR,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=REGULAR,
-        lang="en-US",
+        keywords=[subject],
     )
-    doc.build(story, canvasmaker=partial(MemoCanvas, marks=marks))
-    return buffer.getvalue()
-
-
-def _frame_width() -> float:
-    return PAGE_WIDTH - 2 * MARGIN_X
 
 
 def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str, admin_fingerprint: str | None = None) -> bytes:
@@ -131,7 +93,7 @@ def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str, admin_finger
         qr_text=stamp.qr_text(),
         admin_fingerprint=admin_fingerprint or "",
     )
-    story = Builder(content, make_styles(), _frame_width()).story()
+    story = memo_story(content, BODY_WIDTH)
     title = f"Case {version.case_number} — response to a federal immigration request"
     return _build(story, marks, title=title, subject=stamp.to_text())
 
@@ -147,6 +109,6 @@ def render_draft(
     _check_pack(decision, pack)
     register_fonts()
     content = MemoContent(intake=intake, decision=decision, pack=pack, officer=officer)
-    story = Builder(content, make_styles(), _frame_width()).story()
+    story = memo_story(content, BODY_WIDTH)
     title = f"{DRAFT_MARK} — response to a federal immigration request"
     return _build(story, PageMarks(draft=True), title=title, subject=DRAFT_STAMP)

@@ -10,68 +10,93 @@ the same bytes. It holds no personal data because it is given none.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    CondPageBreak,
-    Flowable,
-    Frame,
-    KeepTogether,
-    PageTemplate,
-    Paragraph,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from desktop.memo.fonts import BOLD, REGULAR, register_fonts
+from desktop.memo.fonts import BOLD, register_fonts
+from desktop.memo.kit import (
+    AUTHOR,
+    BODY_WIDTH,
+    INK,
+    LIGHT_SHADE,
+    LINE,
+    QUIET_TEXT,
+    RULE,
+    BandLine,
+    BodyType,
+    PageFinish,
+    build_pdf,
+    draw_band_text,
+    draw_rule,
+    framed,
+    graphics_state,
+)
 from desktop.memo.report_charts import bars_by_month, bars_by_response
 
-PAGE_WIDTH, PAGE_HEIGHT = LETTER
-MARGIN_X = 54.0
-MARGIN_TOP = 54.0
-FOOTER_HEIGHT = 62.0
-CREATOR = "Safe Communities Desk (desktop.memo.report)"
+FOOTER_HEIGHT = 62.0  # the stamp band's height; the body stops just above it
+BAND_RULE = FOOTER_HEIGHT - 10
+CREATOR = f"{AUTHOR} (desktop.memo.report)"
 KEY_FIGURES = (
     ("requests", "total", "Requests received"),
     ("detainers", "received", "Detainers received"),
     ("detainers", "held_on_detainer", "Held on a detainer"),
     ("referrals", "referred", "Referred to counsel"),
 )
-RULE_GREY = colors.Color(0.55, 0.55, 0.55)
-SHADE = colors.Color(0.93, 0.93, 0.93)
+BODY = BodyType(9, 12)
+# The rows of the figures' tables: a grey rule under each, tight padding. The report's tables take a plain
+# TableStyle, not the kit's table_style: their cells' font has always been reportlab's default (the file names
+# Helvetica, though no text is set in it), and the embedded one would change the bytes of every report.
+_ROWS: list[tuple[Any, ...]] = [
+    ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+]
 
 
-def _style(name: str, **kwargs: Any) -> ParagraphStyle:
-    base: dict[str, Any] = {"fontName": REGULAR, "fontSize": 9, "leading": 12}
-    base.update(kwargs)
-    return ParagraphStyle(name, **base)
+@dataclass(frozen=True)
+class ReportStyles:
+    """The paragraph styles of the report, built once the fonts are registered."""
+
+    department: ParagraphStyle
+    title: ParagraphStyle
+    period: ParagraphStyle
+    statement: ParagraphStyle
+    section: ParagraphStyle
+    note: ParagraphStyle
+    cell: ParagraphStyle
+    group: ParagraphStyle
+    value: ParagraphStyle
+    big: ParagraphStyle
+    big_label: ParagraphStyle
+    source: ParagraphStyle
 
 
-def _styles() -> dict[str, ParagraphStyle]:
-    return {
-        "department": _style("department", fontName=BOLD, fontSize=13, leading=16),
-        "title": _style("title", fontSize=16, leading=20, spaceBefore=2, spaceAfter=4),
-        "period": _style("period", fontSize=9.5, leading=13),
-        "statement": _style("statement", fontName=BOLD, fontSize=10.5, leading=14),
-        "section": _style("section", fontName=BOLD, fontSize=11, leading=14, spaceBefore=10, spaceAfter=3),
-        "note": _style("note", fontSize=7.8, leading=10, textColor=colors.Color(0.25, 0.25, 0.25), spaceAfter=3),
-        "cell": _style("cell", fontSize=8.5, leading=10.5),
-        "group": _style("group", fontSize=7, leading=10.5, textColor=colors.Color(0.35, 0.35, 0.35)),
-        "value": _style("value", fontName=BOLD, fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
-        "big": _style("big", fontName=BOLD, fontSize=18, leading=21, alignment=1),
-        "big_label": _style("big_label", fontSize=7.5, leading=9.5, alignment=1),
-        "source": _style("source", fontSize=8, leading=10.5),
-    }
+def make_styles() -> ReportStyles:
+    style = BODY.style
+    return ReportStyles(
+        department=style("department", fontName=BOLD, fontSize=13, leading=16),
+        title=style("title", fontSize=16, leading=20, spaceBefore=2, spaceAfter=4),
+        period=style("period", fontSize=9.5, leading=13),
+        statement=style("statement", fontName=BOLD, fontSize=10.5, leading=14),
+        section=style("section", fontName=BOLD, fontSize=11, leading=14, spaceBefore=10, spaceAfter=3),
+        note=style("note", fontSize=7.8, leading=10, textColor=QUIET_TEXT, spaceAfter=3),
+        cell=style("cell", fontSize=8.5, leading=10.5),
+        group=style("group", fontSize=7, leading=10.5, textColor=LINE),
+        value=style("value", fontName=BOLD, fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
+        big=style("big", fontName=BOLD, fontSize=18, leading=21, alignment=TA_CENTER),
+        big_label=style("big_label", fontSize=7.5, leading=9.5, alignment=TA_CENTER),
+        source=style("source", fontSize=8, leading=10.5),
+    )
 
 
 def _text(value: object) -> str:
@@ -91,48 +116,33 @@ def _figure(report: Mapping[str, Any], section_id: str, group: str) -> object:
     return 0
 
 
-class _ReportCanvas(Canvas):
-    """Holds each page back to the end, so every footer can say "Page x of y"."""
+def _band(lines: Sequence[str]) -> PageFinish:
+    """The report's stamp band: what the paper is and "Page x of y", then the log entry it was read up to."""
 
-    def __init__(self, *args: Any, footer: Sequence[str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._footer = footer
-        self._held: list[dict[str, Any]] = []
+    def finish(canvas: Canvas, page: int, pages: int) -> None:
+        with graphics_state(canvas):
+            draw_rule(canvas, BAND_RULE, RULE)
+            draw_band_text(
+                canvas,
+                rule_y=BAND_RULE,
+                headline=lines[0],
+                size=8,
+                page=page,
+                pages=pages,
+                lines=[BandLine(line, drop=11 + 10 * index, size=7) for index, line in enumerate(lines[1:])],
+            )
 
-    def showPage(self) -> None:
-        self._held.append(dict(self.__dict__))
-        self._startPage()  # type: ignore[attr-defined]  # reportlab's own "page x of y" recipe
-
-    def save(self) -> None:
-        for number, state in enumerate(self._held, start=1):
-            self.__dict__.update(state)
-            self._draw_footer(number, len(self._held))
-            super().showPage()
-        super().save()
-
-    def _draw_footer(self, page: int, pages: int) -> None:
-        top = FOOTER_HEIGHT - 10
-        self.saveState()
-        self.setStrokeColor(RULE_GREY)
-        self.setLineWidth(0.6)
-        self.line(MARGIN_X, top, PAGE_WIDTH - MARGIN_X, top)
-        self.setFont(BOLD, 8)
-        self.drawString(MARGIN_X, top - 13, self._footer[0])
-        self.drawRightString(PAGE_WIDTH - MARGIN_X, top - 13, f"Page {page} of {pages}")
-        self.setFont(REGULAR, 7)
-        for index, line in enumerate(self._footer[1:]):
-            self.drawString(MARGIN_X, top - 24 - 10 * index, line)
-        self.restoreState()
+    return finish
 
 
 class _Builder:
     def __init__(self, report: Mapping[str, Any], width: float) -> None:
         self.report = report
         self.width = width
-        self.styles = _styles()
+        self.s = make_styles()
 
-    def p(self, text: str, style: str) -> Paragraph:
-        return Paragraph(text, self.styles[style])
+    def p(self, text: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(text, style)
 
     def heading(self) -> list[Flowable]:
         period = self.report["period"]
@@ -140,36 +150,24 @@ class _Builder:
         zone = period["time_zone"] or "the desk's time zone"
         story: list[Flowable] = []
         if department:
-            story.append(self.p(_text(department), "department"))
+            story.append(self.p(_text(department), self.s.department))
         story += [
-            self.p(_text(self.report["title"]), "title"),
+            self.p(_text(self.report["title"]), self.s.title),
             self.p(
                 f"Period: <b>{_text(period['words'])}</b> ({_text(period['label'])}); each request counted by the "
                 f"day it was received, in {_text(zone)}. No personal data: no names, booking numbers, case "
                 "numbers, addresses or notes.",
-                "period",
+                self.s.period,
             ),
             Spacer(1, 8),
         ]
-        statements = [self.p(_text(s), "statement") for s in self.report["statements"]]
-        box = Table([[statements]], colWidths=[self.width])
-        box.setStyle(
-            TableStyle(
-                [
-                    ("BOX", (0, 0), (-1, -1), 1.0, colors.black),
-                    ("BACKGROUND", (0, 0), (-1, -1), SHADE),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 8),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 8),
-                    ("TOPPADDING", (0, 0), (-1, -1), 6),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
-                ]
-            )
-        )
+        statements: list[Flowable] = [self.p(_text(s), self.s.statement) for s in self.report["statements"]]
+        box = framed(statements, self.width, border=1.0, shade=LIGHT_SHADE)
         return [*story, box, Spacer(1, 10), self.key_figures(), Spacer(1, 12)]
 
     def key_figures(self) -> Table:
         cells = [
-            [self.p(_number(_figure(self.report, s, g)), "big"), self.p(_text(words), "big_label")]
+            [self.p(_number(_figure(self.report, s, g)), self.s.big), self.p(_text(words), self.s.big_label)]
             for s, g, words in KEY_FIGURES
         ]
         column = self.width / len(cells)
@@ -177,8 +175,8 @@ class _Builder:
         table.setStyle(
             TableStyle(
                 [
-                    ("LINEABOVE", (0, 0), (-1, 0), 0.6, RULE_GREY),
-                    ("LINEBELOW", (0, -1), (-1, -1), 0.6, RULE_GREY),
+                    ("LINEABOVE", (0, 0), (-1, 0), 0.6, RULE),
+                    ("LINEBELOW", (0, -1), (-1, -1), 0.6, RULE),
                     ("TOPPADDING", (0, 0), (-1, -1), 3),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                 ]
@@ -201,35 +199,24 @@ class _Builder:
         ]
 
     def section(self, section: Mapping[str, Any]) -> list[Flowable]:
-        head: list[Flowable] = [self.p(_text(section["title"]), "section")]
+        head: list[Flowable] = [self.p(_text(section["title"]), self.s.section)]
         if section["note"]:
-            head.append(self.p(_text(section["note"]), "note"))
+            head.append(self.p(_text(section["note"]), self.s.note))
         figures = section["figures"]
         if figures and section["id"] == "referrals_by_amb":
             return [CondPageBreak(80), *head, self.by_question(figures)]
         if not figures:
-            return [CondPageBreak(60), *head, self.p("None in this period.", "cell")]
+            return [CondPageBreak(60), *head, self.p("None in this period.", self.s.cell)]
         rows = [
             [
-                self.p(_text(f["label"]), "cell"),
-                self.p(_text(f["group"]), "group"),
-                self.p(_number(f["value"]), "value"),
+                self.p(_text(f["label"]), self.s.cell),
+                self.p(_text(f["group"]), self.s.group),
+                self.p(_number(f["value"]), self.s.value),
             ]
             for f in figures
         ]
         table = Table(rows, colWidths=[self.width * 0.62, self.width * 0.24, self.width * 0.14], repeatRows=0)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE_GREY),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                ]
-            )
-        )
+        table.setStyle(TableStyle(_ROWS))
         if len(rows) <= 12:
             return [KeepTogether([*head, table])]
         return [CondPageBreak(80), *head, table]
@@ -245,38 +232,28 @@ class _Builder:
             if what == "referred":
                 words[question] = str(figure["label"])
         head = ["open question", "referred", "resolved", "still open", "median days", "longest days"]
-        rows: list[list[Any]] = [[self.p(f"<b>{h}</b>", "cell" if i == 0 else "value") for i, h in enumerate(head)]]
+        rows: list[list[Any]] = [
+            [self.p(f"<b>{h}</b>", self.s.cell if i == 0 else self.s.value) for i, h in enumerate(head)]
+        ]
         for question, found in values.items():
-            cells = [self.p(_number(found.get(c, "–")), "value") for c in columns]
-            rows.append([self.p(_text(words.get(question, question)), "cell"), *cells])
+            cells = [self.p(_number(found.get(c, "–")), self.s.value) for c in columns]
+            rows.append([self.p(_text(words.get(question, question)), self.s.cell), *cells])
         narrow = self.width * 0.095
         table = Table(rows, colWidths=[self.width - 5 * narrow, *[narrow] * 5], repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE_GREY),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                ]
-            )
-        )
+        table.setStyle(TableStyle([*_ROWS, ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK)]))
         return table
 
     def source(self) -> list[Flowable]:
         source = self.report["source"]
         return [
-            self.p("How to check this report", "section"),
+            self.p("How to check this report", self.s.section),
             self.p(
                 f"These figures were read from the case log up to audit entry {source['audit_entries']:,}, the "
                 "newest entry then recording a case or an amendment; that entry's sha256 is "
                 f"<b>{_text(source['chain_head'])}</b>. On the desk, <i>main.py verify</i> checks the whole "
                 "chain, and the same period reported again from the same log gives this file byte for byte. "
                 "Requests are counted by their current version: a corrected case counts as corrected.",
-                "source",
+                self.s.source,
             ),
         ]
 
@@ -298,37 +275,15 @@ def render_report(report: Mapping[str, Any]) -> bytes:
         f"{source['chain_head']}",
         "Safe Communities Desk. Check it against the log with main.py verify.",
     )
-    buffer = io.BytesIO()
-    width = PAGE_WIDTH - 2 * MARGIN_X
-    frame = Frame(
-        MARGIN_X,
-        FOOTER_HEIGHT + 4,
-        width,
-        PAGE_HEIGHT - MARGIN_TOP - FOOTER_HEIGHT - 4,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="body",
-    )
     title = f"{report['title']}: {period['label']}"
-    doc = BaseDocTemplate(
-        buffer,
-        pagesize=LETTER,
-        pageTemplates=[PageTemplate(id="report", frames=[frame])],
+    return build_pdf(
+        _Builder(report, BODY_WIDTH).story(),
+        body_bottom=FOOTER_HEIGHT + 4,
+        finish=_band(footer),
+        template="report",
         title=title,
-        author=report["department"] or "Safe Communities Desk",
+        author=report["department"] or AUTHOR,
         subject=f"period {period['from']} to {period['to']}; audit entry {source['audit_entries']}; "
         f"sha256 {source['chain_head']}",
         creator=CREATOR,
-        invariant=1,
-        pageCompression=1,
-        initialFontName=REGULAR,
-        lang="en-US",
     )
-
-    def canvas(*args: Any, **kwargs: Any) -> _ReportCanvas:
-        return _ReportCanvas(*args, footer=footer, **kwargs)
-
-    doc.build(_Builder(report, width).story(), canvasmaker=canvas)
-    return buffer.getvalue()

@@ -1,20 +1,18 @@
 """The oversight report's charts, drawn with reportlab's own graphics: bars by month and bars by response.
 
-Black and grey only (the report is photocopied and faxed like the memo); every bar carries its
-number, so the chart reads without the table beside it.
+Their look (grey bars each carrying its number, the body face, the title) is the papers' kit's
+(kit.style_bars, kit.chart_title); here is what each chart shows, its scale and its labels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
+from reportlab.graphics.charts.barcharts import BarChart, HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing
 
-from desktop.memo.fonts import BOLD, REGULAR
+from desktop.memo.kit import chart_title, style_bars
 
-BAR_GREY = colors.Color(0.35, 0.35, 0.35)
 MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -31,9 +29,11 @@ def _step(top: int) -> int:
     return max(1, top // 5)
 
 
-def _title(drawing: Drawing, text: str, width: float, height: float) -> None:
-    drawing.add(String(0, height - 11, text, fontName=BOLD, fontSize=9.5, fillColor=colors.black))
-    del width
+def _scale(chart: BarChart, values: Sequence[int]) -> None:
+    """The value axis from 0 to a little above the highest bar, in at most six round steps."""
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = _value_max(values)
+    chart.valueAxis.valueStep = _step(chart.valueAxis.valueMax)
 
 
 def month_label(month: str) -> str:
@@ -45,28 +45,19 @@ def month_label(month: str) -> str:
 def bars_by_month(title: str, months: Sequence[tuple[str, int]], width: float, height: float = 170) -> Drawing:
     """Vertical bars, one per month of the period (empty months too)."""
     drawing = Drawing(width, height)
-    _title(drawing, title, width, height)
+    chart_title(drawing, title)
     values = [count for _month, count in months] or [0]
     chart = VerticalBarChart()
     chart.x, chart.y = 30, 28
     chart.width, chart.height = int(width - 40), int(height - 58)
     chart.data = [values]
     chart.categoryAxis.categoryNames = [month_label(m) for m, _count in months] or [""]
-    chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 7 if len(values) <= 12 else 5.5
+    style_bars(chart)
+    _scale(chart, values)
+    if len(values) > 12:  # more than a year of months: smaller names, slanted so they do not overlap
+        chart.categoryAxis.labels.fontSize = 5.5
     chart.categoryAxis.labels.angle = 0 if len(values) <= 12 else 60
     chart.categoryAxis.labels.boxAnchor = "n" if len(values) <= 12 else "ne"
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = _value_max(values)
-    chart.valueAxis.valueStep = _step(chart.valueAxis.valueMax)
-    chart.valueAxis.labels.fontName = REGULAR
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = "%d"
-    chart.bars[0].fillColor = BAR_GREY
-    chart.bars[0].strokeColor = None
-    chart.barLabelFormat = "%d"
-    chart.barLabels.fontName = REGULAR
-    chart.barLabels.fontSize = 6.5
     chart.barLabels.nudge = 6
     chart.groupSpacing = 4 if len(values) <= 12 else 1
     drawing.add(chart)
@@ -79,7 +70,7 @@ def bars_by_response(title: str, responses: Sequence[tuple[str, int]], width: fl
     bar = 14.0
     height = 40 + bar * len(rows)
     drawing = Drawing(width, height)
-    _title(drawing, title, width, height)
+    chart_title(drawing, title)
     label_width = 205.0
     values = [count for _label, count in rows]
     chart = HorizontalBarChart()
@@ -88,21 +79,10 @@ def bars_by_response(title: str, responses: Sequence[tuple[str, int]], width: fl
     # Drawn bottom up: reverse, so the largest is on top.
     chart.data = [list(reversed(values))]
     chart.categoryAxis.categoryNames = [name for name, _count in reversed(rows)]
-    chart.categoryAxis.labels.fontName = REGULAR
-    chart.categoryAxis.labels.fontSize = 7
+    style_bars(chart)
+    _scale(chart, values)
     chart.categoryAxis.labels.boxAnchor = "e"
     chart.categoryAxis.labels.dx = -4
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = _value_max(values)
-    chart.valueAxis.valueStep = _step(chart.valueAxis.valueMax)
-    chart.valueAxis.labels.fontName = REGULAR
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = "%d"
-    chart.bars[0].fillColor = BAR_GREY
-    chart.bars[0].strokeColor = None
-    chart.barLabelFormat = "%d"
-    chart.barLabels.fontName = REGULAR
-    chart.barLabels.fontSize = 6.5
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     chart.groupSpacing = 3

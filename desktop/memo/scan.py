@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from desktop.memo.page import FOOTER_TOP, MARGIN_X, PAGE_HEIGHT, PAGE_WIDTH, QR_SIZE, qr_modules
+from desktop.memo.kit import MARGIN_X, PAGE_HEIGHT, PAGE_WIDTH
+from desktop.memo.page import FOOTER_TOP, QR_SIZE, qr_modules
 
 if TYPE_CHECKING:
     from PIL.Image import Image

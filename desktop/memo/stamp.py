@@ -21,12 +21,21 @@ _STAMP = re.compile(
     rf"record=(?P<record>{_HASH});chain=(?P<chain>{_HASH})$"
 )
 CASE_NUMBER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
-# The footer printed on every page (see desktop.memo.page): the fallback when the metadata is gone.
-# The footer is drawn last, so its lines are the last matches on the page (notes cannot shadow them).
+# The stamp band printed on every page (desktop.memo.page draws it with these words): the fallback when the
+# metadata is gone. The band is drawn last, so its lines are the last matches on the page (notes cannot
+# shadow them).
+FOOTER_DRAFT = f"{DRAFT_MARK}: a preview, not a record of the City"
+RECORD_LABEL = "Record sha256:"
+CHAIN_LABEL = "Audit chain head:"
+ADMIN_LABEL = "Admin key"
 _FOOTER_CASE = re.compile(r"Case (?P<case>\S+), version (?P<version>[1-9]\d*) of \d+")
-_FOOTER_DRAFT = f"{DRAFT_MARK}: a preview, not a record of the City"
-_FOOTER_RECORD = re.compile(rf"Record sha256:\s*(?P<record>{_HASH})")
-_FOOTER_CHAIN = re.compile(rf"Audit chain head:\s*(?P<chain>{_HASH})")
+_FOOTER_RECORD = re.compile(rf"{RECORD_LABEL}\s*(?P<record>{_HASH})")
+_FOOTER_CHAIN = re.compile(rf"{CHAIN_LABEL}\s*(?P<chain>{_HASH})")
+
+
+def footer_case_line(case_number: str, version: int, versions: int) -> str:
+    """The band's headline on a recorded memo, as _FOOTER_CASE reads it back."""
+    return f"Case {case_number}, version {version} of {versions}"
 
 
 class MemoError(BadInput, ValueError):
@@ -145,7 +154,7 @@ def read_memo_stamp(pdf: bytes | str | Path) -> MemoStamp:
     stamp = from_metadata or from_footer
     if stamp is not None:
         return stamp
-    if _FOOTER_DRAFT in first_page:
+    if FOOTER_DRAFT in first_page:
         raise draft
     if any(field.startswith(STAMP_PREFIX) for field in fields):
         raise MemoError(f"{name}: the memo stamp in the PDF's metadata is damaged and no footer could be read")
@@ -186,7 +195,7 @@ def read_memo(pdf: bytes | str | Path) -> MemoReading:
     name, data, fields, pages = _open_pdf(pdf, first_page_only=False)
     if not pages:
         raise MemoError(f"{name} has no pages")
-    if any(DRAFT_STAMP in field for field in fields) or any(_FOOTER_DRAFT in page for page in pages):
+    if any(DRAFT_STAMP in field for field in fields) or any(FOOTER_DRAFT in page for page in pages):
         raise MemoError(
             f"{name} is a draft memo ({DRAFT_MARK}): a draft was never recorded, so there is nothing to verify; "
             "print the memo of the recorded case instead"
@@ -200,7 +209,7 @@ def read_memo(pdf: bytes | str | Path) -> MemoReading:
     return reading
 
 
-_FOOTER_ADMIN = re.compile(r"Admin key ((?:[0-9A-F]{4} ?)+)")
+_FOOTER_ADMIN = re.compile(rf"{ADMIN_LABEL} ((?:[0-9A-F]{{4}} ?)+)")
 
 
 def printed_admin_key(page_text: str) -> str | None:
