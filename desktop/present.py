@@ -213,7 +213,7 @@ class Referral:
 
 def referral(decision: Decision, pack: Pack) -> Referral | None:
     """The referral box, or None when nothing is referred."""
-    ids = sorted({r.refer for r in decision.responses if r.refer})
+    ids = list(dict.fromkeys(r.refer for r in decision.responses if r.refer))  # in the order first referred
     if not ids:
         return None
     questions = []

@@ -150,7 +150,7 @@ class Paper(Manager):
         """A DRAFT memo of a decision not yet recorded, as PDF bytes; the preview is audited."""
         from desktop.memo import render_draft
 
-        pdf = render_draft(decided.intake.to_dict(), decided.decision.to_dict(), decided.pack, officer=session.label)
+        pdf = render_draft(decided.intake, decided.decision, decided.pack, officer=session.label)
         subject = decided.intake.subject.booking_number or decided.intake.subject.name or "no booking number"
         self._store.log_event(
             None, EventKind.PREVIEW, session.actor, f"draft memo previewed ({subject})", now=self._now()

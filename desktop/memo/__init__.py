@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop.memo.stamp import MemoError, MemoStamp, read_memo_stamp
 
 if TYPE_CHECKING:
     from desktop.records import CaseRecord
+    from desktop.rules import Decision, Intake
     from desktop.rules.pack import Pack
 
 __all__ = ["MemoError", "MemoStamp", "read_memo_stamp", "render_draft", "render_memo"]
@@ -24,9 +24,7 @@ def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str, admin_finger
     return render.render_memo(record, pack, chain_head=chain_head, admin_fingerprint=admin_fingerprint)
 
 
-def render_draft(
-    intake: Mapping[str, Any], decision: Mapping[str, Any], pack: Pack, *, officer: str | None = None
-) -> bytes:
+def render_draft(intake: Intake, decision: Decision, pack: Pack, *, officer: str | None = None) -> bytes:
     """A preview of a decision not yet recorded, marked DRAFT - NOT RECORDED (see desktop.memo.render)."""
     from desktop.memo import render
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from reportlab.platypus import Flowable
 
 from desktop.memo.body import MemoContent, memo_story
@@ -13,6 +10,7 @@ from desktop.memo.kit import AUTHOR, BODY_WIDTH, build_pdf
 from desktop.memo.page import BODY_BOTTOM, PageMarks, draw_page_start, finish_page
 from desktop.memo.stamp import CASE_NUMBER, DRAFT_MARK, DRAFT_STAMP, MemoError, MemoStamp
 from desktop.records import CaseRecord
+from desktop.rules import Decision, Intake
 from desktop.rules.pack import Pack
 
 CREATOR = f"{AUTHOR} (desktop.memo)"
@@ -24,9 +22,8 @@ def _check_hash(name: str, value: str) -> None:
         raise MemoError(f"{name} must be a sha256 in lowercase hex (64 characters), got {value!r}")
 
 
-def _check_pack(decision: Mapping[str, Any], pack: Pack) -> None:
-    policy = decision.get("policy")
-    decided_under = policy.get("sha256") if isinstance(policy, Mapping) else None
+def _check_pack(decision: Decision, pack: Pack) -> None:
+    decided_under = decision.policy_sha256
     if decided_under and decided_under != pack.sha256:
         raise MemoError(
             f"the decision was made under policy pack sha256 {decided_under}, but the memo was given pack "
@@ -71,12 +68,12 @@ def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str, admin_finger
         )
     _check_hash("the record hash", version.record_hash)
     _check_hash("the audit chain head", chain_head)
-    _check_pack(version.decision.to_dict(), pack)
+    _check_pack(version.decision, pack)
     register_fonts()
     stamp = MemoStamp(version.case_number, version.version, version.record_hash, chain_head)
     content = MemoContent(
-        intake=version.intake.to_dict(),
-        decision=version.decision.to_dict(),
+        intake=version.intake,
+        decision=version.decision,
         pack=pack,
         officer=version.officer,
         version=version,
@@ -98,9 +95,7 @@ def render_memo(record: CaseRecord, pack: Pack, *, chain_head: str, admin_finger
     return _build(story, marks, title=title, subject=stamp.to_text())
 
 
-def render_draft(
-    intake: Mapping[str, Any], decision: Mapping[str, Any], pack: Pack, *, officer: str | None = None
-) -> bytes:
+def render_draft(intake: Intake, decision: Decision, pack: Pack, *, officer: str | None = None) -> bytes:
     """A preview of a decision not yet recorded: the memo's layout, marked DRAFT - NOT RECORDED on every page.
 
     Raises:

@@ -14,7 +14,7 @@ from desktop.records import STATUS_RESOLVED
 
 def warnings(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
     """The decision's warnings, and a warning of its own when entered characters print as code points."""
-    warnings = [t.markup(w) for w in memo.decision.get("warnings") or []]
+    warnings = [t.markup(w) for w in memo.decision.warnings]
     missing = memo.undrawable()
     if missing:
         shown = ", ".join(code_point(c) for c in missing[:8]) + (", …" if len(missing) > 8 else "")
@@ -33,7 +33,7 @@ def warnings(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
 
 def notes(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
     """The officer's notes as typed, line breaks kept, however long ("No notes." when there are none)."""
-    notes = memo.intake.get("notes")
+    notes = memo.intake.notes
     story: list[Flowable] = [*sheet.section("Officer's notes")]
     if not notes or not str(notes).strip():
         story.append(sheet.p("No notes.", sheet.s.italic_small))

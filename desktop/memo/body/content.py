@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from desktop import present
 from desktop.memo import text as t
 from desktop.memo.fonts import undrawable
 from desktop.records import STATUS_DECIDED, STATUS_REFERRED, STATUS_RESOLVED, CaseVersion
-from desktop.rules import labels
+from desktop.rules import Decision, Intake
+from desktop.rules.engine import Response
 from desktop.rules.pack import Pack
 
 STATUS_WORDS: dict[str, str] = {
@@ -38,35 +39,29 @@ def _strings(value: object) -> list[str]:
 class MemoContent:
     """Everything the body needs, for a recorded version and for a draft alike."""
 
-    intake: Mapping[str, Any]
-    decision: Mapping[str, Any]
+    intake: Intake
+    decision: Decision
     pack: Pack
     officer: str | None
     version: CaseVersion | None = None  # None for a draft
     versions: Sequence[CaseVersion] = ()
 
-    def responses(self) -> list[Mapping[str, Any]]:
-        return [r for r in self.decision.get("responses") or [] if isinstance(r, Mapping)]
+    def responses(self) -> tuple[Response, ...]:
+        return self.decision.responses
 
-    def asked(self, response: Mapping[str, Any]) -> str:
-        asked = t.label(labels.ACTION, response.get("action"))
-        if response.get("info"):
-            asked = f"{asked}: {t.label(labels.INFO, response['info'])}"
-        return t.markup(asked)
+    def asked(self, response: Response) -> str:
+        return t.markup(present.asked(response))
 
-    def code_words(self, response: Mapping[str, Any]) -> str:
+    def code_words(self, response: Response) -> str:
         """The response's short title (the rule's own words for these facts, else its code's) and its code."""
-        code = str(response.get("code", ""))
-        code_text = self.pack.codes.get(code)
-        title = response.get("title") or (code_text.title if code_text is not None else t.label(labels.CODE, code))
-        return f"<b>{t.markup(title)}</b> [{t.markup(code)}]"
+        return f"<b>{t.markup(present.response_title(response, self.pack))}</b> [{t.markup(response.code)}]"
 
     def first_recorder(self) -> str:
         return self.versions[0].officer if self.versions else (self.officer or "")
 
     def undrawable(self) -> list[str]:
         """Characters of the entered text that the memo's fonts cannot draw (printed as code points)."""
-        parts = [text[: t.NOTES_LIMIT] for text in _strings(self.intake)]
+        parts = [text[: t.NOTES_LIMIT] for text in _strings(self.intake.to_dict())]
         parts += [v.officer for v in self.versions] + [v.amendment_reason or "" for v in self.versions]
         if self.officer:
             parts.append(self.officer)

@@ -6,15 +6,13 @@ Each response names its rule and the clauses it rests on; each clause is quoted 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 
 from desktop.memo import text as t
 from desktop.memo.body.content import MemoContent
 from desktop.memo.body.sheet import BODY_SIZE, Sheet
 from desktop.memo.kit import INK, SHADE, table_style
+from desktop.rules.engine import Response
 
 
 def the_decision(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
@@ -26,7 +24,7 @@ def the_decision(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
     return story
 
 
-def _response(sheet: Sheet, memo: MemoContent, number: int, count: int, response: Mapping[str, Any]) -> list[Flowable]:
+def _response(sheet: Sheet, memo: MemoContent, number: int, count: int, response: Response) -> list[Flowable]:
     head = Table(
         [
             [
@@ -51,21 +49,20 @@ def _response(sheet: Sheet, memo: MemoContent, number: int, count: int, response
             BODY_SIZE,
         )
     )
-    because = [str(line) for line in response.get("because") or []]
+    because = list(response.because)
     story: list[Flowable] = [
         Spacer(1, 6 if number > 1 else 2),
         KeepTogether([head, Spacer(1, 2), *sheet.bullets(because[:1])]),
         *sheet.bullets(because[1:]),
     ]
     pack = memo.pack
-    clause_ids = [str(c) for c in response.get("clauses") or []]
+    clause_ids = list(response.clauses)
     basis = (
-        f"<b>Rule</b> {t.markup(response.get('rule', ''))} of policy pack {t.markup(pack.id)} "
-        f"version {t.markup(pack.version)}."
+        f"<b>Rule</b> {t.markup(response.rule)} of policy pack {t.markup(pack.id)} version {t.markup(pack.version)}."
     )
     if clause_ids:
         basis += f" <b>Clauses</b> {', '.join(t.markup(c) for c in clause_ids)} (quoted below)."
-    authorities = [str(a) for a in response.get("authorities") or []]
+    authorities = list(response.authorities)
     if authorities:
         basis += f" <b>Authorities:</b> {'; '.join(t.markup(a) for a in authorities)}."
     story.append(sheet.p(basis))
@@ -76,9 +73,9 @@ def the_ordinance(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
     """Every clause the responses cite, quoted word for word once, in the order first cited."""
     cited: list[str] = []
     for response in memo.responses():
-        for clause_id in response.get("clauses") or []:
-            if str(clause_id) not in cited:
-                cited.append(str(clause_id))
+        for clause_id in response.clauses:
+            if clause_id not in cited:
+                cited.append(clause_id)
     if not cited:
         return []
     story: list[Flowable] = [*sheet.section("The ordinance, quoted")]

@@ -11,6 +11,7 @@ from typing import Any
 
 from reportlab.platypus import Flowable, Spacer, Table
 
+from desktop import present
 from desktop.memo import text as t
 from desktop.memo.body.content import STATUS_WORDS, MemoContent
 from desktop.memo.body.sheet import BODY_SIZE, Sheet
@@ -51,7 +52,7 @@ def heading(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
             sheet.p(t.markup(version.case_number), sheet.s.case_number),
             sheet.p(f"Version {version.version} of {len(memo.versions)}", sheet.s.case_version),
         ]
-    booking = (memo.intake.get("subject") or {}).get("booking_number")
+    booking = memo.intake.subject.booking_number
     if booking:
         right.append(Spacer(1, 5))
         right.append(sheet.p(f"Booking no. {t.markup(booking)}", sheet.s.small))
@@ -142,8 +143,8 @@ def at_a_glance(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
         rows.append(
             [sheet.p(f"{number}. {memo.asked(response)}", sheet.s.cell_bold), sheet.p(memo.code_words(response))]
         )
-        words = [sheet.p(f"<b>What to do:</b> {t.markup(response.get('instruction', ''))}", sheet.s.cell)]
-        say = memo.pack.say_for(response)
+        words = [sheet.p(f"<b>What to do:</b> {t.markup(response.instruction)}", sheet.s.cell)]
+        say = present.say(response, memo.pack)
         if say.strip():
             words.append(sheet.p(f"<b>What to say:</b> {t.markup(say)}", sheet.s.cell))
         rows.append([words, ""])
@@ -162,24 +163,19 @@ def at_a_glance(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
 
 def referral(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
     """A referred case: the open questions, what to do meanwhile and who to call; once resolved, the outcome."""
-    if not memo.decision.get("refer_to_counsel"):
+    if not memo.decision.refer_to_counsel:
         return []
     version = memo.version
     if version is not None and version.status == STATUS_RESOLVED:
         return resolution(sheet, memo, version)
-    refers: list[str] = []
-    for response in memo.responses():
-        refer = response.get("refer")
-        if refer and str(refer) not in refers:
-            refers.append(str(refer))
+    found = present.referral(memo.decision, memo.pack)
     department = memo.pack.department
     flowables: list[Flowable] = [sheet.p(f"Referred to {t.markup(department.counsel_title)}", sheet.s.box_title)]
-    for refer in refers:
-        ambiguity = memo.pack.ambiguities.get(refer)
-        issue = ambiguity.issue if ambiguity is not None else "not described in this policy pack"
-        flowables.append(sheet.p(f"<b>{t.markup(refer)}:</b> {t.markup(issue)}"))
-        if ambiguity is not None:
-            flowables.append(sheet.p(f"<b>Meanwhile:</b> {t.markup(ambiguity.meanwhile)}"))
+    for question in found.questions if found is not None else ():
+        issue = question.issue or "not described in this policy pack"
+        flowables.append(sheet.p(f"<b>{t.markup(question.id)}:</b> {t.markup(issue)}"))
+        if question.issue:
+            flowables.append(sheet.p(f"<b>Meanwhile:</b> {t.markup(question.meanwhile)}"))
         flowables.append(Spacer(1, 4))
     flowables.append(
         sheet.p(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.records import STATUS_DECIDED, STATUS_REFERRED, STATUS_RESOLVED, CaseRecord, CaseVersion, Override
-from desktop.rules import decide, load_pack, parse_intake
+from desktop.rules import Decision, decide, load_pack, parse_intake
 from desktop.rules.pack import Pack
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -49,7 +49,11 @@ def scenario_intake(name: str, **changes: Any) -> dict[str, Any]:
 
 
 def decision_for(intake: dict[str, Any], pack: Pack) -> dict[str, Any]:
-    return decide(parse_intake(intake), pack).to_dict()
+    return decision_of(intake, pack).to_dict()
+
+
+def decision_of(intake: dict[str, Any], pack: Pack) -> Decision:
+    return decide(parse_intake(intake), pack)
 
 
 def version(
@@ -170,7 +174,9 @@ def main(outdir: str) -> None:
     for name, record in memos.items():
         (out / f"{name}.pdf").write_bytes(render_memo(record, pack, chain_head=CHAIN_HEAD))
     intake = scenario_intake(DECLINE)
-    (out / "draft.pdf").write_bytes(render_draft(intake, decision_for(intake, pack), pack, officer=OFFICER))
+    (out / "draft.pdf").write_bytes(
+        render_draft(parse_intake(intake), decision_of(intake, pack), pack, officer=OFFICER)
+    )
 
 
 if __name__ == "__main__":

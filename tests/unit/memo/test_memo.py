@@ -11,7 +11,7 @@ from desktop.memo import MemoError, render_draft, render_memo
 from desktop.memo.page import QR_SIZE, qr_modules
 from desktop.memo.stamp import MemoStamp
 from desktop.records import CaseRecord
-from desktop.rules import labels
+from desktop.rules import labels, parse_intake
 from desktop.rules.pack import Pack
 from tests.unit.memo import samples
 from tests.unit.memo.conftest import Memo, norm, section
@@ -312,7 +312,9 @@ def test_long_free_text_in_boxes_and_tables_flows_too(pack: Pack, render) -> Non
 @pytest.fixture(scope="module")
 def draft(pack: Pack) -> Memo:
     intake = samples.scenario_intake(samples.REFERRAL, notes="\n".join(f"line {i}" for i in range(400)))
-    return Memo(render_draft(intake, samples.decision_for(intake, pack), pack, officer="Off. José Núñez #412"))
+    return Memo(
+        render_draft(parse_intake(intake), samples.decision_of(intake, pack), pack, officer="Off. José Núñez #412")
+    )
 
 
 def test_draft_is_marked_on_every_page_and_has_no_case_number(pack: Pack, draft: Memo) -> None:
@@ -341,8 +343,9 @@ def test_same_record_gives_the_same_bytes(pack: Pack, decline: CaseRecord) -> No
     assert render_memo(decline, pack, chain_head=samples.CHAIN_HEAD) == first
     assert render_memo(decline, pack, chain_head=samples.fake_hash("another head")) != first
     intake = samples.scenario_intake(samples.DECLINE)
-    decision = samples.decision_for(intake, pack)
-    assert render_draft(intake, decision, pack) == render_draft(intake, decision, pack)
+    decision = samples.decision_of(intake, pack)
+    typed = parse_intake(intake)
+    assert render_draft(typed, decision, pack) == render_draft(typed, decision, pack)
 
 
 def test_a_memo_needs_the_pack_the_case_was_decided_under(pack: Pack, decline: CaseRecord) -> None:
@@ -351,7 +354,7 @@ def test_a_memo_needs_the_pack_the_case_was_decided_under(pack: Pack, decline: C
         render_memo(decline, other, chain_head=samples.CHAIN_HEAD)
     intake = samples.scenario_intake(samples.DECLINE)
     with pytest.raises(MemoError, match="decided under"):
-        render_draft(intake, samples.decision_for(intake, pack), other)
+        render_draft(parse_intake(intake), samples.decision_of(intake, pack), other)
 
 
 @pytest.mark.parametrize("head", ["", "abc", "G" * 64, samples.CHAIN_HEAD.upper()])

@@ -11,6 +11,7 @@ from pypdf import PdfReader, PdfWriter
 from desktop.memo import MemoError, MemoStamp, read_memo_stamp, render_draft
 from desktop.memo.stamp import parse_stamp
 from desktop.records import CaseRecord
+from desktop.rules import parse_intake
 from desktop.rules.pack import Pack
 from tests.unit.memo import samples
 from tests.unit.memo.conftest import Memo
@@ -66,7 +67,7 @@ def test_metadata_that_disagrees_with_the_footer_is_refused(decline_memo: Memo) 
 
 def test_a_draft_is_refused(pack: Pack, tmp_path: Path) -> None:
     intake = samples.scenario_intake(samples.DECLINE)
-    draft = render_draft(intake, samples.decision_for(intake, pack), pack)
+    draft = render_draft(parse_intake(intake), samples.decision_of(intake, pack), pack)
     with pytest.raises(MemoError, match="draft"):
         read_memo_stamp(draft)
     # also when its metadata is gone: the printed DRAFT mark gives it away

@@ -64,7 +64,7 @@ def test_another_citys_memo_carries_its_own_heading_and_counsel() -> None:
         }
     )
     decision = decide(intake, other)
-    pdf = render_draft(intake.to_dict(), decision.to_dict(), other)
+    pdf = render_draft(intake, decision, other)
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Northampton" not in text and "City Solicitor" not in text
     if decision.refer_to_counsel:
