@@ -11,6 +11,7 @@ One home for the cryptography the store and the desk share (no SQL, no Qt here):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -42,16 +43,51 @@ class PasswordRefused(ValueError):
 
 
 def check_new_password(password: str, *, username: str = "") -> str:
-    """A new password: at least MIN_PASSWORD characters, not the user name, not all one character."""
+    """A new password, as CJIS Security Policy 5.9.5 IA-5(1)(a) asks of a memorized secret: at least
+    MIN_PASSWORD characters (the policy's floor is 8), and not one that is commonly used, expected or
+    compromised: not on the list of 30,000 common passwords (resources/passwords), nor such a word with
+    digits or signs around it ("password12"), nor a run of sequential or repeated characters, nor the
+    user name or the desk's own name."""
     if len(password) < MIN_PASSWORD:
         raise PasswordRefused(f"the password must have at least {MIN_PASSWORD} characters")
     if len(password) > MAX_PASSWORD:
         raise PasswordRefused(f"the password must have at most {MAX_PASSWORD} characters")
-    if username and password.casefold() == username.casefold():
-        raise PasswordRefused("the password must not be the user name")
+    folded = password.casefold()
+    if username and username.casefold() in folded:
+        raise PasswordRefused("the password must not contain the user name")
     if len(set(password)) < 3:
         raise PasswordRefused("the password must not repeat one or two characters")
+    if _sequential(folded):
+        raise PasswordRefused("the password must not be a run of sequential characters, like 1234567890 or abcdefghij")
+    if any(word in folded.replace(" ", "") for word in EXPECTED_WORDS):
+        raise PasswordRefused("the password must not contain the desk's own name")
+    core = folded.strip(_AROUND)
+    common = common_passwords()
+    if folded in common or (len(core) >= 4 and core in common):
+        raise PasswordRefused(
+            "the password is too common (it is on the list of common passwords, perhaps with digits or signs "
+            "added): choose a phrase of several words no one would guess"
+        )
     return password
+
+
+EXPECTED_WORDS: Final = ("safedesk", "safecommunities", "communitiesdesk")
+_AROUND: Final = "0123456789 !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+
+def _sequential(text: str) -> bool:
+    """Every character one after the other, up or down (1234567890, abcdefghij, 9876543210)."""
+    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:], strict=False)}
+    return len(steps) == 1 and steps <= {1, -1}
+
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The common passwords that no new password may be (resources/passwords/common.txt, read once)."""
+    from desktop.resources import resource_path
+
+    text = resource_path("passwords", "common.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip())
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -163,6 +164,14 @@ def _failure(store: CaseStore, account: Account | None, username: str, reason: s
     )
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """A successful sign-in: who, and whether they must enrol a second factor before anything else."""
+
+    actor: Actor
+    must_enrol: bool = False
+
+
 def sign_in(
     store: CaseStore,
     username: str,
@@ -172,19 +181,34 @@ def sign_in(
     second_factor: str,
     desk_label: str,
     now: dt.datetime,
-) -> Actor:
-    """Open an account with its password (and its second factor where required); every outcome is audited."""
+) -> SignedIn:
+    """Open an account with its password (and its second factor where required); every outcome is audited.
+
+    The whole attempt runs under the log's write lock (store.exclusive): the failure count is read and
+    written in one transaction, so parallel guesses count one by one and the fifth locks the account.
+    A refusal is raised only after the transaction has committed its audit entry.
+    """
     name = username.strip().lower()
+    with store.exclusive():
+        outcome = _attempt(store, name, password, code, second_factor, desk_label, now)
+    if isinstance(outcome, SignInError):
+        raise outcome
+    return outcome
+
+
+def _attempt(
+    store: CaseStore, name: str, password: str, code: str | None, second_factor: str, desk_label: str, now: dt.datetime
+) -> SignedIn | SignInError:
     account = store.account(name)
     if account is None:
         _failure(store, None, name, "no such account", now)
-        raise SignInError("user name or password is wrong")
+        return SignInError("user name or password is wrong")
     if account.disabled:
         _failure(store, account, name, "account disabled", now)
-        raise SignInError(f"the account {name} is disabled; ask an admin")
+        return SignInError(f"the account {name} is disabled; ask an admin")
     if account.locked:
         _failure(store, account, name, "account locked", now)
-        raise SignInError(
+        return SignInError(
             f"the account {name} is locked after {LOCKOUT_FAILURES} failed sign-ins; an admin must unlock it"
         )
     try:
@@ -194,38 +218,62 @@ def sign_in(
         _failure(store, account, name, "wrong password", now)
         after = store.account(name)
         if after is not None and after.locked:
-            raise SignInError(
+            return SignInError(
                 f"wrong password; the account {name} is now locked after {LOCKOUT_FAILURES} failed sign-ins "
                 "and an admin must unlock it"
-            ) from None
-        raise SignInError("user name or password is wrong") from None
+            )
+        return SignInError("user name or password is wrong")
     if signer.key_id != account.key_id:
-        raise SignInError(f"the key of account {name} does not match the log; ask IT to run verify")
+        return SignInError(f"the key of account {name} does not match the log; ask IT to run verify")
     needs_code = (
         account.second_factor or second_factor == "everyone" or (second_factor == "admins" and "admin" in account.roles)
     )
+    step = None
     if needs_code and account.second_factor:
-        import pyotp
-
         assert account.totp_sealed is not None
         secret = unseal(account.totp_sealed, kek, context=b"safedesk-totp:" + name.encode()).decode("ascii")
-        if not code or not pyotp.TOTP(secret).verify(code.strip(), for_time=now, valid_window=1):
-            _failure(store, account, name, "wrong or missing second-factor code", now)
-            raise SignInError("the code from the authenticator app is wrong or missing")
+        step = _accepted_step(store, name, secret, code, now)
+        if step is None:
+            _failure(store, account, name, "wrong, reused or missing second-factor code", now)
+            return SignInError("the code from the authenticator app is wrong, already used, or missing")
     actor = _actor(account, signer)
     changes: dict[str, object] = {}
     if account.failures:
         changes = {"failures": 0, "first_failure_at": None}
-    detail = f"{name} signed in" + (
-        "; no second factor enrolled yet, though it is required" if needs_code and not account.second_factor else ""
-    )
+    must_enrol = needs_code and not account.second_factor
+    detail = f"{name} signed in" + ("; must enrol the second factor the desk requires" if must_enrol else "")
     if changes:
         store.update_account(name, changes, by=actor, kind=EventKind.SIGN_IN, detail=detail, now=now)
     else:
         store.log_event(None, EventKind.SIGN_IN, actor, detail, now=now)
+    if step is not None:
+        store.set_meta_value(_step_key(name), str(step))
     if "admin" in actor.roles and store.desk_signer is not None and not store.certified(store.desk_signer.key_id):
         store.certify_key(store.desk_signer.key_id, label=desk_label, certifier=signer, by=actor, now=now)
-    return actor
+    return SignedIn(actor, must_enrol)
+
+
+def _step_key(username: str) -> str:
+    return f"totp_last_step:{username}"
+
+
+def _accepted_step(store: CaseStore, username: str, secret: str, code: str | None, now: dt.datetime) -> int | None:
+    """The time step (RFC 6238) the code is for: this step or the one before, and later than any accepted
+    before for this account, so a code seen over a shoulder cannot be used again (RFC 6238 section 5.2)."""
+    import hmac
+
+    import pyotp
+
+    if not code:
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(now)
+    given = code.strip()
+    step = next((s for s in (current, current - 1) if hmac.compare_digest(totp.generate_otp(s), given)), None)
+    last = store.meta_value(_step_key(username))
+    if step is None or (last is not None and last.isdigit() and step <= int(last)):
+        return None
+    return step
 
 
 def check_password(store: CaseStore, actor: Actor, password: str, now: dt.datetime) -> None:

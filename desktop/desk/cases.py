@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 from desktop.desk.changes import Change
 from desktop.desk.manager import Manager, action
 from desktop.desk.policy import SUPERVISOR, TWO_PERSON
-from desktop.errors import BadInput, Refused
+from desktop.errors import BadInput
 from desktop.records import CaseRecord, CaseVersion, EventKind, Override, Status
 from desktop.store.errors import AccountError, InvalidInput
 
@@ -171,7 +171,7 @@ class Cases(Manager):
         current = self._store.get(case_number).current
         after = status_for(decided.decision, override, status)
         if status == Status.RESOLVED and current.status != Status.REFERRED:
-            raise BadInput(f"case {current.case_number} is not waiting for review; there is nothing to resolve")
+            raise InvalidInput(f"case {current.case_number} is not waiting for review; there is nothing to resolve")
         if current.status == Status.REFERRED and after != Status.REFERRED:
             self._check_second_person(session, current)
         saved = self._store.amend(
@@ -229,17 +229,12 @@ class Cases(Manager):
             (u is not None and u == session.username) or (u is None and lab == session.label) for u, lab in people
         )
 
+    @action("cases.review_queue")
     def may_resolve(self, session: Session, case_number: str) -> bool:
-        """Whether this session may record the case's outcome (the window shows Resolve only then)."""
-        try:
-            current = self._store.get(case_number).current
-            return (
-                current.status == Status.REFERRED
-                and not self._took_part(session, current)
-                and (session.has_role(SUPERVISOR))
-            )
-        except Refused:
-            return False
+        """Whether this session may record the case's outcome (the window offers Record outcome only then)."""
+        current = self._store.get(case_number).current
+        referred = current.status == Status.REFERRED
+        return referred and session.has_role(SUPERVISOR) and not self._took_part(session, current)
 
     @action("cases.review_queue")
     def waiting_on(self, session: Session, case_number: str) -> str:

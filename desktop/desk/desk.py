@@ -179,12 +179,13 @@ class Desk:
 
     def allowed(self, session: object, action: str) -> bool:
         """Whether `session` is live here and may run `action`: the window shows or hides the action by this."""
-        from desktop.desk import policy
-        from desktop.desk.sessions import Session
+        from desktop.errors import Refused
 
-        if not isinstance(session, Session) or not self.sessions.is_live(session):
+        try:
+            self.sessions.admit(session, action)
+        except Refused:
             return False
-        return not self.sessions.is_locked(session) and policy.allowed(session, action)
+        return True
 
     # --- rules: open to anyone, they hold no case data ---------------------------------------------
 

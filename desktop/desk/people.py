@@ -78,7 +78,7 @@ class People(Manager):
         """Open an account; five wrong passwords within 15 minutes lock it until an admin unlocks it."""
         from desktop.desk import accounts as acc
 
-        actor = acc.sign_in(
+        signed = acc.sign_in(
             self._store,
             username,
             password,
@@ -87,7 +87,12 @@ class People(Manager):
             desk_label=self._desk_label(),
             now=self._now(),
         )
-        return self._desk.sessions.start(actor, self._now())
+        return self._desk.sessions.start(signed.actor, self._now(), must_enrol=signed.must_enrol)
+
+    @action("people.session", locked_ok=True)
+    def must_enrol(self, session: Session) -> bool:
+        """Whether the session must enrol a second factor before anything else (the desk requires one)."""
+        return self._desk.sessions.must_enrol(session)
 
     @open_action("people.second_factor_needed")
     def second_factor_needed(self, username: str) -> bool:
@@ -207,7 +212,9 @@ class People(Manager):
         """The secret and otpauth:// URI for the officer's authenticator app (shown once, as a QR code)."""
         from desktop.desk import accounts as acc
 
-        return acc.enrol_second_factor(self._store, session.actor, password, self._now())
+        enrolled = acc.enrol_second_factor(self._store, session.actor, password, self._now())
+        self._desk.sessions.enrolled(session)
+        return enrolled
 
     @open_action("people.admin_fingerprint")
     def admin_fingerprint(self) -> str | None:

@@ -66,6 +66,9 @@ class Session:
         return self.actor.label
 
 
+ENROLMENT_ACTIONS = frozenset({"people.own_account", "people.session"})  # all an unenrolled session may do
+
+
 class SessionRefused(NotSignedIn):
     """The session is not one the desk can act for: ended, locked, or never issued here."""
 
@@ -76,23 +79,36 @@ class Sessions:
     def __init__(self) -> None:
         self._live: dict[str, Session] = {}
         self._locked: set[str] = set()
+        self._unenrolled: set[str] = set()  # signed in where a second factor is required but not yet enrolled
         self._guard = threading.Lock()
 
-    def start(self, actor: Actor, since: dt.datetime) -> Session:
+    def start(self, actor: Actor, since: dt.datetime, *, must_enrol: bool = False) -> Session:
         session = Session(actor, since)
         with self._guard:
             self._live[session.token] = session
+            if must_enrol:
+                self._unenrolled.add(session.token)
         return session
+
+    def must_enrol(self, session: Session) -> bool:
+        with self._guard:
+            return session.token in self._unenrolled
+
+    def enrolled(self, session: Session) -> None:
+        with self._guard:
+            self._unenrolled.discard(session.token)
 
     def end(self, session: Session) -> None:
         with self._guard:
             self._live.pop(session.token, None)
             self._locked.discard(session.token)
+            self._unenrolled.discard(session.token)
 
     def end_all(self) -> None:
         with self._guard:
             self._live.clear()
             self._locked.clear()
+            self._unenrolled.clear()
 
     def lock(self, session: Session) -> None:
         with self._guard:
@@ -129,5 +145,9 @@ class Sessions:
     def admit(self, session: object, action: str, *, locked_ok: bool = False) -> Session:
         """The session, checked as `check` does and allowed `action` by the policy table; else Refused."""
         checked = self.check(session, locked_ok=locked_ok)
+        if action not in ENROLMENT_ACTIONS and self.must_enrol(checked):
+            raise SessionRefused(
+                f"{checked.label} must enrol a second factor (an authenticator app) first: this desk requires one"
+            )
         policy.require(checked, action)
         return checked

@@ -152,6 +152,11 @@ class AccountsMixin(StoreBase):
         row = self._conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return str(row[0]) if row else None
 
+    def set_meta_value(self, key: str, value: str) -> None:
+        """Bookkeeping that goes with an entry written beside it (the last second-factor step of a sign-in)."""
+        with self._write() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [key, value])
+
     def set_meta(self, key: str, value: str, *, actor: Actor, detail: str, now: dt.datetime | None = None) -> None:
         """A desk setting (second factor, idle lock), changed with a signed audit entry saying so."""
         now = now or utc_now()

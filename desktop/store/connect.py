@@ -231,9 +231,39 @@ class StoreBase:
         self.close()
 
     @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the log's write lock across a read, a decision and the writes it leads to (a sign-in counts its
+        failure where it read the count, so parallel guesses cannot all read "no failures yet").
+
+        Every write inside it joins it (as a savepoint); on a log opened read-only it only reads.
+        """
+        if self.read_only:
+            yield
+            return
+        with self._write():
+            self._held = True
+            try:
+                yield
+            finally:
+                self._held = False
+
+    @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE) so case numbers stay gapless."""
+        """One write transaction, taken at once (BEGIN IMMEDIATE) so case numbers stay gapless; inside
+        `exclusive`, a savepoint of the transaction it holds."""
         conn = self._conn
+        if getattr(self, "_held", False) and conn.in_transaction:
+            conn.execute("SAVEPOINT desk_write")
+            try:
+                yield conn
+                conn.execute("RELEASE desk_write")
+            except BaseException as exc:
+                conn.execute("ROLLBACK TO desk_write")
+                conn.execute("RELEASE desk_write")
+                if isinstance(exc, sqlite3.Error):
+                    raise translate(exc, self.path) from None
+                raise
+            return
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:

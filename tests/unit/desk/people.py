@@ -11,7 +11,7 @@ from desktop.records import Actor
 from tests.conftest import Clock
 
 PASSWORDS = {
-    "admin": "admin-pass-0001",
+    "admin": "first-root-pass-0001",
     "sgt.jones": "supervisor-pass-77",
     "ofc.smith": "officer-pass-1234",
     "ofc.chen": "officer-pass-1203",
