@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from desktop.rules.checks import ScenarioResult
     from desktop.signing import Signer
     from desktop.store import BackupResult, CaseQuery, CaseStore, CaseSummary, RestoreResult
-    from desktop.store.backup import StagedRestore
+    from desktop.store.restore import StagedRestore
 
 Clock = Callable[[], dt.datetime]
 Progress = Callable[[int, int], None]
@@ -562,7 +562,7 @@ class Desk(PeopleMixin):
 
         Then sign in (`restore_signer`) and `restore` it, or `discard()` it.
         """
-        from desktop.store.backup import stage_restore
+        from desktop.store.restore import stage_restore
 
         return stage_restore(self.data_dir, Path(source), passphrase=passphrase)
 
@@ -575,7 +575,7 @@ class Desk(PeopleMixin):
 
     def is_desk_change(self, staged: StagedRestore) -> bool:
         """Whether restoring `staged` would replace this desk's log with another desk's (its chain is not ours)."""
-        from desktop.store.backup import is_this_logs_history
+        from desktop.store.restore import is_this_logs_history
 
         return not is_this_logs_history(staged)
 
@@ -608,7 +608,7 @@ class Desk(PeopleMixin):
         desk's log is there, `authorised_by` (one of its admins) agrees to it in that log; the restore's
         audit entry says so.
         """
-        from desktop.store.backup import StagedRestore, restore_staged
+        from desktop.store.restore import StagedRestore, restore_staged
 
         for who in (actor, authorised_by):
             if who is not None and who.signer is not None and not who.has_role("admin"):
