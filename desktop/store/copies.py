@@ -15,7 +15,7 @@ from typing import Final
 from desktop.atomic import reserve_name
 from desktop.store import schema
 from desktop.store.connect import read_only_uri
-from desktop.store.errors import LogDamaged, NewerLog, StoreError, describe_os_error
+from desktop.store.errors import LogDamaged, NewerLog, OlderLog, StoreError, describe_os_error
 from desktop.store.fields import utc_now
 from desktop.store.query import VerifyReport
 from desktop.store.store import CaseStore
@@ -58,8 +58,11 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
         raise StoreError(f"the copy {target} could not be written: {exc}") from None
 
 
-def check_log_file(path: Path) -> VerifyReport:
-    """Check that a file is this app's case log, undamaged and verified, without changing it.
+def check_log_header(path: Path) -> list[str]:
+    """Check that a file is this app's case log and undamaged, without changing it; returns the migrations it lacks.
+
+    A log written by an earlier version lacks some (restore upgrades a copy of it, as an open would);
+    one this version writes lacks none.
 
     Raises:
         LogDamaged: not a SQLite file, another program's database, or fails integrity_check.
@@ -76,16 +79,41 @@ def check_log_file(path: Path) -> VerifyReport:
         conn = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
         raise LogDamaged(f"{path} cannot be opened: {exc}") from None
-    conn.row_factory = sqlite3.Row
     try:
         if int(conn.execute("PRAGMA application_id").fetchone()[0]) != schema.APPLICATION_ID:
             raise LogDamaged(f"{path} is not a Safe Communities Desk case log")
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
             raise LogDamaged(f"{path} is damaged (integrity check failed)")
         applied = {r[0] for r in conn.execute("SELECT name FROM _sqlite_migrations")}
-        unknown = applied - set(schema.known_migrations())
-        if unknown:
-            raise NewerLog(f"{path} was written by a newer version of Safe Communities Desk")
+    except sqlite3.DatabaseError as exc:
+        raise LogDamaged(f"{path} is damaged: {exc}") from None
+    finally:
+        conn.close()
+    if applied - set(schema.known_migrations()):
+        raise NewerLog(f"{path} was written by a newer version of Safe Communities Desk")
+    return [name for name in schema.known_migrations() if name not in applied]
+
+
+def check_log_file(path: Path) -> VerifyReport:
+    """Check that a file is this app's case log, undamaged and verified, without changing it.
+
+    Raises:
+        LogDamaged: not a SQLite file, another program's database, or fails integrity_check.
+        NewerLog: written by a newer version of the app.
+        OlderLog: written by an earlier version: it is checked once a copy of it is upgraded (restore does).
+    """
+    pending = check_log_header(path)
+    if pending:
+        raise OlderLog(
+            f"{path} was written by an earlier version of Safe Communities Desk (before {pending[0]}); "
+            "it can be checked once upgraded: restore it, which upgrades a copy first"
+        )
+    try:
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        raise LogDamaged(f"{path} cannot be opened: {exc}") from None
+    conn.row_factory = sqlite3.Row
+    try:
         from sqlite_utils import Database
 
         return CaseStore(path.parent, Database(conn), conn).verify()

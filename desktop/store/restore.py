@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 from desktop.records import Actor, EventKind
 from desktop.store.chain import accounts_exist, append_event
 from desktop.store.connect import DB_NAME, read_only_uri
-from desktop.store.copies import check_log_file, copy_database, stamp, unique_path
+from desktop.store.copies import check_log_file, check_log_header, copy_database, stamp, unique_path
 from desktop.store.errors import LogDamaged, LogLocked, StoreError, describe_os_error
 from desktop.store.fields import utc_now
 from desktop.store.history import floors, holds_entry, kept_floors, kept_logs, last_entry, log_id, read_kept
@@ -31,7 +31,7 @@ from desktop.store.marker import (
     update_marker,
 )
 from desktop.store.query import VerifyReport
-from desktop.store.store import CaseStore, open_store
+from desktop.store.store import CaseStore, open_store, upgrade_copy
 
 if TYPE_CHECKING:
     from desktop.signing import Signer
@@ -86,6 +86,10 @@ class StagedRestore:
     source: Path
     encrypted: bool
     report: VerifyReport
+    upgraded: tuple[str, ...] = ()  # the migrations a backup from an earlier version was given here
+    # The backup's newest entry, read when it was staged: what makes it this log's history or not. Signing in
+    # to a backup's own accounts (a lost log, a desk change) adds entries to the staged copy after it.
+    last_entry: tuple[int, str] | None = None
 
     @property
     def path(self) -> Path:
@@ -106,7 +110,9 @@ def stage_restore(data_dir: Path, source: Path, *, passphrase: str | None = None
     """Copy a backup into the data folder's staging area and verify it, leaving the live log alone.
 
     A sealed backup (desktop/encrypted.py) is opened with `passphrase`; a wrong one, or a single
-    flipped byte, is refused in one line.
+    flipped byte, is refused in one line. A backup written by an earlier version is upgraded in the
+    staging copy first (the migrations an open applies, in one transaction), so every backup this
+    project ever made can be checked and restored; the backup itself is never changed.
 
     Raises:
         StoreError: the backup is the live log itself, or cannot be read or copied.
@@ -133,23 +139,26 @@ def stage_restore(data_dir: Path, source: Path, *, passphrase: str | None = None
         staged = folder / DB_NAME
         if sealed:
             encrypted.decrypt_file(source, staged, passphrase or "")
+            check_log_header(staged)  # a stranger's database is refused before anything is done to it
         else:
             try:
                 incoming = sqlite3.connect(read_only_uri(source), uri=True)
             except sqlite3.Error as exc:
                 raise LogDamaged(f"{source} cannot be opened: {exc}") from None
             try:
-                check_log_file(source)  # refuses a stranger's file by its header before copying it
+                check_log_header(source)  # refuses a stranger's file by its header before copying it
                 copy_database(incoming, staged)
             finally:
                 incoming.close()
+        upgraded = upgrade_copy(staged)
         report = check_log_file(staged)
         if not report.ok:
             raise LogDamaged(f"{source} fails verification ({report.first_problem}); it was not restored")
+        newest = last_entry(staged)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    return StagedRestore(data_dir, folder, source, sealed, report)
+    return StagedRestore(data_dir, folder, source, sealed, report, upgraded, newest)
 
 
 def same_history(live_conn: sqlite3.Connection | None, staged: StagedRestore) -> bool:
@@ -160,7 +169,7 @@ def same_history(live_conn: sqlite3.Connection | None, staged: StagedRestore) ->
     same hash, and that one hash vouches for every entry before it. With the live log gone, the backup
     may also carry the identity the folder's marker names; a folder that never held a log takes any.
     """
-    last = last_entry(staged.path)
+    last = staged.last_entry
     if last is None:
         return False
     if live_conn is not None and holds_entry(live_conn, last):
@@ -258,9 +267,18 @@ def restore_staged(
             detail += f"; {only_in_replaced} case(s) recorded after that backup are only in the replaced log"
         if confirmed_change:
             detail += "; desk change confirmed: the backup's history is not this log's"
+        if staged.upgraded:
+            detail += f"; upgraded from an earlier version's log ({', '.join(staged.upgraded)})"
         with open_store(staged.folder, now=now, desk_signer=desk_signer) as incoming:
-            _check_signer_known(incoming, actor, staged)
+            people = None
+            if conn is not None and not confirmed_change and not incoming.has_accounts() and accounts_exist(conn):
+                people = _people(conn)  # the backup predates this desk's accounts: they come with it
+                detail += "; this desk's accounts carried over (the backup was made before it had them)"
+            else:
+                _check_signer_known(incoming, actor, staged)
             with incoming._write() as write:
+                if people is not None:
+                    _carry_people(write, people)
                 for year, seq in floors(write).items():  # the backup's own floor, if it has a higher one
                     floor[year] = max(seq, floor.get(year, 0))
                 write.executemany(
@@ -316,6 +334,36 @@ def _authorise_desk_change(
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+PEOPLE: Final = ("signing_keys", "key_certificates", "accounts")  # who may sign, and the admins' word for it
+
+
+def _people(conn: sqlite3.Connection) -> dict[str, list[sqlite3.Row]]:
+    """Every key, certificate and account of the live log, read under its exclusive lock."""
+    found = {}
+    for table in PEOPLE:
+        cursor = conn.cursor()
+        cursor.row_factory = sqlite3.Row
+        found[table] = list(cursor.execute(f"SELECT * FROM {table}"))
+    return found
+
+
+def _carry_people(write: sqlite3.Connection, people: dict[str, list[sqlite3.Row]]) -> None:
+    """Give a restored log from before accounts the live log's keys, certificates and accounts.
+
+    Restoring such a backup would otherwise leave a log nobody can sign in to (any first `setup` would
+    then make itself its admin), and the restore's own entry, signed by this desk's admin, could not be
+    checked. The certificates are the admins' signatures over each key, valid in any log; a key the
+    staged copy already knows (the desk's own) is kept as it is.
+    """
+    for table in PEOPLE:
+        for row in people[table]:
+            columns = list(row.keys())
+            write.execute(
+                f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                tuple(row),
+            )
 
 
 def _knows_key(conn: sqlite3.Connection, actor: str | Actor) -> bool:
