@@ -10,11 +10,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from desktop.records import Actor, EventKind
-from desktop.store.copies import check_log_file, copy_database, discard, stamp, unique_path
+from desktop.store.copies import check_log_file, copy_database, discard, stamp
 from desktop.store.errors import LogDamaged, StoreError, describe_os_error
 from desktop.store.marker import update_marker
+from desktop.store.pending import PendingCopy
 from desktop.store.query import VerifyReport
-from desktop.store.store import CaseStore
+from desktop.store.store import CaseStore, settle_copies
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,9 @@ class BackupResult:
 def _carry_entry(source: sqlite3.Connection, target: Path, copied_head: str, entry: str) -> bool:
     """Add the backup's own audit entry, as the live log holds it, to the verified copy.
 
-    Only when it follows the copy's chain head directly (nobody recorded in between), so the copy
-    still verifies; otherwise, or if the copy cannot be written, the copy simply goes without it.
+    Called inside the transaction that writes the entry, before it commits, so the copy either holds
+    it as the log will, or is undone with it. Only when it follows the copy's chain head directly, so
+    the copy still verifies; otherwise, or if the copy cannot be written, the copy simply goes without it.
     """
     row = source.execute("SELECT * FROM audit_log WHERE entry_hash = ?", [entry]).fetchone()
     if row is None or row["prev_hash"] != copied_head:
@@ -53,6 +55,25 @@ def _carry_entry(source: sqlite3.Connection, target: Path, copied_head: str, ent
     return True
 
 
+def _start(store: CaseStore, target: Path, *, plain_in: Path | None = None) -> PendingCopy:
+    """Settle what killed backups left (this is the next backup), then record this one before it is written."""
+    settle_copies(store)
+    try:
+        return PendingCopy.start(store.data_dir, target, plain_in=plain_in)
+    except OSError as exc:
+        raise StoreError(f"the backup cannot be started in {store.data_dir}: {describe_os_error(exc)}") from None
+
+
+def _put_in_place(job: PendingCopy) -> None:
+    try:
+        job.finish()
+    except OSError as exc:
+        raise StoreError(
+            f"the backup {job.target} is written, checked and logged, but could not be put in place: "
+            f"{describe_os_error(exc)}; the next start puts it there"
+        ) from None
+
+
 def backup_to(
     store: CaseStore,
     target: Path,
@@ -65,31 +86,39 @@ def backup_to(
     """Copy the live log to `target` (which must not exist yet), then check the copy.
 
     With `passphrase` the copy is sealed (desktop/encrypted.py, AES-256-GCM): the plain copy is made
-    and verified inside the data folder, sealed into `target`, and the sealed file read back and
-    checked against it before the plain copy is removed. `note` is added to the audit entry (say that
-    a copy leaving the data folder was deliberately left unencrypted).
+    and verified inside the data folder, sealed, and the sealed file read back and checked against it
+    before the plain copy is removed. `note` is added to the audit entry (say that a copy leaving the
+    data folder was deliberately left unencrypted).
 
-    The backup is recorded in the audit chain (at `now`) only once the copy is written and
-    verified, so the chain never names a backup that does not exist. A `.partial` file left by a
-    killed backup to the same name is cleared first.
+    An entry, or no copy: the copy is written under a temporary name beside `target`, verified, logged
+    (at `now`), and only then renamed into place (pending.py). A kill at any moment leaves either a
+    copy its entry names, or a temporary one that the next open or the next backup clears; the chain
+    never names a backup that was not written and checked, and no copy appears that it does not name.
     """
     target = Path(target)
     if target.exists():
         raise StoreError(f"{target} already exists; choose a new file name for the backup")
     if not target.parent.is_dir():
         raise StoreError(f"the folder {target.parent} does not exist")
+    discard(target.with_name(target.name + ".partial"))  # what a backup killed under an earlier version left
     if passphrase is not None:
         return _sealed_backup(store, target, actor=actor, now=now, passphrase=passphrase, note=note)
-    copy_database(store._conn, target)
-    try:
-        report = check_log_file(target)
+    with _start(store, target) as job:
+        copy_database(store._conn, job.temp)
+        report = check_log_file(job.temp)
         if not report.ok:
             raise LogDamaged(f"the backup {target} does not verify: {report.first_problem}")
-    except BaseException:
-        discard(target)  # a copy that does not verify is not left to be taken for a backup
-        raise
-    head = store.log_event(None, EventKind.BACKUP, actor, f"backup to {target.name}{note}", now=now)
-    if _carry_entry(store._conn, target, report.chain_head, head):
+        carried: list[bool] = []
+
+        def note_entry(conn: sqlite3.Connection, head: str) -> None:
+            carried.append(_carry_entry(conn, job.temp, report.chain_head, head))
+            job.logged(head)
+
+        head = store.log_event(
+            None, EventKind.BACKUP, actor, f"backup to {target.name}{note}", now=now, before_commit=note_entry
+        )
+        _put_in_place(job)
+    if carried and carried[0]:
         report = replace(report, entries_checked=report.entries_checked + 1, chain_head=head)
     update_marker(store.data_dir, last_backup=str(target.resolve()))
     return BackupResult(target, target.stat().st_size, report)
@@ -104,10 +133,10 @@ def _sealed_backup(
     folder = store.data_dir / "backups"
     try:
         folder.mkdir(exist_ok=True)
-        plain = unique_path(folder, f".sealing-{stamp(now)}", ".db")
     except OSError as exc:
         raise StoreError(f"the backup folder {folder} cannot be used: {describe_os_error(exc)}") from None
-    try:
+    with _start(store, target, plain_in=folder) as job:
+        (plain,) = job.also
         copy_database(store._conn, plain)
         report = check_log_file(plain)
         if not report.ok:
@@ -115,19 +144,14 @@ def _sealed_backup(
         sealer = encrypted.Sealer(passphrase)
         try:
             with open(plain, "rb") as source:
-                digest = sealer.seal(source, target, kind="backup", name=target.name.removesuffix(encrypted.SUFFIX))
+                digest = sealer.seal(source, job.temp, kind="backup", name=target.name.removesuffix(encrypted.SUFFIX))
         except OSError as exc:
             raise StoreError(f"the backup {plain} cannot be read: {describe_os_error(exc)}") from None
-        try:
-            if sealer.plain_digest(target) != digest:
-                raise LogDamaged(f"the sealed backup {target} does not read back as the copy it was made from")
-        except BaseException:
-            discard(target)
-            raise
-    finally:
-        discard(plain)
-    detail = f"backup to {target.name} (encrypted, {encrypted.CIPHER}){note}"
-    store.log_event(None, EventKind.BACKUP, actor, detail, now=now)
+        if sealer.plain_digest(job.temp) != digest:
+            raise LogDamaged(f"the sealed backup {target} does not read back as the copy it was made from")
+        detail = f"backup to {target.name} (encrypted, {encrypted.CIPHER}){note}"
+        store.log_event(None, EventKind.BACKUP, actor, detail, now=now, before_commit=lambda _, head: job.logged(head))
+        _put_in_place(job)
     update_marker(store.data_dir, last_backup=str(target.resolve()))
     return BackupResult(target, target.stat().st_size, report)
 

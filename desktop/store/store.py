@@ -48,6 +48,7 @@ from desktop.store.marker import (
     set_aside_stray_journal,
     update_marker,
 )
+from desktop.store.pending import settle_pending_copies
 from desktop.store.queue import QueueMixin
 from desktop.store.read import ReadMixin
 from desktop.store.reports import ReportMixin
@@ -154,10 +155,20 @@ def open_store(
         if desk_signer is not None:
             store.ensure_desk_key(desk_signer, owner=default_desk(), now=now)
         clear_stale_copies(data_dir)
+        settle_copies(store)
         return store
     except BaseException:
         conn.close()
         raise
+
+
+def settle_copies(store: CaseStore) -> None:
+    """Finish the copies a killed backup logged and undo the others (pending.py): at every open and backup."""
+    if store.read_only:
+        return
+    placed = settle_pending_copies(store.data_dir, lambda entry: store.chain_position(entry) is not None)
+    if placed:
+        update_marker(store.data_dir, last_backup=str(placed[-1].resolve()))
 
 
 def _lost_log(data_dir: Path, new_log: bool, desk_known: bool, state: str) -> str | None:
