@@ -55,23 +55,44 @@ def _carry_entry(source: sqlite3.Connection, target: Path, copied_head: str, ent
     return True
 
 
-def _start(store: CaseStore, target: Path, *, plain_in: Path | None = None) -> PendingCopy:
+def _start(store: CaseStore, target: Path, *, sealed: bool = False) -> PendingCopy:
     """Settle what killed backups left (this is the next backup), then record this one before it is written."""
     settle_copies(store)
     try:
-        return PendingCopy.start(store.data_dir, target, plain_in=plain_in)
+        return PendingCopy.start(store.data_dir, target, sealed=sealed)
     except OSError as exc:
         raise StoreError(f"the backup cannot be started in {store.data_dir}: {describe_os_error(exc)}") from None
 
 
-def _put_in_place(job: PendingCopy) -> None:
+def _log_and_place(
+    store: CaseStore, job: PendingCopy, detail: str, *, actor: str | Actor, now: dt.datetime | None, copied_head: str
+) -> str | None:
+    """Log the checked copy, then put it under its name; returns the entry's hash if the copy carries it too.
+
+    The entry, the note of it beside the copy (pending.py) and, for a plain copy (`copied_head`: the
+    chain head it was copied at), the entry itself inside the copy, all go in before the log commits.
+    """
+    carried = False
+
+    def note_entry(conn: sqlite3.Connection, head: str) -> None:
+        nonlocal carried
+        if job.target.exists():
+            raise StoreError(f"{job.target} was created while the backup was made; choose a new file name for it")
+        carried = bool(copied_head) and _carry_entry(conn, job.temp, copied_head, head)
+        try:
+            job.logged(head)
+        except OSError as exc:
+            raise StoreError(f"the backup cannot be noted in {store.data_dir}: {describe_os_error(exc)}") from None
+
+    head = store.log_event(None, EventKind.BACKUP, actor, detail, now=now, before_commit=note_entry)
     try:
         job.finish()
     except OSError as exc:
         raise StoreError(
-            f"the backup {job.target} is written, checked and logged, but could not be put in place: "
-            f"{describe_os_error(exc)}; the next start puts it there"
+            f"the backup {job.target} is written, checked and logged, but could not be put under its name "
+            f"({describe_os_error(exc)}); the next start of the desk puts it there if the name is still free"
         ) from None
+    return head if carried else None
 
 
 def backup_to(
@@ -108,18 +129,10 @@ def backup_to(
         report = check_log_file(job.temp)
         if not report.ok:
             raise LogDamaged(f"the backup {target} does not verify: {report.first_problem}")
-        carried: list[bool] = []
-
-        def note_entry(conn: sqlite3.Connection, head: str) -> None:
-            carried.append(_carry_entry(conn, job.temp, report.chain_head, head))
-            job.logged(head)
-
-        head = store.log_event(
-            None, EventKind.BACKUP, actor, f"backup to {target.name}{note}", now=now, before_commit=note_entry
-        )
-        _put_in_place(job)
-    if carried and carried[0]:
-        report = replace(report, entries_checked=report.entries_checked + 1, chain_head=head)
+        detail = f"backup to {target.name}{note}"
+        carried = _log_and_place(store, job, detail, actor=actor, now=now, copied_head=report.chain_head)
+    if carried is not None:
+        report = replace(report, entries_checked=report.entries_checked + 1, chain_head=carried)
     update_marker(store.data_dir, last_backup=str(target.resolve()))
     return BackupResult(target, target.stat().st_size, report)
 
@@ -135,7 +148,7 @@ def _sealed_backup(
         folder.mkdir(exist_ok=True)
     except OSError as exc:
         raise StoreError(f"the backup folder {folder} cannot be used: {describe_os_error(exc)}") from None
-    with _start(store, target, plain_in=folder) as job:
+    with _start(store, target, sealed=True) as job:
         (plain,) = job.also
         copy_database(store._conn, plain)
         report = check_log_file(plain)
@@ -150,8 +163,7 @@ def _sealed_backup(
         if sealer.plain_digest(job.temp) != digest:
             raise LogDamaged(f"the sealed backup {target} does not read back as the copy it was made from")
         detail = f"backup to {target.name} (encrypted, {encrypted.CIPHER}){note}"
-        store.log_event(None, EventKind.BACKUP, actor, detail, now=now, before_commit=lambda _, head: job.logged(head))
-        _put_in_place(job)
+        _log_and_place(store, job, detail, actor=actor, now=now, copied_head="")  # a sealed copy carries no entry
     update_marker(store.data_dir, last_backup=str(target.resolve()))
     return BackupResult(target, target.stat().st_size, report)
 

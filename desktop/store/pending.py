@@ -32,7 +32,18 @@ TEMPORARY: Final = ".copying"
 # A record cut short holds no file name (the record is written whole before any file is made); one
 # younger than this may still be being written by a process that has not taken its lock yet.
 CUT_SHORT_S: Final = 60
+TOKEN_BYTES: Final = 8
 LOCK_AT: Final = 1 << 30  # Windows locks a byte range: one far past the record's text, so readers still read
+
+
+def _files(data_dir: Path, token: str, target: Path, sealed: bool) -> tuple[Path, tuple[Path, ...]]:
+    """The temporary copy beside `target` and the plain copy in backups/, named by the record's token.
+
+    A record names only its target: the files it may remove or rename follow from that and its own
+    name, so a record planted in the data folder cannot make an open remove or move anyone's files.
+    """
+    temp = target.with_name(f".{target.name}.{token}{TEMPORARY}")
+    return temp, ((data_dir / "backups" / f".sealing-{token}.db",) if sealed else ())
 
 
 def _try_lock(fd: int) -> bool:
@@ -99,12 +110,12 @@ class PendingCopy:
         self.entry: str | None = None
 
     @classmethod
-    def start(cls, data_dir: Path, target: Path, *, plain_in: Path | None = None) -> PendingCopy:
-        """Record a copy about to be written to `target` (and, with `plain_in`, a plain copy made in that folder).
+    def start(cls, data_dir: Path, target: Path, *, sealed: bool = False) -> PendingCopy:
+        """Record a copy about to be written to `target`; `sealed`: a plain copy is made in backups/ on the way.
 
         Raises OSError when the data folder cannot take the record.
         """
-        token = secrets.token_hex(8)
+        token = secrets.token_hex(TOKEN_BYTES)
         folder = Path(data_dir) / FOLDER
         folder.mkdir(exist_ok=True)
         record = folder / f"{token}{RECORD}"
@@ -112,10 +123,9 @@ class PendingCopy:
         try:
             if not _try_lock(fd):
                 raise OSError(f"{record} is held by another process")
-            temp = target.with_name(f".{target.name}.{token}{TEMPORARY}")
-            also = (plain_in / f".sealing-{token}.db",) if plain_in is not None else ()
+            temp, also = _files(Path(data_dir), token, target, sealed)
             job = cls(record, fd, target, temp, also)
-            job._append({"target": str(target), "temp": str(temp), "also": [str(p) for p in also]})
+            job._append({"target": str(target), "sealed": sealed})
             _sync_folder(folder)
         except BaseException:
             os.close(fd)
@@ -181,13 +191,15 @@ class PendingCopy:
             self._close()
 
 
-def settle_pending_copies(data_dir: Path, logged: Callable[[str], bool]) -> list[Path]:
-    """Finish or undo the copies a killed backup left (`logged` says whether the log holds an entry).
+def settle_pending_copies(data_dir: Path, logged: Callable[[str, str], bool]) -> list[Path]:
+    """Finish or undo the copies a killed backup left.
 
-    A record still held belongs to a backup that is running: it is left alone. Returns the copies put
-    in place (logged before the kill, renamed only now).
+    `logged(entry, name)` says whether the log holds that entry, a backup to a file of that name. A
+    record still held belongs to a backup that is running: it is left alone. Returns the copies put in
+    place (logged before the kill, renamed only now).
     """
-    folder = Path(data_dir) / FOLDER
+    data_dir = Path(data_dir)
+    folder = data_dir / FOLDER
     if not folder.is_dir():
         return []
     placed: list[Path] = []
@@ -200,10 +212,10 @@ def settle_pending_copies(data_dir: Path, logged: Callable[[str], bool]) -> list
             if not _try_lock(fd):
                 continue
             lines = _read_lines(record)
-            if not lines:  # cut short before it named any file
+            if not lines:  # cut short before it named its target, or not one of ours
                 if time.time() - record.stat().st_mtime < CUT_SHORT_S:
                     continue
-            elif not _settle(lines, logged, placed):
+            elif not _settle(data_dir, record.name.removesuffix(RECORD), lines, logged, placed):
                 continue  # a folder out of reach: later
             os.close(fd)
             fd = -1
@@ -217,6 +229,9 @@ def settle_pending_copies(data_dir: Path, logged: Callable[[str], bool]) -> list
 
 
 def _read_lines(record: Path) -> list[dict[str, object]]:
+    token = record.name.removesuffix(RECORD)
+    if len(token) != 2 * TOKEN_BYTES or any(c not in "0123456789abcdef" for c in token):
+        return []
     found = []
     for text in record.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
@@ -225,17 +240,17 @@ def _read_lines(record: Path) -> list[dict[str, object]]:
             break  # the line a kill cut short, and nothing after it
         if isinstance(line, dict):
             found.append(line)
-    return found if found and "temp" in found[0] else []
+    return found if found and isinstance(found[0].get("target"), str) else []
 
 
-def _settle(lines: list[dict[str, object]], logged: Callable[[str], bool], placed: list[Path]) -> bool:
+def _settle(
+    data_dir: Path, token: str, lines: list[dict[str, object]], logged: Callable[[str, str], bool], placed: list[Path]
+) -> bool:
     """Finish a logged copy, undo any other; False when its files cannot be reached now."""
-    first = lines[0]
-    target, temp = Path(str(first["target"])), Path(str(first["temp"]))
-    listed = first.get("also")
-    also = [Path(p) for p in listed if isinstance(p, str)] if isinstance(listed, list) else []
+    target = Path(str(lines[0]["target"]))
+    temp, also = _files(data_dir, token, target, lines[0].get("sealed") is True)
     entry = next((str(line["entry"]) for line in lines[1:] if "entry" in line), None)
-    if entry is not None and logged(entry) and temp.exists() and not target.exists():
+    if entry is not None and logged(entry, target.name) and temp.is_file() and not target.exists():
         os.replace(temp, target)
         _sync_folder(target.parent)
         placed.append(target)

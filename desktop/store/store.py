@@ -166,7 +166,15 @@ def settle_copies(store: CaseStore) -> None:
     """Finish the copies a killed backup logged and undo the others (pending.py): at every open and backup."""
     if store.read_only:
         return
-    placed = settle_pending_copies(store.data_dir, lambda entry: store.chain_position(entry) is not None)
+
+    def logged(entry: str, name: str) -> bool:
+        row = store._conn.execute(
+            "SELECT detail FROM audit_log WHERE entry_hash = ? AND kind = ?", [entry, EventKind.BACKUP.value]
+        ).fetchone()
+        said = str(row[0]) if row is not None else ""  # "backup to NAME", then a note after a space or a ";"
+        return said == f"backup to {name}" or said.startswith((f"backup to {name} ", f"backup to {name};"))
+
+    placed = settle_pending_copies(store.data_dir, logged)
     if placed:
         update_marker(store.data_dir, last_backup=str(placed[-1].resolve()))
 

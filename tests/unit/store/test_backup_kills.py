@@ -243,3 +243,27 @@ def test_a_record_cut_short_or_garbled_does_not_stop_the_log_opening(tmp_path: P
     with open_store(data) as opened:
         assert opened.total_cases() == 3
     assert not list((data / "copying").iterdir())
+
+
+def test_a_planted_record_cannot_make_an_open_remove_or_move_files(tmp_path: Path, pack) -> None:
+    import json
+
+    from desktop.store import backup_to
+
+    data = _log_with_cases(tmp_path, pack)
+    with open_store(data) as opened:
+        backup_to(opened, tmp_path / "real.db", actor="J. SMITH #1234")
+        entry = opened.chain_head()
+    victims = [tmp_path / "evidence.pdf", tmp_path / "other.db", data / "cases-notes.txt"]
+    for victim in victims:
+        victim.write_bytes(b"not the desk's to remove")
+    token = "0123456789abcdef"
+    lines = [
+        {"target": str(tmp_path / "moved.db"), "temp": str(victims[0]), "also": [str(victims[1]), str(victims[2])]},
+        {"entry": entry},  # a real backup entry, of another copy
+    ]
+    (data / "copying" / f"{token}.json").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    open_store(data).close()
+    assert all(v.read_bytes() == b"not the desk's to remove" for v in victims)
+    assert not (tmp_path / "moved.db").exists() and (tmp_path / "real.db").exists()
+    assert not list((data / "copying").iterdir())  # the record is settled: nothing of its own to remove
