@@ -203,3 +203,62 @@ def test_an_old_backup_of_another_log_is_still_another_desks(tmp_path: Path, pac
 def test_an_old_backup_is_named_as_such_not_as_damaged(tmp_path: Path) -> None:
     with pytest.raises(OlderLog, match="written by an earlier version of Safe Communities Desk .before m004"):
         check_log_file(OLD / "schema-m003.db")
+
+
+RESTORE_AS_ADMIN = (
+    "import sys; from pathlib import Path; from desktop.desk import Desk\n"
+    "desk = Desk(Path(sys.argv[1])); admin = desk.sign_in('admin', sys.argv[3]); desk.close()\n"
+    "print('restoring', flush=True); desk.restore(Path(sys.argv[2]), actor=admin); print('done', flush=True)\n"
+)
+
+
+@pytest.mark.slow
+def test_a_killed_restore_of_an_old_backup_leaves_either_log_whole(tmp_path: Path) -> None:
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    data = _desk_as_that_version_left_it(tmp_path, "m003")
+    desk = Desk(data)
+    admin, officer = _people(desk)
+    numbers = [desk.record(desk.decide(S01), actor=officer).case_number for _ in range(2)]
+    desk.close()
+    backup = OLD / "schema-m003.db"
+    command = [sys.executable, "-c", RESTORE_AS_ADMIN, str(data), str(backup), PASSWORDS["admin"]]
+
+    def start() -> subprocess.Popen[str]:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "restoring"
+        return proc
+
+    timed = start()
+    started = time.perf_counter()
+    assert timed.stdout is not None and timed.stdout.readline().strip() == "done", timed.communicate()[1]
+    span = time.perf_counter() - started
+    timed.communicate(timeout=60)
+    chance = random.Random(24)
+    restored = interrupted = 0
+    for _run in range(12):
+        with Desk(data) as before:
+            numbers.append(before.record(before.decide(S01), actor=officer).case_number)
+            held = before.store.total_cases()
+        proc = start()
+        time.sleep(chance.uniform(0.0, span))
+        proc.send_signal(signal.SIGKILL)
+        out, _ = proc.communicate(timeout=60)
+        interrupted += "done" not in out
+        with Desk(data) as after:
+            check = after.verify_log(actor=admin)
+            assert check.ok, check.problems[:3]
+            total = after.store.total_cases()
+            assert total in (3, held)  # the backup's three cases, or the log as it was: never a mixture
+            restored += total == 3
+            fresh = after.record(after.decide(S01), actor=officer).case_number
+            assert fresh > max(numbers)  # no number handed out before is handed out again
+            numbers.append(fresh)
+    print(f"old-backup restore: 12 kills, {interrupted} before the end, {restored} left the restored log")
+    assert interrupted >= 3 and restored >= 1, (interrupted, restored)
