@@ -1,10 +1,11 @@
 """Copies being written: a record of each in the data folder, so that a kill leaves a logged copy or none.
 
 A backup is written under a temporary name beside its target, verified, logged, and only then renamed
-into place. Before its first byte is written, a record in `copying/` names the temporary file, the
-target and any plain copy made on the way (a sealed backup's, in backups/), and the process writing
-it holds a lock on the record for as long as it works (the lock dies with the process). The audit
-entry's hash is added to the record inside the log's write transaction, before it commits.
+into place. Before its first byte is written, a record in `copying/` names the target and whether a
+plain copy is made on the way (a sealed backup's, in backups/); the temporary and plain files are named
+by the record's own random name. The process writing the copy holds a lock on the record for as long
+as it works (the lock dies with the process). The audit entry's hash is added to the record inside the
+log's write transaction, before it commits.
 
 Whoever opens the log next, or makes the next backup, settles the records nobody holds: one whose
 entry the log holds is finished (the copy was verified and logged, so it is renamed into place), any
@@ -121,7 +122,11 @@ class PendingCopy:
         record = folder / f"{token}{RECORD}"
         fd = os.open(record, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
         try:
-            if not _try_lock(fd):
+            for _ in range(100):  # an open settling copies may hold it for an instant, to look at it
+                if _try_lock(fd):
+                    break
+                time.sleep(0.01)
+            else:
                 raise OSError(f"{record} is held by another process")
             temp, also = _files(Path(data_dir), token, target, sealed)
             job = cls(record, fd, target, temp, also)
