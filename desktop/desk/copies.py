@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from desktop.desk.desk import Desk
     from desktop.desk.sessions import Session
     from desktop.store import BackupResult, RestoreResult
-    from desktop.store.backup import StagedRestore
+    from desktop.store.restore import StagedRestore
 
 
 class Copies(Manager):
@@ -66,7 +66,7 @@ class Copies(Manager):
 
         Then sign in where `restore_signer` says, and `restore` it, or `discard()` it.
         """
-        from desktop.store.backup import stage_restore
+        from desktop.store.restore import stage_restore
 
         return stage_restore(self._desk.data_dir, Path(source), passphrase=passphrase)
 
@@ -81,7 +81,7 @@ class Copies(Manager):
     @open_action("copies.stage_restore")
     def is_desk_change(self, staged: StagedRestore) -> bool:
         """Whether restoring `staged` would replace this desk's log with another desk's (its chain is not ours)."""
-        from desktop.store.backup import is_this_logs_history
+        from desktop.store.restore import is_this_logs_history
 
         return not is_this_logs_history(staged)
 
@@ -119,7 +119,7 @@ class Copies(Manager):
         while this desk's log is there, `authorised_by` (one of this desk's admins) agrees to it in
         that log; the restore's audit entry says so.
         """
-        from desktop.store.backup import StagedRestore, restore_staged
+        from desktop.store.restore import StagedRestore, restore_staged
 
         (signer or self._desk).sessions.admit(session, "copies.restore")
         if authorised_by is not None:

@@ -13,15 +13,17 @@ from desktop.store.errors import CaseNotFound, InvalidInput, LogDamaged, LogLock
 from desktop.store.query import CaseQuery, CaseSummary, VerifyReport
 
 if TYPE_CHECKING:
-    from desktop.store.backup import BackupResult, RestoreResult, backup_to, check_log_file, restore_from
+    from desktop.store.backup import BackupResult, backup_to
+    from desktop.store.copies import check_log_file
+    from desktop.store.restore import RestoreResult, restore_from
     from desktop.store.store import DB_NAME, CaseStore, check_officer, open_store
 
 _LAZY = {
     "BackupResult": "desktop.store.backup",
     "backup_to": "desktop.store.backup",
-    "check_log_file": "desktop.store.backup",
-    "restore_from": "desktop.store.backup",
-    "RestoreResult": "desktop.store.backup",
+    "check_log_file": "desktop.store.copies",
+    "restore_from": "desktop.store.restore",
+    "RestoreResult": "desktop.store.restore",
     "DB_NAME": "desktop.store.store",
     "CaseStore": "desktop.store.store",
     "check_officer": "desktop.store.store",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 from desktop.records import Actor, EventKind
@@ -134,11 +135,14 @@ class ChainMixin(StoreBase):
         detail: str,
         *,
         now: dt.datetime | None = None,
+        before_commit: Callable[[sqlite3.Connection, str], object] | None = None,
     ) -> str:
         """Add an event (memo printed, exported, ...) to the audit chain; returns the new chain head.
 
         On a log opened read-only, a look (a view, a search, a sign-in, a verify run) cannot be written:
         it is let through unaudited, as the store's notices say; anything else is refused as read-only.
+        `before_commit` is called with the transaction and the new entry's hash before it commits (a
+        backup notes the entry beside its copy); if it raises, nothing is written.
         """
         checked_kind = event_kind(kind)
         if self.read_only and checked_kind in LOOKS:
@@ -151,7 +155,7 @@ class ChainMixin(StoreBase):
                 and not conn.execute("SELECT 1 FROM cases WHERE case_number = ?", [case_number]).fetchone()
             ):
                 raise CaseNotFound(case_number)
-            return append_event(
+            head = append_event(
                 conn,
                 checked_kind,
                 actor if isinstance(actor, Actor) else who,
@@ -160,3 +164,6 @@ class ChainMixin(StoreBase):
                 at=now or utc_now(),
                 desk_signer=self.desk_signer,
             )
+            if before_commit is not None:
+                before_commit(conn, head)
+            return head

@@ -55,6 +55,10 @@ class NewerLog(StoreError, Environment):
     """The log was written by a newer version of the app; it is refused and left untouched."""
 
 
+class OlderLog(StoreError, BadInput):
+    """The file is a log an earlier version wrote: only a copy of it is upgraded (restore), never the file."""
+
+
 def describe_os_error(exc: OSError) -> str:
     """A short reason for a file-system error (full disk, no permission, ...)."""
     if exc.errno == errno.ENOSPC:

@@ -63,10 +63,10 @@ def set_aside_stray_journal(data_dir: Path) -> None:
 def clear_stale_copies(data_dir: Path) -> None:
     """Remove plain copies of the log a killed backup or restore left in the data folder (after a while).
 
-    A sealed backup is made from a plain copy in backups/.sealing-*.db, and a restore stages the backup
-    in restoring/ and reserves a name in replaced/; a kill can leave any of them behind. They are inside
-    the station, but no copy should linger. One younger than a few minutes may belong to a backup or
-    restore still running.
+    A restore stages the backup in restoring/ and reserves a name in replaced/; a kill can leave either
+    behind, as a backup killed under an earlier version could leave its plain copy in backups/.sealing-*.db
+    (a backup now notes its files in copying/, settled at once: pending.py). They are inside the station,
+    but no copy should linger. One younger than a few minutes may belong to a restore still running.
     """
     import shutil
 

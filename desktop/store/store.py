@@ -48,6 +48,7 @@ from desktop.store.marker import (
     set_aside_stray_journal,
     update_marker,
 )
+from desktop.store.pending import settle_pending_copies
 from desktop.store.queue import QueueMixin
 from desktop.store.read import ReadMixin
 from desktop.store.reports import ReportMixin
@@ -154,10 +155,28 @@ def open_store(
         if desk_signer is not None:
             store.ensure_desk_key(desk_signer, owner=default_desk(), now=now)
         clear_stale_copies(data_dir)
+        settle_copies(store)
         return store
     except BaseException:
         conn.close()
         raise
+
+
+def settle_copies(store: CaseStore) -> None:
+    """Finish the copies a killed backup logged and undo the others (pending.py): at every open and backup."""
+    if store.read_only:
+        return
+
+    def logged(entry: str, name: str) -> bool:
+        row = store._conn.execute(
+            "SELECT detail FROM audit_log WHERE entry_hash = ? AND kind = ?", [entry, EventKind.BACKUP.value]
+        ).fetchone()
+        said = str(row[0]) if row is not None else ""  # "backup to NAME", then a note after a space or a ";"
+        return said == f"backup to {name}" or said.startswith((f"backup to {name} ", f"backup to {name};"))
+
+    placed = settle_pending_copies(store.data_dir, logged)
+    if placed:
+        update_marker(store.data_dir, last_backup=str(placed[-1].resolve()))
 
 
 def _lost_log(data_dir: Path, new_log: bool, desk_known: bool, state: str) -> str | None:
@@ -230,9 +249,7 @@ def _migrate(
         store.notices.append(f"Case log backed up to {copy} before upgrading")
     try:
         with store._write() as conn:
-            schema.migrations.apply(store.db)
-            reindex_missing(conn, store._zones)
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('app_version', ?)", [__version__])
+            _upgrade(store, conn)
             if not upgrading:
                 conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('log_id', ?)", [uuid.uuid4().hex])
             if started_over is not None:
@@ -254,6 +271,40 @@ def _migrate(
     else:
         log_id = store._conn.execute("SELECT value FROM meta WHERE key = 'log_id'").fetchone()
         update_marker(store.data_dir, log_id=log_id[0] if log_id else None, created_at=iso_utc(now))
+
+
+def _upgrade(store: CaseStore, conn: sqlite3.Connection) -> None:
+    """The schema change itself, inside the caller's one transaction: every pending migration (each in a
+    savepoint), the search projection they imply, and the version that wrote the log."""
+    schema.migrations.apply(store.db)
+    reindex_missing(conn, store._zones)
+    conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('app_version', ?)", [__version__])
+
+
+def upgrade_copy(path: Path) -> tuple[str, ...]:
+    """Bring a copy of a log written by an earlier version (a backup being restored) to this version's schema.
+
+    The same migrations as an open applies, in the same one transaction; a kill leaves the copy as it
+    was. Unlike an open it writes no audit entry and makes no backup first: the copy is a private one
+    in the staging folder, and the restore's own entry, signed by whoever restores it, says it was
+    upgraded (an entry signed by this desk's key could not be checked in a backup made on another PC).
+    Returns the migrations applied (none for a log this version wrote). The caller has checked that the
+    file is a case log (copies.check_log_header).
+    """
+    conn = connect(path, create=False)
+    try:
+        store = CaseStore(path.parent, Database(conn), conn)
+        pending = tuple(m.name for m in schema.migrations.pending(store.db))
+        if pending:
+            use_wal(conn, path)  # as an open does; closing folds the journal back into the one file
+            with store._write() as write:
+                _upgrade(store, write)
+            conn.execute("PRAGMA journal_mode = DELETE")  # a single self-contained file again
+        return pending
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+    finally:
+        conn.close()
 
 
 def _repair_index(store: CaseStore) -> None:

@@ -19,8 +19,8 @@ import desktop.encrypted
 from desktop.desk import system_clock
 from desktop.encrypted import EncryptedCopyError, WrongPassphrase, decrypt_file, encrypt_file
 from desktop.store import StoreError, backup_to, open_store, restore_from
-from desktop.store.backup import OtherDesksLog
 from desktop.store.marker import LogMissing
+from desktop.store.restore import OtherDesksLog
 from tests.conftest import ROOT
 from tests.unit.store.cases import OFFICER, record
 
