@@ -50,7 +50,7 @@ class Desk(PeopleMixin):
 
     The store is opened on first use, once per thread (SQLite connections stay on the thread
     that opened them): a background job on its own thread gets its own connection through the
-    same `Desk`. Packs are cached by the day they are chosen for.
+    same `Desk`. Packs come from the rules' catalog, which reads each pack file once per process.
     """
 
     def __init__(
@@ -71,7 +71,6 @@ class Desk(PeopleMixin):
         self._local = threading.local()
         self._stores: list[CaseStore] = []
         self._lock = threading.Lock()
-        self._packs: dict[object, Pack] = {}
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -153,17 +152,10 @@ class Desk(PeopleMixin):
     # --- rules ----------------------------------------------------------------------------------
 
     def pack_at(self, moment: dt.datetime) -> Pack:
-        """The pack in force at `moment`, by the local date in each pack's own time zone."""
-        from desktop.rules.pack import choose_pack
+        """The pack in force at `moment`, by the local date in its own time zone (the catalog reads each once)."""
+        from desktop.rules.catalog import choose_pack
 
-        key = (moment.isoformat(), str(self.policy))
-        pack = self._packs.get(key)
-        if pack is None:
-            pack = choose_pack(moment, self.policy, policies_dir())
-            if len(self._packs) > 64:
-                self._packs.clear()
-            self._packs[key] = pack
-        return pack
+        return choose_pack(moment, self.policy, policies_dir())
 
     def active_pack(self) -> Pack:
         """The pack in force now (what the window shows and `policy show` prints)."""

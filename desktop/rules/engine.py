@@ -6,10 +6,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.rules.conditions import Condition
 from desktop.rules.facts import FACTS, Context, FactValue
 from desktop.rules.intake import Intake
 from desktop.rules.invariants import invariant_violations
-from desktop.rules.pack import Condition, NotInForceError, Pack, PackError, Rule, Variant
+from desktop.rules.pack import NotInForceError, Pack, PackError, Rule, Variant
 
 
 @dataclass(frozen=True)

@@ -61,11 +61,11 @@ class ReadMixin(StoreBase):
 
     def pack_for(self, version: CaseVersion) -> Pack:
         """The pack the version was decided under, parsed from the copy kept in the log."""
-        from desktop.rules.pack import parse_pack
+        from desktop.rules.catalog import pack_from_bytes
 
         sha = str(version.decision["policy"]["sha256"])
         policy = version.decision["policy"]
-        return parse_pack(self.pack_content(sha), Path(f"<log: pack {policy['id']} {policy['version']}>"))
+        return pack_from_bytes(self.pack_content(sha), Path(f"<log: pack {policy['id']} {policy['version']}>"))
 
     def _select(self, query: CaseQuery) -> tuple[str, list[Any], str]:
         """FROM ... WHERE ... for a query, its parameters, and the column that orders cases by recording.

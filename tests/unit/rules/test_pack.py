@@ -1,4 +1,4 @@
-"""Tests for desktop.rules.pack: the shipped pack is faithful to the ordinance, and bad packs are refused."""
+"""Tests for the pack's model and reader: the shipped pack is faithful to the ordinance, and bad packs are refused."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from desktop.rules import PackError, decide, load_pack, parse_intake
+from desktop.rules.catalog import choose_pack, pack_in_force
 from desktop.rules.checks import load_scenarios, run_scenario
-from desktop.rules.pack import NotInForceError, choose_pack, pack_in_force, parse_condition
+from desktop.rules.conditions import parse_condition
+from desktop.rules.pack import NotInForceError
 from desktop.rules.vocab import ACTIONS, RESPONSE_CODES
 from tests.conftest import FIXTURES, PACK_DIR
 

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from desktop.rules import load_pack
-from desktop.rules.pack import PackError, parse_pack
+from desktop.rules.pack import PackError
+from desktop.rules.reader import parse_pack
 from tests.conftest import PACK_DIR
 
 
