@@ -1,6 +1,6 @@
 """The condition language of a pack's `when` lines: `fact`, `not fact`, `fact in [..]`, `fact not in [..]`, or-joined.
 
-Each fact is one of desktop.rules.facts.FACTS; a line naming an unknown fact or value is refused
+Each fact is one of desktop.rules.registry.FACTS; a line naming an unknown fact or value is refused
 when the pack is read, so a misspelt condition never silently holds or fails.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from desktop.rules.facts import FACTS
+from desktop.rules.registry import FACTS
 
 
 @dataclass(frozen=True)

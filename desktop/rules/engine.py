@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from desktop.rules.conditions import Condition
-from desktop.rules.facts import FACTS, Context, FactValue
+from desktop.rules.facts import Context, FactValue
 from desktop.rules.intake import Intake
 from desktop.rules.invariants import invariant_violations
 from desktop.rules.pack import NotInForceError, Pack, PackError, Rule, Variant
+from desktop.rules.registry import FACTS
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from desktop.rules.facts import FACTS
 from desktop.rules.pack import Pack
+from desktop.rules.registry import FACTS
 
 _WIDTH = 96
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from desktop.rules import vocab
 from desktop.rules.conditions import Condition, parse_condition
-from desktop.rules.facts import FACTS, Definitions
+from desktop.rules.facts import Definitions
 from desktop.rules.jurisdiction import parse_department, parse_guidance
 from desktop.rules.pack import (
     AMBIGUITY_ID,
@@ -35,6 +35,7 @@ from desktop.rules.pack import (
     Variant,
     WarningRule,
 )
+from desktop.rules.registry import FACTS
 
 PACK_KEYS = (
     "id",
