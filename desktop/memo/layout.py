@@ -348,7 +348,7 @@ class Builder:
                 [self.p(f"{number}. {self._asked(response)}", self.s.cell_bold), self.p(self._code_words(response))]
             )
             words = [self.p(f"<b>What to do:</b> {t.markup(response.get('instruction', ''))}", self.s.cell)]
-            say = self.c.pack.say_for(response)
+            say = str(response["say"]) if "say" in response else self.c.pack.say_for(response)
             if say.strip():
                 words.append(self.p(f"<b>What to say:</b> {t.markup(say)}", self.s.cell))
             rows.append([words, ""])

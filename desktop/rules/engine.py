@@ -29,6 +29,7 @@ class Response:
     because: tuple[str, ...]
     title: str = ""  # the response's short title: the rule's or variant's own, else the code's in the pack
     variant: str | None = None  # the id of the rule's instruction variant that gave the words, if any
+    say: str = ""  # the words the officer says to the requester (pack 2.2: part of the decision, CONTRACT)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +40,7 @@ class Response:
             "rule": self.rule,
             "variant": self.variant,
             "instruction": self.instruction,
+            "say": self.say,
             "clauses": list(self.clauses),
             "authorities": list(self.authorities),
             "refer": self.refer,
@@ -133,6 +135,7 @@ def _respond(intake: Intake, pack: Pack, action: str, info: str | None) -> Respo
                 because=_because(rule, variant, evaluator),
                 title=title or (code_text.title if code_text is not None else rule.code),
                 variant=variant.id if variant is not None else None,
+                say=pack.say_line(rule, variant, rule.code),
             )
     # Unreachable for a loaded pack: load_pack() refuses a table without a catch-all for every action.
     raise PackError(pack.path, "rules", f"no rule answers {action}")

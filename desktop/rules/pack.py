@@ -223,18 +223,23 @@ class Pack:
         where = f"in {self.time_zone}" if self.time_zone else "at the offset given"
         return f"{moment.isoformat()} is {local} {where}"
 
+    def say_line(self, rule: Rule | None, variant: Variant | None, code: str) -> str:
+        """What the officer says to the requester: the variant's words, else the rule's, else the code's; or ""."""
+        if variant is not None and variant.say:
+            return variant.say
+        if rule is not None and rule.say:
+            return rule.say
+        code_text = self.codes.get(code)
+        return code_text.say if code_text is not None else ""
+
     def say_for(self, response: Mapping[str, Any]) -> str:
-        """What the officer may say to the requester for a response (a decision's dict): the words of its
-        rule's variant, else its rule's, else its code's; empty when the pack gives none."""
+        """The say line of a response recorded before decisions carried their own `say` (a decision's dict).
+
+        A decision made since pack version 2.2 carries the words it was given; read those instead.
+        """
         rule = next((r for r in self.rules if r.id == response.get("rule")), None)
-        if rule is not None:
-            variant = next((v for v in rule.variants if v.id == response.get("variant")), None)
-            if variant is not None and variant.say:
-                return variant.say
-            if rule.say:
-                return rule.say
-        code = self.codes.get(str(response.get("code")))
-        return code.say if code is not None else ""
+        variant = None if rule is None else next((v for v in rule.variants if v.id == response.get("variant")), None)
+        return self.say_line(rule, variant, str(response.get("code")))
 
     def period(self) -> str:
         if self.effective_to is None:

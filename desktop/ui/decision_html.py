@@ -39,7 +39,7 @@ def decision_html(decision: Mapping[str, Any], pack: Pack, *, details: bool = Fa
         title = response_title(response, pack)
         parts.append(f"<p style='margin-top:14px'><small>Asked: {_asked(response)}</small></p>")
         parts.append(f"<p style='font-size:x-large'><b>{escape(response['instruction'])}</b></p>")
-        say = pack.say_for(response)
+        say = str(response["say"]) if "say" in response else pack.say_for(response)
         if say:
             parts.append(f"<p style='font-size:large'><b>Say:</b> “{escape(say)}”</p>")
         parts.append(f"<p><small>In short: {escape(title)}</small></p>")

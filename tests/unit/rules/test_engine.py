@@ -40,8 +40,10 @@ def test_decision_follows_the_contract_shape(pack) -> None:
     assert set(decision) == {"policy", "responses", "refer_to_counsel", "warnings"}
     assert decision["policy"] == {"id": "northampton-2019", "version": pack.version, "sha256": pack.sha256}
     hold = decision["responses"][0]
-    contract = {"action", "info", "code", "rule", "instruction", "clauses", "authorities", "refer", "because"}
+    contract = {"action", "info", "code", "rule", "instruction", "say", "clauses", "authorities", "refer", "because"}
     assert set(hold) == contract | {"title", "variant"}  # two optional fields added with version 2
+    assert list(hold)[:8] == ["action", "info", "code", "title", "rule", "variant", "instruction", "say"]
+    assert hold["say"] == pack.say_for(hold) and hold["say"]  # the words the window and the memo show
     assert hold["title"] == pack.codes["NO_HOLD"].title and hold["variant"] is None
     assert hold["code"] == "NO_HOLD" and hold["rule"] == "D11" and hold["info"] is None
     assert hold["clauses"] == ["B3", "DEF-DET", "DEF-ELIG", "A"]
@@ -158,3 +160,12 @@ def test_missing_warrant_warning_only_for_a_live_i247a(pack) -> None:
 
 def test_decision_json_is_valid_json(pack) -> None:
     assert json.loads(decide(intake(), pack).to_json())["responses"][1]["code"] == "DECLINE_NOTIFY"
+
+
+def test_every_response_carries_the_say_line_the_pack_gives(pack) -> None:
+    from desktop.rules.checks import load_scenarios
+
+    for scenario in load_scenarios(pack.scenario_dir):
+        if scenario.refused is None:
+            for response in decide(scenario.intake, pack).to_dict()["responses"]:
+                assert response["say"] and response["say"] == pack.say_for(response), scenario.id
