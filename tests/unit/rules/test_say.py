@@ -9,6 +9,7 @@ import pytest
 from desktop.rules import load_pack
 from desktop.rules.pack import PackError
 from desktop.rules.reader import parse_pack
+from desktop.rules.sayline import say_problem
 from tests.conftest import PACK_DIR
 
 
@@ -40,6 +41,34 @@ def test_say_for_prefers_the_variant_then_the_rule_then_the_code() -> None:
         ('say = "Code [NO_HOLD] applies"', "no response codes"),
         ('say = "See AMB-3"', "no response codes"),
         ("say = 3", "expected text"),
+        # LEGAL.md 3B (version 2.2), "A rule for every say line", where a machine can see it:
+        # a code or an id
+        ('say = "NO_HOLD applies here."', "no response codes, rule ids"),
+        ('say = "Rule D11 says no."', "no response codes, rule ids"),
+        ('say = "As D9c-out says, call back."', "no response codes, rule ids"),
+        ('say = "Under B3 the City does not hold anyone."', "no response codes, rule ids"),
+        ('say = "ENF-B lets us share status."', "no response codes, rule ids"),
+        ('say = "See W-MINOR."', "no response codes, rule ids"),
+        ('say = "We use the city-employee-asks words."', "no response codes, rule ids"),
+        # a clock time or a date
+        ('say = "The person leaves at 10:30."', "no clock time"),
+        ('say = "Bail was posted at 10 p.m."', "no clock time"),
+        ('say = "Release is at 2200 hours."', "no clock time"),
+        ('say = "Release is at midnight."', "no clock time"),
+        ('say = "Court is on 2026-03-02."', "no date"),
+        ('say = "Court is on 3/2."', "no date"),
+        ('say = "Court is on March 2."', "no date"),
+        ('say = "Court is on the 2nd of March."', "no date"),
+        ('say = "Court is on Monday."', "no date"),
+        ('say = "He was arrested in 2025."', "no date"),
+        # a paper's name
+        ('say = "The I-247A is not honoured."', "no paper's name"),
+        ('say = "The AO 442 is confirmed."', "no paper's name"),
+        ('say = "Form I-918 goes to the Solicitor."', "no paper's name"),
+        ('say = "A Warrant for Arrest of Alien is not a warrant."', "no paper's name"),
+        ('say = "The Notice to Appear is not ours to serve."', "no paper's name"),
+        ('say = "The state_warrant is confirmed."', "no paper's name"),
+        ('say = "The writ of habeas corpus is followed."', "no paper's name"),
     ],
 )
 def test_a_bad_say_line_is_refused_naming_its_key(line: str, problem: str) -> None:
@@ -59,3 +88,18 @@ def test_say_is_optional_in_the_format() -> None:
     without = "\n".join(x for x in raw.split("\n") if not x.startswith("say ="))
     pack = parse_pack(without.encode("utf-8"), Path("pack.toml"))
     assert pack.say_for({"rule": "D13", "code": "DECLINE_NOTIFY"}) == ""
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The City does not hold or delay anyone's release on this request.",
+        "The paper goes to the City Solicitor today, who will answer it.",  # D5: "today" is not a date
+        "The City does not answer immigration subpoenas voluntarily. It has gone to the City Solicitor.",
+        "A court's order is answered; a warrant follows normal procedure.",  # nouns in general, not a paper's name
+        "We hold no one for 48 hours or any other time.",  # a length of time, not a clock time
+        "I can't confirm anything about anyone without that person's consent.",
+    ],
+)
+def test_plain_words_pass(line: str) -> None:
+    assert say_problem(line, frozenset({"D11", "city-employee-asks", "B3"})) is None
