@@ -107,6 +107,7 @@ class Variant:
             "when": [c.text for c in self.when],
             "title": self.title,
             "instruction": self.instruction,
+            "say": self.say,
         }
 
 

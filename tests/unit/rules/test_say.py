@@ -103,3 +103,28 @@ def test_say_is_optional_in_the_format() -> None:
 )
 def test_plain_words_pass(line: str) -> None:
     assert say_problem(line, frozenset({"D11", "city-employee-asks", "B3"})) is None
+
+
+def test_every_say_line_of_the_pack_passes_and_the_checker_sees_each_place(tmp_path: Path) -> None:
+    pack = load_pack(PACK_DIR)
+    ids = frozenset({r.id for r in pack.rules})
+    lines = [c.say for c in pack.codes.values()] + [r.say or "" for r in pack.rules]
+    lines += [v.say or "" for r in pack.rules for v in r.variants]
+    assert [line for line in lines if say_problem(line, ids)] == []
+    raw = (Path(PACK_DIR) / "pack.toml").read_text(encoding="utf-8")
+    for old, new, key in (
+        (
+            'say = "The City does not hold anyone on an immigration request."\nclauses',
+            'say = "The City releases people at 10:30 at the latest."\nclauses',
+            "rules[17].say",
+        ),
+        (
+            'say = "The City does not hold or delay anyone\'s release on this request."\n\n[[rules]]',
+            'say = "The I-247A adds no time."\n\n[[rules]]',
+            "rules[17].variants[0].say",
+        ),
+    ):
+        assert old in raw, old
+        with pytest.raises(PackError) as caught:
+            parse_pack(raw.replace(old, new, 1).encode("utf-8"), Path("pack.toml"))
+        assert caught.value.key == key and "(in rule D11)" in caught.value.problem
