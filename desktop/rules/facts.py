@@ -9,6 +9,7 @@ version 2.1).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from desktop.rules.intake import Document, Intake
 
@@ -45,7 +46,7 @@ class Context:
     action: str | None = None
     info: str | None = None
 
-    @property
+    @cached_property
     def papers(self) -> tuple[Document, ...]:
         """The papers a rule may act on: those that do not cancel an earlier request (LEGAL.md 3A, version 2.1).
 
