@@ -145,7 +145,10 @@ def response_title(response: Response, pack: Pack) -> str:
 
 
 def say(response: Response, pack: Pack) -> str:
-    """The words the officer may say to the requester for this response ("" where the pack gives none)."""
+    """The words the officer may say to the requester: the response's own (a decision carries them from pack
+    2.2 on), else, for a response recorded before, its pack's line ("" where the pack gives none)."""
+    if response.say is not None:
+        return response.say
     return pack.say_for(response.to_dict())
 
 

@@ -22,9 +22,8 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_BUG", "EXIT_CHECK_FAILED", "EXIT_OK", "UsageE
 def _known_errors() -> tuple[type[Exception], ...]:
     """Every error the desk raises on purpose (desktop/errors.py): each carries a one-line message (exit 2)."""
     from desktop.errors import DeskError
-    from desktop.rules import IntakeError, PackError
 
-    return (DeskError, IntakeError, PackError)
+    return (DeskError,)
 
 
 def _shown(text: str) -> str:

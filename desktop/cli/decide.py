@@ -62,6 +62,7 @@ def pack_summary(pack: Pack) -> dict[str, object]:
                 "when": [c.text for c in r.when],
                 "code": r.code,
                 "title": r.title,
+                "say": r.say,
                 "variants": [v.to_dict() for v in r.variants],
                 "refer": r.refer,
             }

@@ -58,6 +58,7 @@ class Desk:
     number and report is dated by it (a test's clock in tests, `system_clock` at a real desk).
     The store is opened on first use, once per thread (SQLite connections stay on the thread that
     opened them): a background job on its own thread gets its own connection through the same desk.
+    Packs come from the rules' catalog, which reads each pack file once per process.
     """
 
     def __init__(
@@ -79,7 +80,6 @@ class Desk:
         self._local = threading.local()
         self._stores: list[CaseStore] = []
         self._lock = threading.Lock()
-        self._packs: dict[object, Pack] = {}
         self.cases = Cases(self)
         self.people = People(self)
         self.paper = Paper(self)
@@ -190,17 +190,10 @@ class Desk:
     # --- rules: open to anyone, they hold no case data ---------------------------------------------
 
     def pack_at(self, moment: dt.datetime) -> Pack:
-        """The pack in force at `moment`, by the local date in each pack's own time zone."""
-        from desktop.rules.pack import choose_pack
+        """The pack in force at `moment`, by the local date in its own time zone (the catalog reads each once)."""
+        from desktop.rules.catalog import choose_pack
 
-        key = (moment.isoformat(), str(self.policy))
-        pack = self._packs.get(key)
-        if pack is None:
-            pack = choose_pack(moment, self.policy, policies_dir())
-            if len(self._packs) > 64:
-                self._packs.clear()
-            self._packs[key] = pack
-        return pack
+        return choose_pack(moment, self.policy, policies_dir())
 
     def active_pack(self) -> Pack:
         """The pack in force now (what the window shows and `policy show` prints)."""

@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.rules.facts import FACTS, Context, FactValue
+from desktop.rules.conditions import Condition
+from desktop.rules.facts import Context, FactValue
 from desktop.rules.intake import Intake
 from desktop.rules.invariants import invariant_violations
-from desktop.rules.pack import Condition, NotInForceError, Pack, PackError, Rule, Variant
+from desktop.rules.pack import NotInForceError, Pack, PackError, Rule, Variant
+from desktop.rules.registry import FACTS
 
 
 @dataclass(frozen=True)
@@ -28,9 +30,12 @@ class Response:
     because: tuple[str, ...]
     title: str = ""  # the response's short title: the rule's or variant's own, else the code's in the pack
     variant: str | None = None  # the id of the rule's instruction variant that gave the words, if any
+    # The words the officer says to the requester (pack 2.2: part of the decision, CONTRACT); None only for
+    # a response recorded before decisions carried them (its pack's line is shown then: desktop/present.py).
+    say: str | None = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "action": self.action,
             "info": self.info,
             "code": self.code,
@@ -38,15 +43,19 @@ class Response:
             "rule": self.rule,
             "variant": self.variant,
             "instruction": self.instruction,
+            "say": self.say,
             "clauses": list(self.clauses),
             "authorities": list(self.authorities),
             "refer": self.refer,
             "because": list(self.because),
         }
+        if self.say is None:
+            del data["say"]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Response:
-        """A response as kept in the log (the inverse of to_dict; older records lack title and variant)."""
+        """A response as kept in the log (the inverse of to_dict; older records lack title, variant and say)."""
         return cls(
             action=str(data["action"]),
             info=None if data.get("info") is None else str(data["info"]),
@@ -59,6 +68,7 @@ class Response:
             because=tuple(str(b) for b in data.get("because") or ()),
             title=str(data.get("title") or ""),
             variant=None if data.get("variant") is None else str(data["variant"]),
+            say=str(data["say"]) if "say" in data else None,
         )
 
 
@@ -105,16 +115,29 @@ class Decision:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
 
-class _Evaluator:
-    """Computes each fact at most once per context and remembers the values for `because`."""
+# The one derived fact, besides D0's, that reads papers which cancel an earlier request (LEGAL.md 3A).
+PINNED_FACTS = frozenset({"ordinance_engaged"})
 
-    def __init__(self, ctx: Context) -> None:
+
+class _Evaluator:
+    """Computes each fact at most once per context and remembers the values for `because`.
+
+    `pinned` facts are computed and described from `pinned_ctx` instead: the invariant check decides
+    again without the cancelling papers, while `ordinance_engaged` still sees them (CONTRACT, invariant 8).
+    """
+
+    def __init__(self, ctx: Context, pinned_ctx: Context | None = None, pinned: frozenset[str] = frozenset()) -> None:
         self.ctx = ctx
         self._values: dict[str, FactValue] = {}
+        self._pinned_ctx = pinned_ctx or ctx
+        self._pinned = pinned
+
+    def _context(self, fact: str) -> Context:
+        return self._pinned_ctx if fact in self._pinned else self.ctx
 
     def value(self, fact: str) -> FactValue:
         if fact not in self._values:
-            self._values[fact] = FACTS[fact].compute(self.ctx)
+            self._values[fact] = FACTS[fact].compute(self._context(fact))
         return self._values[fact]
 
     def holds(self, condition: Condition) -> bool:
@@ -124,7 +147,7 @@ class _Evaluator:
         return all(self.holds(c) for c in conditions)
 
     def describe(self, fact: str) -> str:
-        return FACTS[fact].describe(self.value(fact), self.ctx)
+        return FACTS[fact].describe(self.value(fact), self._context(fact))
 
 
 def _because(rule: Rule, variant: Variant | None, evaluator: _Evaluator) -> tuple[str, ...]:
@@ -146,8 +169,17 @@ def _because(rule: Rule, variant: Variant | None, evaluator: _Evaluator) -> tupl
     return tuple(lines)
 
 
-def _respond(intake: Intake, pack: Pack, action: str, info: str | None) -> Response:
-    evaluator = _Evaluator(Context(intake, pack.definitions, action, info))
+def respond(intake: Intake, pack: Pack, action: str, info: str | None, *, engaged_by: Intake | None = None) -> Response:
+    """The response to one action (and info value): the first rule that fits, in the words of its first fitting variant.
+
+    `engaged_by`: the intake whose papers decide whether the ordinance is engaged, when it is not
+    `intake` itself (the invariant check's second decision, without the cancelling papers).
+    """
+    ctx = Context(intake, pack.definitions, action, info)
+    if engaged_by is None:
+        evaluator = _Evaluator(ctx)
+    else:
+        evaluator = _Evaluator(ctx, Context(engaged_by, pack.definitions, action, info), PINNED_FACTS)
     for rule in pack.rules:
         if rule.applies_to(action, info) and evaluator.all_hold(rule.when):
             variant = next((v for v in rule.variants if evaluator.all_hold(v.when)), None)
@@ -165,6 +197,7 @@ def _respond(intake: Intake, pack: Pack, action: str, info: str | None) -> Respo
                 because=_because(rule, variant, evaluator),
                 title=title or (code_text.title if code_text is not None else rule.code),
                 variant=variant.id if variant is not None else None,
+                say=pack.say_line(rule, variant, rule.code),
             )
     # Unreachable for a loaded pack: load_pack() refuses a table without a catch-all for every action.
     raise PackError(pack.path, "rules", f"no rule answers {action}")
@@ -215,9 +248,9 @@ def decide(intake: Intake, pack: Pack) -> Decision:
     responses: list[Response] = []
     for action in intake.actions:
         if action == "share_info":
-            responses.extend(_respond(intake, pack, action, info) for info in intake.info)
+            responses.extend(respond(intake, pack, action, info) for info in intake.info)
         else:
-            responses.append(_respond(intake, pack, action, None))
+            responses.append(respond(intake, pack, action, None))
     decision = Decision(pack.id, pack.version, pack.sha256, tuple(responses), _warnings(intake, pack))
     # The contract's invariants hold for any pack: a pack whose table would break one (hold someone
     # on an administrative paper, honour an unverified warrant, ...) gets no decision at all.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from desktop.rules.facts import FACTS
 from desktop.rules.pack import Pack
+from desktop.rules.registry import FACTS
 
 _WIDTH = 96
 
@@ -57,11 +57,13 @@ def pack_text(pack: Pack) -> str:
         if rule.title:
             out.append(f"      Title: {rule.title}")
         out.append(_wrap(rule.instruction, "      "))
+        out.append(_wrap(f"Say: “{pack.say_line(rule, None, rule.code)}”", "      "))
         for variant in rule.variants:
             out.append(f"      Variant {variant.id!r} when {' and '.join(c.text for c in variant.when)}:")
             if variant.title:
                 out.append(f"          Title: {variant.title}")
             out.append(_wrap(variant.instruction, "          "))
+            out.append(_wrap(f"Say: “{pack.say_line(rule, variant, rule.code)}”", "          "))
         cites = list(rule.clauses) + [pack.authorities[a].cite for a in rule.authorities]
         out.append(_wrap("Rests on: " + "; ".join(cites), "      "))
         if rule.refer:

@@ -8,10 +8,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.errors import BadInput
 from desktop.rules import vocab
 
 
-class IntakeError(ValueError):
+class IntakeError(BadInput, ValueError):
     """An intake that does not follow the contract; names the field and what was expected."""
 
     def __init__(self, field_path: str, problem: str) -> None:

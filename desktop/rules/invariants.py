@@ -1,7 +1,8 @@
-"""The contract's five invariants (CONTRACT.md), checked on every decision whatever the pack says."""
+"""The contract's eight invariants (CONTRACT.md), checked on every decision whatever the pack says."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING
 
 from desktop.rules import vocab
@@ -11,20 +12,28 @@ from desktop.rules.facts import (
     eligible_for_release,
     is_honourable,
     is_judicial,
+    live_papers,
     ordinance_engaged,
 )
 from desktop.rules.intake import Intake
 from desktop.rules.pack import AMBIGUITY_ID, Pack
 
 if TYPE_CHECKING:
-    from desktop.rules.engine import Decision
+    from desktop.rules.engine import Decision, Response
+
+# The actions a cancellation settles: what a detainer (hold, notice, hand-over) or a warrant (arrest)
+# asks for, and passing such a request on (LEGAL.md 3C version 2.2, item 2; invariant 7).
+CANCELLABLE_ACTIONS = frozenset({"hold", "notify_release", "transfer_custody", "relay", "arrest"})
+# Who may receive a benefit's records or information (LEGAL.md 3A version 2.2; invariant 6).
+BENEFIT_RECORD_ACTIONS = frozenset({"produce_records", "share_info"})
 
 
 def invariant_violations(intake: Intake, decision: Decision, pack: Pack) -> list[str]:
-    """The contract's five invariants (CONTRACT.md), checked on one decision; empty when all hold."""
+    """The contract's eight invariants (CONTRACT.md), checked on one decision; empty when all hold."""
     problems: list[str] = []
     ctx = Context(intake, pack.definitions)
-    any_judicial = any(is_judicial(d, pack.definitions) for d in intake.documents)
+    papers = live_papers(intake)
+    any_judicial = any(is_judicial(d, pack.definitions) for d in papers)
     expected_pairs = [
         (action, info) for action in intake.actions for info in (intake.info if action == "share_info" else (None,))
     ]
@@ -46,12 +55,13 @@ def invariant_violations(intake: Intake, decision: Decision, pack: Pack) -> list
                 problems.append(f"{where} answers a hold without saying that no one is kept on the request")
         if r.code == "HOLD_OTHER_BASIS" and eligible_for_release(ctx):
             problems.append(f"{where} keeps custody although no release blocker is recorded")
-        # 2. Honour only a verified judicial paper, for a criminal or court proceeding.
+        # 2. Honour only a verified judicial paper that does not cancel an earlier request, for a
+        #    criminal or court proceeding.
         if r.code == "HONOR_JUDICIAL":
-            honourable = [d for d in intake.documents if is_honourable(d, pack.definitions)]
+            honourable = [d for d in papers if is_honourable(d, pack.definitions)]
             warrants = [d for d in honourable if d.kind in pack.definitions.judicial_warrant_kinds]
             if not honourable:
-                problems.append(f"{where} without a verified judicial document")
+                problems.append(f"{where} without a verified judicial document that does not cancel an earlier one")
             elif not warrants and not court_proceeding_purpose(ctx):
                 problems.append(
                     f"{where} honours a court order for a purpose that is not a criminal or court proceeding"
@@ -67,6 +77,41 @@ def invariant_violations(intake: Intake, decision: Decision, pack: Pack) -> list
             problems.append(f"{where} cites no clause and no authority")
         if r.code in vocab.DECLINING_CODES and not vocab.says_what_not_to_do(r.instruction):
             problems.append(f"{where} declines without saying what not to do")
+        # 6. A benefit's records and information go only to USCIS, or the person (or their lawyer) with consent.
+        if r.code == "PROCESS_BENEFIT" and r.action in BENEFIT_RECORD_ACTIONS:
+            if not (
+                intake.requester == "uscis" or (intake.requester == "subject_or_attorney" and intake.consent_confirmed)
+            ):
+                problems.append(f"{where} gives a benefit's records to {intake.requester} (only USCIS, or the person)")
+        # 7. A cancellation settles only what it cancels.
+        if r.code == "LOG_ONLY" and r.action not in CANCELLABLE_ACTIONS:
+            problems.append(f"{where} logs only an action that no cancellation settles")
+    problems += _rests_on_cancelled_papers(intake, decision, pack)
     if decision.refer_to_counsel != any(r.refer for r in decision.responses):
         problems.append("refer_to_counsel does not match the responses")
+    return problems
+
+
+def _rests_on_cancelled_papers(intake: Intake, decision: Decision, pack: Pack) -> list[str]:
+    """8. No response rests on a paper that cancels an earlier request, but D0's LOG_ONLY (CONTRACT).
+
+    Each other response must come out the same, word for word and reason for reason, when the
+    cancelling papers are taken away and only the test of whether the ordinance is engaged still
+    sees them (LEGAL.md 3A, version 2.1).
+    """
+    if not any(d.cancels_prior for d in intake.documents):
+        return []
+    from desktop.rules.engine import respond
+
+    without = dataclasses.replace(intake, documents=live_papers(intake))
+    problems: list[str] = []
+    for r in decision.responses:
+        if r.code == "LOG_ONLY":
+            continue
+        again: Response = respond(without, pack, r.action, r.info, engaged_by=intake)
+        if again != r:
+            problems.append(
+                f"{r.action}{f' ({r.info})' if r.info else ''}: {r.code} rests on a paper that cancels an earlier "
+                f"request (rule {r.rule}; without the cancelling papers: rule {again.rule}, {again.code})"
+            )
     return problems

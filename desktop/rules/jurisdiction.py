@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from desktop.rules.pack import _Reader
+    from desktop.rules.reader import _Reader
 
 DEPARTMENT_KEYS = ("name", "address", "counsel", "referral_contact")
 GUIDANCE_KEYS = ("public_records_label", "desk_cues", "kind_hints", "help", "presets")

@@ -58,8 +58,9 @@ REQUESTER_HELP: Final = {
     "agency_287g": "An officer of another agency designated under 8 U.S.C. 1357(g) to act as an immigration officer.",
     "city_employee": "A City employee asking whether the City may do something (for example, check a status).",
     "subject_or_attorney": (
-        "The person in custody, or the person's own lawyer. A lawyer's request is answered only when the person, "
-        "asked in custody, named this lawyer and agreed."
+        "The person, or the person's own lawyer. A lawyer's request is answered only when the person named this "
+        "lawyer and agreed when the desk asked the person (in custody, in person, or at a number already in City "
+        "records)."
     ),
     "consulate": (
         "A foreign consulate asking whether its national is detained (Vienna Convention, art. 36). A consular "
@@ -164,9 +165,10 @@ FIELD: Final = {
 
 FIELD_HELP: Final = {
     "consent_confirmed": (
-        "Only for a request by the person or the person's own lawyer: tick it when the person, asked in custody, "
-        "named this lawyer and agreed to the request, or when the person asks in person. Otherwise the lawyer's "
-        "request is answered like anyone's."
+        "Only for a request by the person or the person's own lawyer: tick it when the person named this lawyer "
+        "and agreed to the request when the desk asked the person (in custody; or, for a person not in City "
+        "custody, in person or at a number already in City records), or when the person asks in person. "
+        "Otherwise the lawyer's request is answered like anyone's."
     ),
 }
 

@@ -61,11 +61,11 @@ class ReadMixin(StoreBase):
 
     def pack_for(self, version: CaseVersion) -> Pack:
         """The pack the version was decided under, parsed from the copy kept in the log."""
-        from desktop.rules.pack import parse_pack
+        from desktop.rules.catalog import pack_from_bytes
 
         decision = version.decision
         source = Path(f"<log: pack {decision.policy_id} {decision.policy_version}>")
-        return parse_pack(self.pack_content(decision.policy_sha256), source)
+        return pack_from_bytes(self.pack_content(decision.policy_sha256), source)
 
     def _select(self, query: CaseQuery) -> tuple[str, list[Any], str]:
         """FROM ... WHERE ... for a query, its parameters, and the column that orders cases by recording.

@@ -318,3 +318,17 @@ def test_closing_a_half_filled_intake_asks_first(qtbot, window, message_boxes) -
     message_boxes.answer = QMessageBox.StandardButton.Yes
     wizard.reject()
     assert not wizard.isVisible()
+
+
+def test_the_decision_shows_the_say_line_it_carries(pack) -> None:
+    # Since pack 2.2 each response carries its say line; a decision recorded before that gets the pack's.
+    from desktop.rules import decide, parse_intake
+    from desktop.ui.decision_html import decision_html
+
+    decision = decide(parse_intake({**S01, "received_at": "2026-01-13T22:18:00-05:00"}), pack).to_dict()
+    carried = {**decision, "responses": [{**r, "say": "Carried words."} for r in decision["responses"]]}
+    assert decision_html(carried, pack).count("<b>Say:</b> “Carried words.”") == len(decision["responses"])
+    older = {**decision, "responses": [{k: v for k, v in r.items() if k != "say"} for r in decision["responses"]]}
+    html = decision_html(older, pack)
+    for response in decision["responses"]:
+        assert f"<b>Say:</b> “{pack.say_for(response)}”" in html.replace("&#x27;", "'")

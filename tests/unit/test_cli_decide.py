@@ -162,7 +162,7 @@ def test_policy_show_prints_clauses_then_rules() -> None:
     text = done.stdout
     assert "NOT YET REVIEWED" in text
     assert text.index("CHANGES") < text.index("CLAUSES")  # what changed in version 2, printed for counsel
-    assert "version 2.0.0" in text and "America/New_York" in text
+    assert "version 2.2.0" in text and "America/New_York" in text
     assert text.index("CLAUSES") < text.index("RULES") < text.index("D99: REFER_COUNSEL")
     assert "To neither detain nor delay the release" in text.replace("\n    ", " ")
 

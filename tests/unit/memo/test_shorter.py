@@ -150,3 +150,18 @@ def test_intake_limits_free_text_and_names_the_field_and_the_limit(field: str, l
     with pytest.raises(IntakeError, match=f"{limit:,} characters") as error:
         parse_intake(data)
     assert error.value.field_path == field
+
+
+def test_page_one_says_the_words_the_decision_carries(pack: Pack, render) -> None:
+    # Since pack 2.2 each response carries its say line; a version recorded before that gets the pack's.
+    record = example(pack, "S01")
+    decision = record.current.decision
+    carried = replace(
+        decision, responses=tuple(replace(r, say=f"Carried words {i}.") for i, r in enumerate(decision.responses))
+    )
+    older = replace(decision, responses=tuple(replace(r, say=None) for r in decision.responses))  # no say kept
+    first = norm(render(CaseRecord(record.case_number, (replace(record.current, decision=carried),))).pages[0])
+    assert "What to say: Carried words 0." in first and "What to say: Carried words 1." in first
+    first = norm(render(CaseRecord(record.case_number, (replace(record.current, decision=older),))).pages[0])
+    for response in decision.responses:
+        assert norm(f"What to say: {pack.say_for(response.to_dict())}") in first

@@ -40,8 +40,10 @@ def test_decision_follows_the_contract_shape(pack) -> None:
     assert set(decision) == {"policy", "responses", "refer_to_counsel", "warnings"}
     assert decision["policy"] == {"id": "northampton-2019", "version": pack.version, "sha256": pack.sha256}
     hold = decision["responses"][0]
-    contract = {"action", "info", "code", "rule", "instruction", "clauses", "authorities", "refer", "because"}
+    contract = {"action", "info", "code", "rule", "instruction", "say", "clauses", "authorities", "refer", "because"}
     assert set(hold) == contract | {"title", "variant"}  # two optional fields added with version 2
+    assert list(hold)[:8] == ["action", "info", "code", "title", "rule", "variant", "instruction", "say"]
+    assert hold["say"] == pack.say_for(hold) and hold["say"]  # the words the window and the memo show
     assert hold["title"] == pack.codes["NO_HOLD"].title and hold["variant"] is None
     assert hold["code"] == "NO_HOLD" and hold["rule"] == "D11" and hold["info"] is None
     assert hold["clauses"] == ["B3", "DEF-DET", "DEF-ELIG", "A"]
@@ -158,3 +160,129 @@ def test_missing_warrant_warning_only_for_a_live_i247a(pack) -> None:
 
 def test_decision_json_is_valid_json(pack) -> None:
     assert json.loads(decide(intake(), pack).to_json())["responses"][1]["code"] == "DECLINE_NOTIFY"
+
+
+def test_invariant_checker_holds_invariants_2_6_7_and_8(pack) -> None:
+    # Each check must be able to fail: feed the checker decisions that break it.
+    from dataclasses import replace
+
+    recalled = [{"kind": "AO-442", "signer": "federal_judge", "verified": True, "cancels_prior": True}]
+    ice = intake(documents=[*recalled, {"kind": "I-247A", "signer": "dhs_officer"}], actions=["hold", "access"])
+    good = decide(ice, pack)
+    assert [r.code for r in good.responses] == ["NO_HOLD", "DECLINE_ACCESS"] and invariant_violations(
+        ice, good, pack
+    ) == []
+    # 2. honouring the recalled warrant
+    honour = replace(good.responses[0], code="HONOR_JUDICIAL")
+    problems = invariant_violations(ice, replace(good, responses=(honour, good.responses[1])), pack)
+    assert any("does not cancel an earlier one" in p for p in problems)
+    # 7. LOG_ONLY for an access request
+    logged = replace(good.responses[1], code="LOG_ONLY")
+    problems = invariant_violations(ice, replace(good, responses=(good.responses[0], logged)), pack)
+    assert any("logs only an action that no cancellation settles" in p for p in problems)
+    # 6. a victim's records to an unknown caller
+    caller = intake(requester="unknown", documents=[], actions=["share_info"], info=["address"], benefit="u_visa")
+    declined = decide(caller, pack)
+    assert declined.responses[0].code == "DECLINE_INFO" and invariant_violations(caller, declined, pack) == []
+    given = replace(declined.responses[0], code="PROCESS_BENEFIT")
+    problems = invariant_violations(caller, replace(declined, responses=(given,)), pack)
+    assert any("gives a benefit's records to unknown" in p for p in problems)
+    # 8. a response whose words or reasons come from a cancelled paper
+    reasons = replace(good.responses[0], because=(*good.responses[0].because[:-1], "A recalled warrant is in hand."))
+    problems = invariant_violations(ice, replace(good, responses=(reasons, good.responses[1])), pack)
+    assert any("rests on a paper that cancels an earlier request" in p for p in problems)
+
+
+def test_a_fact_that_reads_a_recalled_warrant_gets_no_decision(pack, monkeypatch) -> None:
+    # The attack of LEGAL.md 3C v2.2's review: a fact that reads every paper would honour a recalled
+    # warrant (arrest, hold and notice). The engine's own check refuses to decide at all.
+    from desktop.rules.facts import Context
+    from desktop.rules.pack import PackError
+
+    recalled = {"kind": "AO-442", "signer": "federal_judge", "verified": True, "cancels_prior": True}
+    ice = intake(documents=[recalled, {"kind": "I-247A", "signer": "dhs_officer"}], actions=["arrest", "hold"])
+    assert [r.rule for r in decide(ice, pack).responses] == ["D20", "D11"]
+    monkeypatch.setattr(Context, "papers", property(lambda self: self.intake.documents))
+    with pytest.raises(PackError, match="breaks the decision contract") as caught:
+        decide(ice, pack)
+    assert "does not cancel an earlier one" in str(caught.value) or "rests on a paper" in str(caught.value)
+
+
+def test_because_names_only_live_papers_but_for_the_ordinance(pack) -> None:
+    recalled = {"kind": "state_warrant", "signer": "unknown", "cancels_prior": True}
+    ice = intake(
+        documents=[recalled, {"kind": "I-247A", "signer": "dhs_officer"}], actions=["hold"], claims_mandatory=True
+    )
+    hold = decide(ice, pack).responses[0]
+    assert hold.rule == "D7"  # not D2u: the unconfirmed paper was withdrawn
+    assert not any("Massachusetts court warrant" in line for line in hold.because if "ordinance is engaged" not in line)
+    assert not any("not a verified judicial paper" in line for line in hold.because)
+
+
+def test_every_response_carries_the_say_line_the_pack_gives(pack) -> None:
+    from desktop.rules.checks import load_scenarios
+
+    for scenario in load_scenarios(pack.scenario_dir):
+        if scenario.refused is None:
+            for response in decide(scenario.intake, pack).to_dict()["responses"]:
+                assert response["say"] and response["say"] == pack.say_for(response), scenario.id
+
+
+# The 12 public examples (LEGAL.md section 5) decide as their files say, in the words of pack 2.2.0:
+# (rule, variant, say line) for each response, in order.
+HOLD_ANYONE = "The City does not hold anyone on an immigration request."
+NO_RELEASE_INFO = "The City does not give release information for immigration purposes."
+NO_WHEREABOUTS = "The City gives no information about this person's custody or whereabouts."
+NO_INFO = "The City does not give out that information. No law requires it."
+EXAMPLE_WORDS = {
+    "S01": [("D11", None, HOLD_ANYONE), ("D13", None, NO_RELEASE_INFO)],
+    "S04": [("D2", None, "Court papers follow normal procedure with the court that issued them.")],
+    "S06": [("D13", None, NO_RELEASE_INFO)],
+    "S08": [
+        (
+            "D14",
+            None,
+            "I can tell you only what City records already say about citizenship or immigration status, nothing else.",
+        ),
+        ("D21", None, "City officers do not ask about or look up immigration status."),
+    ],
+    "S09": [
+        ("D1", None, "We will process this under normal department procedure, once we have checked who is asking.")
+    ],
+    "S14": [
+        ("D10", None, NO_WHEREABOUTS),
+        ("D10", None, NO_WHEREABOUTS),
+        ("D16", None, NO_INFO),
+        ("D16", None, NO_INFO),
+    ],
+    "S17": [
+        ("D4", None, "This order has gone to the City Solicitor, who will contact the court about it without delay.")
+    ]
+    * 2,
+    "S19": [("D13", None, NO_RELEASE_INFO)],
+    "S23": [("D18", None, "The City does not allow immigration interviews or access to people in its custody.")],
+    "S25": [("D20", None, "City officers do not do immigration enforcement work.")],
+    "S31": [("D5", None, "The paper goes to the City Solicitor today, who will answer it.")],
+    "S40": [("D0", None, "Noted: the cancellation is recorded.")],
+}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_shared_worked_examples_in_their_new_words(pack, path: Path) -> None:
+    scenario = load_scenario(path)
+    decision = decide(scenario.intake, pack)
+    assert [(r.rule, r.variant, r.say) for r in decision.responses] == EXAMPLE_WORDS[scenario.id]
+    for response in decision.responses:
+        assert "released at the normal time" not in response.say and "Do not call" not in response.say
+    if scenario.id == "S09":  # a victim asking for her certification: the victim's warning, not the custody one
+        assert any("victim's benefit" in w for w in decision.warnings)
+        assert not any(w.startswith("The person is not in City custody") for w in decision.warnings)
+
+
+def test_the_examples_are_the_public_ones() -> None:
+    shared = Path(__file__).resolve().parents[4] / "shared" / "examples"
+    if not shared.is_dir():
+        pytest.skip("../shared/examples is not beside this checkout")
+    assert sorted(p.name for p in shared.glob("*.json")) == sorted(p.name for p in EXAMPLES)
+    for path in EXAMPLES:
+        assert path.read_bytes() == (shared / path.name).read_bytes(), path.name

@@ -1,4 +1,4 @@
-"""Tests for desktop.rules.facts: each derived fact on its own, with a case for and against."""
+"""Tests for desktop.rules.facts and .registry: each derived fact on its own, with a case for and against."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from desktop.rules import facts
+from desktop.rules import facts, labels, registry
 from desktop.rules.facts import Context
 from desktop.rules.intake import parse_intake
 
@@ -135,7 +135,7 @@ def test_detainer_without_warrant(pack) -> None:
 
 def test_every_fact_describes_both_values(pack) -> None:
     sample = ctx(pack, [doc("I-247A", "dhs_officer"), doc("AO-442", "federal_judge", verified=True)])
-    for fact in facts.FACTS.values():
+    for fact in registry.FACTS.values():
         value = fact.compute(sample)
         line = fact.describe(value, sample)
         assert line and line.endswith("."), fact.name
@@ -167,7 +167,7 @@ def test_every_fact_describes_both_values(pack) -> None:
 def test_ordinance_engaged(pack, requester, purpose, documents, engaged) -> None:
     context = ctx(pack, documents, requester=requester, purpose=purpose)
     assert facts.ordinance_engaged(context) is engaged
-    line = facts.FACTS["ordinance_engaged"].describe(engaged, context)
+    line = registry.FACTS["ordinance_engaged"].describe(engaged, context)
     assert line.startswith("The ordinance is engaged" if engaged else "The ordinance is not engaged")
 
 
@@ -178,5 +178,103 @@ def test_old_packs_get_the_3a_definitions_by_default(pack) -> None:
 
 
 def test_consent_confirmed_is_a_fact(pack) -> None:
-    assert facts.FACTS["consent_confirmed"].compute(ctx(pack, consent_confirmed=True)) is True
-    assert facts.FACTS["consent_confirmed"].compute(ctx(pack)) is False
+    assert registry.FACTS["consent_confirmed"].compute(ctx(pack, consent_confirmed=True)) is True
+    assert registry.FACTS["consent_confirmed"].compute(ctx(pack)) is False
+
+
+# --- version 2.1: a paper that cancels an earlier request is never a basis to act ---------------------
+
+
+@pytest.mark.parametrize(
+    ("fact", "paper"),
+    [
+        ("verified_judicial_warrant", doc("AO-442", "federal_judge", verified=True)),
+        ("verified_judicial_warrant", doc("state_warrant", "clerk_magistrate", verified=True)),
+        ("unconfirmed_court_paper", doc("state_court_order", "state_judge")),
+        ("unconfirmed_court_paper", doc("federal_criminal_complaint", "prosecutor_or_agent")),
+        ("verified_judicial_court_order", doc("federal_writ", "federal_judge", verified=True)),
+        ("judicial_court_order", doc("state_court_order", "state_judge")),
+        ("judicial_compulsory_process", doc("grand_jury_subpoena", "court_clerk")),
+        ("immigration_subpoena", doc("I-138", "dhs_officer")),
+        ("immigration_document_present", doc("I-247A", "dhs_officer")),
+        ("detainer_without_warrant", doc("I-247A", "dhs_officer")),
+        ("administrative_warrant_present", doc("I-200", "dhs_officer")),
+        ("court_paper_not_judicial", doc("state_warrant", "unknown")),
+        ("legacy_detainer", doc("I-247D", "dhs_officer")),
+        ("ncic_immigration_hit", doc("ncic_immigration_violator", "unknown")),
+    ],
+)
+def test_every_fact_that_looks_at_papers_reads_only_live_ones(pack, fact: str, paper: dict[str, Any]) -> None:
+    compute = registry.FACTS[fact].compute
+    assert compute(ctx(pack, [paper], requester="court", purpose="criminal_unrelated")) is True
+    withdrawn = {**paper, "cancels_prior": True}
+    assert compute(ctx(pack, [withdrawn], requester="court", purpose="criminal_unrelated")) is False
+    # a line that lists the papers it found names no withdrawn paper either
+    if fact in LISTING_FACTS:
+        line = registry.FACTS[fact].describe(True, ctx(pack, [withdrawn, doc("letter", "unsigned")]))
+        assert labels.DOCUMENT_KIND[paper["kind"]].split(" (")[0] not in line
+
+
+LISTING_FACTS = {
+    "verified_judicial_warrant",
+    "unconfirmed_court_paper",
+    "verified_judicial_court_order",
+    "judicial_court_order",
+    "immigration_document_present",
+    "administrative_warrant_present",
+}
+
+
+def test_a_recalled_warrant_does_not_mask_a_live_one(pack) -> None:
+    papers = [
+        doc("AO-442", "federal_judge", verified=True, cancels_prior=True),
+        doc("state_warrant", "state_judge", verified=True),
+    ]
+    context = ctx(pack, papers)
+    assert facts.verified_judicial_warrant(context)
+    line = registry.FACTS["verified_judicial_warrant"].describe(True, context)
+    assert "Massachusetts court warrant" in line and "Federal criminal arrest warrant" not in line
+
+
+def test_only_d0_and_the_ordinance_read_cancelled_papers(pack) -> None:
+    cancelled = [doc("I-247A", "dhs_officer", cancels_prior=True)]
+    context = ctx(pack, cancelled, requester="state_or_local", purpose="criminal_unrelated")
+    assert facts.all_documents_cancel_prior(context) and facts.ordinance_engaged(context)
+    assert "I-247A" in registry.FACTS["ordinance_engaged"].describe(True, context)
+    assert context.papers == () and not facts.immigration_request(context)
+
+
+@pytest.mark.parametrize(
+    ("requester", "purpose", "documents", "expected"),
+    [
+        ("ice_ero", "criminal_unrelated", [], True),  # an immigration authority asks
+        ("state_or_local_relay", "mixed_or_unknown", [], True),  # a relay counts as one
+        ("other_federal", "civil_immigration", [], True),  # the purpose is civil immigration
+        ("other_federal", "mixed_or_unknown", [doc("I-247A", "dhs_officer")], True),  # a live immigration paper
+        ("court", "mixed_or_unknown", [doc("letter", "immigration_judge")], True),  # signed by an immigration judge
+        ("other_federal", "mixed_or_unknown", [doc("I-247A", "dhs_officer", cancels_prior=True)], False),
+        ("consulate", "criminal_unrelated", [], False),
+        ("unknown", "mixed_or_unknown", [], False),
+        ("city_employee", "criminal_unrelated", [doc("state_warrant", "clerk_magistrate")], False),
+    ],
+)
+def test_immigration_request(pack, requester, purpose, documents, expected) -> None:
+    context = ctx(pack, documents, requester=requester, purpose=purpose)
+    assert facts.immigration_request(context) is expected
+    line = registry.FACTS["immigration_request"].describe(expected, context)
+    assert line.startswith("This is an immigration request" if expected else "No immigration request is shown")
+
+
+@pytest.mark.parametrize(
+    ("requester", "consent", "expected"),
+    [
+        ("uscis", False, True),
+        ("subject_or_attorney", True, True),
+        ("subject_or_attorney", False, False),
+        ("unknown", True, False),
+        ("ice_ero", True, False),
+        ("state_or_local", True, False),
+    ],
+)
+def test_benefit_recipient(pack, requester, consent, expected) -> None:
+    assert facts.benefit_recipient(ctx(pack, requester=requester, consent_confirmed=consent)) is expected

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.rules import PackError, decide, load_pack, parse_intake
-from desktop.rules.pack import parse_pack
+from desktop.rules.reader import parse_pack
 from tests.conftest import FIXTURES, PACK_DIR, ROOT
 
 EXAMPLEVILLE = FIXTURES / "packs" / "exampleville"

@@ -1,4 +1,4 @@
-"""Tests for desktop.rules.pack: the shipped pack is faithful to the ordinance, and bad packs are refused."""
+"""Tests for the pack's model and reader: the shipped pack is faithful to the ordinance, and bad packs are refused."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from desktop.rules import PackError, decide, load_pack, parse_intake
+from desktop.rules.catalog import choose_pack, pack_in_force
 from desktop.rules.checks import load_scenarios, run_scenario
-from desktop.rules.pack import NotInForceError, choose_pack, pack_in_force, parse_condition
+from desktop.rules.conditions import parse_condition
+from desktop.rules.pack import NotInForceError
 from desktop.rules.vocab import ACTIONS, RESPONSE_CODES
 from tests.conftest import FIXTURES, PACK_DIR
 
@@ -103,40 +105,41 @@ def broken_pack(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
 @pytest.mark.parametrize(
     ("old", "new", "key", "words"),
     [
-        ('clauses = ["B3", "DEF-DET", "DEF-ELIG", "A"]', 'clauses = ["B3", "Z9"]', "rules[16].clauses", "'Z9'"),
-        ('code = "NO_HOLD"', 'code = "MAYBE_HOLD"', "rules[16].code", "unknown response code"),
+        ('clauses = ["B3", "DEF-DET", "DEF-ELIG", "A"]', 'clauses = ["B3", "Z9"]', "rules[17].clauses", "'Z9'"),
+        ('code = "NO_HOLD"', 'code = "MAYBE_HOLD"', "rules[17].code", "unknown response code"),
         (
             'actions = ["hold"]\nwhen = ["eligible_for_release"]',
             'actions = ["juggle"]\nwhen = ["eligible_for_release"]',
-            "rules[16].actions",
+            "rules[17].actions",
             "unknown action 'juggle'",
         ),
         (
             'instruction = "Do not hold or delay release, not even for minutes. Release at the normal time under '
-            'state law; the immigration request adds no time. Do not call ICE."\n',
+            "state law; the immigration request adds no time. In answer to this request, say nothing about custody "
+            'or the release time. Do not call ICE."\n',
             "",
-            "rules[16].instruction",
+            "rules[17].instruction",
             "missing or empty",
         ),
         (
             'instruction = "Do not hold or delay release',
             'instructions = "Do not hold or delay release',
-            "rules[16].instructions",
+            "rules[17].instructions",
             "unknown key",
         ),
-        ('refer = "AMB-19"\n', "", "rules[30].refer", "must name its ambiguity"),
-        ('refer = "AMB-19"', 'refer = "AMB-99"', "rules[30].refer", "unknown ambiguity"),
-        ('when = ["eligible_for_release"]', 'when = ["eligible_for_parole"]', "rules[16].when[0]", "unknown fact"),
+        ('refer = "AMB-19"\n', "", "rules[31].refer", "must name its ambiguity"),
+        ('refer = "AMB-19"', 'refer = "AMB-99"', "rules[31].refer", "unknown ambiguity"),
+        ('when = ["eligible_for_release"]', 'when = ["eligible_for_parole"]', "rules[17].when[0]", "unknown fact"),
         ("effective_from = 2019-12-05", 'effective_from = "December 2019"', "pack.effective_from", "expected a date"),
         ('id = "D99"\nactions = ["any"]', 'id = "D99"\nactions = ["hold"]', "rules", "no unconditional rule"),
-        ('id = "D13"', 'id = "D12"', "rules[18].id", "appears twice"),
+        ('id = "D13"', 'id = "D12"', "rules[19].id", "appears twice"),
         ("[codes.LOG_ONLY]", "[codes.MAYBE]", "codes.MAYBE", "unknown response code"),
         ('id = "AMB-19"', 'id = "AMBIGUITY-19"', "ambiguities[18].id", "not of the form AMB-n"),
         ("[definitions]", "[definitionz]", "definitionz", "unknown section"),
         (
             'when = ["verified_judicial_warrant"]\ncode',
             'wehn = ["verified_judicial_warrant"]\ncode',
-            "rules[5].wehn",
+            "rules[7].wehn",
             "unknown key; expected one of id, actions, info, when",
         ),
         ('reviewed_by = ""', 'reviewed-by = "J. Doe"', "pack.reviewed-by", "unknown key"),
@@ -157,45 +160,47 @@ def broken_pack(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
             'instruction = "Do not give the release date or time, and do not give advance notice of release. A '
             'request to be notified is itself an immigration detainer under the ordinance."',
             'instruction = "Give the caller the release date and time; note the call in the log."',
-            "rules[18].instruction",
+            "rules[19].instruction",
             "must say what the officer does not do",
         ),
         (
             'instruction = "Do not allow an interview, a phone call, or entry to non-public areas for immigration '
             'officers. No law compels the access."',
             'instruction = "Allow the interview."',
-            "rules[25].instruction",
+            "rules[26].instruction",
             "must say what the officer does not do (in rule D18)",
         ),
         # Instruction variants (LEGAL.md 3C v2, item 7) are validated as strictly as rules.
         (
             'id = "purpose-unclear"',
             'id = "purpose-unclear"\ncode = "NO_HOLD"',
-            "rules[9].variants[0].code",
+            "rules[10].variants[0].code",
             "unknown key",
         ),
         (
             'id = "purpose-unclear"\nwhen = ["purpose in [mixed_or_unknown]"]',
             'id = "purpose-unclear"\nwhen = []',
-            "rules[9].variants[0].when",
+            "rules[10].variants[0].when",
             "needs at least one condition",
         ),
         (
             'when = ["purpose in [mixed_or_unknown]"]',
             'when = ["purpose in [unclear]"]',
-            "rules[9].variants[0].when[0]",
+            "rules[10].variants[0].when[0]",
             "unknown value 'unclear'",
         ),
         (
-            'instruction = "No: do not give the release date or time, or advance notice of release. The City gives '
-            'immigration authorities no release information."',
+            "instruction = \"Do not give the release date or time, or advance notice of release, yet: the person's "
+            "consent is not confirmed. Confirm nothing about anyone meanwhile, not even whether the person is held. "
+            "If the person is in City custody, ask the person; otherwise the person may confirm in person, or when "
+            'the desk calls the person at a number already in City records. Then decide again."',
             'instruction = "Yes: give the release date."',
-            "rules[19].variants[0].instruction",
+            "rules[20].variants[1].instruction",
             "must say what the officer does not do",
         ),
-        ('id = "city-employee-asks"', 'id = ""', "rules[19].variants[0].id", "missing or empty"),
-        ('rules = ["D9c"]', 'rules = ["D9z"]', "changes[4].rules", "unknown rule id 'D9z'"),
-        ('version = "2.0.0"\ntext', 'versoin = "2.0.0"\ntext', "changes[0].versoin", "unknown key"),
+        ('id = "city-employee-asks"', 'id = ""', "rules[5].variants[0].id", "missing or empty"),
+        ('rules = ["D9c"]', 'rules = ["D9z"]', "changes[25].rules", "unknown rule id 'D9z'"),
+        ('version = "2.0.0"\ntext', 'versoin = "2.0.0"\ntext', "changes[21].versoin", "unknown key"),
         (
             'time_zone = "America/New_York"',
             'time_zone = "America/Northampton"',
@@ -253,7 +258,7 @@ def two_versions(tmp_path: Path) -> Path:
     root = tmp_path / "policies"
     old = (PACK_DIR / "pack.toml").read_text(encoding="utf-8")
     (root / "v1").mkdir(parents=True)
-    v1 = old.replace('effective_to = ""', "effective_to = 2024-06-30").replace('version = "2.0.0"', 'version = "1.9.0"')
+    v1 = old.replace('effective_to = ""', "effective_to = 2024-06-30").replace('version = "2.2.0"', 'version = "1.9.0"')
     (root / "v1" / "pack.toml").write_text(v1, "utf-8")
     (root / "v2").mkdir()
     v2 = old.replace("effective_from = 2019-12-05", "effective_from = 2024-07-01")
@@ -265,7 +270,7 @@ def test_the_pack_in_force_on_the_day_received_is_chosen(tmp_path: Path) -> None
     root = two_versions(tmp_path)
     # a bare date is still accepted, as before version 2
     assert choose_pack(dt.date(2024, 6, 30), None, root).version == "1.9.0"
-    assert choose_pack(dt.date(2024, 7, 1), None, root).version == "2.0.0"
+    assert choose_pack(dt.date(2024, 7, 1), None, root).version == "2.2.0"
     with pytest.raises(NotInForceError, match="received_at 2019-01-01, before the first policy pack is in force"):
         choose_pack(dt.date(2019, 1, 1), None, root)
 
@@ -274,10 +279,10 @@ def test_the_pack_is_chosen_by_the_local_date_in_its_own_zone(tmp_path: Path) ->
     root = two_versions(tmp_path)
     # 04:30 UTC on 1 July is still 30 June in Northampton
     assert choose_pack(dt.datetime(2024, 7, 1, 3, 30, tzinfo=dt.UTC), None, root).version == "1.9.0"
-    assert choose_pack(dt.datetime.fromisoformat("2024-06-30T21:30:00-07:00"), None, root).version == "2.0.0"
-    assert choose_pack(dt.datetime.fromisoformat("2024-07-01T00:00:00-04:00"), None, root).version == "2.0.0"
+    assert choose_pack(dt.datetime.fromisoformat("2024-06-30T21:30:00-07:00"), None, root).version == "2.2.0"
+    assert choose_pack(dt.datetime.fromisoformat("2024-07-01T00:00:00-04:00"), None, root).version == "2.2.0"
     # "now", for a caller that only wants the active pack
-    assert choose_pack(dt.datetime.now(dt.UTC), None, root).version == "2.0.0"
+    assert choose_pack(dt.datetime.now(dt.UTC), None, root).version == "2.2.0"
 
 
 @pytest.mark.parametrize(
@@ -310,7 +315,7 @@ def test_time_zone_edge_of_the_first_pack(pack, received_at: str, decided: bool)
     assert message.startswith(f"received_at {received_at} is 2019-12-04 in America/New_York")
     assert message.endswith("before the first policy pack is in force (2019-12-05)")
     assert "\n" not in message and "pack.toml" not in message and str(PACK_DIR.parent) not in message
-    with pytest.raises(NotInForceError, match=r"before the policy pack northampton-2019 2\.0\.0 is in force"):
+    with pytest.raises(NotInForceError, match=r"before the policy pack northampton-2019 2\.2\.0 is in force"):
         decide(intake, pack)
 
 
@@ -326,10 +331,19 @@ def test_a_pack_without_a_time_zone_still_loads_and_uses_the_offset_given(tmp_pa
 def test_changes_are_recorded_and_printed(pack) -> None:
     from desktop.rules.explain import pack_text
 
-    assert pack.version == "2.0.0"
-    assert {c.version for c in pack.changes} >= {"2.0.0", "1.0.0"}
+    assert pack.version == "2.2.0"
+    assert {c.version for c in pack.changes} >= {"2.2.0", "2.1.0", "2.0.0", "1.0.0"}
+    assert [c.version for c in pack.changes] == sorted((c.version for c in pack.changes), reverse=True)  # newest first
     touched = {rule for change in pack.changes for rule in change.rules}
     assert {"D9s", "D9c", "D13o", "D14m", "D22", "D10", "D9"} <= touched
+    # every item of LEGAL.md 3C versions 2.1 (eight) and 2.2 (twelve) has its own entry
+    for version, items in (("2.1.0", 8), ("2.2.0", 12)):
+        for item in range(1, items + 1):
+            assert any(
+                c.version == version and c.text.startswith(f"LEGAL.md 3C v{version[:3]}, item {item}:")
+                for c in pack.changes
+            ), (version, item)
+    assert {"D9c-out", "D0", "D1", "D16", "D20"} <= touched
     assert all(c.to_dict()["text"] for c in pack.changes)
     d2 = next(r for r in pack.rules if r.id == "D2")
     assert d2.variants[0].to_dict() == {
@@ -337,12 +351,17 @@ def test_changes_are_recorded_and_printed(pack) -> None:
         "when": ["immigration_authority"],
         "title": "Honour the warrant, not the request",
         "instruction": d2.variants[0].instruction,
+        "say": "The City does not act on immigration requests. Court papers follow normal procedure with the court "
+        "that issued them.",
     }
     text = pack_text(pack)
     assert text.index("CHANGES") < text.index("CLAUSES")
     assert "(dates in America/New_York)" in text
     assert "Variant 'immigration-authority-asked' when immigration_authority:" in text
     assert "Honour the warrant, not the request" in text
+    assert "2.2.0: LEGAL.md 3C v2.2, item 1: records and information for a benefit" in text
+    assert "2.1.0: LEGAL.md 3C v2.1, item 8: a paper that cancels an earlier request" in text
+    assert "Say: “Noted: the cancellation is recorded.”" in text
 
 
 def test_exampleville_has_a_time_zone_of_its_own() -> None:

@@ -176,3 +176,111 @@ def test_the_command_never_crashes_on_any_json(tmp_path, data: Any) -> None:
     if code == 2:
         assert out.getvalue() == ""
         assert err.getvalue().count("\n") == 1 and err.getvalue().startswith("error: ")
+
+
+# --- invariants 2, 6, 7 and 8 (CONTRACT.md, version 2.2), each stated here on its own -------------------
+
+JUDICIAL_SIGNERS = {"federal_judge", "state_judge", "clerk_magistrate"}
+COURT_KINDS = {"AO-442", "state_warrant", "federal_writ", "federal_court_order", "state_court_order"}
+IMMIGRATION_AUTHORITIES = {"ice_ero", "ice_hsi", "cbp", "uscis", "other_dhs", "agency_287g", "state_or_local_relay"}
+ALWAYS_ENGAGING = {"city_employee", "subject_or_attorney", "consulate", "unknown"}
+IMMIGRATION_KINDS = {
+    *("I-247A", "I-247D", "I-247N", "I-247X", "I-247", "I-200", "I-205", "I-203", "I-286", "I-862", "I-138"),
+    *("eoir_order", "ncic_immigration_violator"),
+}
+
+court_papers = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(sorted(COURT_KINDS | {"grand_jury_subpoena", "I-247A", "I-138", "I-200"})),
+        "signer": st.sampled_from(["federal_judge", "state_judge", "clerk_magistrate", "court_clerk", "dhs_officer"]),
+        "verified": st.booleans(),
+        "cancels_prior": st.booleans(),
+    }
+)
+
+
+@st.composite
+def intakes_with_cancelled_papers(draw: st.DrawFn) -> dict[str, Any]:
+    """Intakes whose papers are often verified court papers, often recalled or withdrawn (LEGAL.md 3A v2.1)."""
+    data = draw(intakes())
+    data["documents"] = draw(st.lists(court_papers, min_size=1, max_size=4))
+    data["purpose"] = draw(st.sampled_from(vocab.PURPOSES))
+    return data
+
+
+def honourable(document: dict[str, Any]) -> bool:
+    """A live, verified court paper signed by a judge or clerk-magistrate (or the clerk, for an AO 442)."""
+    signer_ok = document["signer"] in JUDICIAL_SIGNERS or (
+        document["signer"] == "court_clerk" and document["kind"] == "AO-442"
+    )
+    return (
+        document["kind"] in COURT_KINDS
+        and signer_ok
+        and document.get("verified", False)
+        and not document.get("cancels_prior", False)
+    )
+
+
+def engaged_whatever_the_papers(data: dict[str, Any]) -> bool:
+    """Whether the ordinance is engaged without looking at any paper (LEGAL.md 3A)."""
+    requester = data["requester"]
+    return (
+        requester in IMMIGRATION_AUTHORITIES or requester in ALWAYS_ENGAGING or data["purpose"] != "criminal_unrelated"
+    )
+
+
+def comparable(response: Any) -> dict[str, Any]:
+    """A response's words and reasons, but the one reason that may read a cancelling paper (LEGAL.md 3A)."""
+    result = response.to_dict()
+    result["because"] = [line for line in result["because"] if not line.startswith("The ordinance is engaged")]
+    return result
+
+
+def check_invariants_2_6_7_8(pack: Pack, data: dict[str, Any]) -> None:
+    intake = parse_intake(data)
+    decision = decide(intake, pack)
+    for response in decision.responses:
+        # 2. HONOR_JUDICIAL only where a verified court paper that does not cancel an earlier one is in hand.
+        if response.code == "HONOR_JUDICIAL":
+            assert any(honourable(d) for d in data["documents"]), response
+        # 6. A benefit's records and information go only to USCIS, or the person (or their lawyer) with consent.
+        if response.code == "PROCESS_BENEFIT" and response.action in ("produce_records", "share_info"):
+            assert data["requester"] == "uscis" or (
+                data["requester"] == "subject_or_attorney" and data["consent_confirmed"]
+            ), response
+        # 7. LOG_ONLY answers only what a cancellation cancels.
+        if response.code == "LOG_ONLY":
+            assert response.action in ("hold", "notify_release", "transfer_custody", "relay", "arrest"), response
+    # 8. No response but D0's LOG_ONLY rests on a cancelling paper: take them away and nothing else changes,
+    #    wherever that cannot change whether the ordinance is engaged.
+    cancelled = [d for d in data["documents"] if d.get("cancels_prior")]
+    if cancelled and (
+        engaged_whatever_the_papers(data)
+        or not any(
+            d["kind"] in IMMIGRATION_KINDS or d["signer"] in ("dhs_officer", "immigration_judge") for d in cancelled
+        )
+    ):
+        without = parse_intake({**data, "documents": [d for d in data["documents"] if not d.get("cancels_prior")]})
+        again = decide(without, pack)
+        for before, after in zip(decision.responses, again.responses, strict=True):
+            if before.code != "LOG_ONLY":
+                assert comparable(before) == comparable(after), (before.rule, after.rule)
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(intakes_with_cancelled_papers())
+def test_invariants_2_6_7_8_with_recalled_and_withdrawn_papers(pack, data: dict[str, Any]) -> None:
+    check_invariants_2_6_7_8(pack, data)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(intakes())
+def test_invariants_2_6_7_8_for_any_intake(pack, data: dict[str, Any]) -> None:
+    check_invariants_2_6_7_8(pack, data)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(intakes_with_cancelled_papers())
+def test_another_citys_pack_keeps_invariants_2_6_7_8(data: dict[str, Any]) -> None:
+    data["received_at"] = "2026-01-13T22:18:00-05:00"
+    check_invariants_2_6_7_8(exampleville(), data)
