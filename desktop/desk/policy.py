@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 OFFICER: Final = "officer"
 SUPERVISOR: Final = "supervisor"
 ADMIN: Final = "admin"
-ANYONE: Final = frozenset({OFFICER, SUPERVISOR, ADMIN})  # any signed-in account, whatever its roles
+ANYONE: Final = (OFFICER, SUPERVISOR, ADMIN)  # any signed-in account, whatever its roles
 
 
 class NotAllowed(AccountError):
@@ -43,14 +43,16 @@ class Rule:
     words: str  # what the action is, for a refusal: "record a case"
     beyond: str = ""  # the rules beyond roles, in words (empty: none)
     why: str = ""  # why only those roles, when it needs saying (else the roles are named)
+    named: tuple[str, ...] = ()  # the roles in the order a refusal names them
 
     def refusal(self, who: str) -> str:
-        reason = self.why or f"it needs the {' or '.join(sorted(self.roles))} role"
+        reason = self.why or f"it needs the {' or '.join(self.named)} role"
         return f"{who} may not {self.words}: {reason}"
 
 
 def _rule(roles: Iterable[str], words: str, beyond: str = "", why: str = "") -> Rule:
-    return Rule(frozenset(roles), words, beyond, why)
+    named = tuple(roles)
+    return Rule(frozenset(named), words, beyond, why, named)
 
 
 TWO_PERSON: Final = (
@@ -60,40 +62,40 @@ TWO_PERSON: Final = (
 
 ACTIONS: Final[dict[str, Rule]] = {
     # cases (desk/cases.py)
-    "cases.record": _rule({OFFICER, SUPERVISOR}, "record a case"),
-    "cases.amend": _rule({OFFICER, SUPERVISOR}, "amend a case", TWO_PERSON),
-    "cases.resolve": _rule({SUPERVISOR}, "record a referral's outcome", TWO_PERSON),
-    "cases.attach": _rule({OFFICER, SUPERVISOR}, "attach a scan to a case"),
-    "cases.check_before_recording": _rule({OFFICER, SUPERVISOR}, "check an intake before recording it"),
+    "cases.record": _rule((OFFICER, SUPERVISOR), "record a case"),
+    "cases.amend": _rule((OFFICER, SUPERVISOR), "amend a case", TWO_PERSON),
+    "cases.resolve": _rule((SUPERVISOR,), "record a referral's outcome", TWO_PERSON),
+    "cases.attach": _rule((OFFICER, SUPERVISOR), "attach a scan to a case"),
+    "cases.check_before_recording": _rule((OFFICER, SUPERVISOR), "check an intake before recording it"),
     "cases.open": _rule(ANYONE, "open a case"),
     "cases.attachment": _rule(ANYONE, "open a case's attachment"),
     "cases.search": _rule(ANYONE, "search the case log"),
     "cases.review_queue": _rule(ANYONE, "see the review queue"),
     "cases.for_booking": _rule(ANYONE, "look up cases by booking number"),
     # paper (desk/paper.py)
-    "paper.print": _rule({OFFICER, SUPERVISOR}, "print or save a memo"),
+    "paper.print": _rule((OFFICER, SUPERVISOR), "print or save a memo"),
     "paper.preview": _rule(ANYONE, "preview a memo"),
-    "paper.draft": _rule({OFFICER, SUPERVISOR}, "preview a draft memo"),
-    "paper.export": _rule({SUPERVISOR, ADMIN}, "export memos"),
+    "paper.draft": _rule((OFFICER, SUPERVISOR), "preview a draft memo"),
+    "paper.export": _rule((SUPERVISOR, ADMIN), "export memos"),
     "paper.verify_memo": _rule(ANYONE, "check a memo against the log"),
     # copies of the log (desk/copies.py)
-    "copies.backup": _rule({SUPERVISOR, ADMIN}, "back up the log"),
-    "copies.restore": _rule({ADMIN}, "restore the log from a backup"),
+    "copies.backup": _rule((SUPERVISOR, ADMIN), "back up the log"),
+    "copies.restore": _rule((ADMIN,), "restore the log from a backup"),
     # the log itself (desk/auditlog.py)
     "log.verify": _rule(ANYONE, "verify the log"),
-    "log.rebuild_index": _rule({SUPERVISOR, ADMIN}, "rebuild the search index"),
-    "log.audit": _rule({SUPERVISOR, ADMIN}, "read or export the audit log"),
+    "log.rebuild_index": _rule((SUPERVISOR, ADMIN), "rebuild the search index"),
+    "log.audit": _rule((ADMIN, SUPERVISOR), "read or export the audit log"),
     "log.receipt": _rule(ANYONE, "write a receipt of the chain head"),
     "log.verify_receipt": _rule(ANYONE, "check a receipt against the log"),
     # reports (desk/reports.py)
     "reports.figures": _rule(ANYONE, "make an oversight report"),
     "reports.register": _rule(
-        {SUPERVISOR, ADMIN}, "see the register", why="it holds personal data, for supervisors and admins only"
+        (SUPERVISOR, ADMIN), "see the register", why="it holds personal data, for supervisors and admins only"
     ),
     # people (desk/people.py)
-    "people.list": _rule({SUPERVISOR, ADMIN}, "list accounts"),
-    "people.manage": _rule({ADMIN}, "add or change accounts"),
-    "people.settings": _rule({ADMIN}, "change the desk's sign-in settings"),
+    "people.list": _rule((ADMIN, SUPERVISOR), "list accounts"),
+    "people.manage": _rule((ADMIN,), "add or change accounts"),
+    "people.settings": _rule((ADMIN,), "change the desk's sign-in settings"),
     "people.own_account": _rule(ANYONE, "change your own password or second factor"),
     "people.session": _rule(ANYONE, "lock, unlock or end your session"),
 }
