@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.desk.paper import page_pngs
-from desktop.desk.reports import Period, ReportError
-from desktop.store.errors import StoreError
+from desktop.desk.reports import Period
+from desktop.errors import DeskError
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
@@ -175,7 +175,7 @@ class ReportsDialog(QDialog):
                 self.session, period, ice_count=self.ice(), where="shown in the window"
             )
             images = page_pngs(pdf, dpi=90)
-        except (ReportError, StoreError) as exc:
+        except DeskError as exc:
             QMessageBox.warning(self, "Oversight reports", str(exc))
             return False
         self.summary.setText(" ".join(report.statements))
@@ -210,7 +210,7 @@ class ReportsDialog(QDialog):
             if chosen is None:
                 return None
             result = self.desk.reports.make(self.session, self.period(), chosen, ice_count=self.ice(), fmt=fmt)
-        except (ReportError, StoreError) as exc:
+        except DeskError as exc:
             QMessageBox.warning(self, "Oversight reports", str(exc))
             return None
         self.summary.setText(f"Saved {result.path} ({result.requests:,} requests).")
@@ -230,7 +230,7 @@ class ReportsDialog(QDialog):
                 if not go_on:
                     return None
             result = self.desk.reports.save_register(self.session, self.period(), chosen, passphrase=passphrase)
-        except (ReportError, StoreError) as exc:
+        except DeskError as exc:
             QMessageBox.warning(self, "The register", str(exc))
             return None
         self.summary.setText(

@@ -18,15 +18,20 @@ def filled(desk):
     return desk
 
 
-def test_model_passes_qt_model_tester(qtmodeltester, filled) -> None:
-    model = CaseLogModel(desk=filled)
+@pytest.fixture
+def session(filled, officer):
+    return officer
+
+
+def test_model_passes_qt_model_tester(qtmodeltester, filled, session) -> None:
+    model = CaseLogModel(desk=filled, session=session)
     qtmodeltester.check(model, force_py=True)
     model.set_query(CaseQuery(text="GARCIA"))
     qtmodeltester.check(model, force_py=True)
 
 
-def test_model_is_lazy_and_pages(filled) -> None:
-    model = CaseLogModel(desk=filled)
+def test_model_is_lazy_and_pages(filled, session) -> None:
+    model = CaseLogModel(desk=filled, session=session)
     assert model.rowCount() == 30
     assert model._pages == {}  # nothing fetched until a row is asked for
     first = model.data(model.index(0, 0))
@@ -35,26 +40,26 @@ def test_model_is_lazy_and_pages(filled) -> None:
     assert PAGE_SIZE >= 30 and list(model._pages) == [0]
 
 
-def test_case_numbers_follow_the_desk_clock_into_a_later_year(clock, desk) -> None:
+def test_case_numbers_follow_the_desk_clock_into_a_later_year(clock, desk, officer) -> None:
     import datetime as dt
 
     clock.now = dt.datetime(2031, 1, 1, 5, 30, tzinfo=dt.UTC)  # 00:30 on New Year's Day in Northampton
     fill_demo_log(desk, count=3)
-    model = CaseLogModel(desk=desk)
+    model = CaseLogModel(desk=desk, session=officer)
     assert [model.case_number(r) for r in range(3)] == ["2031-000003", "2031-000002", "2031-000001"]
     assert model.data(model.index(0, 1)).startswith("2030-12-31")  # received the evening before
 
 
-def test_newest_first_and_reversible(filled) -> None:
-    model = CaseLogModel(desk=filled)
+def test_newest_first_and_reversible(filled, session) -> None:
+    model = CaseLogModel(desk=filled, session=session)
     numbers = [model.case_number(r) for r in range(model.rowCount())]
     assert numbers == sorted(numbers, reverse=True)
     model.sort(1, Qt.SortOrder.AscendingOrder)
     assert [model.case_number(r) for r in range(model.rowCount())] == sorted(numbers)
 
 
-def test_view_search_and_filters(qtbot, filled) -> None:
-    view = CaseLogView(desk=filled)
+def test_view_search_and_filters(qtbot, filled, session) -> None:
+    view = CaseLogView(desk=filled, session=session)
     qtbot.addWidget(view)
     total = view.model.rowCount()
     name = view.model.summary(0).subject_name.split(",")[0]
@@ -70,8 +75,8 @@ def test_view_search_and_filters(qtbot, filled) -> None:
     assert view.count_label.text() == f"{rows} case{'s' if rows != 1 else ''}"
 
 
-def test_review_queue_shows_only_referred_cases(qtbot, filled) -> None:
-    view = CaseLogView(desk=filled, review_only=True)
+def test_review_queue_shows_only_referred_cases(qtbot, filled, session) -> None:
+    view = CaseLogView(desk=filled, session=session, review_only=True)
     qtbot.addWidget(view)
     assert view.model.rowCount() > 0
     assert all(view.model.summary(r).status == "referred" for r in range(view.model.rowCount()))

@@ -8,11 +8,10 @@ from pypdf import PdfReader
 
 from desktop.demo import fill_demo_log
 from desktop.desk import Desk, system_clock
-from desktop.records import Actor
 from desktop.store import check_log_file
 from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
 from tests.conftest import downgrade_to_first_schema
-from tests.gui.conftest import OFFICER
+from tests.gui.conftest import OFFICER, sign_in
 
 
 def test_status_bar_shows_folder_pack_review_and_officer(window, desk) -> None:
@@ -37,20 +36,20 @@ def test_views_are_built_when_first_shown(qtbot, window, desk) -> None:
         assert window.stack.currentIndex() == view
     assert window._log_view.model.rowCount() == 12
     assert "To neither detain nor delay" in window._policy_view.toPlainText()
-    assert window._review_view.log.model.rowCount() == desk.referred_count() > 0
+    assert window._review_view.log.model.rowCount() == desk.cases.review_count(window.session) > 0
 
 
 def test_open_case_reprint_and_events(qtbot, window, desk) -> None:
     numbers = fill_demo_log(desk, count=6)
     dialog = window.open_case(numbers[0])
     qtbot.addWidget(dialog)
-    versions = len(desk.cases.open(numbers[0]).versions)
+    versions = len(desk.cases.open(window.session, numbers[0], audit=False).versions)
     assert versions > 1 and f"amended ({versions} versions)" in dialog.heading.text()
     assert dialog.tabs.count() == 5
     dialog.reprint()
     assert dialog.memo_path is not None and dialog.memo_path.exists()
     assert numbers[0] in PdfReader(dialog.memo_path).pages[0].extract_text()
-    assert [e.kind for e in desk.cases.open(numbers[0]).events][-1] == "memo"
+    assert [e.kind for e in desk.cases.open(window.session, numbers[0], audit=False).events][-1] == "memo"
 
 
 def answer_outcome(monkeypatch, text: str) -> None:
@@ -65,7 +64,8 @@ def answer_outcome(monkeypatch, text: str) -> None:
     monkeypatch.setattr(OutcomeDialog, "exec", exec_)
 
 
-def test_review_queue_records_an_outcome_as_an_amendment(qtbot, window, desk, monkeypatch) -> None:
+def test_review_queue_records_an_outcome_as_an_amendment(qtbot, supervisor_window, desk, monkeypatch) -> None:
+    window = supervisor_window  # only a supervisor records an outcome
     fill_demo_log(desk, count=20)
     window.show_view(VIEW_REVIEW)
     queue = window._review_view.log
@@ -74,13 +74,14 @@ def test_review_queue_records_an_outcome_as_an_amendment(qtbot, window, desk, mo
     queue.table.selectRow(0)
     answer_outcome(monkeypatch, "Solicitor: decline stands")
     window.resolve_selected()
-    case = desk.cases.open(number)
+    case = desk.cases.open(window.session, number, audit=False)
     assert case.current.status == "resolved" and case.current.amendment_reason == "Resolved: Solicitor: decline stands"
     assert case.versions[0].status == "referred"
     assert queue.model.rowCount() == before - 1
 
 
-def test_backup_runs_in_the_background(qtbot, window, desk, tmp_path: Path) -> None:
+def test_backup_runs_in_the_background(qtbot, supervisor_window, desk, tmp_path: Path) -> None:
+    window = supervisor_window  # supervisors and admins back up the log
     fill_demo_log(desk, count=5)
     target = desk.data_dir / "backups" / "inside.db"  # inside the data folder: a plain copy, no passphrase asked
     target.parent.mkdir(exist_ok=True)
@@ -91,7 +92,10 @@ def test_backup_runs_in_the_background(qtbot, window, desk, tmp_path: Path) -> N
     assert check_log_file(target).ok
 
 
-def test_a_backup_leaving_the_data_folder_is_encrypted(qtbot, window, desk, tmp_path: Path, monkeypatch) -> None:
+def test_a_backup_leaving_the_data_folder_is_encrypted(
+    qtbot, supervisor_window, desk, tmp_path: Path, monkeypatch
+) -> None:
+    window = supervisor_window
     import desktop.encrypted
 
     monkeypatch.setattr(desktop.encrypted, "SCRYPT_N", 2**12)
@@ -121,7 +125,8 @@ def test_the_passphrase_dialog_refuses_a_weak_or_mistyped_passphrase_inline(qtbo
     assert dialog.passphrase == "Station-Copy-2026!" and dialog.result() == dialog.DialogCode.Accepted
 
 
-def test_export_memos_of_the_shown_cases(qtbot, window, desk, tmp_path: Path, monkeypatch) -> None:
+def test_export_memos_of_the_shown_cases(qtbot, supervisor_window, desk, tmp_path: Path, monkeypatch) -> None:
+    window = supervisor_window  # supervisors and admins export memos
     import desktop.encrypted
 
     fill_demo_log(desk, count=4)
@@ -139,13 +144,13 @@ def test_verify_runs_off_the_gui_thread_and_reports_an_intact_log(qtbot, window,
 
     fill_demo_log(desk, count=3)
     threads: list[threading.Thread] = []
-    original = desk.verify_log
+    original = desk.log.verify
 
-    def spy(**kwargs):
+    def spy(session, **kwargs):
         threads.append(threading.current_thread())
-        return original(**kwargs)
+        return original(session, **kwargs)
 
-    desk.verify_log = spy  # type: ignore[method-assign]
+    desk.log.verify = spy  # type: ignore[method-assign]
     job = window.verify()
     assert job is not None
     qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=10000)
@@ -183,14 +188,14 @@ def audit_kinds(desk) -> list[tuple[str, str]]:
 
 
 def test_geometry_and_view_are_remembered(qtbot, desk, settings) -> None:
-    first = MainWindow(desk=desk, settings=settings, session=Actor.parse(OFFICER))
+    first = MainWindow(desk=desk, settings=settings, session=sign_in(desk, "demo.martin"))
     qtbot.addWidget(first)
     first.show()
     first.finish_start()
     first.show_view(VIEW_LOG)
     first.close()
     desk_again = Desk(desk.data_dir, clock=system_clock)
-    second = MainWindow(desk=desk_again, settings=settings, session=Actor.parse(OFFICER))
+    second = MainWindow(desk=desk_again, settings=settings, session=sign_in(desk_again, "demo.martin"))
     qtbot.addWidget(second)
     second.show()
     second.finish_start()
@@ -224,7 +229,9 @@ def test_an_upgraded_log_is_backed_up_migrated_and_said_so(qtbot, tmp_path: Path
     first.close()
     downgrade_to_first_schema(data / "cases.db")
     desk = Desk(data, clock=system_clock)
-    window = MainWindow(desk=desk, settings=settings, session=Actor.parse(OFFICER))
+    # The first release's log had no accounts: the upgraded log starts with the first admin's set-up.
+    admin = desk.people.setup(username="admin", name="A. ADMIN", badge="900", password="admin-pass-0001")
+    window = MainWindow(desk=desk, settings=settings, session=admin)
     qtbot.addWidget(window)
     window.show()
     window.finish_start()
@@ -246,7 +253,7 @@ def test_keyboard_shortcuts(qtbot, window) -> None:
 
 
 def test_a_missing_log_is_not_replaced_unless_the_officer_confirms(
-    qtbot, desk, settings, message_boxes, tmp_path: Path
+    qtbot, desk, officer, settings, message_boxes, tmp_path: Path
 ) -> None:
     from PySide6.QtWidgets import QMessageBox
 
@@ -256,7 +263,7 @@ def test_a_missing_log_is_not_replaced_unless_the_officer_confirms(
     for stray in desk.data_dir.glob("cases.db-*"):
         stray.unlink()
     message_boxes.answer = QMessageBox.StandardButton.No
-    main = MainWindow(desk=desk, settings=settings, session=Actor.parse(OFFICER))
+    main = MainWindow(desk=desk, settings=settings, session=officer)  # signed in before the log went missing
     qtbot.addWidget(main)
     main.finish_start()
     assert message_boxes.shown[0][:2] == ("question", "The case log is missing")
@@ -265,5 +272,5 @@ def test_a_missing_log_is_not_replaced_unless_the_officer_confirms(
     assert not (desk.data_dir / "cases.db").exists() and not desk.store_is_open
     message_boxes.answer = QMessageBox.StandardButton.Yes
     main.finish_start()
-    assert desk.store_is_open and desk.count() == 0
+    assert desk.store_is_open and desk.cases.count(officer) == 0
     assert [e.kind for e in desk._store.audit_entries()][:1] == ["new_log"]

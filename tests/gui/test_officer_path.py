@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QMenuBar, QMessageBox, QTabBar, QWidget
 
 from desktop.demo import fill_demo_log
-from desktop.records import Actor
 from desktop.ui import temporary_files
 from desktop.ui.intake_wizard import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_RECORDED, PAGE_REQUEST
 from desktop.ui.main_window import VIEW_HOME, VIEW_LOG, VIEW_POLICY, VIEW_REVIEW
@@ -308,19 +307,22 @@ def test_quitting_mid_intake_asks_once(qtbot, window, message_boxes) -> None:
 # --- Major 5: the supervisor's review by keyboard --------------------------------------------
 
 
-def _one_referral(window, desk) -> str:
+def _one_referral(session, desk) -> str:
     decided = desk.decide(
         {**S01, "documents": [], "purpose": "mixed_or_unknown", "actions": ["hold"], "received_at": S01["received_at"]}
     )
-    saved = desk.cases.record(window.actor, decided)
+    saved = desk.cases.record(session, decided)
     assert saved.status == "referred"
     return saved.case_number
 
 
-def test_the_queue_of_one_case_needs_no_selection_and_shows_its_question(qtbot, window, desk, monkeypatch) -> None:
+def test_the_queue_of_one_case_needs_no_selection_and_shows_its_question(
+    qtbot, supervisor_window, officer, desk, monkeypatch
+) -> None:
     from tests.gui.test_main_window import answer_outcome
 
-    number = _one_referral(window, desk)
+    window = supervisor_window  # an officer recorded it; a supervisor records the outcome
+    number = _one_referral(officer, desk)
     window.show_view(VIEW_REVIEW)
     queue = window._review_view.log
     assert queue.model.rowCount() == 1
@@ -334,7 +336,7 @@ def test_the_queue_of_one_case_needs_no_selection_and_shows_its_question(qtbot, 
     queue.table.setCurrentIndex(queue.model.index(-1, -1))
     answer_outcome(monkeypatch, "Solicitor: no hold")
     window.resolve_selected()
-    assert desk.cases.open(number).current.status == "resolved"
+    assert desk.cases.open(window.session, number, audit=False).current.status == "resolved"
 
 
 def test_the_outcome_box_is_finished_by_keyboard(qtbot) -> None:
@@ -471,7 +473,7 @@ def test_an_open_case_for_the_booking_number_is_offered_for_amendment(qtbot, win
     type_into(qtbot, wizard.decision_page.amend_reason, "Second fax of the same detainer")
     press_button(qtbot, wizard.button(wizard.WizardButton.CommitButton))
     assert wizard.currentId() == PAGE_RECORDED and wizard.saved.case_number == first.case_number
-    assert wizard.saved.version == 2 and desk.count() == 1
+    assert wizard.saved.version == 2 and desk.cases.count(window.session) == 1
 
 
 def test_no_is_a_new_case_and_cancel_stays(qtbot, window, desk, message_boxes) -> None:
@@ -480,10 +482,10 @@ def test_no_is_a_new_case_and_cancel_stays(qtbot, window, desk, message_boxes) -
     fill(qtbot, wizard, S01)
     message_boxes.answer = QMessageBox.StandardButton.Cancel
     enter(qtbot, wizard)
-    assert wizard.currentId() == PAGE_DECISION and desk.count() == 1
+    assert wizard.currentId() == PAGE_DECISION and desk.cases.count(window.session) == 1
     message_boxes.answer = QMessageBox.StandardButton.No
     enter(qtbot, wizard)
-    assert wizard.currentId() == PAGE_RECORDED and desk.count() == 2
+    assert wizard.currentId() == PAGE_RECORDED and desk.cases.count(window.session) == 2
 
 
 def test_a_case_with_no_name_and_no_booking_number_needs_a_confirmation(qtbot, window, desk, message_boxes) -> None:
@@ -492,12 +494,12 @@ def test_a_case_with_no_name_and_no_booking_number_needs_a_confirmation(qtbot, w
     fill(qtbot, wizard, blank)
     message_boxes.answer = QMessageBox.StandardButton.No
     enter(qtbot, wizard)
-    assert wizard.currentId() == PAGE_PERSON and desk.count() == 0
+    assert wizard.currentId() == PAGE_PERSON and desk.cases.count(window.session) == 0
     assert "neither a name nor a booking number" in message_boxes.shown[-1][2]
     _to(wizard, PAGE_DECISION)
     message_boxes.answer = QMessageBox.StandardButton.Yes
     enter(qtbot, wizard)
-    assert wizard.currentId() == PAGE_RECORDED and desk.count() == 1
+    assert wizard.currentId() == PAGE_RECORDED and desk.cases.count(window.session) == 1
 
 
 # --- Major 10 and "Also" ---------------------------------------------------------------------
@@ -518,17 +520,17 @@ def test_f1_opens_the_guide_and_the_help_menu_offers_both(qtbot, window) -> None
     assert "Officer's &guide" in texts and "&Keyboard shortcuts" in texts
 
 
-def test_the_window_never_reopens_on_the_policy_view(qtbot, desk, settings) -> None:
+def test_the_window_never_reopens_on_the_policy_view(qtbot, desk, officer, settings) -> None:
     from desktop.ui.main_window import MainWindow
 
     settings.setValue("window/view", VIEW_POLICY)
-    main = MainWindow(desk=desk, settings=settings, session=Actor.parse("A #1"))
+    main = MainWindow(desk=desk, settings=settings, session=officer)
     qtbot.addWidget(main)
     main.show()
     main.finish_start()
     assert main.stack.currentIndex() == VIEW_HOME
     settings.setValue("window/view", VIEW_LOG)
-    again = MainWindow(desk=desk, settings=settings, session=Actor.parse("A #1"))
+    again = MainWindow(desk=desk, settings=settings, session=officer)
     qtbot.addWidget(again)
     again.show()
     again.finish_start()

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 from pathlib import Path
 
-from desktop.desk import Actor
 from desktop.records import EventKind
 from desktop.ui.reports_view import ReportsDialog
 from tests.unit.cli_run import S01
-
-OFFICER = Actor.parse("OFC. R. MARTIN #1147")
-SUPERVISOR = dataclasses.replace(Actor.parse("SGT. K. JONES #77"), roles=frozenset({"supervisor"}))
 
 
 def kinds(desk) -> list[str]:
     return [r[0] for r in desk._store._conn.execute("SELECT kind FROM audit_log ORDER BY seq")]
 
 
-def test_the_view_shows_the_pages_and_saves_the_files(qtbot, desk, tmp_path: Path, message_boxes) -> None:
-    desk.cases.record(OFFICER, desk.decide(S01))
-    dialog = ReportsDialog(desk, OFFICER)
+def test_the_view_shows_the_pages_and_saves_the_files(qtbot, desk, officer, tmp_path: Path, message_boxes) -> None:
+    desk.cases.record(officer, desk.decide(S01))
+    dialog = ReportsDialog(desk, officer)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.preset.setCurrentIndex(2)  # Month
@@ -44,9 +39,9 @@ def test_the_view_shows_the_pages_and_saves_the_files(qtbot, desk, tmp_path: Pat
     dialog.grab().save(str(tmp_path / "reports-view.png"))
 
 
-def test_a_supervisor_saves_the_register(qtbot, desk, tmp_path: Path) -> None:
-    saved = desk.cases.record(OFFICER, desk.decide(S01))
-    dialog = ReportsDialog(desk, SUPERVISOR)
+def test_a_supervisor_saves_the_register(qtbot, desk, officer, supervisor, tmp_path: Path) -> None:
+    saved = desk.cases.record(officer, desk.decide(S01))
+    dialog = ReportsDialog(desk, supervisor)
     qtbot.addWidget(dialog)
     dialog.preset.setCurrentIndex(0)
     dialog.year.setValue(2026)
@@ -61,8 +56,8 @@ def test_a_supervisor_saves_the_register(qtbot, desk, tmp_path: Path) -> None:
     assert sealed == tmp_path / "usb.csv.enc" and sealed.read_bytes().startswith(b"SCDENC01")
 
 
-def test_an_empty_period_says_so(qtbot, desk) -> None:
-    dialog = ReportsDialog(desk, OFFICER)
+def test_an_empty_period_says_so(qtbot, desk, officer) -> None:
+    dialog = ReportsDialog(desk, officer)
     qtbot.addWidget(dialog)
     dialog.preset.setCurrentIndex(1)
     dialog.year.setValue(2024)
