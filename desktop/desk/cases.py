@@ -59,13 +59,14 @@ class TwoPersonRule(Refused):
 
 
 def answer_relay(intake: Intake, answer: str) -> Intake:
-    """The intake after the relay question (LEGAL.md 3C v2, item 9): "yes" makes the requester a relay of
-    an immigration request, "unsure" makes the purpose mixed or unknown, "no" keeps it as it is."""
+    """The intake after the relay question (LEGAL.md 3C v2, item 9): "yes" from a state or local agency
+    makes it a state or local agency passing on a DHS request; "yes" from anyone else (a federal agency,
+    a court), or "unsure", makes the purpose mixed or unknown; "no" keeps it as it is."""
     if answer not in RELAY_ANSWERS:
         raise BadInput(f"the answer to the relay question is one of {', '.join(RELAY_ANSWERS)}, not {answer!r}")
-    if answer == "yes":
+    if answer == "yes" and intake.requester == "state_or_local":
         return dataclasses.replace(intake, requester="state_or_local_relay")
-    if answer == "unsure":
+    if answer in ("yes", "unsure"):
         return dataclasses.replace(intake, purpose="mixed_or_unknown")
     return intake
 
