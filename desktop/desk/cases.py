@@ -76,9 +76,8 @@ def relay_question_applies(intake: Intake) -> bool:
 
 
 def _is_blank(intake: Intake) -> bool:
-    subject = intake.subject
-    named = subject.name or subject.booking_number or intake.requester_name
-    return not named and not intake.documents and not (intake.notes or "").strip()
+    """Neither a name nor a booking number: the case could hardly be found again (issue 13's check)."""
+    return not intake.subject.name and not intake.subject.booking_number
 
 
 class Cases(Manager):
@@ -97,7 +96,9 @@ class Cases(Manager):
                 Check("future", f"the request is dated {local:%Y-%m-%d %H:%M}, later than now on the desk's clock")
             )
         if _is_blank(intake):
-            found.append(Check("blank", "the intake names no person, booking number, requester or paper"))
+            found.append(
+                Check("blank", "the case has neither a name nor a booking number, so it will be hard to find later")
+            )
         booking = intake.subject.booking_number
         if amending is None and booking:
             open_cases = [c.case_number for c in self._for_booking(booking) if c.status != Status.RESOLVED]
