@@ -8,7 +8,6 @@ is offered only to supervisors and admins; the desk refuses anyone else in any c
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -32,13 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.desk.paper import page_pngs
-from desktop.desk.reports import Period
-from desktop.errors import DeskError
+from desktop.desk.reports import Period, Report
+from desktop.ui.ops import DeskOp
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
-
-log = logging.getLogger(__name__)
 
 PRESETS = ("Year", "Quarter", "Month", "Dates")
 NO_COUNT = "not given"
@@ -169,15 +165,16 @@ class ReportsDialog(QDialog):
 
     def show_report(self) -> bool:
         """Make the report and show its pages (audited as shown)."""
-        try:
-            period = self.period()
-            report, pdf = self.desk.reports.produce(
-                self.session, period, ice_count=self.ice(), where="shown in the window"
-            )
-            images = page_pngs(pdf, dpi=90)
-        except DeskError as exc:
-            QMessageBox.warning(self, "Oversight reports", str(exc))
+        desk, session, ice = self.desk, self.session, self.ice()
+
+        def make() -> tuple[Report, list[bytes]]:
+            report, pdf = desk.reports.produce(session, self.period(), ice_count=ice, where="shown in the window")
+            return report, page_pngs(pdf, dpi=90)
+
+        made = DeskOp(self, "making the report", make, title="Oversight reports").run()
+        if made is None:
             return False
+        report, images = made
         self.summary.setText(" ".join(report.statements))
         for label in self.page_labels:
             label.deleteLater()
@@ -197,41 +194,59 @@ class ReportsDialog(QDialog):
         return True
 
     def _target(self, suffix: str, target: Path | None, what: str) -> Path | None:
+        """The file to write: `target`, or the one the officer picks (None: they cancelled)."""
         if target is not None:
             return target
+        period = DeskOp(self, "reading the period", self.period, title="Oversight reports").run()
+        if period is None:
+            return None
         name, _filter = QFileDialog.getSaveFileName(
-            self, f"Save {what}", str(Path.home() / f"{what}-{self.period().label}.{suffix}"), f"*.{suffix}"
+            self, f"Save {what}", str(Path.home() / f"{what}-{period.label}.{suffix}"), f"*.{suffix}"
         )
         return Path(name) if name else None
 
     def save(self, fmt: str, target: Path | None = None) -> Path | None:
-        try:
-            chosen = self._target(fmt, target, "report")
-            if chosen is None:
-                return None
-            result = self.desk.reports.make(self.session, self.period(), chosen, ice_count=self.ice(), fmt=fmt)
-        except DeskError as exc:
-            QMessageBox.warning(self, "Oversight reports", str(exc))
+        chosen = self._target(fmt, target, "report")
+        if chosen is None:
+            return None
+        desk, session, ice = self.desk, self.session, self.ice()
+        result = DeskOp(
+            self,
+            "saving the report",
+            lambda: desk.reports.make(session, self.period(), chosen, ice_count=ice, fmt=fmt),
+            title="Oversight reports",
+        ).run()
+        if result is None:
             return None
         self.summary.setText(f"Saved {result.path} ({result.requests:,} requests).")
         return result.path
 
     def save_register(self, target: Path | None = None, *, passphrase: str | None = None) -> Path | None:
         """The register as CSV: personal data, so outside the data folder it is encrypted (a passphrase is asked)."""
-        try:
-            chosen = self._target("csv", target, "register")
-            if chosen is None:
-                return None
-            self.desk.admit(self.session, "reports.register")  # before a passphrase is asked for
-            if passphrase is None:
-                from desktop.ui.passphrase import ask_copy_passphrase
+        chosen = self._target("csv", target, "register")
+        if chosen is None:
+            return None
+        desk, session = self.desk, self.session
+        admitted = DeskOp(
+            self, "saving the register", lambda: desk.admit(session, "reports.register"), title="The register"
+        )
+        admitted.run()
+        if not admitted.ok:  # refused before a passphrase is asked for
+            return None
+        if passphrase is None:
+            from desktop.ui.passphrase import ask_copy_passphrase
 
-                go_on, passphrase = ask_copy_passphrase(self.desk, chosen, self)
-                if not go_on:
-                    return None
-            result = self.desk.reports.save_register(self.session, self.period(), chosen, passphrase=passphrase)
-        except DeskError as exc:
-            QMessageBox.warning(self, "The register", str(exc))
+            go_on, passphrase = ask_copy_passphrase(desk, chosen, self)
+            if not go_on:
+                return None
+        sealed_with = passphrase
+        result = DeskOp(
+            self,
+            "saving the register",
+            lambda: desk.reports.save_register(session, self.period(), chosen, passphrase=sealed_with),
+            title="The register",
+        ).run()
+        if result is None:
             return None
         self.summary.setText(
             f"Saved the register, {result.requests:,} cases, to {result.path}: it holds personal data."

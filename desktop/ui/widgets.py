@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QStyle,
     QWidget,
 )
@@ -173,7 +172,9 @@ def open_file(parent: QWidget, path: Path) -> bool:
     """Open a file (a memo, a scan) in the system's viewer; when none is available, say where it is."""
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
-    QMessageBox.information(parent, "Open", f"No program here can open it. The file is at:\n{path}")
+    from desktop.ui.messages import tell
+
+    tell(parent, "Open", f"No program here can open it. The file is at:\n{path}")
     return False
 
 

@@ -26,7 +26,7 @@ def shoot(suffix: str) -> None:
     from desktop.demo import fill_demo_log
     from desktop.desk import Desk, system_clock
     from desktop.ui.app import make_application
-    from desktop.ui.intake_wizard import PAGE_RECORDED
+    from desktop.ui.intake import PAGE_RECORDED
     from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
 
     app = make_application()

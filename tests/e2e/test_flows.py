@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from pypdf import PdfReader
 
-from desktop.ui.intake_wizard import PAGE_RECORDED
+from desktop.ui.intake import PAGE_RECORDED
 from tests.conftest import PACK_DIR
 from tests.gui.driver import enter, fill, press_button
 

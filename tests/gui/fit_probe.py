@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from desktop.demo import DEMO_PASSWORD, fill_demo_log  # noqa: E402
 from desktop.desk import Desk  # noqa: E402
 from desktop.ui.app import make_application  # noqa: E402
-from desktop.ui.intake_wizard import PAGE_RECORDED  # noqa: E402
+from desktop.ui.intake import PAGE_RECORDED  # noqa: E402
 from desktop.ui.main_window import VIEW_LOG, VIEW_REVIEW, MainWindow  # noqa: E402
 
 

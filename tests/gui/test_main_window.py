@@ -73,7 +73,7 @@ def test_review_queue_records_an_outcome_as_an_amendment(qtbot, supervisor_windo
     number = queue.model.case_number(0)
     queue.table.selectRow(0)
     answer_outcome(monkeypatch, "Solicitor: decline stands")
-    window.resolve_selected()
+    window._review_view.resolve_selected()
     case = desk.cases.open(window.session, number, audit=False)
     assert case.current.status == "resolved" and case.current.amendment_reason == "Resolved: Solicitor: decline stands"
     assert case.versions[0].status == "referred"
@@ -85,7 +85,7 @@ def test_backup_runs_in_the_background(qtbot, supervisor_window, desk, tmp_path:
     fill_demo_log(desk, count=5)
     target = desk.data_dir / "backups" / "inside.db"  # inside the data folder: a plain copy, no passphrase asked
     target.parent.mkdir(exist_ok=True)
-    job = window.backup(target)
+    job = window.jobs.backup(target)
     with qtbot.waitSignal(job.finished, timeout=20000) as signal:
         pass
     assert "Backed up" in signal.args[0] and "encrypted" not in signal.args[0]
@@ -100,7 +100,7 @@ def test_a_backup_leaving_the_data_folder_is_encrypted(
 
     monkeypatch.setattr(desktop.encrypted, "SCRYPT_N", 2**12)
     fill_demo_log(desk, count=2)
-    job = window.backup(tmp_path / "usb.db", passphrase="Station-Copy-2026!")
+    job = window.jobs.backup(tmp_path / "usb.db", passphrase="Station-Copy-2026!")
     with qtbot.waitSignal(job.finished, timeout=20000) as signal:
         pass
     assert "(encrypted)" in signal.args[0]
@@ -132,7 +132,7 @@ def test_export_memos_of_the_shown_cases(qtbot, supervisor_window, desk, tmp_pat
     fill_demo_log(desk, count=4)
     window.show_view(VIEW_LOG)
     monkeypatch.setattr(desktop.encrypted, "SCRYPT_N", 2**12)
-    job = window.export_memos(tmp_path, passphrase="Station-Copy-2026!")  # outside the data folder: sealed
+    job = window.jobs.export_memos(tmp_path, passphrase="Station-Copy-2026!")  # outside the data folder: sealed
     with qtbot.waitSignal(job.finished, timeout=60000) as signal:
         pass
     assert "Wrote 4 memo(s)" in signal.args[0] and "encrypted" in signal.args[0]
@@ -151,7 +151,7 @@ def test_verify_runs_off_the_gui_thread_and_reports_an_intact_log(qtbot, window,
         return original(session, **kwargs)
 
     desk.log.verify = spy  # type: ignore[method-assign]
-    job = window.verify()
+    job = window.jobs.verify()
     assert job is not None
     qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=10000)
     kind, _title, text = message_boxes.shown[-1]
@@ -170,7 +170,7 @@ def test_verify_reports_an_altered_log(qtbot, window, desk, message_boxes) -> No
     raw.execute("UPDATE audit_log SET detail = 'nothing happened' WHERE seq = 2")
     raw.commit()
     raw.close()
-    window.verify()
+    window.jobs.verify()
     qtbot.waitUntil(lambda: bool(message_boxes.shown), timeout=10000)
     kind, _title, text = message_boxes.shown[-1]
     assert kind == "critical" and "altered" in text and "audit entry 2" in text

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, 
 
 from desktop.demo import fill_demo_log
 from desktop.ui import temporary_files
-from desktop.ui.intake_wizard import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_RECORDED, PAGE_REQUEST
+from desktop.ui.intake import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_RECORDED, PAGE_REQUEST
 from desktop.ui.main_window import VIEW_HOME, VIEW_LOG, VIEW_POLICY, VIEW_REVIEW
 from desktop.ui.when import WhenError, parse_when
 from tests.gui.driver import choose, enter, fill, press_button, type_into
@@ -178,7 +178,7 @@ def test_no_mnemonic_clash_on_any_page_dialog_or_view(qtbot, window, desk, monke
     wizard.received_page.requester.set_value("subject_or_attorney")  # the consent question
     seen["wizard page 0, a lawyer"] = clashes(wizard.received_page)
     fill_demo_log(desk, count=12)
-    window._log_changed()
+    window.refresh_views()
     for view in (VIEW_HOME, VIEW_LOG, VIEW_REVIEW, VIEW_POLICY):
         window.show_view(view)
         seen[f"view {view}"] = clashes(window)
@@ -266,18 +266,18 @@ def test_received_is_said_back_and_checked_against_the_packs_on_page_1(qtbot, wi
 def test_recording_one_request_keeps_the_other_draft(qtbot, window) -> None:
     first = _open(window, qtbot)
     type_into(qtbot, first.person_page.booking, "26-000111")
-    qtbot.waitUntil(lambda: len(window.drafts.list()) == 1, timeout=3000)
+    qtbot.waitUntil(lambda: len(window.intakes.drafts.list()) == 1, timeout=3000)
     first.hide()
-    window.wizard = None
+    window.intakes.wizard = None
     second = _open(window, qtbot)
     fill(qtbot, second, S01)
-    qtbot.waitUntil(lambda: len(window.drafts.list()) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: len(window.intakes.drafts.list()) == 2, timeout=3000)
     enter(qtbot, second)
     assert second.currentId() == PAGE_RECORDED
-    (kept,) = window.drafts.list()
+    (kept,) = window.intakes.drafts.list()
     assert kept.id == first.draft_id and kept.booking_number == "26-000111"
     second.close()
-    window._offer_draft()
+    window.intakes.offer_drafts()
     assert window.home.drafts.count() == 1 and "booking 26-000111" in window.home.drafts.item(0).text()
     assert "saved" in window.home.drafts.item(0).text()
 
@@ -285,13 +285,13 @@ def test_recording_one_request_keeps_the_other_draft(qtbot, window) -> None:
 def test_a_draft_is_discarded_only_when_the_officer_says_so(qtbot, window, message_boxes) -> None:
     wizard = _open(window, qtbot)
     type_into(qtbot, wizard.person_page.booking, "26-000222")
-    qtbot.waitUntil(lambda: len(window.drafts.list()) == 1, timeout=3000)
+    qtbot.waitUntil(lambda: len(window.intakes.drafts.list()) == 1, timeout=3000)
     wizard.discard_quietly()
-    window._offer_draft()
+    window.intakes.offer_drafts()
     message_boxes.answer = QMessageBox.StandardButton.No
-    assert not window.discard_draft() and len(window.drafts.list()) == 1
+    assert not window.intakes.discard_draft() and len(window.intakes.drafts.list()) == 1
     message_boxes.answer = QMessageBox.StandardButton.Yes
-    assert window.discard_draft() and window.drafts.list() == []
+    assert window.intakes.discard_draft() and window.intakes.drafts.list() == []
     assert window.home.drafts_box.isHidden()
 
 
@@ -301,7 +301,7 @@ def test_quitting_mid_intake_asks_once(qtbot, window, message_boxes) -> None:
     window.close()
     assert [kind for kind, _title, _text in message_boxes.shown] == ["question"]
     assert not wizard.isVisible()
-    assert window.drafts.list()[0].booking_number == "26-000333"
+    assert window.intakes.drafts.list()[0].booking_number == "26-000333"
 
 
 # --- Major 5: the supervisor's review by keyboard --------------------------------------------
@@ -335,7 +335,7 @@ def test_the_queue_of_one_case_needs_no_selection_and_shows_its_question(
     queue.table.clearSelection()
     queue.table.setCurrentIndex(queue.model.index(-1, -1))
     answer_outcome(monkeypatch, "Solicitor: no hold")
-    window.resolve_selected()
+    window._review_view.resolve_selected()
     assert desk.cases.open(window.session, number, audit=False).current.status == "resolved"
 
 
@@ -538,7 +538,7 @@ def test_the_window_never_reopens_on_the_policy_view(qtbot, desk, officer, setti
 
 
 def test_the_draft_memo_is_removed_on_exit(qtbot, window, monkeypatch) -> None:
-    monkeypatch.setattr("desktop.ui.intake_wizard.open_file", lambda _parent, _path: True)
+    monkeypatch.setattr("desktop.ui.intake.decision.open_file", lambda _parent, _path: True)
     wizard = _open(window, qtbot)
     fill(qtbot, wizard, S01)
     wizard.decision_page._preview()

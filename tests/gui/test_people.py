@@ -73,12 +73,12 @@ def test_sign_in_refuses_in_one_line_and_clears_the_password(qtbot, staff) -> No
 def test_a_second_officer_signs_in_without_losing_the_first_ones_request(qtbot, signed_in, staff) -> None:
     wizard = signed_in.start_intake({**S01, "notes": "started by Smith"})
     qtbot.addWidget(wizard)
-    signed_in._save_draft()
+    signed_in.intakes.save_draft()
     signed_in.switch_session(staff.other_officer)
-    assert signed_in.session.username == "ofc.chen" and signed_in.wizard is None
-    assert signed_in.drafts.list() == []  # Chen sees none of Smith's drafts
+    assert signed_in.session.username == "ofc.chen" and signed_in.intakes.wizard is None
+    assert signed_in.intakes.drafts.list() == []  # Chen sees none of Smith's drafts
     signed_in.switch_session(staff.officer)
-    drafts = signed_in.drafts.list()
+    drafts = signed_in.intakes.drafts.list()
     assert len(drafts) == 1 and drafts[0].intake["notes"] == "started by Smith"
 
 

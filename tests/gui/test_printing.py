@@ -130,7 +130,7 @@ def test_the_preview_shows_the_pages_that_print_and_prints_those_bytes(
 def test_the_recorded_page_prints_previews_and_opens(
     qtbot, desk, officer, case: str, monkeypatch, tmp_path: Path
 ) -> None:
-    from desktop.ui.intake_wizard import IntakeWizard
+    from desktop.ui.intake import IntakeWizard
 
     wizard = IntakeWizard(desk=desk, session=officer)
     qtbot.addWidget(wizard)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.rules import load_pack
-from desktop.ui.intake_wizard import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_RECORDED, PAGE_REQUEST
+from desktop.ui.intake import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_RECORDED, PAGE_REQUEST
 from tests.conftest import PACK_DIR
 from tests.gui.conftest import OFFICER
 from tests.gui.driver import enter, fill, press_button, tick, type_into
@@ -241,14 +241,14 @@ def test_draft_is_saved_while_typing_and_offered_back(qtbot, window, tmp_path) -
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     type_into(qtbot, wizard.received_page.requester_name, "Deportation Officer, Hadley")
-    qtbot.waitUntil(lambda: bool(window.drafts.list()), timeout=3000)
-    (draft,) = window.drafts.list()
+    qtbot.waitUntil(lambda: bool(window.intakes.drafts.list()), timeout=3000)
+    (draft,) = window.intakes.drafts.list()
     assert draft.intake["requester_name"] == "Deportation Officer, Hadley" and draft.id == wizard.draft_id
     wizard.hide()
-    window.wizard = None
-    window._offer_draft()
+    window.intakes.wizard = None
+    window.intakes.offer_drafts()
     assert not window.home.drafts_box.isHidden() and window.home.drafts.count() == 1
-    resumed = window.resume_draft()
+    resumed = window.intakes.resume_draft()
     qtbot.addWidget(resumed)
     assert resumed.received_page.requester_name.text() == "Deportation Officer, Hadley"
 
@@ -257,10 +257,10 @@ def test_recording_clears_the_draft_and_stores_the_case(qtbot, window, desk) -> 
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     fill(qtbot, wizard, S01)
-    qtbot.waitUntil(lambda: bool(window.drafts.list()), timeout=3000)
+    qtbot.waitUntil(lambda: bool(window.intakes.drafts.list()), timeout=3000)
     enter(qtbot, wizard)  # Enter on the decision page is "Record case"
     assert wizard.currentId() == PAGE_RECORDED
-    assert window.drafts.list() == []
+    assert window.intakes.drafts.list() == []
     number = wizard.saved.case_number
     assert wizard.recorded_page.number.text() == number
     raw = sqlite3.connect(desk._store.path)
@@ -276,8 +276,8 @@ def test_amending_requires_a_reason_and_keeps_the_old_version(qtbot, window, des
     wizard.next()
     number = wizard.saved.case_number
     wizard.hide()
-    window.wizard = None
-    amend = window.amend_case(number)
+    window.intakes.wizard = None
+    amend = window.intakes.amend_case(number)
     qtbot.addWidget(amend)
     assert amend.person_page.booking.text() == "26-000187"
     type_into(qtbot, amend.person_page.booking, "26-000188")
