@@ -108,6 +108,7 @@ class DeskOp(QObject, Generic[T]):
         self._dialog: QProgressDialog | None = None
         self._label = ""
         self._cancellable = False
+        self._done_of: tuple[int, int] = (0, 0)  # the job's last progress, for a bar that opens after it
         self.running = False
         self.ok = False
         self.result: T | None = None
@@ -187,9 +188,11 @@ class DeskOp(QObject, Generic[T]):
             dialog.setCancelButton(None)  # no Cancel button: the job cannot stop halfway
         dialog.setAccessibleName(self._label)
         self._dialog = dialog
+        self._show_progress(*self._done_of)
         dialog.show()
 
     def _show_progress(self, done: int, total: int) -> None:
+        self._done_of = (done, total)
         if self._dialog is not None:
             self._dialog.setMaximum(max(total, 0))
             self._dialog.setValue(done if total else 0)

@@ -90,3 +90,41 @@ def test_checklist_keeps_the_order_ticked(qtbot) -> None:
     checklist.item(vocab.ACTIONS.index("access")).setCheckState(Qt.CheckState.Checked)
     checklist.item(vocab.ACTIONS.index("relay")).setCheckState(Qt.CheckState.Unchecked)
     assert checklist.values() == ["hold", "access"]
+
+
+def searches(desk, session) -> list[str]:
+    """The search entries of the audit log, oldest first (read without an entry of its own)."""
+    entries = desk.log.entries(session, kind="search", audit=False)
+    return [e.detail for e in reversed(entries)]
+
+
+def test_each_search_the_officer_makes_is_audited_once_not_each_page(
+    qtbot, filled, officer, supervisor, monkeypatch
+) -> None:
+    import desktop.ui.case_log
+
+    monkeypatch.setattr(desktop.ui.case_log, "PAGE_SIZE", 4)  # 30 cases: eight pages
+    view = CaseLogView(desk=filled, session=officer)
+    qtbot.addWidget(view)
+    assert searches(filled, supervisor) == ["searched: all cases"]  # opening the log is looking at it
+    for row in range(view.model.rowCount()):  # scrolling through every page
+        assert view.model.summary(row) is not None
+    assert len(view.model._pages) == 8 and searches(filled, supervisor) == ["searched: all cases"]
+    view.model.sort(0, Qt.SortOrder.AscendingOrder)  # the other way round: the same search
+    view.refresh()  # the log changed elsewhere: the same search, read again
+    assert len(searches(filled, supervisor)) == 1
+    view.search.setText("GARCIA")  # typed at once (a pause while typing is a search of its own)
+    qtbot.keyClick(view.search, Qt.Key.Key_Return)
+    view.code.setCurrentIndex(view.code.findData("REFER_COUNSEL"))
+    assert searches(filled, supervisor)[1:] == [
+        "searched: text 'GARCIA'",
+        "searched: text 'GARCIA', code REFER_COUNSEL",
+    ]
+    assert all(e.actor == officer.label for e in filled.log.entries(supervisor, kind="search", audit=False))
+
+
+def test_a_search_in_the_review_queue_is_audited_too(qtbot, filled, officer, supervisor) -> None:
+    view = CaseLogView(desk=filled, session=officer, review_only=True)
+    qtbot.addWidget(view)
+    view.requester.setCurrentIndex(view.requester.findData("ice_ero"))
+    assert searches(filled, supervisor) == ["searched: status referred", "searched: requester ice_ero, status referred"]
