@@ -4,7 +4,7 @@ date, exported as CSV. Opening it, filtering it and exporting it are audit entri
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop.records import AuditEntry, EventKind
 from desktop.ui.ops import DeskOp
+from desktop.ui.widgets import date_of
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -101,9 +102,7 @@ class AuditDialog(QDialog):
         self.refresh()
 
     def _day(self, edit: QDateEdit) -> dt.date:
-        import datetime as dt
-
-        return cast(dt.date, edit.date().toPython())
+        return date_of(edit.date())
 
     def refresh(self) -> None:
         """The entries the filters match, newest first (viewing them is itself an entry)."""

@@ -36,6 +36,7 @@ from desktop.rules import labels, vocab
 from desktop.store.query import CaseQuery, CaseSummary
 from desktop.ui.ops import DeskOp
 from desktop.ui.when import moment_of
+from desktop.ui.widgets import date_of
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
@@ -365,8 +366,8 @@ class CaseLogView(QWidget):
         since: dt.date | None = None
         until: dt.date | None = None
         if self.use_dates.isChecked():
-            since = cast(dt.date, self.since.date().toPython())
-            until = cast(dt.date, self.until.date().toPython())
+            since = date_of(self.since.date())
+            until = date_of(self.until.date())
         return CaseQuery(
             text=self.search.text(),
             since=since,

@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Final, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
 
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 PROGRESS_AFTER_MS: Final = 500  # a job that ends sooner shows no progress bar at all
-_RUNNING: set[DeskOp[object]] = set()  # background ops, kept alive until their result is delivered
+_RUNNING: set[DeskOp[Any]] = set()  # background ops, kept alive until their result is delivered
 
 
 class _Worker(QObject):
@@ -146,7 +146,7 @@ class DeskOp(QObject, Generic[T]):
         self.running = True
         self._label = label
         self._cancellable = cancellable
-        _RUNNING.add(self)  # type: ignore[arg-type]  # kept alive while the worker runs, whatever T is
+        _RUNNING.add(self)  # kept alive while the worker runs
         thread = QThread(self)
         worker = _Worker(self._call, self._desk)
         worker.moveToThread(thread)
@@ -214,10 +214,11 @@ class DeskOp(QObject, Generic[T]):
         self.running = False
         if succeeded:
             self.ok = True
-            self.result = payload  # type: ignore[assignment]  # what the call returned: a T
+            result = cast(T, payload)  # what the call returned
+            self.result = result
             for callback in self._success:
-                callback(payload)  # type: ignore[arg-type]
-            self.finished.emit(payload)
+                callback(result)
+            self.finished.emit(result)
             return
         exc = payload if isinstance(payload, BaseException) else RuntimeError(str(payload))
         self.error = exc

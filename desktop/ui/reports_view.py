@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.desk.paper import page_pngs
 from desktop.desk.reports import Period, Report
 from desktop.ui.ops import DeskOp
+from desktop.ui.widgets import date_of
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
@@ -157,7 +158,7 @@ class ReportsDialog(QDialog):
             return Period.quarter(f"{self.year.value()}-Q{self.quarter.currentIndex() + 1}")
         if preset == "Month":
             return Period.month(f"{self.year.value()}-{self.month.currentIndex() + 1:02d}")
-        return Period.between(_day(self.start.date()), _day(self.end.date()))
+        return Period.between(date_of(self.start.date()), date_of(self.end.date()))
 
     def ice(self) -> int | None:
         value = self.ice_count.value()
@@ -252,13 +253,3 @@ class ReportsDialog(QDialog):
             f"Saved the register, {result.requests:,} cases, to {result.path}: it holds personal data."
         )
         return result.path
-
-
-def _day(date: QDate) -> dt.date:
-    return dt.date(date.year(), date.month(), date.day())
-
-
-def open_reports(desk: Desk, session: Session, parent: QWidget | None = None) -> ReportsDialog:
-    dialog = ReportsDialog(desk, session, parent)
-    dialog.show()
-    return dialog
