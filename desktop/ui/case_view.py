@@ -33,7 +33,8 @@ from desktop.ui.ops import DeskOp
 from desktop.ui.printing import MemoPreview, PrintOutcome, open_preview
 from desktop.ui.printing import print_memo as print_case_memo
 from desktop.ui.scan_view import ScanView, open_scan
-from desktop.ui.widgets import fit_to_screen, open_file
+from desktop.ui.screen import fit_to_screen
+from desktop.ui.widgets import open_file
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session

@@ -11,7 +11,6 @@ import datetime as dt
 import getpass
 import json
 import os
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,6 +71,8 @@ class DraftStore:
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def new_id(self) -> str:
+        import uuid  # with the first request, not at the window's start
+
         return f"{self.user}-{uuid.uuid4().hex[:12]}"
 
     def _path(self, draft_id: str) -> Path:

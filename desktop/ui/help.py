@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.ui.ops import DeskOp
-from desktop.ui.widgets import fit_to_screen
+from desktop.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from desktop.desk import Desk

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
@@ -88,6 +87,8 @@ class HomeView(QWidget):
 
     def show_drafts(self, drafts: Sequence[tuple[str, str]]) -> None:
         """(draft id, description) of each unfinished request, newest first."""
+        from PySide6.QtCore import Qt  # not at start: PySide6 builds the Qt namespace on first use (tens of ms)
+
         self.drafts.clear()
         for draft_id, text in drafts:
             item = QListWidgetItem(text)
@@ -98,5 +99,7 @@ class HomeView(QWidget):
         self.drafts_box.setVisible(bool(drafts))
 
     def selected_draft(self) -> str | None:
+        from PySide6.QtCore import Qt
+
         item = self.drafts.currentItem()
         return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Final
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
-from desktop import present
 from desktop.ui.messages import alarm, tell
 from desktop.ui.ops import DeskOp
 
@@ -26,6 +25,8 @@ SHOWN_PROBLEMS: Final = 8  # the dialog lists this many problems; `main.py verif
 
 def verify_summary(check: LogCheck) -> str:
     """The rows `main.py verify` prints, after a first line in words (every row but the problems past the eighth)."""
+    from desktop import present
+
     rows = present.log_check_rows(check)[1:]
     problems = [r for r in rows if r.label.startswith("Problem")]
     shown = [r for r in rows if not r.label.startswith("Problem")] + problems[:SHOWN_PROBLEMS]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QTextBrowser, QToolBar, QWidget
 
 from desktop import APP_NAME, __version__
@@ -25,8 +25,11 @@ from desktop.ui.intakes import Intakes
 from desktop.ui.jobs import LogJobs
 from desktop.ui.messages import about, confirm, show_error, tell
 from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
     from desktop.desk import Desk, Session
     from desktop.rules import Pack
     from desktop.ui.case_log import CaseLogView
@@ -62,8 +65,6 @@ class MainWindow(QMainWindow):
         self._built = {VIEW_HOME}
         self._presets_shown = False  # the other views are placeholders until first shown
         self.setWindowTitle(f"{APP_NAME}")
-        from desktop.ui.widgets import fit_to_screen
-
         fit_to_screen(self, 1180, 760)
         self.stack = QStackedWidget()
         self.home = HomeView(self)
@@ -487,6 +488,8 @@ class MainWindow(QMainWindow):
             self._review_view = ReviewView(self)
             self._review_view.log.open_case.connect(self.open_case)
             return self._review_view
+        from PySide6.QtGui import QFont
+
         from desktop.rules.explain import pack_text
 
         browser = QTextBrowser()

@@ -32,7 +32,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from desktop.errors import one_line
@@ -113,7 +113,8 @@ class DeskOp(QObject, Generic[T]):
         self.ok = False
         self.result: T | None = None
         self.error: BaseException | None = None
-        self._progressed.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
+        # Emitted on the worker's thread; the slot is this object's, so Qt queues it to the GUI thread.
+        self._progressed.connect(self._show_progress)
 
     # --- what happens after ---------------------------------------------------------------------
 
@@ -151,7 +152,7 @@ class DeskOp(QObject, Generic[T]):
         worker = _Worker(self._call, self._desk)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
-        worker.done.connect(self._background_done, Qt.ConnectionType.QueuedConnection)
+        worker.done.connect(self._background_done)  # queued: the worker's thread to this object's (the GUI's)
         self._thread, self._worker = thread, worker
         QTimer.singleShot(PROGRESS_AFTER_MS, self._open_progress)
         thread.start()
@@ -175,6 +176,8 @@ class DeskOp(QObject, Generic[T]):
     def _open_progress(self) -> None:
         if not self.running or self._dialog is not None:
             return
+        from PySide6.QtCore import Qt  # the Qt namespace costs tens of ms to build: not at the window's start
+
         parent = self._parent
         dialog = QProgressDialog(self._label, "Cancel" if self._cancellable else "", 0, 0, parent)
         dialog.setWindowTitle(self._label)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from desktop.records import printable
 from desktop.ui.ops import DeskOp
-from desktop.ui.widgets import fit_to_screen
+from desktop.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session

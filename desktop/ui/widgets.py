@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -146,27 +146,6 @@ def add_field(
     error = FieldError(accessible)
     form.addRow("", error)
     return error
-
-
-def fit_to_screen(window: QWidget, width: int, height: int) -> None:
-    """Size a top-level window to (width, height), or to the available screen when that is smaller.
-
-    The frame (title bar, borders) is allowed for, so the status bar and the buttons stay on screen;
-    content that does not fit scrolls inside (the pages are in scroll areas), never off the screen.
-    """
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        window.resize(width, height)
-        return
-    available = screen.availableGeometry()
-    frame_w, frame_h = 16, 40  # a title bar and borders, before the window manager says
-    w = min(width, available.width() - frame_w)
-    h = min(height, available.height() - frame_h)
-    window.setMinimumSize(min(window.minimumWidth(), w), min(window.minimumHeight(), h))
-    window.resize(max(w, 320), max(h, 240))
-    x = available.x() + max(0, (available.width() - w - frame_w) // 2)
-    y = available.y() + max(0, (available.height() - h - frame_h) // 2)
-    window.move(x, y)
 
 
 def open_file(parent: QWidget, path: Path) -> bool:

@@ -25,7 +25,7 @@ from desktop.ui.intake.request import RequestPage
 from desktop.ui.intake.review import ReviewPage
 from desktop.ui.messages import confirm
 from desktop.ui.ops import DeskOp
-from desktop.ui.widgets import fit_to_screen
+from desktop.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from desktop.desk import Decided, Desk, Session
