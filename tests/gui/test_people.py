@@ -188,3 +188,17 @@ def test_the_queue_says_who_each_case_waits_for(qtbot, signed_in, staff) -> None
     assert model.rowCount() == 1
     waits = model.data(model.index(0, 9))
     assert waits == "recorded by J. SMITH #1234; waits for a supervisor other than J. SMITH #1234"
+
+
+def test_the_lock_holds_when_its_audit_entry_cannot_be_written(qtbot, signed_in, staff, monkeypatch) -> None:
+    from desktop.desk.sessions import SessionRefused
+    from desktop.store.errors import DiskError
+
+    def full(*_args, **_kwargs):
+        raise DiskError("the disk is full")
+
+    monkeypatch.setattr(staff.desk._store, "log_event", full)
+    signed_in.lock_now()
+    assert signed_in.idle_lock.locked and signed_in.idle_lock.screen.isVisible()
+    with pytest.raises(SessionRefused, match="locked"):
+        staff.desk.cases.count(staff.officer)  # the desk refuses the locked session all the same
