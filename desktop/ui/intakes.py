@@ -46,10 +46,13 @@ class Intakes(QObject):
         self.offer_drafts()
 
     def close_for_takeover(self) -> None:
-        """The officer leaves the desk: the open request is kept as their own draft and its wizard closed."""
-        if self.wizard is not None and self.wizard.isVisible():
+        """The officer leaves the desk: the open request (shown, or hidden by the lock) is kept as their own
+        draft, and its wizard closed without a question to the next officer."""
+        wizard = self.wizard
+        if wizard is not None:
+            self._timer.stop()
             self.save_draft()
-            self.wizard.done(0)
+            wizard.discard_quietly()
         self.wizard = None
 
     @property

@@ -101,15 +101,22 @@ class IdleLock(QObject):
         screen.show()
 
     def _unlock(self, screen: LockScreen) -> None:
+        """The same person's password shows their windows again; anyone else gets the main window alone,
+        at Home: the locked person's windows are closed, never handed over (their request is their draft)."""
         who = screen.actor
         if who is None:
             return
         self.locked = False
         self.screen = None
         self.last_activity = self._desk.clock()
+        same = who is screen.locked_session
         self._unlocked(who)
+        main = self.parent()
         for widget in self.hidden:
-            widget.show()
+            if same or widget is main:
+                widget.show()
+            else:
+                widget.close()
         self.hidden = []
         screen.deleteLater()
 
@@ -120,16 +127,16 @@ class LockScreen(SignInDialog):
     def __init__(self, *, desk: Desk, locked: Session) -> None:
         super().__init__(desk=desk, username=locked.username or "", locked_for=locked.label)
         self.setAccessibleName("Lock screen")
-        self._locked = locked
+        self.locked_session = locked  # the session the lock is over
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         if cancel is not None:
             cancel.hide()  # there is no way past the lock but a password
 
     def accept(self) -> None:
-        if self.username.text().strip().lower() != (self._locked.username or ""):
+        if self.username.text().strip().lower() != (self.locked_session.username or ""):
             super().accept()  # another officer: a sign-in of their own
             return
-        locked, password = self._locked, self.password.text()
+        locked, password = self.locked_session, self.password.text()
         unlocked = DeskOp(self, "unlocking", lambda: self._desk.people.unlock(locked, password))
         unlocked.on_failure(self._refused).run()
         if unlocked.ok:

@@ -202,3 +202,37 @@ def test_the_lock_holds_when_its_audit_entry_cannot_be_written(qtbot, signed_in,
     assert signed_in.idle_lock.locked and signed_in.idle_lock.screen.isVisible()
     with pytest.raises(SessionRefused, match="locked"):
         staff.desk.cases.count(staff.officer)  # the desk refuses the locked session all the same
+
+
+def test_another_officer_at_the_lock_gets_none_of_the_locked_officers_windows(qtbot, signed_in, staff) -> None:
+    case = staff.desk.cases.record(staff.officer, staff.desk.decide(S01)).case_number
+    dialog = signed_in.open_case(case)
+    qtbot.addWidget(dialog)
+    wizard = signed_in.start_intake({**S01, "notes": "typed by Smith"})
+    qtbot.addWidget(wizard)
+    signed_in.lock_now()
+    screen = signed_in.idle_lock.screen
+    screen.username.setText("ofc.chen")
+    screen.password.setText(PASSWORDS["ofc.chen"])
+    screen.accept()
+    assert signed_in.session.username == "ofc.chen" and signed_in.isVisible()
+    visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert visible == [signed_in], visible  # Smith's case and request stay closed
+    assert not dialog.isVisible() and not wizard.isVisible() and signed_in.stack.currentIndex() == 0
+    assert signed_in.intakes.drafts.list() == []  # Smith's request is Smith's draft, not Chen's
+    signed_in.switch_session(staff.desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"]))
+    assert [d.intake.get("notes") for d in signed_in.intakes.drafts.list()] == ["typed by Smith"]
+
+
+def test_the_admins_accounts_window_is_closed_when_another_person_signs_in_at_the_lock(qtbot, signed_in, staff) -> None:
+    signed_in.switch_session(staff.admin)
+    accounts = signed_in.open_users()
+    qtbot.addWidget(accounts)
+    assert accounts.isVisible()
+    signed_in.lock_now()
+    screen = signed_in.idle_lock.screen
+    screen.username.setText("ofc.smith")
+    screen.password.setText(PASSWORDS["ofc.smith"])
+    screen.accept()
+    assert signed_in.session.username == "ofc.smith" and not accounts.isVisible()
+    assert not signed_in.users_action.isVisible()  # an officer is not offered the accounts at all
