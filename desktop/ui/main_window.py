@@ -10,12 +10,10 @@ not offered (desk/policy.py), and the desk refuses it in any case.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QTextBrowser, QToolBar, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QTextBrowser, QWidget
 
 from desktop import APP_NAME, __version__
 from desktop.store.errors import LogMissing
@@ -23,6 +21,7 @@ from desktop.ui import temporary_files
 from desktop.ui.home import HomeView
 from desktop.ui.intakes import Intakes
 from desktop.ui.jobs import LogJobs
+from desktop.ui.menus import VIEW_HOME, VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, Menus
 from desktop.ui.messages import about, confirm, show_error, tell
 from desktop.ui.ops import DeskOp
 from desktop.ui.screen import fit_to_screen
@@ -38,8 +37,8 @@ if TYPE_CHECKING:
     from desktop.ui.lock import IdleLock
     from desktop.ui.review import ReviewView
 
-VIEW_HOME, VIEW_LOG, VIEW_REVIEW, VIEW_POLICY = range(4)
 VIEW_NAMES = ("New request", "Case log", "Review queue", "Policy")
+__all__ = ["VIEW_HOME", "VIEW_LOG", "VIEW_NAMES", "VIEW_POLICY", "VIEW_REVIEW", "MainWindow"]
 
 
 class MainWindow(QMainWindow):
@@ -74,9 +73,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.intakes = Intakes(self)
         self.jobs = LogJobs(self)
-        self._make_actions()
+        self.menus = Menus(self)
         self._make_status_bar()
-        self._apply_roles()
+        self.menus.offer_to(session)
         self.log_changed.connect(self.refresh_views)
         self._unsubscribe = desk.changes.subscribe(self.log_changed.emit)
         geometry = settings.value("window/geometry")
@@ -86,119 +85,7 @@ class MainWindow(QMainWindow):
             if screen is not None and not screen.contains(self.frameGeometry()):
                 fit_to_screen(self, 1180, 760)  # saved on a bigger screen, or at another scale
 
-    # --- actions, menus and status bar ----------------------------------------------------------
-
-    def _action(
-        self,
-        text: str,
-        slot: Callable[[], Any],
-        shortcut: QKeySequence.StandardKey | str | None = None,
-        tip: str = "",
-    ) -> QAction:
-        action = QAction(text, self)
-        if isinstance(shortcut, QKeySequence.StandardKey):
-            action.setShortcuts(shortcut)
-        elif shortcut is not None:
-            # WORKAROUND: setShortcut() is overloaded, and PySide6 6.12 loads its signature module
-            # (about 11 ms) to resolve it; setShortcuts() with a list takes the fast path before start.
-            action.setShortcuts([QKeySequence(shortcut)])
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        return action
-
-    def _make_actions(self) -> None:
-        self.new_action = self._action(
-            "&New request", self.start_intake, QKeySequence.StandardKey.New, "Start the intake of a federal request"
-        )
-        self.view_actions = [
-            self._action("&Home", lambda: self.show_view(VIEW_HOME), "Ctrl+H"),
-            self._action("Case &log", lambda: self.show_view(VIEW_LOG), "Ctrl+L", "Find and open recorded cases"),
-            self._action(
-                "&Review queue",
-                lambda: self.show_view(VIEW_REVIEW),
-                "Ctrl+R",
-                "Cases waiting for a supervisor or counsel",
-            ),
-            self._action(
-                "&Policy",
-                lambda: self.show_view(VIEW_POLICY),
-                "Ctrl+Shift+P",
-                "The ordinance and the rules table (read-only)",
-            ),
-        ]
-        self.backup_action = self._action(
-            "&Back up the log…", self.jobs.backup, None, "A verified copy of the case log"
-        )
-        self.verify_action = self._action("&Verify the log", self.jobs.verify, None, "Check the audit chain")
-        self.export_action = self._action(
-            "&Export memos of the cases shown…",
-            self.jobs.export_memos,
-            None,
-            "Write a memo for every case in the case log view",
-        )
-        self.officer_action = self._action(
-            "&Sign in as another officer…", self.ask_officer, None, "Another officer signs in at this PC"
-        )
-        self.lock_action = self._action(
-            "&Lock now", self.lock_now, "Ctrl+Shift+L", "Hide every case behind the lock screen"
-        )
-        self.audit_action = self._action("&Audit log…", self.open_audit, None, "Who did what (supervisors and admins)")
-        self.users_action = self._action(
-            "A&ccounts…", self.open_users, None, "Add, unlock or disable accounts (admins)"
-        )
-        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
-        about_action = self._action("&About", self.about)
-        self.guide_action = self._action(
-            "Officer's &guide", lambda: self.show_help(), "F1", "What to do at the desk, step by step"
-        )
-        self.shortcuts_action = self._action(
-            "&Keyboard shortcuts", lambda: self.show_help(shortcuts=True), None, "Every key the window knows"
-        )
-
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(self.new_action)
-        file_menu.addSeparator()
-        for action in (self.backup_action, self.verify_action, self.export_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        for action in (self.officer_action, self.lock_action, self.audit_action, self.users_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(quit_action)
-        view_menu = self.menuBar().addMenu("&View")
-        for action in self.view_actions:
-            view_menu.addAction(action)
-        self.reports_action = self._action("Re&ports…", self.open_reports, None, "Oversight reports, no personal data")
-        view_menu.addAction(self.reports_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        help_menu.addAction(self.guide_action)
-        help_menu.addAction(self.shortcuts_action)
-        help_menu.addSeparator()
-        help_menu.addAction(about_action)
-
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("main-toolbar")
-        # The actions have no icons, so the buttons show their text (and the Qt enums load after start).
-        toolbar.addAction(self.new_action)
-        for action in self.view_actions[1:]:
-            toolbar.addAction(action)
-        self.addToolBar(toolbar)
-
-    def _apply_roles(self) -> None:
-        """Offer only what the signed-in account may do (desk/policy.py); the desk refuses the rest anyway."""
-        session = self.session
-        for action, name in (
-            (self.new_action, "cases.record"),
-            (self.backup_action, "copies.backup"),
-            (self.export_action, "paper.export"),
-            (self.audit_action, "log.audit"),
-            (self.users_action, "people.list"),
-            (self.reports_action, "reports.figures"),
-        ):
-            action.setVisible(session is None or self.desk.allowed(session, name))
-        self.home.new_button.setVisible(self.new_action.isVisible())
+    # --- status bar ----------------------------------------------------------------------------
 
     def _make_status_bar(self) -> None:
         bar = self.statusBar()
@@ -357,7 +244,7 @@ class MainWindow(QMainWindow):
             self._forget_views()
         self.session = actor
         self.intakes.signed_in(actor)
-        self._apply_roles()
+        self.menus.offer_to(actor)
         self._start_idle_lock()
         self.update_status()
 

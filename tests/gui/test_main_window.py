@@ -246,9 +246,14 @@ def test_an_upgraded_log_is_backed_up_migrated_and_said_so(qtbot, tmp_path: Path
 def test_keyboard_shortcuts(qtbot, window) -> None:
     from PySide6.QtGui import QKeySequence
 
-    assert window.new_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
-    assert [a.shortcut().toString() for a in window.view_actions] == ["Ctrl+H", "Ctrl+L", "Ctrl+R", "Ctrl+Shift+P"]
-    window.view_actions[1].trigger()
+    assert window.menus.new_action.shortcut() == QKeySequence(QKeySequence.StandardKey.New)
+    assert [a.shortcut().toString() for a in window.menus.view_actions] == [
+        "Ctrl+H",
+        "Ctrl+L",
+        "Ctrl+R",
+        "Ctrl+Shift+P",
+    ]
+    window.menus.view_actions[1].trigger()
     assert window.stack.currentIndex() == VIEW_LOG
 
 

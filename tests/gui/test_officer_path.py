@@ -512,8 +512,8 @@ def test_f1_opens_the_guide_and_the_help_menu_offers_both(qtbot, window) -> None
     dialog = window._help_dialog
     assert isinstance(dialog, HelpDialog) and dialog.isVisible() and dialog.tabs.currentIndex() == 0
     assert "Add paper" in dialog.guide.toPlainText() and "Ctrl+N" in dialog.keys.toPlainText()
-    assert window.guide_action.shortcuts()[0].toString() == "F1"
-    window.shortcuts_action.trigger()
+    assert window.menus.guide_action.shortcuts()[0].toString() == "F1"
+    window.menus.shortcuts_action.trigger()
     assert window._help_dialog.tabs.currentIndex() == 1
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
     texts = [a.text() for a in menu.actions()]

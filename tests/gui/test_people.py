@@ -235,4 +235,4 @@ def test_the_admins_accounts_window_is_closed_when_another_person_signs_in_at_th
     screen.password.setText(PASSWORDS["ofc.smith"])
     screen.accept()
     assert signed_in.session.username == "ofc.smith" and not accounts.isVisible()
-    assert not signed_in.users_action.isVisible()  # an officer is not offered the accounts at all
+    assert not signed_in.menus.users_action.isVisible()  # an officer is not offered the accounts at all
