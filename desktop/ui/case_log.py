@@ -277,6 +277,8 @@ class CaseLogView(QWidget):
         self.until = QDateEdit(QDate.currentDate())
         self.until.setCalendarPopup(True)
         self.until.setAccessibleName("Received on or before")
+        for edit in (self.since, self.until):
+            edit.setDisplayFormat("yyyy-MM-dd")  # as the log shows its dates, whatever the system's locale
         and_label = QLabel("and")
         dates.addWidget(self.use_dates)
         dates.addWidget(self.since)
