@@ -42,6 +42,15 @@ def signed_in(qtbot, staff, tmp_path: Path) -> MainWindow:
     return main
 
 
+def sign_in_at_the_lock(window: MainWindow, username: str) -> None:
+    """Lock the window, then sign in at the lock screen as `username` (another person than the locked one)."""
+    window.lock_now()
+    screen = window.idle_lock.screen
+    screen.username.setText(username)
+    screen.password.setText(PASSWORDS[username])
+    screen.accept()
+
+
 def test_the_first_start_creates_the_admin_with_a_password_typed_twice(qtbot, tmp_path: Path, message_boxes) -> None:
     desk = Desk(tmp_path / "fresh", clock=system_clock)
     dialog = SetupDialog(desk=desk)
@@ -109,11 +118,7 @@ def test_the_idle_lock_hides_every_window_open_dialogs_included(qtbot, signed_in
 
 
 def test_another_officer_may_take_the_locked_desk(qtbot, signed_in, staff) -> None:
-    signed_in.lock_now()
-    screen = signed_in.idle_lock.screen
-    screen.username.setText("ofc.chen")
-    screen.password.setText(PASSWORDS["ofc.chen"])
-    screen.accept()
+    sign_in_at_the_lock(signed_in, "ofc.chen")
     assert signed_in.session.username == "ofc.chen" and signed_in.isVisible()
 
 
@@ -210,11 +215,7 @@ def test_another_officer_at_the_lock_gets_none_of_the_locked_officers_windows(qt
     qtbot.addWidget(dialog)
     wizard = signed_in.start_intake({**S01, "notes": "typed by Smith"})
     qtbot.addWidget(wizard)
-    signed_in.lock_now()
-    screen = signed_in.idle_lock.screen
-    screen.username.setText("ofc.chen")
-    screen.password.setText(PASSWORDS["ofc.chen"])
-    screen.accept()
+    sign_in_at_the_lock(signed_in, "ofc.chen")
     assert signed_in.session.username == "ofc.chen" and signed_in.isVisible()
     visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert visible == [signed_in], visible  # Smith's case and request stay closed
@@ -229,10 +230,6 @@ def test_the_admins_accounts_window_is_closed_when_another_person_signs_in_at_th
     accounts = signed_in.open_users()
     qtbot.addWidget(accounts)
     assert accounts.isVisible()
-    signed_in.lock_now()
-    screen = signed_in.idle_lock.screen
-    screen.username.setText("ofc.smith")
-    screen.password.setText(PASSWORDS["ofc.smith"])
-    screen.accept()
+    sign_in_at_the_lock(signed_in, "ofc.smith")
     assert signed_in.session.username == "ofc.smith" and not accounts.isVisible()
     assert not signed_in.menus.users_action.isVisible()  # an officer is not offered the accounts at all
