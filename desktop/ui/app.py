@@ -91,9 +91,7 @@ class SingleInstance:
         def check(_path: str) -> None:
             if self.raise_file.exists():
                 self.raise_file.unlink(missing_ok=True)
-                window.showNormal()
-                window.raise_()
-                window.activateWindow()
+                window.bring_forward()  # the lock screen, while the desk is locked: never the session
 
         self._watcher.directoryChanged.connect(check)
 

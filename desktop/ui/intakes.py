@@ -144,8 +144,9 @@ class Intakes(QObject):
         return ", ".join(bits)
 
     def offer_drafts(self) -> None:
-        """Every unfinished request of the signed-in officer on Home, newest first."""
-        self._window.home.show_drafts([(d.id, self.describe(d)) for d in self.drafts.list()])
+        """Every unfinished request of the signed-in officer on Home, newest first (none before a sign-in)."""
+        drafts = self.drafts.list() if self._window.session is not None else []
+        self._window.home.show_drafts([(d.id, self.describe(d)) for d in drafts])
 
     def resume_draft(self, draft_id: str | None = None) -> IntakeWizard | None:
         draft_id = draft_id or self._window.home.selected_draft()

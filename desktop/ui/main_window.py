@@ -159,10 +159,10 @@ class MainWindow(QMainWindow):
         if last_view in (VIEW_LOG, VIEW_REVIEW) and self.desk.store_is_open and self.session is not None:
             self.show_view(last_view)
         self.intakes.offer_drafts()
-        if self.session is None:
-            self.ask_officer()
-        else:
-            self._start_idle_lock()
+        if self.session is None and (not self.desk.store_is_open or not self.ask_officer()):
+            self.close()  # no log, or Escape at the sign-in: the app quits, having shown nobody's data
+            return
+        self._start_idle_lock()
         self.update_status()
 
     def _opened(self) -> None:
@@ -255,6 +255,15 @@ class MainWindow(QMainWindow):
             self.idle_lock = IdleLock(
                 desk=self.desk, session=lambda: self.session, unlocked=self.switch_session, parent=self
             )
+
+    def bring_forward(self) -> None:
+        """Come to the front (a second start asked): the lock screen while the desk is locked, never what it hides."""
+        lock = self.idle_lock
+        front: QWidget = lock.screen if lock is not None and lock.locked and lock.screen is not None else self
+        if front is self:
+            self.showNormal()
+        front.raise_()
+        front.activateWindow()
 
     def lock_now(self) -> None:
         if self.session is not None:

@@ -123,15 +123,24 @@ class Menus:
         return action
 
     def offer_to(self, session: Session | None) -> None:
-        """Offer only what the signed-in account may do (desk/policy.py); the desk refuses the rest anyway."""
+        """Offer only what the signed-in account may do (desk/policy.py); the desk refuses the rest anyway.
+
+        Before anyone has signed in, nothing that reaches case data or the log is offered at all.
+        """
         window = self._window
         for action, name in (
             (self.new_action, "cases.record"),
+            (self.view_actions[VIEW_LOG], "cases.search"),
+            (self.view_actions[VIEW_REVIEW], "cases.review_queue"),
             (self.backup_action, "copies.backup"),
+            (self.verify_action, "log.verify"),
             (self.export_action, "paper.export"),
+            (self.lock_action, "people.session"),
             (self.audit_action, "log.audit"),
             (self.users_action, "people.list"),
             (self.reports_action, "reports.figures"),
         ):
-            action.setVisible(session is None or window.desk.allowed(session, name))
+            offered = session is not None and window.desk.allowed(session, name)
+            action.setVisible(offered)
+            action.setEnabled(offered)  # its key too
         window.home.new_button.setVisible(self.new_action.isVisible())

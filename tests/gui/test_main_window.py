@@ -9,7 +9,7 @@ from pypdf import PdfReader
 from desktop.demo import fill_demo_log
 from desktop.desk import Desk, system_clock
 from desktop.store import check_log_file
-from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
+from desktop.ui.main_window import VIEW_HOME, VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
 from tests.conftest import downgrade_to_first_schema
 from tests.gui.conftest import OFFICER, sign_in
 
@@ -279,3 +279,32 @@ def test_a_missing_log_is_not_replaced_unless_the_officer_confirms(
     main.finish_start()
     assert desk.store_is_open and desk.cases.count(officer) == 0
     assert [e.kind for e in desk._store.audit_entries()][:1] == ["new_log"]
+
+
+def test_escape_at_the_first_sign_in_quits_having_shown_no_case_data(qtbot, desk, settings, monkeypatch) -> None:
+    from desktop.ui.signin import SignInDialog
+
+    fill_demo_log(desk, count=3)
+    monkeypatch.setattr(SignInDialog, "exec", lambda dialog: dialog.reject() or 0)  # Escape
+    main = MainWindow(desk=desk, settings=settings, session=None)
+    qtbot.addWidget(main)
+    main.show()
+    offered = [a.text() for a in main.menus.view_actions + [main.menus.new_action] if a.isVisible() or a.isEnabled()]
+    assert offered == ["&Home", "&Policy"]  # nothing that reaches a case before anyone signs in
+    main.finish_start()
+    assert not main.isVisible() and main._built == {VIEW_HOME} and main.home.drafts.count() == 0
+
+
+def test_a_second_start_while_locked_raises_the_lock_not_the_window(qtbot, window, tmp_path: Path) -> None:
+    from desktop.ui.app import SingleInstance
+
+    (tmp_path / "instance").mkdir()
+    first = SingleInstance(tmp_path / "instance")
+    assert first.acquire()
+    first.watch(window)
+    window.lock_now()
+    screen = window.idle_lock.screen
+    SingleInstance(tmp_path / "instance").ask_first_to_raise()
+    qtbot.waitUntil(lambda: not first.raise_file.exists(), timeout=5000)
+    assert not window.isVisible() and screen.isVisible() and window.idle_lock.locked
+    first.lock.unlock()
