@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import Environment
-from desktop.store.errors import describe_os_error
 
 
 class DraftError(Environment):
@@ -98,6 +97,8 @@ class DraftStore:
                 os.fsync(handle.fileno())
             os.replace(partial, path)
         except OSError as exc:
+            from desktop.store.errors import describe_os_error
+
             raise DraftError(f"the draft could not be written in {self.folder}: {describe_os_error(exc)}") from exc
 
     def load(self, draft_id: str) -> Draft | None:

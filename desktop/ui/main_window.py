@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QTex
 
 from desktop import APP_NAME, __version__
 from desktop.store.errors import LogMissing
-from desktop.ui import temporary_files
 from desktop.ui.home import HomeView
 from desktop.ui.intakes import Intakes
 from desktop.ui.jobs import LogJobs
@@ -422,6 +421,8 @@ class MainWindow(QMainWindow):
         self._unsubscribe()
         for dialog in list(self.case_dialogs):
             dialog.close()
+        from desktop.ui import temporary_files
+
         temporary_files.remove_all()  # the draft memo
         self.desk.close()
         event.accept()
