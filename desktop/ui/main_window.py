@@ -16,7 +16,6 @@ from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QStackedWidget, QTextBrowser, QWidget
 
 from desktop import APP_NAME, __version__
-from desktop.store.errors import LogMissing
 from desktop.ui.home import HomeView
 from desktop.ui.intakes import Intakes
 from desktop.ui.jobs import LogJobs
@@ -171,6 +170,8 @@ class MainWindow(QMainWindow):
 
     def _not_opened(self, exc: BaseException) -> None:
         """A log that cannot be opened is said, once; a missing one is replaced only when the officer confirms."""
+        from desktop.store.errors import LogMissing  # not at start: the store's package loads its query types
+
         title = "The case log cannot be opened"
         if isinstance(exc, LogMissing) and self._confirm_new_log(str(exc)):
             self.desk.new_log = True  # confirmed: the new log's first entry says it replaced a lost one
