@@ -295,9 +295,13 @@ class MainWindow(QMainWindow):
         """The Reports window (desktop/ui/reports_view.py), for the officer on duty."""
         from desktop.ui.reports_view import ReportsDialog
 
-        if self.session is None or not self.admitted("reports.figures", "Oversight reports"):
+        session = self.session
+        if session is None or not self.admitted("reports.figures", "Oversight reports"):
             return None
-        dialog = ReportsDialog(self.desk, self.session, self)
+        # Built through the desk: it opens on today's year, quarter and month on the desk's clock.
+        dialog = DeskOp(self, "opening the reports", lambda: ReportsDialog(self.desk, session, self)).run()
+        if dialog is None:
+            return None
         self._reports_dialog = dialog
         dialog.show()
         return dialog
