@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.desk.paper import page_pngs
-from desktop.desk.reports import Period, Report
+from desktop.desk.reports import Period, Report, ReportResult
 from desktop.ui.ops import DeskOp
 from desktop.ui.widgets import date_of
 
@@ -164,17 +164,26 @@ class ReportsDialog(QDialog):
         value = self.ice_count.value()
         return None if value < 0 else value
 
-    def show_report(self) -> bool:
-        """Make the report and show its pages (audited as shown)."""
+    def _period(self) -> Period | None:
+        """The period chosen, read on the GUI thread (a bad range is said, in one line)."""
+        return DeskOp(self, "reading the period", self.period, title="Oversight reports").run()
+
+    def show_report(self) -> DeskOp[tuple[Report, list[bytes]]] | None:
+        """Make the report and show its pages (audited as shown), in the background: a year of a large log
+        takes a while. None when the period cannot be read."""
+        period = self._period()
+        if period is None:
+            return None
         desk, session, ice = self.desk, self.session, self.ice()
 
         def make() -> tuple[Report, list[bytes]]:
-            report, pdf = desk.reports.produce(session, self.period(), ice_count=ice, where="shown in the window")
+            report, pdf = desk.reports.produce(session, period, ice_count=ice, where="shown in the window")
             return report, page_pngs(pdf, dpi=90)
 
-        made = DeskOp(self, "making the report", make, title="Oversight reports").run()
-        if made is None:
-            return False
+        op = DeskOp(self, "making the report", make, title="Oversight reports", desk=desk)
+        return op.on_success(self._show_pages).in_background("Making the report")
+
+    def _show_pages(self, made: tuple[Report, list[bytes]]) -> None:
         report, images = made
         self.summary.setText(" ".join(report.statements))
         for label in self.page_labels:
@@ -192,47 +201,53 @@ class ReportsDialog(QDialog):
             self.page_labels.append(label)
         self.pages_layout.activate()
         self.pages.adjustSize()
-        return True
 
-    def _target(self, suffix: str, target: Path | None, what: str) -> Path | None:
+    def _target(self, suffix: str, target: Path | None, what: str, period: Period) -> Path | None:
         """The file to write: `target`, or the one the officer picks (None: they cancelled)."""
         if target is not None:
             return target
-        period = DeskOp(self, "reading the period", self.period, title="Oversight reports").run()
-        if period is None:
-            return None
         name, _filter = QFileDialog.getSaveFileName(
             self, f"Save {what}", str(Path.home() / f"{what}-{period.label}.{suffix}"), f"*.{suffix}"
         )
         return Path(name) if name else None
 
-    def save(self, fmt: str, target: Path | None = None) -> Path | None:
-        chosen = self._target(fmt, target, "report")
-        if chosen is None:
+    def save(self, fmt: str, target: Path | None = None) -> DeskOp[ReportResult] | None:
+        """The report saved as `fmt` (pdf or csv), in the background; None when the officer cancelled."""
+        period = self._period()
+        chosen = self._target(fmt, target, "report", period) if period is not None else None
+        if period is None or chosen is None:
             return None
         desk, session, ice = self.desk, self.session, self.ice()
-        result = DeskOp(
+        op = DeskOp(
             self,
             "saving the report",
-            lambda: desk.reports.make(session, self.period(), chosen, ice_count=ice, fmt=fmt),
+            lambda: desk.reports.make(session, period, chosen, ice_count=ice, fmt=fmt),
             title="Oversight reports",
-        ).run()
-        if result is None:
-            return None
-        self.summary.setText(f"Saved {result.path} ({result.requests:,} requests).")
-        return result.path
+            desk=desk,
+        )
+        return op.on_success(self._saved).in_background("Saving the report")
 
-    def save_register(self, target: Path | None = None, *, passphrase: str | None = None) -> Path | None:
-        """The register as CSV: personal data, so outside the data folder it is encrypted (a passphrase is asked)."""
-        chosen = self._target("csv", target, "register")
-        if chosen is None:
-            return None
+    def _saved(self, result: ReportResult) -> None:
+        self.summary.setText(f"Saved {result.path} ({result.requests:,} requests).")
+
+    def save_register(
+        self, target: Path | None = None, *, passphrase: str | None = None
+    ) -> DeskOp[ReportResult] | None:
+        """The register as CSV: personal data, so outside the data folder it is encrypted (a passphrase is asked).
+
+        Refused before anything is asked of an account that may not see it. In the background; None when
+        refused or cancelled.
+        """
         desk, session = self.desk, self.session
         admitted = DeskOp(
             self, "saving the register", lambda: desk.admit(session, "reports.register"), title="The register"
         )
         admitted.run()
-        if not admitted.ok:  # refused before a passphrase is asked for
+        if not admitted.ok:  # refused before a file or a passphrase is asked for
+            return None
+        period = self._period()
+        chosen = self._target("csv", target, "register", period) if period is not None else None
+        if period is None or chosen is None:
             return None
         if passphrase is None:
             from desktop.ui.passphrase import ask_copy_passphrase
@@ -241,15 +256,16 @@ class ReportsDialog(QDialog):
             if not go_on:
                 return None
         sealed_with = passphrase
-        result = DeskOp(
+        op = DeskOp(
             self,
             "saving the register",
-            lambda: desk.reports.save_register(session, self.period(), chosen, passphrase=sealed_with),
+            lambda: desk.reports.save_register(session, period, chosen, passphrase=sealed_with),
             title="The register",
-        ).run()
-        if result is None:
-            return None
+            desk=desk,
+        )
+        return op.on_success(self._register_saved).in_background("Saving the register")
+
+    def _register_saved(self, result: ReportResult) -> None:
         self.summary.setText(
             f"Saved the register, {result.requests:,} cases, to {result.path}: it holds personal data."
         )
-        return result.path
