@@ -308,3 +308,16 @@ def test_a_second_start_while_locked_raises_the_lock_not_the_window(qtbot, windo
     qtbot.waitUntil(lambda: not first.raise_file.exists(), timeout=5000)
     assert not window.isVisible() and screen.isVisible() and window.idle_lock.locked
     first.lock.unlock()
+
+
+def test_the_verify_box_says_what_main_py_verify_prints(qtbot, window, desk, message_boxes) -> None:
+    from desktop import present
+
+    fill_demo_log(desk, count=2)
+    job = window.jobs.verify()
+    with qtbot.waitSignal(job.finished, timeout=20000) as signal:
+        pass
+    _kind, _title, text = message_boxes.shown[-1]
+    rows = present.log_check_rows(signal.args[0])  # the command line's rows
+    assert [f"{row.label}: {row.value}" for row in rows[1:]] == text.split("\n\n", 1)[1].splitlines()
+    assert "Signatures checked: " in text and f"Admin key fingerprint: {desk.people.admin_fingerprint()}" in text
