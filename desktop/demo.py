@@ -169,10 +169,13 @@ def fill_demo_log(desk: Desk, *, count: int = 36, seed: int = 7) -> list[str]:
         reason="Booking number re-checked against the booking sheet",
         confirmed=ALL_CHECKS,
     )
+    # The supervisor resolves a referral they took no part in: not one they recorded, nor the one they amended.
     referred = [
         n
         for index, n in enumerate(numbers)
-        if index % len(sessions) != 2 and desk.cases.open(supervisor, n, audit=False).current.status == Status.REFERRED
+        if index % len(sessions) != 2
+        and n != numbers[0]
+        and desk.cases.open(supervisor, n, audit=False).current.status == Status.REFERRED
     ]
     if referred:
         desk.cases.resolve(supervisor, referred[0], outcome="Counsel advised no action; the request was declined")

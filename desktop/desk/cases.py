@@ -60,13 +60,14 @@ class TwoPersonRule(AccountError):
 
 
 def answer_relay(intake: Intake, answer: str) -> Intake:
-    """The intake after the relay question (LEGAL.md 3C v2, item 9): "yes" makes the requester a relay of
-    an immigration request, "unsure" makes the purpose mixed or unknown, "no" keeps it as it is."""
+    """The intake after the relay question (LEGAL.md 3C v2, item 9): "yes" from a state or local agency
+    makes it a state or local agency passing on a DHS request; "yes" from anyone else (a federal agency,
+    a court), or "unsure", makes the purpose mixed or unknown; "no" keeps it as it is."""
     if answer not in RELAY_ANSWERS:
         raise BadInput(f"the answer to the relay question is one of {', '.join(RELAY_ANSWERS)}, not {answer!r}")
-    if answer == "yes":
+    if answer == "yes" and intake.requester == "state_or_local":
         return dataclasses.replace(intake, requester="state_or_local_relay")
-    if answer == "unsure":
+    if answer in ("yes", "unsure"):
         return dataclasses.replace(intake, purpose="mixed_or_unknown")
     return intake
 
@@ -76,9 +77,8 @@ def relay_question_applies(intake: Intake) -> bool:
 
 
 def _is_blank(intake: Intake) -> bool:
-    subject = intake.subject
-    named = subject.name or subject.booking_number or intake.requester_name
-    return not named and not intake.documents and not (intake.notes or "").strip()
+    """Neither a name nor a booking number: the case could hardly be found again (issue 13's check)."""
+    return not intake.subject.name and not intake.subject.booking_number
 
 
 class Cases(Manager):
@@ -97,7 +97,9 @@ class Cases(Manager):
                 Check("future", f"the request is dated {local:%Y-%m-%d %H:%M}, later than now on the desk's clock")
             )
         if _is_blank(intake):
-            found.append(Check("blank", "the intake names no person, booking number, requester or paper"))
+            found.append(
+                Check("blank", "the case has neither a name nor a booking number, so it will be hard to find later")
+            )
         booking = intake.subject.booking_number
         if amending is None and booking:
             open_cases = [c.case_number for c in self._for_booking(booking) if c.status != Status.RESOLVED]

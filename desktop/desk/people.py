@@ -114,9 +114,12 @@ class People(Manager):
 
     @action("people.session")
     def lock(self, session: Session, *, reason: str) -> None:
-        """Lock the session (idle, or by hand): the desk refuses it everything until `unlock`."""
-        self._store.log_event(None, EventKind.LOCKED, session.actor, f"session locked: {reason}", now=self._now())
+        """Lock the session (idle, or by hand): the desk refuses it everything until `unlock`.
+
+        Locked first, then audited: a lock whose entry cannot be written (a full disk) still locks.
+        """
         self._desk.sessions.lock(session)
+        self._store.log_event(None, EventKind.LOCKED, session.actor, f"session locked: {reason}", now=self._now())
 
     @action("people.session", locked_ok=True)
     def unlock(self, session: Session, password: str) -> None:

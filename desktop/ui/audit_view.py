@@ -3,9 +3,8 @@ date, exported as CSV. Opening it, filtering it and exporting it are audit entri
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -27,14 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records import AuditEntry, EventKind
-from desktop.store.errors import StoreError
+from desktop.ui.ops import DeskOp
+from desktop.ui.widgets import date_of
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from desktop.desk import Desk, Session
 
-log = logging.getLogger(__name__)
 COLUMNS = ("#", "When (UTC)", "What", "Case", "Who", "Detail", "Signed")
 
 
@@ -49,7 +47,8 @@ class AuditDialog(QDialog):
         self.setWindowTitle("Audit log")
         self.resize(1000, 600)
         layout = QVBoxLayout(self)
-        fingerprint = desk.people.admin_fingerprint() or "(not set up)"
+        fingerprint = DeskOp(self, "reading the admin key fingerprint", desk.people.admin_fingerprint).run()
+        fingerprint = fingerprint or "(not set up)"
         layout.addWidget(QLabel(f"Admin key fingerprint: {fingerprint}. Compare it with the one IT wrote down."))
         form = QFormLayout()
         self.person = QLineEdit()
@@ -103,24 +102,24 @@ class AuditDialog(QDialog):
         self.refresh()
 
     def _day(self, edit: QDateEdit) -> dt.date:
-        import datetime as dt
-
-        return cast(dt.date, edit.date().toPython())
+        return date_of(edit.date())
 
     def refresh(self) -> None:
-        try:
-            self.entries = self._desk.log.entries(
-                self._session,
-                user=self.person.text().strip() or None,
-                case_number=self.case.text().strip() or None,
-                kind=self.kind.currentData(),
-                since=self._day(self.since) if self.use_dates.isChecked() else None,
-                until=self._day(self.until) if self.use_dates.isChecked() else None,
-            )
-        except StoreError as exc:
-            log.exception("the audit log could not be read")
-            QMessageBox.warning(self, "Audit log", str(exc))
+        """The entries the filters match, newest first (viewing them is itself an entry)."""
+        desk, session = self._desk, self._session
+        user, case_number = self.person.text().strip() or None, self.case.text().strip() or None
+        kind = self.kind.currentData()
+        since = self._day(self.since) if self.use_dates.isChecked() else None
+        until = self._day(self.until) if self.use_dates.isChecked() else None
+        entries = DeskOp(
+            self,
+            "reading the audit log",
+            lambda: desk.log.entries(session, user=user, case_number=case_number, kind=kind, since=since, until=until),
+            title="Audit log",
+        ).run()
+        if entries is None:
             return
+        self.entries = entries
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
             values = (str(e.seq), e.at[:19].replace("T", " "), e.kind, e.case_number or "", e.actor, e.detail)
@@ -144,11 +143,14 @@ class AuditDialog(QDialog):
             go_on, passphrase = ask_copy_passphrase(self._desk, target, self)
             if not go_on:
                 return None
-        try:
-            path = self._desk.log.export_csv(self._session, target, self.entries, passphrase=passphrase)
-        except StoreError as exc:
-            log.exception("the audit entries could not be exported")
-            QMessageBox.warning(self, "Export", str(exc))
+        desk, session, entries, chosen = self._desk, self._session, self.entries, target
+        path = DeskOp(
+            self,
+            "exporting the audit entries",
+            lambda: desk.log.export_csv(session, chosen, entries, passphrase=passphrase),
+            title="Export",
+        ).run()
+        if path is None:
             return None
         self.status.setText(f"Wrote {len(self.entries)} entries to {path}")
         return path

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -34,11 +34,15 @@ from PySide6.QtWidgets import (
 
 from desktop.rules import labels, vocab
 from desktop.store.query import CaseQuery, CaseSummary
+from desktop.ui.ops import DeskOp
+from desktop.ui.when import moment_of
+from desktop.ui.widgets import date_of
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
+    from desktop.rules import Pack
 
-log = logging.getLogger(__name__)
+T = TypeVar("T")
 PAGE_SIZE = 200
 COLUMNS = ("Case", "Received", "Requester", "Person", "Booking", "Response", "Status")
 REVIEW_COLUMNS = (*COLUMNS, "Open question", "Waiting", "Waits for")
@@ -50,12 +54,15 @@ class CaseLogModel(QAbstractTableModel):
     """Rows are fetched from the store a page at a time as the view asks for them; nothing else is held.
 
     Only the row count is known up front, so a log of a million cases opens as fast as one of ten.
+    A search the officer makes (`set_query(..., audit=True)`) is audited once, with its first page;
+    the pages fetched after it, a new sort order and a refresh after the log changed are not searches.
     """
 
     def __init__(self, *, desk: Desk, session: Session, review: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
         self._session = session
+        self._widget = parent  # where a problem is shown
         self._columns = REVIEW_COLUMNS if review else COLUMNS
         self._review = review  # the queue reads the log itself, never the search index (store/queue.py)
         self._questions: dict[str, str] = {}
@@ -63,6 +70,8 @@ class CaseLogModel(QAbstractTableModel):
         self._newest_first = True
         self._count = 0
         self._pages: dict[int, list[CaseSummary]] = {}
+        self.problem = ""  # why the log could not be read just now, for the view to say
+        self._pack: Pack | None = self._read("finding the policy in force", desk.active_pack)  # its time zone
         self.refresh()
 
     # --- the query ------------------------------------------------------------------------------
@@ -71,28 +80,53 @@ class CaseLogModel(QAbstractTableModel):
     def query(self) -> CaseQuery:
         return self._query
 
-    def set_query(self, query: CaseQuery) -> None:
+    def set_query(self, query: CaseQuery, *, audit: bool = False) -> None:
+        """Show the cases `query` matches; `audit` when the officer made the search (audited once, CJIS 5.4)."""
         self._query = query
-        self.refresh()
+        self.refresh(audit=audit)
 
-    def refresh(self) -> None:
+    def refresh(self, *, audit: bool = False) -> None:
         """Re-count and forget every cached page (after a search, a filter or a new case)."""
         self.beginResetModel()
         self._pages.clear()
         self._questions.clear()
-        count = self._desk.cases.review_count if self._review else self._desk.cases.count
-        self._count = count(self._session, self._query)
+        self.problem = ""
+        desk, session, query = self._desk, self._session, self._query
+        count = desk.cases.review_count if self._review else desk.cases.count
+        counted = self._read("counting the cases", lambda: count(session, query))
+        self._count = counted or 0
+        if audit:  # the search itself, audited, and its first page with it
+            self._pages[0] = self._fetch(0, audit=True)
         self.endResetModel()
+
+    def _read(self, what: str, call: Callable[[], T]) -> T | None:
+        """A read of the log for the table: a problem is kept for the view to say, never a box mid-paint."""
+        return DeskOp(self._widget, what, call).on_failure(self._keep_problem).run()
+
+    def _keep_problem(self, exc: BaseException) -> None:
+        self.problem = str(exc)
+
+    def _fetch(self, page: int, *, audit: bool = False) -> list[CaseSummary]:
+        desk, session, query = self._desk, self._session, self._query
+        offset, newest_first = page * PAGE_SIZE, self._newest_first
+
+        def fetch() -> list[CaseSummary]:
+            if not self._review:
+                return desk.cases.search(
+                    session, query, limit=PAGE_SIZE, offset=offset, newest_first=newest_first, audit=audit
+                )
+            if audit:
+                desk.cases.audit_search(session, query)
+            return desk.cases.review_queue(session, query, limit=PAGE_SIZE, offset=offset, newest_first=newest_first)
+
+        return self._read("reading the case log", fetch) or []  # a page that cannot be read shows empty
 
     def summary(self, row: int) -> CaseSummary | None:
         if not 0 <= row < self._count:
             return None
         page = row // PAGE_SIZE
         if page not in self._pages:
-            search = self._desk.cases.review_queue if self._review else self._desk.cases.search
-            self._pages[page] = search(
-                self._session, self._query, limit=PAGE_SIZE, offset=page * PAGE_SIZE, newest_first=self._newest_first
-            )
+            self._pages[page] = self._fetch(page)
         rows = self._pages[page]
         index = row % PAGE_SIZE
         return rows[index] if index < len(rows) else None
@@ -151,29 +185,25 @@ class CaseLogModel(QAbstractTableModel):
         """Who the case waits on: a supervisor other than the officer who recorded it (two people)."""
         key = f"waits:{case_number}"
         if key not in self._questions:
-            try:
-                self._questions[key] = self._desk.cases.waiting_on(self._session, case_number)
-            except Exception:  # shown blank; the row itself still reads
-                log.exception("who case %s waits for could not be read", case_number)
-                self._questions[key] = ""
+            desk, session = self._desk, self._session
+            waits = self._read("reading who a case waits for", lambda: desk.cases.waiting_on(session, case_number))
+            self._questions[key] = waits or ""  # blank when unreadable; the row itself still reads
         return self._questions[key]
 
     def _question(self, case_number: str) -> str:
         """The open questions a referred case waits on, e.g. "AMB-3: A court order for a civil…"."""
         if case_number not in self._questions:
-            try:
-                found = self._desk.cases.open_questions(self._session, case_number)
-            except Exception:  # shown as unknown; the row itself still reads
-                log.exception("the open questions of case %s could not be read", case_number)
-                found = []
-            self._questions[case_number] = "; ".join(f"{amb}: {issue}" for amb, issue in found) or "Officer disagreed"
+            desk, session = self._desk, self._session
+            found = self._read("reading a case's questions", lambda: desk.cases.open_questions(session, case_number))
+            self._questions[case_number] = "; ".join(f"{amb}: {issue}" for amb, issue in found or ()) or (
+                "Officer disagreed" if found is not None else ""
+            )
         return self._questions[case_number]
 
     def _waiting(self, recorded_at: str) -> str:
         """How long since the case was recorded (or last amended), e.g. "2 d 5 h" or "40 min"."""
-        try:
-            since = dt.datetime.fromisoformat(recorded_at)
-        except ValueError:
+        since = moment_of(recorded_at)
+        if since is None:
             return ""
         if since.tzinfo is None:
             since = since.replace(tzinfo=dt.UTC)
@@ -186,10 +216,10 @@ class CaseLogModel(QAbstractTableModel):
 
     def _received(self, iso: str) -> str:
         """The receipt time on the desk's clock (the pack's zone), whatever offset it was typed with."""
-        try:
-            return self._desk.local_time(iso).strftime("%Y-%m-%d %H:%M")
-        except (ValueError, LookupError):  # no pack in force: show it as typed
+        moment = moment_of(iso)
+        if moment is None or self._pack is None:  # not a moment, or no pack in force: shown as typed
             return iso[:16].replace("T", " ")
+        return self._pack.local_time(moment).strftime("%Y-%m-%d %H:%M")
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Cases sort by date only (the order they were recorded); other columns keep that order."""
@@ -247,6 +277,8 @@ class CaseLogView(QWidget):
         self.until = QDateEdit(QDate.currentDate())
         self.until.setCalendarPopup(True)
         self.until.setAccessibleName("Received on or before")
+        for edit in (self.since, self.until):
+            edit.setDisplayFormat("yyyy-MM-dd")  # as the log shows its dates, whatever the system's locale
         and_label = QLabel("and")
         dates.addWidget(self.use_dates)
         dates.addWidget(self.since)
@@ -336,8 +368,8 @@ class CaseLogView(QWidget):
         since: dt.date | None = None
         until: dt.date | None = None
         if self.use_dates.isChecked():
-            since = cast(dt.date, self.since.date().toPython())
-            until = cast(dt.date, self.until.date().toPython())
+            since = date_of(self.since.date())
+            until = date_of(self.until.date())
         return CaseQuery(
             text=self.search.text(),
             since=since,
@@ -350,13 +382,23 @@ class CaseLogView(QWidget):
         )
 
     def apply_filters(self) -> None:
+        """The officer's search or filter, now: shown, and audited once (CJIS 5.4)."""
         self._debounce.stop()
-        self.model.set_query(self.current_query())
-        total = self.model.rowCount()
-        self.count_label.setText(f"{total:,} case{'s' if total != 1 else ''}")
+        self.model.set_query(self.current_query(), audit=True)
+        self._show_count()
 
     def refresh(self) -> None:
-        self.apply_filters()
+        """The log changed: the same search, read again (not a new search; a search still being typed is one)."""
+        if self._debounce.isActive():
+            self.apply_filters()
+            return
+        self.model.refresh()
+        self._show_count()
+
+    def _show_count(self) -> None:
+        total = self.model.rowCount()
+        problem = f" (the log could not be read: {self.model.problem})" if self.model.problem else ""
+        self.count_label.setText(f"{total:,} case{'s' if total != 1 else ''}{problem}")
 
     def selected_case(self) -> str | None:
         index = self.table.currentIndex()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -30,13 +29,16 @@ from PySide6.QtWidgets import (
 from desktop.present import STATUS_WORDS, version_rows
 from desktop.records import CaseRecord, printable
 from desktop.ui.decision_html import decision_html, intake_summary_html, version_html
+from desktop.ui.ops import DeskOp
+from desktop.ui.printing import MemoPreview, PrintOutcome, open_preview
+from desktop.ui.printing import print_memo as print_case_memo
 from desktop.ui.scan_view import ScanView, open_scan
-from desktop.ui.widgets import fit_to_screen, open_file
+from desktop.ui.screen import fit_to_screen
+from desktop.ui.widgets import open_file
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
-
-log = logging.getLogger(__name__)
+    from desktop.rules import Pack
 
 ATTACHMENT_ID = Qt.ItemDataRole.UserRole
 ATTACHMENT_NAME = Qt.ItemDataRole.UserRole + 1
@@ -58,6 +60,28 @@ def _table(headers: list[str], rows: list[list[str]], name: str) -> QTableWidget
     return table
 
 
+@dataclass(frozen=True)
+class CaseShown:
+    """A case as the window shows it: the record, and the pack each of its versions was decided under."""
+
+    record: CaseRecord
+    packs: dict[int, Pack]
+
+
+def read_case(desk: Desk, session: Session, case_number: str, *, audit: bool) -> CaseShown:
+    """The case and its packs, read through the desk; `audit` when the officer opens it (CJIS 5.4)."""
+    record = desk.cases.open(session, case_number, audit=audit)
+    return CaseShown(record, {v.version: desk.cases.pack_of(session, v) for v in record.versions})
+
+
+def open_case(parent: QWidget, desk: Desk, session: Session, case_number: str) -> CaseDialog | None:
+    """The case's window, its opening audited; None once the desk's refusal or a problem was shown."""
+    shown = DeskOp(
+        parent, "opening the case", lambda: read_case(desk, session, case_number, audit=True), title="Case"
+    ).run()
+    return CaseDialog(desk=desk, session=session, shown=shown, parent=parent) if shown is not None else None
+
+
 class CaseDialog(QDialog):
     """Shows a recorded case; amending re-runs the wizard prefilled (the old version stays)."""
 
@@ -65,10 +89,11 @@ class CaseDialog(QDialog):
     # The desk tells its listeners on the thread that changed the log; this brings the notice here.
     _log_changed = Signal(object)
 
-    def __init__(self, *, desk: Desk, case_number: str, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(self, *, desk: Desk, session: Session, shown: CaseShown, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._desk = desk
         self._session = session
+        case_number = shown.record.case_number
         self.case_number = case_number
         self.setWindowTitle(f"Case {case_number}")
         fit_to_screen(self, 900, 680)
@@ -108,10 +133,12 @@ class CaseDialog(QDialog):
         self.attach_button.clicked.connect(self._attach)
         close.clicked.connect(self.accept)
         self.memo_path: Path | None = None
+        self.print_outcome: PrintOutcome | None = None
+        self.preview_dialog: MemoPreview | None = None
+        self.scan_dialog: ScanView | None = None
         self.shown_version: int | None = None  # the version shown in the Versions tab (None: the newest)
         self.details: QCheckBox | None = None
-        desk.cases.open(session, case_number)  # opening a case to look at it is audited (CJIS 5.4)
-        self.reload()
+        self._show(shown)
         # An amendment, a resolution or a scan recorded anywhere shows here at once (never a stale version).
         self._log_changed.connect(self._changed)
         self._unsubscribe = desk.changes.subscribe(self._log_changed.emit)
@@ -119,13 +146,21 @@ class CaseDialog(QDialog):
 
     def _changed(self, change: object) -> None:
         if getattr(change, "case_number", None) in (self.case_number, None):
-            try:
-                self.reload()
-            except Exception:  # the window stays as it was; the log view shows the problem
-                log.exception("case %s could not be reloaded", self.case_number)
+            self.reload()
 
-    def reload(self) -> None:
-        record: CaseRecord = self._desk.cases.open(self._session, self.case_number, audit=False)
+    def reload(self) -> bool:
+        """Read the case again (its view was audited when it was opened) and show it; False if it could not be."""
+        desk, session, number = self._desk, self._session, self.case_number
+        shown = DeskOp(
+            self, "reading the case again", lambda: read_case(desk, session, number, audit=False), title="Case"
+        ).run()
+        if shown is not None:
+            self._show(shown)
+        return shown is not None
+
+    def _show(self, shown: CaseShown) -> None:
+        record = shown.record
+        self.packs = shown.packs
         current = record.current
         status = STATUS_WORDS[current.status.value]
         amended = f", amended ({len(record.versions)} versions)" if record.amended else ""
@@ -135,7 +170,7 @@ class CaseDialog(QDialog):
         self.tabs.clear()
         decision = QTextBrowser()
         decision.setAccessibleName("Decision and reasons")
-        pack = self._desk.cases.pack_of(self._session, current)
+        pack = shown.packs[current.version]
         override = ""
         if current.override:
             override = (
@@ -257,35 +292,21 @@ class CaseDialog(QDialog):
         if version is None:
             return
         self.shown_version = version.version if version.version != self.record.current.version else None
-        rows = version_rows(version, self._desk.cases.pack_of(self._session, version))
+        rows = version_rows(version, self.packs[version.version])
         previous = versions.get(version.version - 1)
-        before = (
-            version_rows(previous, self._desk.cases.pack_of(self._session, previous)) if previous is not None else None
-        )
+        before = version_rows(previous, self.packs[previous.version]) if previous is not None else None
         self.version_view.setHtml(version_html(rows, before))
 
     def print_memo(self) -> None:
         """The print dialog (printer, copies), then the print, audited once it succeeded."""
-        from desktop.ui.printing import print_memo
-
-        try:
-            self.print_outcome = print_memo(self, self._desk, self.case_number, self._session)
-        except Exception as exc:  # shown, never a traceback: the case itself is safe in the log
-            log.exception("the memo of case %s could not be printed", self.case_number)
-            QMessageBox.critical(self, "Print", f"The memo could not be printed: {exc}")
-            return
+        self.print_outcome = print_case_memo(self, self._desk, self.case_number, self._session)
         if self.print_outcome.printed:
             self.reload()
 
     def preview(self) -> QDialog | None:
         """The memo's pages as they will print, drawn from the same PDF, with Print… for those bytes."""
-        from desktop.ui.printing import MemoPreview
-
-        try:
-            dialog = MemoPreview(desk=self._desk, case_number=self.case_number, session=self._session, parent=self)
-        except Exception as exc:
-            log.exception("the memo of case %s could not be previewed", self.case_number)
-            QMessageBox.critical(self, "Preview", f"The memo could not be shown: {exc}")
+        dialog = open_preview(self, self._desk, self._session, self.case_number)
+        if dialog is None:
             return None
         dialog.accepted.connect(self.reload)
         self.preview_dialog = dialog
@@ -294,13 +315,12 @@ class CaseDialog(QDialog):
 
     def reprint(self) -> None:
         """Save the memo (audited as a memo saved) and open it in the system's PDF viewer."""
-        try:
-            self.memo_path = self._desk.paper.print_memo(self._session, self.case_number)
-        except Exception as exc:  # shown, never a traceback: the case itself is safe in the log
-            log.exception("the memo of case %s could not be written", self.case_number)
-            QMessageBox.critical(self, "Memo", f"The memo could not be written: {exc}")
+        desk, session, number = self._desk, self._session, self.case_number
+        path = DeskOp(self, "saving the memo", lambda: desk.paper.print_memo(session, number), title="Memo").run()
+        if path is None:
             return
-        open_file(self, self.memo_path)
+        self.memo_path = path
+        open_file(self, path)
         self.reload()
 
     def _attach(self) -> None:
@@ -309,35 +329,26 @@ class CaseDialog(QDialog):
         )
         if not name:
             return
-        from desktop.store import StoreError
-
-        try:
-            self._desk.cases.attach(self._session, self.case_number, Path(name))
-        except StoreError as exc:
-            log.warning("attaching %s to case %s was refused", name, self.case_number, exc_info=True)
-            QMessageBox.warning(self, "Attach a scan", str(exc))
-            return
-        self.reload()
+        desk, session, number = self._desk, self._session, self.case_number
+        attached = DeskOp(self, "attaching a scan", lambda: desk.cases.attach(session, number, Path(name)))
+        attached.run()
+        if attached.ok:
+            self.reload()
 
     def _open_attachment(self, item: QListWidgetItem | None) -> ScanView | None:
         """Show the scan in the app's own viewer: no copy is written to disk, no other program opens it."""
         if item is None:
             return None
-        name = str(item.data(ATTACHMENT_NAME))
-        try:
-            dialog = open_scan(
-                self._desk,
-                self._session,
-                attachment_id=int(item.data(ATTACHMENT_ID)),
-                name=name,
-                content_type=str(item.data(ATTACHMENT_TYPE)),
-                case_number=self.case_number,
-                parent=self,
-            )
-        except Exception as exc:  # shown, never a traceback: the scan itself is safe in the log
-            log.exception("attachment %s of case %s could not be shown", item.data(ATTACHMENT_ID), self.case_number)
-            QMessageBox.warning(self, "Show attachment", f"{printable(name)} could not be shown: {exc}")
-            return None
-        self.scan_dialog = dialog
-        dialog.open()
+        dialog = open_scan(
+            self,
+            self._desk,
+            self._session,
+            attachment_id=int(item.data(ATTACHMENT_ID)),
+            name=str(item.data(ATTACHMENT_NAME)),
+            content_type=str(item.data(ATTACHMENT_TYPE)),
+            case_number=self.case_number,
+        )
+        if dialog is not None:
+            self.scan_dialog = dialog
+            dialog.open()
         return dialog

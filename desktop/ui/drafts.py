@@ -11,11 +11,16 @@ import datetime as dt
 import getpass
 import json
 import os
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from desktop.errors import Environment
+
+
+class DraftError(Environment):
+    """A draft could not be written (a full or read-only disk); the one before it is kept."""
 
 
 @dataclass(frozen=True)
@@ -40,12 +45,16 @@ def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "_." else "_" for ch in name) or "desk"
 
 
-def _user() -> str:
+def computer_user() -> str:
+    """The computer user's name ("desk" where the system cannot say, as in some Windows services)."""
     try:
-        user = getpass.getuser()
+        return getpass.getuser()
     except (KeyError, OSError):
-        user = "desk"
-    return _safe(user)
+        return "desk"
+
+
+def _user() -> str:
+    return _safe(computer_user())
 
 
 class DraftStore:
@@ -61,6 +70,8 @@ class DraftStore:
         self._clock = clock or (lambda: dt.datetime.now(dt.UTC))
 
     def new_id(self) -> str:
+        import uuid  # with the first request, not at the window's start
+
         return f"{self.user}-{uuid.uuid4().hex[:12]}"
 
     def _path(self, draft_id: str) -> Path:
@@ -71,16 +82,24 @@ class DraftStore:
         return self.folder / f"{draft_id}.json"
 
     def save(self, draft_id: str, intake: dict[str, Any], *, amend_case: str | None = None) -> None:
-        """Write atomically (a temporary file, then a rename), so a power cut leaves the old draft whole."""
+        """Write atomically (a temporary file, then a rename), so a power cut leaves the old draft whole.
+
+        Raises DraftError (the machine's kind of error) when the disk says no; the old draft is kept.
+        """
         path = self._path(draft_id)
-        self.folder.mkdir(parents=True, exist_ok=True)
         payload = {"saved_at": self._clock().isoformat(), "amend_case": amend_case, "intake": intake}
         partial = path.with_suffix(".partial")
-        with open(partial, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, path)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(partial, "w", encoding="utf-8") as handle:
+                json.dump(payload, handle, ensure_ascii=False)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(partial, path)
+        except OSError as exc:
+            from desktop.store.errors import describe_os_error
+
+            raise DraftError(f"the draft could not be written in {self.folder}: {describe_os_error(exc)}") from exc
 
     def load(self, draft_id: str) -> Draft | None:
         """The draft, or None when there is none or it cannot be read (a damaged draft is set aside)."""

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import logging
 from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QPushButton, QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
-from desktop.ui.widgets import fit_to_screen
+from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from desktop.desk import Desk
-
-log = logging.getLogger(__name__)
 
 # (keys, what they do), in the order an officer meets them.
 SHORTCUTS: tuple[tuple[str, str], ...] = (
@@ -71,14 +69,17 @@ def shortcuts_html() -> str:
 
 
 def guide_html(desk: Desk) -> str:
+    """The guide, naming the counsel and the contact of the pack in force (without a pack, the guide still shows)."""
     counsel, contact = "counsel", ""
-    try:
-        department = desk.active_pack().department
-        counsel = department.counsel_title
-        contact = f" ({escape(department.referral_contact)})" if department.referral_contact else ""
-    except Exception:  # no pack in force: the guide still shows
-        log.exception("no pack for the guide")
+    pack = DeskOp(None, "reading the pack for the guide", desk.active_pack).on_failure(_no_pack).run()
+    if pack is not None:
+        counsel = pack.department.counsel_title
+        contact = f" ({escape(pack.department.referral_contact)})" if pack.department.referral_contact else ""
     return GUIDE.format(counsel=escape(counsel), contact=contact)
+
+
+def _no_pack(_exc: BaseException) -> None:
+    """No pack in force: the guide speaks of counsel in general."""
 
 
 class HelpDialog(QDialog):

@@ -9,20 +9,19 @@ after the same officer's password, or another officer's sign-in, unlocks the des
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 
-from desktop.store.errors import AccountError, StoreError
+from desktop.desk.accounts import IDLE_DEFAULT
+from desktop.ui.ops import DeskOp
 from desktop.ui.signin import SignInDialog
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
 
-log = logging.getLogger(__name__)
 CHECK_EVERY_MS = 15_000
 _ACTIVITY = (
     QEvent.Type.KeyPress,
@@ -75,10 +74,8 @@ class IdleLock(QObject):
         """Lock when idle past the limit; returns whether the desk is locked."""
         if self.locked or self._session() is None:
             return self.locked
-        try:
-            limit = self._desk.people.idle_limit()
-        except StoreError:
-            limit = dt.timedelta(minutes=15)
+        read = DeskOp(None, "reading the idle limit", self._desk.people.idle_limit).on_failure(_keep_going)
+        limit = read.run() or IDLE_DEFAULT  # an unreadable setting locks at the default, never later
         if self.idle_for() >= limit:
             self.lock("idle for more than " + f"{int(limit.total_seconds() // 60)} minutes")
         return self.locked
@@ -93,10 +90,10 @@ class IdleLock(QObject):
         self.hidden = widgets
         for widget in widgets:
             widget.hide()
-        try:
-            self._desk.people.lock(actor, reason=reason)
-        except StoreError:
-            log.exception("the session lock could not be audited")
+        # The desk refuses the session from now on; a lock that cannot be audited is logged, and still locks.
+        DeskOp(None, "locking the session", lambda: self._desk.people.lock(actor, reason=reason)).on_failure(
+            _keep_going
+        ).run()
         screen = LockScreen(desk=self._desk, locked=actor)
         screen.rejected.connect(screen.show)  # Escape or closing does not get past the lock
         screen.accepted.connect(lambda: self._unlock(screen))
@@ -104,15 +101,22 @@ class IdleLock(QObject):
         screen.show()
 
     def _unlock(self, screen: LockScreen) -> None:
+        """The same person's password shows their windows again; anyone else gets the main window alone,
+        at Home: the locked person's windows are closed, never handed over (their request is their draft)."""
         who = screen.actor
         if who is None:
             return
         self.locked = False
         self.screen = None
         self.last_activity = self._desk.clock()
+        same = who is screen.locked_session
         self._unlocked(who)
+        main = self.parent()
         for widget in self.hidden:
-            widget.show()
+            if same or widget is main:
+                widget.show()
+            else:
+                widget.close()
         self.hidden = []
         screen.deleteLater()
 
@@ -123,20 +127,22 @@ class LockScreen(SignInDialog):
     def __init__(self, *, desk: Desk, locked: Session) -> None:
         super().__init__(desk=desk, username=locked.username or "", locked_for=locked.label)
         self.setAccessibleName("Lock screen")
-        self._locked = locked
+        self.locked_session = locked  # the session the lock is over
         cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         if cancel is not None:
             cancel.hide()  # there is no way past the lock but a password
 
     def accept(self) -> None:
-        if self.username.text().strip().lower() != (self._locked.username or ""):
+        if self.username.text().strip().lower() != (self.locked_session.username or ""):
             super().accept()  # another officer: a sign-in of their own
             return
-        try:
-            self._desk.people.unlock(self._locked, self.password.text())
-        except (AccountError, StoreError) as exc:
-            self.error.show_error(str(exc))
-            self.password.clear()
-            return
-        self.actor = self._locked
-        QDialog.accept(self)
+        locked, password = self.locked_session, self.password.text()
+        unlocked = DeskOp(self, "unlocking", lambda: self._desk.people.unlock(locked, password))
+        unlocked.on_failure(self._refused).run()
+        if unlocked.ok:
+            self.actor = locked
+            QDialog.accept(self)
+
+
+def _keep_going(_exc: BaseException) -> None:
+    """Logged by the DeskOp; the lock goes on regardless (it never waits on the log)."""

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.encrypted import EncryptedCopyError, check_passphrase
+from desktop.encrypted import check_passphrase
+from desktop.ui.ops import DeskOp
 from desktop.ui.widgets import FieldError, password_field
 
 if TYPE_CHECKING:
@@ -63,11 +64,9 @@ class PassphraseDialog(QDialog):
 
     def _accept(self) -> None:
         first, second = self.first.text(), self.second.text()
-        try:
-            check_passphrase(first)
-        except EncryptedCopyError as exc:
-            self.error.show_error(str(exc).capitalize())
-            self.first.setFocus()
+        checked = DeskOp(self, "checking the passphrase", lambda: check_passphrase(first))
+        checked.on_failure(self._weak).run()
+        if not checked.ok:
             return
         if first != second:
             self.error.show_error("The two passphrases typed differ")
@@ -77,13 +76,20 @@ class PassphraseDialog(QDialog):
         self.passphrase = first
         self.accept()
 
+    def _weak(self, exc: BaseException) -> None:
+        self.error.show_error(str(exc).capitalize())
+        self.first.setFocus()
+
 
 def ask_copy_passphrase(desk: Desk, target: Path, parent: QWidget | None = None) -> tuple[bool, str | None]:
     """Whether to go on, and the passphrase to seal a copy at `target` (None for one inside the data folder).
 
     A copy outside the data folder may leave the station: the passphrase is asked for; Cancel stops.
     """
-    if not desk.copies.leaves_station(target):
+    leaves = DeskOp(parent, "looking where the copy goes", lambda: desk.copies.leaves_station(target)).run()
+    if leaves is None:
+        return False, None
+    if not leaves:
         return True, None
     dialog = PassphraseDialog(target=str(target), parent=parent)
     if not dialog.exec() or dialog.passphrase is None:

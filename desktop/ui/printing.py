@@ -1,14 +1,13 @@
 """Printing a memo from the window: Qt's print dialog (printer, copies) and a preview, both drawn from the very
 PDF bytes the desk renders, so what is previewed is what is printed and what the log reproduces.
 
-The desk draws the pages (pypdfium2, behind Desk.memo_pages); this module turns them into QImages and
-paints them on the printer. A print is audited only after it succeeded; a cancelled one writes nothing,
-and a failed one says why.
+The desk draws the pages (pypdfium2, behind `desktop.desk.paper.page_pngs`); this module turns them into
+QImages and paints them on the printer. A print is audited only after it succeeded; a cancelled one writes
+nothing, and a failed one says why.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -27,11 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.desk.paper import page_pngs
+from desktop.errors import one_line
+from desktop.ui.messages import warn
+from desktop.ui.ops import DeskOp
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
-
-log = logging.getLogger(__name__)
 
 PRINT_DPI = 300  # the pictures sent to the printer: sharp text and a QR code a scanner reads
 PREVIEW_DPI = 96
@@ -46,6 +45,15 @@ class PrintOutcome:
     printer: str = ""
     copies: int = 0
     problem: str = ""
+
+
+@dataclass(frozen=True)
+class Memo:
+    """A case's memo as it prints now: its version and its bytes."""
+
+    case_number: str
+    version: int
+    pdf: bytes
 
 
 def printer_name(printer: QPrinter) -> str:
@@ -74,20 +82,29 @@ def paint(printer: QPrinter, pages: list[QImage]) -> str:
     painter = QPainter()
     if not painter.begin(printer):
         return f"the printer {printer_name(printer)} could not be started"
-    try:
-        first = True
-        for _ in range(repeat):
-            for page in pages:
-                if not first and not printer.newPage():
-                    return f"the printer {printer_name(printer)} refused a new page"
-                first = False
-                target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
-                painter.drawImage(target, page)
-    finally:
-        painter.end()
+    first = True
+    for _ in range(repeat):
+        for page in pages:
+            if not first and not printer.newPage():
+                painter.end()
+                return f"the printer {printer_name(printer)} refused a new page"
+            first = False
+            target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
+            painter.drawImage(target, page)
+    painter.end()
     if printer.printerState() == QPrinter.PrinterState.Error:
         return f"the printer {printer_name(printer)} reported an error"
     return ""
+
+
+def memo_of(parent: QWidget, desk: Desk, session: Session, case_number: str) -> Memo | None:
+    """The case's memo as it prints now (the current version's), or None once the desk's refusal was shown."""
+
+    def read() -> Memo:
+        record = desk.cases.open(session, case_number, audit=False)  # the view was audited when it was opened
+        return Memo(record.case_number, record.current.version, desk.paper.memo_bytes(session, case_number))
+
+    return DeskOp(parent, "reading the memo", read, title="Memo").run()
 
 
 def print_memo(
@@ -96,65 +113,85 @@ def print_memo(
     case_number: str,
     session: Session,
     *,
-    pdf: bytes | None = None,
+    memo: Memo | None = None,
     printer: QPrinter | None = None,
 ) -> PrintOutcome:
     """Ask for a printer and copies (QPrintDialog), print the memo, then audit the print.
 
-    `pdf` is the memo to print (the one a preview showed); by default the case's memo as it renders now.
+    `memo` is the memo to print (the one a preview showed); by default the case's memo as it renders now.
     """
-    record = desk.cases.open(session, case_number, audit=False)
-    version = record.current.version
-    data = pdf if pdf is not None else desk.paper.memo_bytes(session, case_number)
+    memo = memo or memo_of(parent, desk, session, case_number)
+    if memo is None:
+        return PrintOutcome(printed=False, problem="the memo could not be read")
     printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
-    printer.setDocName(f"Case {case_number} memo, version {version}")
+    printer.setDocName(f"Case {case_number} memo, version {memo.version}")
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"Print the memo of case {case_number}")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return PrintOutcome(printed=False, cancelled=True)
     name, copies = printer_name(printer), printer.copyCount()
-    try:
-        problem = paint(printer, images(page_pngs(data, dpi=PRINT_DPI)))
-    except Exception as exc:  # a drawing or driver problem: say it, the case is safe in the log
-        log.exception("printing the memo of case %s failed", case_number)
-        problem = str(exc) or type(exc).__name__
+    drawn = DeskOp(parent, "drawing the memo's pages", lambda: page_pngs(memo.pdf, dpi=PRINT_DPI), title="Print")
+    pages = drawn.run()
+    if pages is None:  # the desk's problem was shown; nothing was printed
+        return PrintOutcome(printed=False, printer=name, copies=copies, problem=one_line(drawn.error or Exception()))
+    problem = paint(printer, images(pages))
     if problem:
-        log.warning("printing the memo of case %s failed: %s", case_number, problem)
-        QMessageBox.warning(parent, "Print", f"The memo was not printed: {problem}.")
+        warn(parent, "Print", f"The memo was not printed: {problem}.")
         return PrintOutcome(printed=False, printer=name, copies=copies, problem=problem)
-    desk.paper.record_print(session, case_number, printer=name, copies=copies, version=version)
-    return PrintOutcome(printed=True, printer=name, copies=copies)
+    audited = DeskOp(
+        parent,
+        "recording the print",
+        lambda: desk.paper.record_print(session, case_number, printer=name, copies=copies, version=memo.version),
+        title="Print",
+        after="The memo was printed; its print is not in the log.",
+    )
+    audited.run()
+    return PrintOutcome(printed=audited.ok, printer=name, copies=copies, problem="" if audited.ok else "not audited")
+
+
+def open_preview(parent: QWidget, desk: Desk, session: Session, case_number: str) -> MemoPreview | None:
+    """The preview of the case's memo, drawn by the desk; None once a refusal or a problem was shown."""
+    memo = memo_of(parent, desk, session, case_number)
+    if memo is None:
+        return None
+    pages = DeskOp(parent, "drawing the memo's pages", lambda: page_pngs(memo.pdf, dpi=PREVIEW_DPI), title="Preview")
+    pngs = pages.run()
+    if pngs is None:
+        return None
+    return MemoPreview(desk=desk, session=session, memo=memo, pages=images(pngs), parent=parent)
 
 
 class MemoPreview(QDialog):
     """The memo's pages as they will print, with Print… for exactly these bytes."""
 
-    def __init__(self, *, desk: Desk, case_number: str, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, *, desk: Desk, session: Session, memo: Memo, pages: list[QImage], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._desk = desk
         self._session = session
-        self.case_number = case_number
-        record = desk.cases.open(session, case_number, audit=False)
-        self.version = record.current.version
-        self.pdf = desk.paper.memo_bytes(session, case_number)
-        self.pages = images(page_pngs(self.pdf, dpi=PREVIEW_DPI))
+        self.memo = memo
+        self.case_number = memo.case_number
+        self.version = memo.version
+        self.pdf = memo.pdf
+        self.pages = pages
         self.outcome: PrintOutcome | None = None
-        self.setWindowTitle(f"Memo of case {case_number}, version {self.version}: preview")
+        self.setWindowTitle(f"Memo of case {self.case_number}, version {self.version}: preview")
         self.resize(900, 940)
         layout = QVBoxLayout(self)
         summary = QLabel(f"{len(self.pages)} page{'s' if len(self.pages) != 1 else ''}, exactly as they will print.")
         summary.setAccessibleName("What the preview shows")
         layout.addWidget(summary)
         column = QWidget()
-        pages = QVBoxLayout(column)
-        pages.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        pages_column = QVBoxLayout(column)
+        pages_column.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.page_labels: list[QLabel] = []
         for number, image in enumerate(self.pages, start=1):
             label = QLabel()
             label.setPixmap(QPixmap.fromImage(image))
             label.setAccessibleName(f"Page {number} of {len(self.pages)}")
             label.setStyleSheet("border: 1px solid #888; background: white;")
-            pages.addWidget(label)
+            pages_column.addWidget(label)
             self.page_labels.append(label)
         scroll = QScrollArea()
         scroll.setWidget(column)
@@ -175,7 +212,7 @@ class MemoPreview(QDialog):
         self.print_button.setFocus()
 
     def print_pages(self, printer: QPrinter | None = None) -> PrintOutcome:
-        self.outcome = print_memo(self, self._desk, self.case_number, self._session, pdf=self.pdf, printer=printer)
+        self.outcome = print_memo(self, self._desk, self.case_number, self._session, memo=self.memo, printer=printer)
         if self.outcome.printed:
             self.accept()
         return self.outcome

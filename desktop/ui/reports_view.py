@@ -8,7 +8,6 @@ is offered only to supervisors and admins; the desk refuses anyone else in any c
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -32,13 +30,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.desk.paper import page_pngs
-from desktop.desk.reports import Period, ReportError
-from desktop.store.errors import StoreError
+from desktop.desk.reports import Period, Report, ReportResult
+from desktop.ui.ops import DeskOp
+from desktop.ui.widgets import date_of
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
-
-log = logging.getLogger(__name__)
 
 PRESETS = ("Year", "Quarter", "Month", "Dates")
 NO_COUNT = "not given"
@@ -161,23 +158,33 @@ class ReportsDialog(QDialog):
             return Period.quarter(f"{self.year.value()}-Q{self.quarter.currentIndex() + 1}")
         if preset == "Month":
             return Period.month(f"{self.year.value()}-{self.month.currentIndex() + 1:02d}")
-        return Period.between(_day(self.start.date()), _day(self.end.date()))
+        return Period.between(date_of(self.start.date()), date_of(self.end.date()))
 
     def ice(self) -> int | None:
         value = self.ice_count.value()
         return None if value < 0 else value
 
-    def show_report(self) -> bool:
-        """Make the report and show its pages (audited as shown)."""
-        try:
-            period = self.period()
-            report, pdf = self.desk.reports.produce(
-                self.session, period, ice_count=self.ice(), where="shown in the window"
-            )
-            images = page_pngs(pdf, dpi=90)
-        except (ReportError, StoreError) as exc:
-            QMessageBox.warning(self, "Oversight reports", str(exc))
-            return False
+    def _period(self) -> Period | None:
+        """The period chosen, read on the GUI thread (a bad range is said, in one line)."""
+        return DeskOp(self, "reading the period", self.period, title="Oversight reports").run()
+
+    def show_report(self) -> DeskOp[tuple[Report, list[bytes]]] | None:
+        """Make the report and show its pages (audited as shown), in the background: a year of a large log
+        takes a while. None when the period cannot be read."""
+        period = self._period()
+        if period is None:
+            return None
+        desk, session, ice = self.desk, self.session, self.ice()
+
+        def make() -> tuple[Report, list[bytes]]:
+            report, pdf = desk.reports.produce(session, period, ice_count=ice, where="shown in the window")
+            return report, page_pngs(pdf, dpi=90)
+
+        op = DeskOp(self, "making the report", make, title="Oversight reports", desk=desk)
+        return op.on_success(self._show_pages).in_background("Making the report")
+
+    def _show_pages(self, made: tuple[Report, list[bytes]]) -> None:
+        report, images = made
         self.summary.setText(" ".join(report.statements))
         for label in self.page_labels:
             label.deleteLater()
@@ -194,56 +201,71 @@ class ReportsDialog(QDialog):
             self.page_labels.append(label)
         self.pages_layout.activate()
         self.pages.adjustSize()
-        return True
 
-    def _target(self, suffix: str, target: Path | None, what: str) -> Path | None:
+    def _target(self, suffix: str, target: Path | None, what: str, period: Period) -> Path | None:
+        """The file to write: `target`, or the one the officer picks (None: they cancelled)."""
         if target is not None:
             return target
         name, _filter = QFileDialog.getSaveFileName(
-            self, f"Save {what}", str(Path.home() / f"{what}-{self.period().label}.{suffix}"), f"*.{suffix}"
+            self, f"Save {what}", str(Path.home() / f"{what}-{period.label}.{suffix}"), f"*.{suffix}"
         )
         return Path(name) if name else None
 
-    def save(self, fmt: str, target: Path | None = None) -> Path | None:
-        try:
-            chosen = self._target(fmt, target, "report")
-            if chosen is None:
-                return None
-            result = self.desk.reports.make(self.session, self.period(), chosen, ice_count=self.ice(), fmt=fmt)
-        except (ReportError, StoreError) as exc:
-            QMessageBox.warning(self, "Oversight reports", str(exc))
+    def save(self, fmt: str, target: Path | None = None) -> DeskOp[ReportResult] | None:
+        """The report saved as `fmt` (pdf or csv), in the background; None when the officer cancelled."""
+        period = self._period()
+        chosen = self._target(fmt, target, "report", period) if period is not None else None
+        if period is None or chosen is None:
             return None
+        desk, session, ice = self.desk, self.session, self.ice()
+        op = DeskOp(
+            self,
+            "saving the report",
+            lambda: desk.reports.make(session, period, chosen, ice_count=ice, fmt=fmt),
+            title="Oversight reports",
+            desk=desk,
+        )
+        return op.on_success(self._saved).in_background("Saving the report")
+
+    def _saved(self, result: ReportResult) -> None:
         self.summary.setText(f"Saved {result.path} ({result.requests:,} requests).")
-        return result.path
 
-    def save_register(self, target: Path | None = None, *, passphrase: str | None = None) -> Path | None:
-        """The register as CSV: personal data, so outside the data folder it is encrypted (a passphrase is asked)."""
-        try:
-            chosen = self._target("csv", target, "register")
-            if chosen is None:
-                return None
-            self.desk.admit(self.session, "reports.register")  # before a passphrase is asked for
-            if passphrase is None:
-                from desktop.ui.passphrase import ask_copy_passphrase
+    def save_register(
+        self, target: Path | None = None, *, passphrase: str | None = None
+    ) -> DeskOp[ReportResult] | None:
+        """The register as CSV: personal data, so outside the data folder it is encrypted (a passphrase is asked).
 
-                go_on, passphrase = ask_copy_passphrase(self.desk, chosen, self)
-                if not go_on:
-                    return None
-            result = self.desk.reports.save_register(self.session, self.period(), chosen, passphrase=passphrase)
-        except (ReportError, StoreError) as exc:
-            QMessageBox.warning(self, "The register", str(exc))
+        Refused before anything is asked of an account that may not see it. In the background; None when
+        refused or cancelled.
+        """
+        desk, session = self.desk, self.session
+        admitted = DeskOp(
+            self, "saving the register", lambda: desk.admit(session, "reports.register"), title="The register"
+        )
+        admitted.run()
+        if not admitted.ok:  # refused before a file or a passphrase is asked for
             return None
+        period = self._period()
+        chosen = self._target("csv", target, "register", period) if period is not None else None
+        if period is None or chosen is None:
+            return None
+        if passphrase is None:
+            from desktop.ui.passphrase import ask_copy_passphrase
+
+            go_on, passphrase = ask_copy_passphrase(desk, chosen, self)
+            if not go_on:
+                return None
+        sealed_with = passphrase
+        op = DeskOp(
+            self,
+            "saving the register",
+            lambda: desk.reports.save_register(session, period, chosen, passphrase=sealed_with),
+            title="The register",
+            desk=desk,
+        )
+        return op.on_success(self._register_saved).in_background("Saving the register")
+
+    def _register_saved(self, result: ReportResult) -> None:
         self.summary.setText(
             f"Saved the register, {result.requests:,} cases, to {result.path}: it holds personal data."
         )
-        return result.path
-
-
-def _day(date: QDate) -> dt.date:
-    return dt.date(date.year(), date.month(), date.day())
-
-
-def open_reports(desk: Desk, session: Session, parent: QWidget | None = None) -> ReportsDialog:
-    dialog = ReportsDialog(desk, session, parent)
-    dialog.show()
-    return dialog

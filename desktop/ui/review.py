@@ -1,14 +1,16 @@
-"""The supervisor's outcome of a referred case, by keyboard: Tab leaves the text, Ctrl+Enter records."""
+"""The review queue: cases referred to counsel or overridden by the officer, and the supervisor's outcome
+of one, by keyboard (Tab leaves the text, Ctrl+Enter records)."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -16,7 +18,73 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.ui.case_log import CaseLogView
+from desktop.ui.messages import tell
+from desktop.ui.ops import DeskOp
 from desktop.ui.widgets import FieldError
+
+if TYPE_CHECKING:
+    from desktop.ui.main_window import MainWindow
+
+
+class ReviewView(QWidget):
+    """Cases referred to counsel or overridden by the officer, with a way to record the outcome."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__()
+        assert window.session is not None  # the views are built only for someone signed in
+        self._window = window
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "Cases waiting for a supervisor or counsel. Record the outcome as an "
+                "amendment: the original decision stays in the log."
+            )
+        )
+        self.log = CaseLogView(desk=window.desk, session=window.session, review_only=True)
+        layout.addWidget(self.log, 1)
+        row = QHBoxLayout()
+        self.resolve_button = QPushButton("Record &outcome…")
+        self.resolve_button.setAccessibleName("Record the outcome of the selected case")
+        self.resolve_button.clicked.connect(self.resolve_selected)
+        # Only a supervisor records an outcome (desk/policy.py); the desk refuses anyone else in any case.
+        self.resolve_button.setVisible(window.desk.allowed(window.session, "cases.resolve"))
+        row.addWidget(self.resolve_button)
+        row.addStretch()
+        layout.addLayout(row)
+        # By keyboard: the queue first, then Record outcome, then the search and filters.
+        QWidget.setTabOrder(self.log.table, self.resolve_button)
+        QWidget.setTabOrder(self.resolve_button, self.log.search)
+
+    def focus_queue(self) -> None:
+        """Put the keyboard in the queue, on its first case when none is selected."""
+        table = self.log.table
+        if not table.currentIndex().isValid() and self.log.model.rowCount():
+            table.selectRow(0)
+        table.setFocus()
+
+    def resolve_selected(self) -> None:
+        """The outcome of the selected case (or the only one), recorded by the desk as a new version."""
+        window = self._window
+        session = window.session
+        case_number = self.log.selected_case()
+        if case_number is None and self.log.model.rowCount() == 1:
+            case_number = self.log.model.case_number(0)  # the only case: no need to select it
+        if case_number is None or session is None:
+            tell(window, "Record outcome", "Select a case in the review queue first.")
+            return
+        dialog = OutcomeDialog(case_number, window)
+        if not dialog.exec():
+            return
+        outcome, number = dialog.outcome(), case_number
+        saved = DeskOp(
+            window,
+            "recording the outcome",
+            lambda: window.desk.cases.resolve(session, number, outcome=outcome),
+            title="Record outcome",
+        ).run()
+        if saved is not None:
+            window.statusBar().showMessage(f"Case {number} resolved (version {saved.version})", 10000)
 
 
 class OutcomeDialog(QDialog):

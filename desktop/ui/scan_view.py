@@ -1,7 +1,7 @@
 """A scan attached to a case, shown inside the app rather than handed to the system's viewer.
 
 Nothing is written to disk and no other program opens the file: a PDF's pages are drawn by the desk (pdfium,
-through Desk.memo_pages, the helper the memo preview uses; it draws any PDF, in gray), and a picture is
+through `desktop.desk.paper.page_pngs`, the helper the memo preview uses; it draws any PDF, in gray), and a picture is
 decoded from its bytes (Pillow, page by page for a multi-page TIFF; the bundle carries Qt's PNG reader only).
 The scan was checked when it was attached; it is read through the desk like every attachment.
 
@@ -12,7 +12,6 @@ to the width, the arrow keys scroll, Esc closes.
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
@@ -29,12 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records import printable
-from desktop.ui.widgets import fit_to_screen
+from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
-
-log = logging.getLogger(__name__)
 
 PDF_DPI = 120  # PDF pages are drawn at this resolution: sharp at the width of a laptop screen
 SCREEN_DPI = 96  # 100% shows a PDF page at its size on paper on a standard screen
@@ -209,6 +207,7 @@ class ScanView(QDialog):
 
 
 def open_scan(
+    parent: QWidget,
     desk: Desk,
     session: Session,
     *,
@@ -216,11 +215,13 @@ def open_scan(
     name: str,
     content_type: str,
     case_number: str,
-    parent: QWidget | None = None,
-) -> ScanView:
-    """The viewer for one attachment, its bytes read through the desk (the same read path as before)."""
-    content = desk.cases.attachment_content(session, attachment_id)
-    pages = scan_pngs(content, content_type)
-    return ScanView(
-        pages=pages, name=name, case_number=case_number, pdf=content_type == "application/pdf", parent=parent
-    )
+) -> ScanView | None:
+    """The viewer for one attachment, its bytes read through the desk; None once a problem was shown."""
+
+    def read() -> ScanView:
+        content = desk.cases.attachment_content(session, attachment_id)
+        pages = scan_pngs(content, content_type)
+        pdf = content_type == "application/pdf"
+        return ScanView(pages=pages, name=name, case_number=case_number, pdf=pdf, parent=parent)
+
+    return DeskOp(parent, "showing a scan", read, title="Show attachment").run()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop.store.errors import AccountError, StoreError
+from desktop.ui.ops import DeskOp
 from desktop.ui.widgets import FieldError, password_field
 
 if TYPE_CHECKING:
@@ -57,16 +57,20 @@ class SignInDialog(QDialog):
         (self.password if username else self.username).setFocus()
 
     def accept(self) -> None:
-        try:
-            self.actor = self._desk.people.sign_in(
-                self.username.text(), self.password.text(), code=self.code.text() or None
-            )
-        except (AccountError, StoreError) as exc:
-            self.error.show_error(str(exc))
-            self.password.clear()
-            self.password.setFocus()
-            return
-        super().accept()
+        username, password, code = self.username.text(), self.password.text(), self.code.text() or None
+        self.actor = (
+            DeskOp(self, "signing in", lambda: self._desk.people.sign_in(username, password, code=code))
+            .on_failure(self._refused)
+            .run()
+        )
+        if self.actor is not None:
+            super().accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        """A refusal in one line under the fields; the password is cleared for the next try."""
+        self.error.show_error(str(exc))
+        self.password.clear()
+        self.password.setFocus()
 
 
 class SetupDialog(QDialog):
@@ -115,14 +119,20 @@ class SetupDialog(QDialog):
             self.again.clear()
             self.again.setFocus()
             return
-        try:
-            self.actor = self._desk.people.setup(
-                username=self.username.text(),
-                name=self.name.text(),
-                badge=self.badge.text(),
-                password=self.password.text(),
+        username, name, badge, password = (
+            self.username.text(),
+            self.name.text(),
+            self.badge.text(),
+            self.password.text(),
+        )
+        self.actor = (
+            DeskOp(
+                self,
+                "setting up the first admin",
+                lambda: self._desk.people.setup(username=username, name=name, badge=badge, password=password),
             )
-        except (AccountError, StoreError, ValueError) as exc:
-            self.error.show_error(str(exc))
-            return
-        super().accept()
+            .on_failure(lambda exc: self.error.show_error(str(exc)))
+            .run()
+        )
+        if self.actor is not None:
+            super().accept()

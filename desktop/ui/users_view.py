@@ -5,8 +5,8 @@ Each action is the desk's (desktop/desk/accounts.py) and an audit entry; a refus
 
 from __future__ import annotations
 
-import logging
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,14 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records import ROLES
-from desktop.store.errors import AccountError, StoreError
+from desktop.ui.ops import DeskOp
 from desktop.ui.widgets import FieldError, password_field
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
     from desktop.records import Account
 
-log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class AccountForm(QDialog):
@@ -84,7 +83,9 @@ class UsersDialog(QDialog):
         self.setWindowTitle("Accounts")
         self.resize(820, 420)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Admin key fingerprint: {desk.people.admin_fingerprint()}"))
+        self.error = FieldError("Accounts")
+        fingerprint = self._do("reading the admin key fingerprint", desk.people.admin_fingerprint)
+        layout.addWidget(QLabel(f"Admin key fingerprint: {fingerprint or '(not set up)'}"))
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["User name", "Name and badge", "Roles", "State", "Second factor"])
         self.table.setAccessibleName("Accounts")
@@ -110,7 +111,6 @@ class UsersDialog(QDialog):
         close.clicked.connect(self.accept)
         row.addWidget(close)
         layout.addLayout(row)
-        self.error = FieldError("Accounts")
         layout.addWidget(self.error)
         self.buttons["add"].clicked.connect(lambda: self.add())
         for key in ("unlock", "disable", "enable"):
@@ -118,12 +118,19 @@ class UsersDialog(QDialog):
         self.buttons["reset"].clicked.connect(lambda: self.reset())
         self.refresh()
 
+    def _do(self, what: str, call: Callable[[], T]) -> T | None:
+        """A desk call for this window: a refusal is said in one line under the table, not in a box."""
+        op = DeskOp(self, what, call).on_failure(lambda exc: self.error.show_error(str(exc)))
+        done = op.run()
+        if op.ok:
+            self.error.clear()
+        return done
+
     def refresh(self) -> None:
-        try:
-            self.accounts = self._desk.people.accounts(self._session)
-        except (AccountError, StoreError) as exc:
-            self.error.show_error(str(exc))
+        accounts = self._do("listing the accounts", lambda: self._desk.people.accounts(self._session))
+        if accounts is None:
             return
+        self.accounts = accounts
         self.table.setRowCount(len(self.accounts))
         for r, a in enumerate(self.accounts):
             state = "disabled" if a.disabled else "LOCKED" if a.locked else "active"
@@ -140,19 +147,19 @@ class UsersDialog(QDialog):
         form = form or AccountForm(title="Add an account", parent=self)
         if form.result() != QDialog.DialogCode.Accepted and not form.exec():
             return False
-        try:
-            self._desk.people.add_user(
+        added = self._do(
+            "adding an account",
+            lambda: self._desk.people.add_user(
                 self._session,
                 username=form.username.text(),
                 name=form.name.text(),
                 badge=form.badge.text(),
                 roles=form.chosen_roles(),
                 password=form.password.text(),
-            )
-        except (AccountError, StoreError, ValueError) as exc:
-            self.error.show_error(str(exc))
+            ),
+        )
+        if added is None:
             return False
-        self.error.clear()
         self.refresh()
         return True
 
@@ -161,18 +168,17 @@ class UsersDialog(QDialog):
         if username is None:
             self.error.show_error("Select an account first.")
             return False
-        try:
-            self._desk.people.change_user(
+        changed = self._do(
+            f"changing the account {username}",
+            lambda: self._desk.people.change_user(
                 self._session,
                 username,
                 unlock=what == "unlock",
                 disabled={"disable": True, "enable": False}.get(what),
-            )
-        except (AccountError, StoreError) as exc:
-            log.info("account change refused", exc_info=True)
-            self.error.show_error(str(exc))
+            ),
+        )
+        if changed is None:
             return False
-        self.error.clear()
         self.refresh()
         return True
 
@@ -184,10 +190,12 @@ class UsersDialog(QDialog):
         form = AccountForm(title=f"New password for {username}", reset_of=username, parent=self)
         if not form.exec():
             return False
-        try:
-            self._desk.people.change_user(self._session, username, new_password=form.password.text())
-        except (AccountError, StoreError) as exc:
-            QMessageBox.warning(self, "Reset password", str(exc))
+        password = form.password.text()
+        changed = self._do(
+            f"setting a new password for {username}",
+            lambda: self._desk.people.change_user(self._session, username, new_password=password),
+        )
+        if changed is None:
             return False
         self.refresh()
         return True

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 EXAMPLES = "now, 22:18, 13 Jan 22:18, 2026-01-13 22:18 or yesterday 23:50"
@@ -105,3 +106,29 @@ def say_when(moment: dt.datetime, zone_name: str) -> str:
 def as_text(moment: dt.datetime) -> str:
     """The form the field shows for a moment: "2026-01-13 22:18"."""
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What was typed, read: the moment, or why it cannot be read (for a field to say at once)."""
+
+    moment: dt.datetime | None
+    problem: str = ""
+
+
+def read_when(text: str, now: dt.datetime) -> Reading:
+    """`parse_when`, with a problem given back rather than raised (the window shows it under the field)."""
+    try:
+        return Reading(parse_when(text, now))
+    except WhenError as exc:
+        return Reading(None, str(exc))
+
+
+def moment_of(value: object) -> dt.datetime | None:
+    """An ISO 8601 moment as a draft or a case keeps it; None when it is not one."""
+    if isinstance(value, dt.datetime):
+        return value
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QStyle,
     QWidget,
 )
@@ -148,32 +148,13 @@ def add_field(
     return error
 
 
-def fit_to_screen(window: QWidget, width: int, height: int) -> None:
-    """Size a top-level window to (width, height), or to the available screen when that is smaller.
-
-    The frame (title bar, borders) is allowed for, so the status bar and the buttons stay on screen;
-    content that does not fit scrolls inside (the pages are in scroll areas), never off the screen.
-    """
-    screen = window.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        window.resize(width, height)
-        return
-    available = screen.availableGeometry()
-    frame_w, frame_h = 16, 40  # a title bar and borders, before the window manager says
-    w = min(width, available.width() - frame_w)
-    h = min(height, available.height() - frame_h)
-    window.setMinimumSize(min(window.minimumWidth(), w), min(window.minimumHeight(), h))
-    window.resize(max(w, 320), max(h, 240))
-    x = available.x() + max(0, (available.width() - w - frame_w) // 2)
-    y = available.y() + max(0, (available.height() - h - frame_h) // 2)
-    window.move(x, y)
-
-
 def open_file(parent: QWidget, path: Path) -> bool:
     """Open a file (a memo, a scan) in the system's viewer; when none is available, say where it is."""
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
-    QMessageBox.information(parent, "Open", f"No program here can open it. The file is at:\n{path}")
+    from desktop.ui.messages import tell
+
+    tell(parent, "Open", f"No program here can open it. The file is at:\n{path}")
     return False
 
 
@@ -193,3 +174,8 @@ def password_field(name: str) -> QLineEdit:
     field.setEchoMode(QLineEdit.EchoMode.Password)
     field.setAccessibleName(name)
     return field
+
+
+def date_of(date: QDate) -> dt.date:
+    """A QDate as a Python date (PySide6's toPython() is typed as any object)."""
+    return dt.date(date.year(), date.month(), date.day())

@@ -13,35 +13,26 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from PySide6.QtCore import QSettings  # noqa: E402
 
-from desktop.demo import fill_demo_log  # noqa: E402
+from desktop.demo import DEMO_PASSWORD, fill_demo_log  # noqa: E402
 from desktop.desk import Desk, system_clock  # noqa: E402
 from desktop.ui.app import make_application  # noqa: E402
 from desktop.ui.main_window import VIEW_REVIEW, MainWindow  # noqa: E402
 from desktop.ui.signin import SignInDialog  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
-PASSWORD = "screenshot-pass-1"
 
 
 def main() -> None:
     app = make_application()
     folder = Path(tempfile.mkdtemp(prefix="safedesk-people-"))
     desk = Desk(folder / "data", clock=system_clock)
-    fill_demo_log(desk, count=20)
-    admin = desk.people.setup(username="it.admin", name="IT ADMIN", badge="9000", password=PASSWORD)
-    for username, name, badge, roles in (
-        ("sgt.jones", "SGT. K. JONES", "77", {"supervisor", "officer"}),
-        ("ofc.martin", "OFC. R. MARTIN", "1147", {"officer"}),
-    ):
-        desk.people.add_user(
-            admin, username=username, name=name, badge=badge, roles=frozenset(roles), password=PASSWORD
-        )
-    officer = desk.people.sign_in("ofc.martin", PASSWORD)
+    fill_demo_log(desk, count=20)  # with the demo's accounts: demo.admin, demo.sgt, demo.martin and two more
+    officer = desk.people.sign_in("demo.martin", DEMO_PASSWORD)
     desk.cases.record(officer, desk.decide({**_referral()}))
-    supervisor = desk.people.sign_in("sgt.jones", PASSWORD)
+    supervisor = desk.people.sign_in("demo.sgt", DEMO_PASSWORD)
 
     sign_in = SignInDialog(desk=desk)
-    sign_in.username.setText("ofc.martin")
+    sign_in.username.setText("demo.martin")
     sign_in.show()
     app.processEvents()
     sign_in.grab().save(str(OUT / "sign-in.png"))

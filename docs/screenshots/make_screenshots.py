@@ -7,7 +7,7 @@ Files: NAME.png at 100%, NAME-150.png at 150%.
 
 from __future__ import annotations
 
-import inspect
+import dataclasses
 import json
 import os
 import subprocess
@@ -23,10 +23,10 @@ def shoot(suffix: str) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from PySide6.QtCore import QSettings
 
-    from desktop.demo import fill_demo_log
+    from desktop.demo import DEMO_PASSWORD, fill_demo_log
     from desktop.desk import Desk, system_clock
     from desktop.ui.app import make_application
-    from desktop.ui.intake_wizard import PAGE_RECORDED
+    from desktop.ui.intake import PAGE_RECORDED
     from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow
 
     app = make_application()
@@ -34,13 +34,8 @@ def shoot(suffix: str) -> None:
     desk = Desk(folder / "data", clock=system_clock)
     fill_demo_log(desk)
     settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
-    officer = "OFC. R. MARTIN #1147"
-    if "session" in inspect.signature(MainWindow).parameters:
-        from desktop.records import Actor
-
-        window = MainWindow(desk=desk, settings=settings, session=Actor.parse(officer))
-    else:
-        window = MainWindow(desk=desk, settings=settings, officer=officer)  # type: ignore[call-arg]
+    officer = desk.people.sign_in("demo.martin", DEMO_PASSWORD)  # OFC. R. MARTIN #1147, an officer
+    window = MainWindow(desk=desk, settings=settings, session=officer)
     window.show()
     window.finish_start()
     app.processEvents()
@@ -73,8 +68,10 @@ def shoot(suffix: str) -> None:
     dialog = window.open_case(saved.case_number)
     assert dialog is not None
     save(dialog, "case-view")
-    changed = {**saved.intake, "subject": {**saved.intake["subject"], "release_blockers": ["bail_not_posted"]}}
-    desk.cases.amend(window.actor, saved.case_number, desk.decide(changed), reason="Bail was not posted after all")
+    changed = dataclasses.replace(
+        saved.intake, subject=dataclasses.replace(saved.intake.subject, release_blockers=("bail_not_posted",))
+    )
+    desk.cases.amend(officer, saved.case_number, desk.decide(changed), reason="Bail was not posted after all")
     app.processEvents()
     dialog.tabs.setCurrentIndex(2)
     save(dialog, "case-view-versions")

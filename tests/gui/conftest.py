@@ -1,19 +1,35 @@
-"""Fixtures for the window tests: desk on a temporary log and settings in a temporary file."""
+"""Fixtures for the window tests: a desk on a temporary log with the demo's accounts, settings in a
+temporary file, and the main window opened signed in, so the desk's role checks run in every test.
+
+The window always has someone signed in (the first start is the admin's set-up): `window` is the
+officer OFC. R. MARTIN #1147 (demo.martin, an officer only), `supervisor_window` SGT. K. JONES #77
+(demo.sgt, a supervisor who is also an officer).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
 
-from desktop.desk import Desk
-from desktop.records import Actor
+import desktop.signing
+from desktop.demo import DEMO_PASSWORD, demo_accounts
+from desktop.desk import Desk, Session
 from desktop.ui.main_window import MainWindow
 from tests.conftest import Clock
 
-OFFICER = "OFC. R. MARTIN #1147"
+OFFICER = "OFC. R. MARTIN #1147"  # demo.martin, as the log names them
+SUPERVISOR = "SGT. K. JONES #77"  # demo.sgt
+
+
+@pytest.fixture(autouse=True)
+def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Accounts are set up in every window test: a cheap key derivation keeps that quick (the real one is
+    tested in tests/unit/desk)."""
+    monkeypatch.setattr(desktop.signing, "SCRYPT_N", 2**12)
 
 
 @pytest.fixture
@@ -22,10 +38,25 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def desk(tmp_path: Path, clock: Clock):
+def desk(tmp_path: Path, clock: Clock) -> Iterator[Desk]:
     desk = Desk(tmp_path / "data", clock=clock)
+    desk.people.sign_out(demo_accounts(desk))  # the demo's admin, officers and supervisor, on a new log
     yield desk
     desk.close()
+
+
+def sign_in(desk: Desk, username: str) -> Session:
+    return desk.people.sign_in(username, DEMO_PASSWORD)
+
+
+@pytest.fixture
+def officer(desk: Desk) -> Session:
+    return sign_in(desk, "demo.martin")
+
+
+@pytest.fixture
+def supervisor(desk: Desk) -> Session:
+    return sign_in(desk, "demo.sgt")
 
 
 @pytest.fixture
@@ -33,15 +64,24 @@ def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
-@pytest.fixture
-def window(qtbot, desk, settings) -> MainWindow:
-    # A log from before accounts, as most window tests need: the officer is a typed name and badge.
-    # tests/gui/test_people.py drives the window on a log with accounts, signed in.
-    main = MainWindow(desk=desk, settings=settings, session=Actor.parse(OFFICER))
+def open_window(qtbot, desk: Desk, settings: QSettings, session: Session, *, start: bool = True) -> MainWindow:
+    """The main window as it opens once `session` has signed in (finish_start: the log opened, the views)."""
+    main = MainWindow(desk=desk, settings=settings, session=session)
     qtbot.addWidget(main)
     main.show()
-    main.finish_start()
+    if start:
+        main.finish_start()
     return main
+
+
+@pytest.fixture
+def window(qtbot, desk: Desk, settings: QSettings, officer: Session) -> MainWindow:
+    return open_window(qtbot, desk, settings, officer)
+
+
+@pytest.fixture
+def supervisor_window(qtbot, desk: Desk, settings: QSettings, supervisor: Session) -> MainWindow:
+    return open_window(qtbot, desk, settings, supervisor)
 
 
 @pytest.fixture(autouse=True)

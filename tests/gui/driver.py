@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QListWidget, QPlainTextEdit, QWidget
 
-from desktop.ui.intake_wizard import IntakeWizard
+from desktop.ui.intake import IntakeWizard
 from desktop.ui.widgets import CheckList
 
 

@@ -6,7 +6,6 @@ Prints one JSON document: the screen's available geometry and every problem foun
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import json
 import sys
 import tempfile
@@ -17,10 +16,10 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidge
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.demo import fill_demo_log  # noqa: E402
+from desktop.demo import DEMO_PASSWORD, fill_demo_log  # noqa: E402
 from desktop.desk import Desk  # noqa: E402
 from desktop.ui.app import make_application  # noqa: E402
-from desktop.ui.intake_wizard import PAGE_RECORDED  # noqa: E402
+from desktop.ui.intake import PAGE_RECORDED  # noqa: E402
 from desktop.ui.main_window import VIEW_LOG, VIEW_REVIEW, MainWindow  # noqa: E402
 
 
@@ -56,13 +55,8 @@ def main() -> None:
     desk = Desk(folder / "data", clock=lambda: dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC))
     fill_demo_log(desk, count=12)
     settings = QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat)
-    officer = "OFC. R. MARTIN #1147"
-    if "session" in inspect.signature(MainWindow).parameters:  # a log with no accounts: a typed officer
-        from desktop.records import Actor
-
-        window = MainWindow(desk=desk, settings=settings, session=Actor.parse(officer))
-    else:
-        window = MainWindow(desk=desk, settings=settings, officer=officer)
+    session = desk.people.sign_in("demo.martin", DEMO_PASSWORD)  # OFC. R. MARTIN #1147, an officer
+    window = MainWindow(desk=desk, settings=settings, session=session)
     window.show()
     window.finish_start()
     screen = window.screen().availableGeometry()
@@ -87,7 +81,7 @@ def main() -> None:
             wizard.next()
     if wizard.currentId() != PAGE_RECORDED:
         problems.append(f"the wizard stopped on page {wizard.currentId() + 1}")
-    dialog = window.open_case(desk._store.case_numbers()[0])
+    dialog = window.open_case(desk.cases.search(session, limit=1)[0].case_number)
     assert dialog is not None
     for tab in range(dialog.tabs.count()):
         dialog.tabs.setCurrentIndex(tab)

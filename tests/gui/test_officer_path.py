@@ -12,9 +12,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QGroupBox, QLabel, QMenuBar, QMessageBox, QTabBar, QWidget
 
 from desktop.demo import fill_demo_log
-from desktop.records import Actor
 from desktop.ui import temporary_files
-from desktop.ui.intake_wizard import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_RECORDED, PAGE_REQUEST
+from desktop.ui.intake import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_RECORDED, PAGE_REQUEST
 from desktop.ui.main_window import VIEW_HOME, VIEW_LOG, VIEW_POLICY, VIEW_REVIEW
 from desktop.ui.when import WhenError, parse_when
 from tests.gui.driver import choose, enter, fill, press_button, type_into
@@ -179,7 +178,7 @@ def test_no_mnemonic_clash_on_any_page_dialog_or_view(qtbot, window, desk, monke
     wizard.received_page.requester.set_value("subject_or_attorney")  # the consent question
     seen["wizard page 0, a lawyer"] = clashes(wizard.received_page)
     fill_demo_log(desk, count=12)
-    window._log_changed()
+    window.refresh_views()
     for view in (VIEW_HOME, VIEW_LOG, VIEW_REVIEW, VIEW_POLICY):
         window.show_view(view)
         seen[f"view {view}"] = clashes(window)
@@ -267,18 +266,18 @@ def test_received_is_said_back_and_checked_against_the_packs_on_page_1(qtbot, wi
 def test_recording_one_request_keeps_the_other_draft(qtbot, window) -> None:
     first = _open(window, qtbot)
     type_into(qtbot, first.person_page.booking, "26-000111")
-    qtbot.waitUntil(lambda: len(window.drafts.list()) == 1, timeout=3000)
+    qtbot.waitUntil(lambda: len(window.intakes.drafts.list()) == 1, timeout=3000)
     first.hide()
-    window.wizard = None
+    window.intakes.wizard = None
     second = _open(window, qtbot)
     fill(qtbot, second, S01)
-    qtbot.waitUntil(lambda: len(window.drafts.list()) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: len(window.intakes.drafts.list()) == 2, timeout=3000)
     enter(qtbot, second)
     assert second.currentId() == PAGE_RECORDED
-    (kept,) = window.drafts.list()
+    (kept,) = window.intakes.drafts.list()
     assert kept.id == first.draft_id and kept.booking_number == "26-000111"
     second.close()
-    window._offer_draft()
+    window.intakes.offer_drafts()
     assert window.home.drafts.count() == 1 and "booking 26-000111" in window.home.drafts.item(0).text()
     assert "saved" in window.home.drafts.item(0).text()
 
@@ -286,13 +285,13 @@ def test_recording_one_request_keeps_the_other_draft(qtbot, window) -> None:
 def test_a_draft_is_discarded_only_when_the_officer_says_so(qtbot, window, message_boxes) -> None:
     wizard = _open(window, qtbot)
     type_into(qtbot, wizard.person_page.booking, "26-000222")
-    qtbot.waitUntil(lambda: len(window.drafts.list()) == 1, timeout=3000)
+    qtbot.waitUntil(lambda: len(window.intakes.drafts.list()) == 1, timeout=3000)
     wizard.discard_quietly()
-    window._offer_draft()
+    window.intakes.offer_drafts()
     message_boxes.answer = QMessageBox.StandardButton.No
-    assert not window.discard_draft() and len(window.drafts.list()) == 1
+    assert not window.intakes.discard_draft() and len(window.intakes.drafts.list()) == 1
     message_boxes.answer = QMessageBox.StandardButton.Yes
-    assert window.discard_draft() and window.drafts.list() == []
+    assert window.intakes.discard_draft() and window.intakes.drafts.list() == []
     assert window.home.drafts_box.isHidden()
 
 
@@ -302,25 +301,28 @@ def test_quitting_mid_intake_asks_once(qtbot, window, message_boxes) -> None:
     window.close()
     assert [kind for kind, _title, _text in message_boxes.shown] == ["question"]
     assert not wizard.isVisible()
-    assert window.drafts.list()[0].booking_number == "26-000333"
+    assert window.intakes.drafts.list()[0].booking_number == "26-000333"
 
 
 # --- Major 5: the supervisor's review by keyboard --------------------------------------------
 
 
-def _one_referral(window, desk) -> str:
+def _one_referral(session, desk) -> str:
     decided = desk.decide(
         {**S01, "documents": [], "purpose": "mixed_or_unknown", "actions": ["hold"], "received_at": S01["received_at"]}
     )
-    saved = desk.cases.record(window.actor, decided)
+    saved = desk.cases.record(session, decided)
     assert saved.status == "referred"
     return saved.case_number
 
 
-def test_the_queue_of_one_case_needs_no_selection_and_shows_its_question(qtbot, window, desk, monkeypatch) -> None:
+def test_the_queue_of_one_case_needs_no_selection_and_shows_its_question(
+    qtbot, supervisor_window, officer, desk, monkeypatch
+) -> None:
     from tests.gui.test_main_window import answer_outcome
 
-    number = _one_referral(window, desk)
+    window = supervisor_window  # an officer recorded it; a supervisor records the outcome
+    number = _one_referral(officer, desk)
     window.show_view(VIEW_REVIEW)
     queue = window._review_view.log
     assert queue.model.rowCount() == 1
@@ -333,8 +335,8 @@ def test_the_queue_of_one_case_needs_no_selection_and_shows_its_question(qtbot, 
     queue.table.clearSelection()
     queue.table.setCurrentIndex(queue.model.index(-1, -1))
     answer_outcome(monkeypatch, "Solicitor: no hold")
-    window.resolve_selected()
-    assert desk.cases.open(number).current.status == "resolved"
+    window._review_view.resolve_selected()
+    assert desk.cases.open(window.session, number, audit=False).current.status == "resolved"
 
 
 def test_the_outcome_box_is_finished_by_keyboard(qtbot) -> None:
@@ -471,7 +473,7 @@ def test_an_open_case_for_the_booking_number_is_offered_for_amendment(qtbot, win
     type_into(qtbot, wizard.decision_page.amend_reason, "Second fax of the same detainer")
     press_button(qtbot, wizard.button(wizard.WizardButton.CommitButton))
     assert wizard.currentId() == PAGE_RECORDED and wizard.saved.case_number == first.case_number
-    assert wizard.saved.version == 2 and desk.count() == 1
+    assert wizard.saved.version == 2 and desk.cases.count(window.session) == 1
 
 
 def test_no_is_a_new_case_and_cancel_stays(qtbot, window, desk, message_boxes) -> None:
@@ -480,10 +482,10 @@ def test_no_is_a_new_case_and_cancel_stays(qtbot, window, desk, message_boxes) -
     fill(qtbot, wizard, S01)
     message_boxes.answer = QMessageBox.StandardButton.Cancel
     enter(qtbot, wizard)
-    assert wizard.currentId() == PAGE_DECISION and desk.count() == 1
+    assert wizard.currentId() == PAGE_DECISION and desk.cases.count(window.session) == 1
     message_boxes.answer = QMessageBox.StandardButton.No
     enter(qtbot, wizard)
-    assert wizard.currentId() == PAGE_RECORDED and desk.count() == 2
+    assert wizard.currentId() == PAGE_RECORDED and desk.cases.count(window.session) == 2
 
 
 def test_a_case_with_no_name_and_no_booking_number_needs_a_confirmation(qtbot, window, desk, message_boxes) -> None:
@@ -492,12 +494,12 @@ def test_a_case_with_no_name_and_no_booking_number_needs_a_confirmation(qtbot, w
     fill(qtbot, wizard, blank)
     message_boxes.answer = QMessageBox.StandardButton.No
     enter(qtbot, wizard)
-    assert wizard.currentId() == PAGE_PERSON and desk.count() == 0
+    assert wizard.currentId() == PAGE_PERSON and desk.cases.count(window.session) == 0
     assert "neither a name nor a booking number" in message_boxes.shown[-1][2]
     _to(wizard, PAGE_DECISION)
     message_boxes.answer = QMessageBox.StandardButton.Yes
     enter(qtbot, wizard)
-    assert wizard.currentId() == PAGE_RECORDED and desk.count() == 1
+    assert wizard.currentId() == PAGE_RECORDED and desk.cases.count(window.session) == 1
 
 
 # --- Major 10 and "Also" ---------------------------------------------------------------------
@@ -510,25 +512,25 @@ def test_f1_opens_the_guide_and_the_help_menu_offers_both(qtbot, window) -> None
     dialog = window._help_dialog
     assert isinstance(dialog, HelpDialog) and dialog.isVisible() and dialog.tabs.currentIndex() == 0
     assert "Add paper" in dialog.guide.toPlainText() and "Ctrl+N" in dialog.keys.toPlainText()
-    assert window.guide_action.shortcuts()[0].toString() == "F1"
-    window.shortcuts_action.trigger()
+    assert window.menus.guide_action.shortcuts()[0].toString() == "F1"
+    window.menus.shortcuts_action.trigger()
     assert window._help_dialog.tabs.currentIndex() == 1
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
     texts = [a.text() for a in menu.actions()]
     assert "Officer's &guide" in texts and "&Keyboard shortcuts" in texts
 
 
-def test_the_window_never_reopens_on_the_policy_view(qtbot, desk, settings) -> None:
+def test_the_window_never_reopens_on_the_policy_view(qtbot, desk, officer, settings) -> None:
     from desktop.ui.main_window import MainWindow
 
     settings.setValue("window/view", VIEW_POLICY)
-    main = MainWindow(desk=desk, settings=settings, session=Actor.parse("A #1"))
+    main = MainWindow(desk=desk, settings=settings, session=officer)
     qtbot.addWidget(main)
     main.show()
     main.finish_start()
     assert main.stack.currentIndex() == VIEW_HOME
     settings.setValue("window/view", VIEW_LOG)
-    again = MainWindow(desk=desk, settings=settings, session=Actor.parse("A #1"))
+    again = MainWindow(desk=desk, settings=settings, session=officer)
     qtbot.addWidget(again)
     again.show()
     again.finish_start()
@@ -536,7 +538,7 @@ def test_the_window_never_reopens_on_the_policy_view(qtbot, desk, settings) -> N
 
 
 def test_the_draft_memo_is_removed_on_exit(qtbot, window, monkeypatch) -> None:
-    monkeypatch.setattr("desktop.ui.intake_wizard.open_file", lambda _parent, _path: True)
+    monkeypatch.setattr("desktop.ui.intake.decision.open_file", lambda _parent, _path: True)
     wizard = _open(window, qtbot)
     fill(qtbot, wizard, S01)
     wizard.decision_page._preview()

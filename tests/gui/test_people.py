@@ -42,6 +42,15 @@ def signed_in(qtbot, staff, tmp_path: Path) -> MainWindow:
     return main
 
 
+def sign_in_at_the_lock(window: MainWindow, username: str) -> None:
+    """Lock the window, then sign in at the lock screen as `username` (another person than the locked one)."""
+    window.lock_now()
+    screen = window.idle_lock.screen
+    screen.username.setText(username)
+    screen.password.setText(PASSWORDS[username])
+    screen.accept()
+
+
 def test_the_first_start_creates_the_admin_with_a_password_typed_twice(qtbot, tmp_path: Path, message_boxes) -> None:
     desk = Desk(tmp_path / "fresh", clock=system_clock)
     dialog = SetupDialog(desk=desk)
@@ -73,12 +82,12 @@ def test_sign_in_refuses_in_one_line_and_clears_the_password(qtbot, staff) -> No
 def test_a_second_officer_signs_in_without_losing_the_first_ones_request(qtbot, signed_in, staff) -> None:
     wizard = signed_in.start_intake({**S01, "notes": "started by Smith"})
     qtbot.addWidget(wizard)
-    signed_in._save_draft()
+    signed_in.intakes.save_draft()
     signed_in.switch_session(staff.other_officer)
-    assert signed_in.session.username == "ofc.chen" and signed_in.wizard is None
-    assert signed_in.drafts.list() == []  # Chen sees none of Smith's drafts
+    assert signed_in.session.username == "ofc.chen" and signed_in.intakes.wizard is None
+    assert signed_in.intakes.drafts.list() == []  # Chen sees none of Smith's drafts
     signed_in.switch_session(staff.officer)
-    drafts = signed_in.drafts.list()
+    drafts = signed_in.intakes.drafts.list()
     assert len(drafts) == 1 and drafts[0].intake["notes"] == "started by Smith"
 
 
@@ -109,11 +118,7 @@ def test_the_idle_lock_hides_every_window_open_dialogs_included(qtbot, signed_in
 
 
 def test_another_officer_may_take_the_locked_desk(qtbot, signed_in, staff) -> None:
-    signed_in.lock_now()
-    screen = signed_in.idle_lock.screen
-    screen.username.setText("ofc.chen")
-    screen.password.setText(PASSWORDS["ofc.chen"])
-    screen.accept()
+    sign_in_at_the_lock(signed_in, "ofc.chen")
     assert signed_in.session.username == "ofc.chen" and signed_in.isVisible()
 
 
@@ -188,3 +193,43 @@ def test_the_queue_says_who_each_case_waits_for(qtbot, signed_in, staff) -> None
     assert model.rowCount() == 1
     waits = model.data(model.index(0, 9))
     assert waits == "recorded by J. SMITH #1234; waits for a supervisor other than J. SMITH #1234"
+
+
+def test_the_lock_holds_when_its_audit_entry_cannot_be_written(qtbot, signed_in, staff, monkeypatch) -> None:
+    from desktop.desk.sessions import SessionRefused
+    from desktop.store.errors import DiskError
+
+    def full(*_args, **_kwargs):
+        raise DiskError("the disk is full")
+
+    monkeypatch.setattr(staff.desk._store, "log_event", full)
+    signed_in.lock_now()
+    assert signed_in.idle_lock.locked and signed_in.idle_lock.screen.isVisible()
+    with pytest.raises(SessionRefused, match="locked"):
+        staff.desk.cases.count(staff.officer)  # the desk refuses the locked session all the same
+
+
+def test_another_officer_at_the_lock_gets_none_of_the_locked_officers_windows(qtbot, signed_in, staff) -> None:
+    case = staff.desk.cases.record(staff.officer, staff.desk.decide(S01)).case_number
+    dialog = signed_in.open_case(case)
+    qtbot.addWidget(dialog)
+    wizard = signed_in.start_intake({**S01, "notes": "typed by Smith"})
+    qtbot.addWidget(wizard)
+    sign_in_at_the_lock(signed_in, "ofc.chen")
+    assert signed_in.session.username == "ofc.chen" and signed_in.isVisible()
+    visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert visible == [signed_in], visible  # Smith's case and request stay closed
+    assert not dialog.isVisible() and not wizard.isVisible() and signed_in.stack.currentIndex() == 0
+    assert signed_in.intakes.drafts.list() == []  # Smith's request is Smith's draft, not Chen's
+    signed_in.switch_session(staff.desk.people.sign_in("ofc.smith", PASSWORDS["ofc.smith"]))
+    assert [d.intake.get("notes") for d in signed_in.intakes.drafts.list()] == ["typed by Smith"]
+
+
+def test_the_admins_accounts_window_is_closed_when_another_person_signs_in_at_the_lock(qtbot, signed_in, staff) -> None:
+    signed_in.switch_session(staff.admin)
+    accounts = signed_in.open_users()
+    qtbot.addWidget(accounts)
+    assert accounts.isVisible()
+    sign_in_at_the_lock(signed_in, "ofc.smith")
+    assert signed_in.session.username == "ofc.smith" and not accounts.isVisible()
+    assert not signed_in.menus.users_action.isVisible()  # an officer is not offered the accounts at all

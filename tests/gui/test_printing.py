@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog
 
-from desktop.records import Actor, EventKind
+from desktop.records import EventKind
 from tests.conftest import ROOT
 from tests.gui.conftest import OFFICER
 
@@ -21,8 +21,17 @@ DOCS = ROOT / "docs" / "memo"
 
 
 @pytest.fixture
-def case(desk) -> str:
-    return desk.cases.record(Actor.parse(OFFICER), desk.decide(S01)).case_number
+def case(desk, officer) -> str:
+    return desk.cases.record(officer, desk.decide(S01)).case_number
+
+
+def memo_bytes(desk, session, case: str) -> bytes:
+    """The case's memo as the log reproduces it now."""
+    return desk.paper.memo_bytes(session, case)
+
+
+def events(desk, session, case: str) -> list:
+    return desk.cases.open(session, case, audit=False).events
 
 
 def answer_print_dialog(monkeypatch, target: Path | None, *, copies: int = 1) -> list[QPrinter]:
@@ -43,8 +52,8 @@ def answer_print_dialog(monkeypatch, target: Path | None, *, copies: int = 1) ->
     return seen
 
 
-def prints(desk, case: str) -> list:
-    return [e for e in desk.cases.open(case).events if e.kind == EventKind.PRINT]
+def prints(desk, session, case: str) -> list:
+    return [e for e in events(desk, session, case) if e.kind == EventKind.PRINT]
 
 
 def test_print_from_the_case_view_prints_the_memo_and_audits_it_once(
@@ -55,7 +64,7 @@ def test_print_from_the_case_view_prints_the_memo_and_audits_it_once(
     dialog = window.open_case(case)
     qtbot.addWidget(dialog)
     assert dialog.print_button.text() == "&Print…" and dialog.memo_button.text() == "Ope&n in viewer"
-    memo_pages = len(PdfReader(io.BytesIO(desk.memo_bytes(desk.cases.open(case)))).pages)
+    memo_pages = len(PdfReader(io.BytesIO(memo_bytes(desk, window.session, case))).pages)
     dialog.print_memo()
     assert len(seen) == 1 and dialog.print_outcome.printed
     # what the printer got, read back: the memo's pages, as many copies as asked, letter size
@@ -64,9 +73,9 @@ def test_print_from_the_case_view_prints_the_memo_and_audits_it_once(
     for page in reader.pages:
         assert round(float(page.mediabox.width)) == 612 and round(float(page.mediabox.height)) == 792
     # a print is a picture of the paper: checked like a scan, its QR codes name this very record
-    check = desk.verify_memo(printed)
+    check = desk.paper.verify_memo(window.session, printed)
     assert check.matches and check.kind == "scan" and check.case_number == case
-    entries = prints(desk, case)
+    entries = prints(desk, window.session, case)
     assert len(entries) == 1
     assert entries[0].detail == f"memo of version 1 printed on PDF file {printed}, 2 copies"
     assert entries[0].actor == OFFICER
@@ -76,10 +85,10 @@ def test_a_cancelled_print_writes_no_audit_entry(qtbot, window, desk, case: str,
     answer_print_dialog(monkeypatch, None)
     dialog = window.open_case(case)
     qtbot.addWidget(dialog)
-    before = len(desk.cases.open(case).events)
+    before = len(events(desk, window.session, case))
     dialog.print_memo()
     assert dialog.print_outcome.cancelled and not dialog.print_outcome.printed
-    assert len(desk.cases.open(case).events) == before and not prints(desk, case)
+    assert len(events(desk, window.session, case)) == before and not prints(desk, window.session, case)
 
 
 @pytest.mark.qt_log_ignore("QPainter::begin")
@@ -93,7 +102,7 @@ def test_a_failed_print_says_why_and_writes_no_print_entry(
     assert not dialog.print_outcome.printed and "could not be started" in dialog.print_outcome.problem
     assert message_boxes.shown[-1][:2] == ("warning", "Print")
     assert "The memo was not printed: the printer PDF file" in message_boxes.shown[-1][2]
-    assert not prints(desk, case)
+    assert not prints(desk, window.session, case)
 
 
 def test_the_preview_shows_the_pages_that_print_and_prints_those_bytes(
@@ -104,7 +113,7 @@ def test_the_preview_shows_the_pages_that_print_and_prints_those_bytes(
     preview = dialog.preview()
     assert preview is not None
     qtbot.addWidget(preview)
-    assert preview.pdf == desk.memo_bytes(desk.cases.open(case))  # the very PDF the log reproduces
+    assert preview.pdf == memo_bytes(desk, window.session, case)  # the very PDF the log reproduces
     assert len(preview.page_labels) == len(PdfReader(io.BytesIO(preview.pdf)).pages) == 2
     assert preview.pages[0].width() == round(8.5 * 96) and preview.pages[0].height() == 11 * 96
     preview.resize(900, 1000)
@@ -114,16 +123,18 @@ def test_the_preview_shows_the_pages_that_print_and_prints_those_bytes(
     answer_print_dialog(monkeypatch, printed)
     outcome = preview.print_pages()
     assert outcome.printed and printed.exists()
-    assert desk.verify_memo(printed).case_number == case
-    assert len(prints(desk, case)) == 1
+    assert desk.paper.verify_memo(window.session, printed).case_number == case
+    assert len(prints(desk, window.session, case)) == 1
 
 
-def test_the_recorded_page_prints_previews_and_opens(qtbot, desk, case: str, monkeypatch, tmp_path: Path) -> None:
-    from desktop.ui.intake_wizard import IntakeWizard
+def test_the_recorded_page_prints_previews_and_opens(
+    qtbot, desk, officer, case: str, monkeypatch, tmp_path: Path
+) -> None:
+    from desktop.ui.intake import IntakeWizard
 
-    wizard = IntakeWizard(desk=desk, officer=OFFICER)
+    wizard = IntakeWizard(desk=desk, session=officer)
     qtbot.addWidget(wizard)
-    wizard.saved = desk.cases.open(case).current
+    wizard.saved = desk.cases.open(officer, case, audit=False).current
     page = wizard.recorded_page
     assert [page.print_button.text(), page.preview_button.text(), page.open_button.text()] == [
         "&Print…",
@@ -133,7 +144,7 @@ def test_the_recorded_page_prints_previews_and_opens(qtbot, desk, case: str, mon
     printed = tmp_path / "wizard.pdf"
     answer_print_dialog(monkeypatch, printed)
     page.print_button.click()
-    assert page.print_outcome.printed and len(prints(desk, case)) == 1
+    assert page.print_outcome.printed and len(prints(desk, officer, case)) == 1
     page.preview_button.click()
     qtbot.addWidget(page.preview_dialog)
     assert len(page.preview_dialog.page_labels) == 2

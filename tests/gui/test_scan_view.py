@@ -133,9 +133,7 @@ def test_a_name_stored_before_names_were_cleaned_is_shown_on_one_line(qtbot, win
 
 def test_the_keys_work_with_the_focus_on_a_button(qtbot, desk, tmp_path) -> None:
     content = two_page_pdf(tmp_path).read_bytes()
-    view = ScanView(
-        pages=scan_pngs(desk, content, "application/pdf"), name="fax.pdf", case_number="2026-000001", pdf=True
-    )
+    view = ScanView(pages=scan_pngs(content, "application/pdf"), name="fax.pdf", case_number="2026-000001", pdf=True)
     qtbot.addWidget(view)
     view.show()
     view.activateWindow()

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.rules import load_pack
-from desktop.ui.intake_wizard import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_RECORDED, PAGE_REQUEST
+from desktop.ui.intake import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_PERSON, PAGE_RECORDED, PAGE_REQUEST
 from tests.conftest import PACK_DIR
 from tests.gui.conftest import OFFICER
 from tests.gui.driver import enter, fill, press_button, tick, type_into
@@ -125,7 +125,7 @@ def test_override_needs_a_reason_and_marks_for_review(qtbot, window, desk) -> No
     type_into(qtbot, wizard.decision_page.reason, "The judge's clerk called to say an order is coming")
     wizard.next()
     assert wizard.currentId() == PAGE_RECORDED
-    saved = desk.cases.open(wizard.saved.case_number).current
+    saved = desk.cases.open(window.session, wizard.saved.case_number, audit=False).current
     assert saved.status == "referred"
     assert saved.override is not None and saved.override.officer == OFFICER
     assert saved.decision.responses[0].code == "NO_HOLD"  # the decision itself is never changed
@@ -142,7 +142,7 @@ def test_a_record_failure_keeps_every_answer(qtbot, window, desk, monkeypatch, m
     def locked(*_args, **_kwargs):
         raise LogLocked("the case log is busy (another officer is saving); try again in a moment")
 
-    monkeypatch.setattr(desk, "record", locked)
+    monkeypatch.setattr(desk.cases, "record", locked)
     wizard.next()
     assert wizard.currentId() == PAGE_DECISION
     assert message_boxes.shown and "busy" in message_boxes.shown[-1][2]
@@ -174,7 +174,7 @@ def test_scans_are_checked_when_attached(qtbot, window, tmp_path, desk) -> None:
     assert "not a PDF, PNG, JPEG or TIFF" in wizard.documents_page.scan_error.text.text()
     fill(qtbot, wizard, S01)
     wizard.next()
-    record = desk.cases.open(wizard.saved.case_number)
+    record = desk.cases.open(window.session, wizard.saved.case_number, audit=False)
     assert [a.filename for a in record.attachments] == ["fax.pdf"]
 
 
@@ -191,14 +191,15 @@ def test_a_scan_gone_before_recording_records_nothing_and_a_retry_records_once(
     assert wizard.documents_page.attach(scan)
     fill(qtbot, wizard, S01)
     scan.unlink()  # the scan is moved away while the officer reads the decision
+    raw = sqlite3.connect(desk._store.path)
+    entries = raw.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]  # the accounts' set-up and sign-ins
     with caplog.at_level(logging.ERROR):
         wizard.next()
     assert wizard.saved is None and wizard.currentId() == PAGE_DECISION
     assert "could not be recorded" in message_boxes.shown[-1][1] and "fax.pdf" in message_boxes.shown[-1][2]
     assert any(r.exc_info for r in caplog.records if "recording failed" in r.getMessage())
-    raw = sqlite3.connect(desk._store.path)
     assert raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 0
-    assert raw.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == 0
+    assert raw.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == entries  # not one entry written
     Image.new("L", (64, 64), "white").save(scan)  # put back; the officer presses Record again
     wizard.next()
     assert wizard.saved is not None and wizard.saved.case_number.endswith("000001")
@@ -240,14 +241,14 @@ def test_draft_is_saved_while_typing_and_offered_back(qtbot, window, tmp_path) -
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     type_into(qtbot, wizard.received_page.requester_name, "Deportation Officer, Hadley")
-    qtbot.waitUntil(lambda: bool(window.drafts.list()), timeout=3000)
-    (draft,) = window.drafts.list()
+    qtbot.waitUntil(lambda: bool(window.intakes.drafts.list()), timeout=3000)
+    (draft,) = window.intakes.drafts.list()
     assert draft.intake["requester_name"] == "Deportation Officer, Hadley" and draft.id == wizard.draft_id
     wizard.hide()
-    window.wizard = None
-    window._offer_draft()
+    window.intakes.wizard = None
+    window.intakes.offer_drafts()
     assert not window.home.drafts_box.isHidden() and window.home.drafts.count() == 1
-    resumed = window.resume_draft()
+    resumed = window.intakes.resume_draft()
     qtbot.addWidget(resumed)
     assert resumed.received_page.requester_name.text() == "Deportation Officer, Hadley"
 
@@ -256,10 +257,10 @@ def test_recording_clears_the_draft_and_stores_the_case(qtbot, window, desk) -> 
     wizard = window.start_intake()
     qtbot.addWidget(wizard)
     fill(qtbot, wizard, S01)
-    qtbot.waitUntil(lambda: bool(window.drafts.list()), timeout=3000)
+    qtbot.waitUntil(lambda: bool(window.intakes.drafts.list()), timeout=3000)
     enter(qtbot, wizard)  # Enter on the decision page is "Record case"
     assert wizard.currentId() == PAGE_RECORDED
-    assert window.drafts.list() == []
+    assert window.intakes.drafts.list() == []
     number = wizard.saved.case_number
     assert wizard.recorded_page.number.text() == number
     raw = sqlite3.connect(desk._store.path)
@@ -275,8 +276,8 @@ def test_amending_requires_a_reason_and_keeps_the_old_version(qtbot, window, des
     wizard.next()
     number = wizard.saved.case_number
     wizard.hide()
-    window.wizard = None
-    amend = window.amend_case(number)
+    window.intakes.wizard = None
+    amend = window.intakes.amend_case(number)
     qtbot.addWidget(amend)
     assert amend.person_page.booking.text() == "26-000187"
     type_into(qtbot, amend.person_page.booking, "26-000188")
@@ -287,7 +288,7 @@ def test_amending_requires_a_reason_and_keeps_the_old_version(qtbot, window, des
     assert "reason for the amendment" in amend.decision_page.amend_reason_error.text.text()
     type_into(qtbot, amend.decision_page.amend_reason, "booking number mistyped")
     amend.next()
-    case = desk.cases.open(number)
+    case = desk.cases.open(window.session, number, audit=False)
     assert [v.version for v in case.versions] == [1, 2]
     assert case.versions[0].intake.subject.booking_number == "26-000187"
     assert case.current.intake.subject.booking_number == "26-000188"
