@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 
 import pytest
 from PIL import Image
@@ -326,10 +327,10 @@ def test_the_decision_shows_the_say_line_it_carries(pack) -> None:
     from desktop.rules import decide, parse_intake
     from desktop.ui.decision_html import decision_html
 
-    decision = decide(parse_intake({**S01, "received_at": "2026-01-13T22:18:00-05:00"}), pack).to_dict()
-    carried = {**decision, "responses": [{**r, "say": "Carried words."} for r in decision["responses"]]}
-    assert decision_html(carried, pack).count("<b>Say:</b> “Carried words.”") == len(decision["responses"])
-    older = {**decision, "responses": [{k: v for k, v in r.items() if k != "say"} for r in decision["responses"]]}
+    decision = decide(parse_intake({**S01, "received_at": "2026-01-13T22:18:00-05:00"}), pack)
+    carried = replace(decision, responses=tuple(replace(r, say="Carried words.") for r in decision.responses))
+    assert decision_html(carried, pack).count("<b>Say:</b> “Carried words.”") == len(decision.responses)
+    older = replace(decision, responses=tuple(replace(r, say=None) for r in decision.responses))  # none kept
     html = decision_html(older, pack)
-    for response in decision["responses"]:
-        assert f"<b>Say:</b> “{pack.say_for(response)}”" in html.replace("&#x27;", "'")
+    for response in decision.responses:
+        assert f"<b>Say:</b> “{pack.say_for(response.to_dict())}”" in html.replace("&#x27;", "'")

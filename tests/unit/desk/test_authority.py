@@ -178,7 +178,7 @@ def test_each_check_is_the_desks_and_is_confirmed_by_name(staff) -> None:
     with pytest.raises(Unconfirmed, match="later than now on the desk's clock"):
         desk.cases.record(officer, desk.decide(future))
     blank = {**S01, "documents": [], "subject": {"custody": "in_city_custody", "release_blockers": []}}
-    with pytest.raises(Unconfirmed, match="names no person"):
+    with pytest.raises(Unconfirmed, match="neither a name nor a booking number"):
         desk.cases.record(officer, desk.decide(blank))
     relay = {
         **S01,
@@ -198,10 +198,12 @@ def test_each_check_is_the_desks_and_is_confirmed_by_name(staff) -> None:
 
 
 def test_the_relay_answer_is_the_desks_rewrite(staff) -> None:
-    relay = staff.desk.read_intake({**S01, "requester": "court", "purpose": "criminal_unrelated"})
+    relay = staff.desk.read_intake({**S01, "requester": "state_or_local", "purpose": "criminal_unrelated"})
     assert answer_relay(relay, "yes").requester == "state_or_local_relay"
     assert answer_relay(relay, "unsure").purpose == "mixed_or_unknown"
     assert answer_relay(relay, "no") == relay
+    court = dataclasses.replace(relay, requester="court")  # a court passes nothing on for DHS: its purpose is mixed
+    assert answer_relay(court, "yes").purpose == "mixed_or_unknown" and answer_relay(court, "yes").requester == "court"
     with pytest.raises(BadInput, match="one of no, yes, unsure"):
         answer_relay(relay, "maybe")
 
