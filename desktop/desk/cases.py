@@ -34,13 +34,14 @@ FUTURE_SKEW: Final = dt.timedelta(minutes=5)  # a desk clock and a fax header ma
 RELAY_REQUESTERS: Final = frozenset({"state_or_local", "other_federal", "court"})
 RELAY_QUESTION: Final = "Did they mention ICE, DHS or a detainer, or say the answer will be passed on?"
 RELAY_ANSWERS: Final = ("no", "yes", "unsure")
+CHECK_IDS: Final = ("future", "blank", "open-case", "relay")  # every Check.id, in the order `checks` finds them
 
 
 @dataclass(frozen=True)
 class Check:
     """Something to confirm before an intake is recorded: `id` is what `--confirm` names."""
 
-    id: str  # "future", "open-case", "blank", "relay"
+    id: str  # one of CHECK_IDS
     message: str  # one line: what is odd and what to do
 
 
