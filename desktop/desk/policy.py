@@ -38,10 +38,15 @@ class Rule:
     roles: frozenset[str]
     words: str  # what the action is, for a refusal: "record a case"
     beyond: str = ""  # the rules beyond roles, in words (empty: none)
+    why: str = ""  # why only those roles, when it needs saying (else the roles are named)
+
+    def refusal(self, who: str) -> str:
+        reason = self.why or f"it needs the {' or '.join(sorted(self.roles))} role"
+        return f"{who} may not {self.words}: {reason}"
 
 
-def _rule(roles: Iterable[str], words: str, beyond: str = "") -> Rule:
-    return Rule(frozenset(roles), words, beyond)
+def _rule(roles: Iterable[str], words: str, beyond: str = "", why: str = "") -> Rule:
+    return Rule(frozenset(roles), words, beyond, why)
 
 
 TWO_PERSON: Final = (
@@ -78,7 +83,9 @@ ACTIONS: Final[dict[str, Rule]] = {
     "log.verify_receipt": _rule(ANYONE, "check a receipt against the log"),
     # reports (desk/reports.py)
     "reports.figures": _rule(ANYONE, "make an oversight report"),
-    "reports.register": _rule({SUPERVISOR, ADMIN}, "export the register of cases"),
+    "reports.register": _rule(
+        {SUPERVISOR, ADMIN}, "see the register", why="it holds personal data, for supervisors and admins only"
+    ),
     # people (desk/people.py)
     "people.list": _rule({SUPERVISOR, ADMIN}, "list accounts"),
     "people.manage": _rule({ADMIN}, "add or change accounts"),
@@ -118,5 +125,4 @@ def require(session: Session, action: str) -> None:
     """Refuse (Refused, one line) a session whose roles do not allow `action`."""
     rule = ACTIONS[action]
     if not session.roles & rule.roles:
-        needed = " or ".join(sorted(rule.roles))
-        raise Refused(f"{session.label} may not {rule.words}: it needs the {needed} role")
+        raise Refused(rule.refusal(session.label))
