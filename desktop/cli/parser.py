@@ -65,6 +65,18 @@ def _scan_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+CONFIRM_HELP = (
+    "record it despite this check before recording (future, blank, open-case, relay; repeatable); "
+    "without it the command refuses and names the check"
+)
+
+
+def _confirm_option(parser: argparse.ArgumentParser) -> None:
+    from desktop.desk.cases import CHECK_IDS
+
+    parser.add_argument("--confirm", action="append", choices=CHECK_IDS, metavar="CHECK", help=CONFIRM_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         # The frozen build is run by its own name (SafeCommunitiesDesk.exe, safedesk.exe).
@@ -102,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("intake", metavar="INTAKE.json")
     sub.add_argument("--disagree", metavar="REASON", help="the officer disagrees: marks it for supervisor review")
     _scan_option(sub)
+    _confirm_option(sub)
     sub.set_defaults(func=cases.cmd_record)
 
     sub = _command(commands, "amend", "record a new version of a case; the old one stays")
@@ -111,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--status", choices=STATUSES, help="set the case status")
     sub.add_argument("--disagree", metavar="REASON", help="the officer disagrees: marks it for supervisor review")
     _scan_option(sub)
+    _confirm_option(sub)
     sub.set_defaults(func=cases.cmd_amend)
 
     sub = _command(commands, "resolve", "close a referral: record its outcome as a new version")

@@ -34,7 +34,7 @@ def test_global_options_go_before_or_after_the_command(env, intake_file: Path, t
     after = run(env, "record", str(intake_file), "--json")
     assert after.returncode == 0, after.stderr
     assert json.loads(after.stdout)["case"].endswith("000001")
-    before = run(env, "--json", "record", str(intake_file))
+    before = run(env, "--json", "record", str(intake_file), "--confirm", "open-case")
     assert json.loads(before.stdout)["case"].endswith("000002")
     other = tmp_path / "other"
     staffed_desk(other).desk.close()
@@ -47,7 +47,7 @@ def test_global_options_go_before_or_after_the_command(env, intake_file: Path, t
 
 def test_log_json_says_the_total_and_the_page(env, intake_file: Path) -> None:
     for _ in range(3):
-        assert run(env, "record", str(intake_file)).returncode == 0
+        assert run(env, "record", str(intake_file), "--confirm", "open-case").returncode == 0
     page = json.loads(run(env, "log", "--json", "--limit", "2", "--offset", "1").stdout)
     assert (page["total"], page["offset"], page["limit"], page["returned"]) == (3, 1, 2, 2)
     assert [c["case_number"][-1] for c in page["cases"]] == ["2", "1"]
@@ -84,17 +84,18 @@ def test_attach_checks_the_file_and_audits_it(env, intake_file: Path, tmp_path: 
 
 
 def test_export_writes_every_matching_memo(env, intake_file: Path, tmp_path: Path) -> None:
-    cases = [run(env, "record", str(intake_file)).stdout.strip() for _ in range(2)]
+    cases = [run(env, "record", str(intake_file), "--confirm", "open-case").stdout.strip() for _ in range(2)]
     out = tmp_path / "out"
     out.mkdir()
-    refused = run(env, "export", str(out))  # outside the data folder, no passphrase: nothing written
+    supervisor = as_user(env, "sgt.jones")  # an officer does not export (desk/policy.py)
+    refused = run(supervisor, "export", str(out))  # outside the data folder, no passphrase: nothing written
     assert refused.returncode == 2 and "SAFEDESK_BACKUP_PASSPHRASE" in refused.stderr and not any(out.iterdir())
-    done = run(env, "export", str(out), "--json", "--no-encrypt")
+    done = run(supervisor, "export", str(out), "--json", "--no-encrypt")
     assert done.returncode == 0, done.stderr
     files = sorted(Path(f) for f in json.loads(done.stdout)["files"])
     assert [f.name for f in files] == sorted(f"{c}-v1.pdf" for c in cases)
     assert cases[0] in PdfReader(files[0]).pages[0].extract_text()
-    missing = run(env, "export", str(tmp_path / "nowhere"), "--no-encrypt")
+    missing = run(supervisor, "export", str(tmp_path / "nowhere"), "--no-encrypt")
     assert missing.returncode == 2 and "nowhere" in missing.stderr
 
 
@@ -104,7 +105,7 @@ def test_an_export_leaving_the_station_is_sealed_and_opens_with_its_passphrase(
     case = run(env, "record", str(intake_file)).stdout.strip()
     out = tmp_path / "usb"
     out.mkdir()
-    sealing = {**env, "SAFEDESK_BACKUP_PASSPHRASE": "Station-Copy-2026!"}
+    sealing = {**as_user(env, "sgt.jones"), "SAFEDESK_BACKUP_PASSPHRASE": "Station-Copy-2026!"}
     done = run(sealing, "export", str(out), "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["encrypted"] is True
@@ -130,12 +131,12 @@ def test_an_export_leaving_the_station_is_sealed_and_opens_with_its_passphrase(
 def test_a_record_with_a_missing_scan_leaves_no_case(env, intake_file: Path, tmp_path: Path) -> None:
     first = run(env, "record", str(intake_file))
     assert first.returncode == 0
-    failed = run(env, "record", str(intake_file), "--scan", str(tmp_path / "gone.pdf"))
+    failed = run(env, "record", str(intake_file), "--scan", str(tmp_path / "gone.pdf"), "--confirm", "open-case")
     assert failed.returncode == 2 and "gone.pdf" in failed.stderr
     raw = sqlite3.connect(Path(env["SAFEDESK_DATA_DIR"]) / "cases.db")
     assert raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0] == 1
     raw.close()
-    again = run(env, "record", str(intake_file))
+    again = run(env, "record", str(intake_file), "--confirm", "open-case")
     assert again.stdout.strip().endswith("000002")
 
 

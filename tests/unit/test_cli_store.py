@@ -25,7 +25,7 @@ def test_record_show_amend_log_verify(env, intake_file: Path) -> None:
     case = recorded["case"]
     assert len(recorded["hash"]) == 64 and recorded["responses"][0]["code"] == "NO_HOLD"
 
-    plain = run(env, "record", str(intake_file))
+    plain = run(env, "record", str(intake_file), "--confirm", "open-case")
     assert plain.returncode == 0 and plain.stdout.strip().endswith("000002")
 
     amended = run(as_user(env, "sgt.jones"), "amend", case, str(intake_file), "--reason", "typo")
@@ -80,7 +80,7 @@ def test_backup_and_restore_commands(env, intake_file: Path, tmp_path: Path) -> 
     assert b"SQLite format 3" not in sealed.read_bytes() and b"DOE, JOHN" not in sealed.read_bytes()
     audited = run(admin, "--json", "audit", "--kind", "backup").stdout
     assert "backup to backup.db.enc (encrypted, AES-256-GCM)" in audited
-    run(env, "record", str(intake_file))
+    run(env, "record", str(intake_file), "--confirm", "open-case")
     wrong = run({**admin, "SAFEDESK_BACKUP_PASSPHRASE": "Another-Pass-99!"}, "restore", str(sealed))
     assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1 and "passphrase does not open" in wrong.stderr
     assert json.loads(run(env, "--json", "log").stdout)["total"] == 2  # the live log untouched
@@ -142,7 +142,7 @@ def test_memo_and_verify_memo(env, intake_file: Path, tmp_path: Path) -> None:
     staffed_desk(tmp_path / "other").desk.close()
     other_log = {**env, "SAFEDESK_DATA_DIR": str(tmp_path / "other")}
     run(other_log, "record", str(intake_file))
-    run(other_log, "record", str(intake_file))
+    run(other_log, "record", str(intake_file), "--confirm", "open-case")
     mismatch = run(other_log, "verify-memo", str(memo))
     assert mismatch.returncode == 1 and mismatch.stdout.startswith("MISMATCH")
     events = json.loads(run(env, "--json", "show", case).stdout)["events"]
@@ -191,7 +191,7 @@ def rewrite_history(db: Path) -> None:
 
 def test_a_printed_memo_exposes_a_rewritten_log(env, intake_file: Path, tmp_path: Path) -> None:
     run(env, "record", str(intake_file))
-    second = run(env, "record", str(intake_file)).stdout.strip()
+    second = run(env, "record", str(intake_file), "--confirm", "open-case").stdout.strip()
     memo = tmp_path / "memo.pdf"
     run(env, "memo", second, "-o", str(memo), "--no-encrypt")
     assert run(env, "verify-memo", str(memo)).returncode == 0

@@ -16,7 +16,7 @@ def fill(env: dict[str, str], tmp_path: Path) -> None:
     for index, received in enumerate(("2026-01-13T22:18:00-05:00", "2026-04-02T10:00:00-04:00")):
         intake = tmp_path / f"intake-{index}.json"
         intake.write_text(json.dumps({**S01, "received_at": received}), encoding="utf-8")
-        done = run(env, "record", str(intake))
+        done = run(env, "record", str(intake), "--confirm", "open-case")  # one booking number, two requests
         assert done.returncode == 0, done.stderr
 
 
