@@ -16,7 +16,6 @@ The desk is a few managers over one private store (desk/manager.py): `cases`, `p
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import threading
 from collections.abc import Callable, Mapping
 from functools import cached_property
@@ -43,8 +42,6 @@ if TYPE_CHECKING:
 Clock = Callable[[], dt.datetime]
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-log = logging.getLogger(__name__)
 
 
 def system_clock() -> dt.datetime:
@@ -178,7 +175,11 @@ class Desk:
         try:
             return load_desk_key(self.data_dir)
         except OSError:
-            log.warning("the desk key cannot be kept in %s; the program's own entries cannot be signed", self.data_dir)
+            import logging  # here only: deciding, which needs no log, imports no logging
+
+            logging.getLogger(__name__).warning(
+                "the desk key cannot be kept in %s; the program's own entries cannot be signed", self.data_dir
+            )
             return None
 
     @property
