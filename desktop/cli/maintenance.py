@@ -15,12 +15,14 @@ from desktop.cli.common import (
     print_json,
     signed_in,
 )
-from desktop.cli.paper import verify_memo
-from desktop.present import as_text, log_check_rows
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from desktop.present import as_text, log_check_rows
+
     if args.memo:
+        from desktop.cli.paper import verify_memo
+
         return verify_memo(args, args.memo)
     if args.receipt:
         from desktop.cli.people import verify_receipt
