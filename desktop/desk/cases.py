@@ -110,6 +110,10 @@ class Cases(Manager):
         return found
 
     def _confirm(self, session: Session, intake: Intake, confirmed: Collection[str], amending: str | None) -> None:
+        if self._store.read_only:  # nothing can be recorded: say so before asking anyone to confirm anything
+            from desktop.store.connect import read_only_error
+
+            raise read_only_error(self._store.path)
         missing = [c for c in self.checks(session, intake, amending=amending) if c.id not in confirmed]
         if missing:
             raise Unconfirmed(missing)
