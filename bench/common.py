@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import compileall
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,3 +41,21 @@ def python() -> str:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.3f} ms"
+
+
+def program_copy(folder: Path, *, compiled: bool) -> Path:
+    """The program (main.py, desktop/, the policy packs) copied to `folder`, compiled to bytecode or not.
+
+    A process timed in the copy starts as an installed program does (compiled) or as a source tree on a
+    machine that keeps no bytecode (this one sets PYTHONDONTWRITEBYTECODE=1), whatever caches the
+    working tree holds.
+    """
+    folder.mkdir(parents=True)
+    shutil.copy2(ROOT / "main.py", folder / "main.py")
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "desktop", folder / "desktop", ignore=ignore)
+    shutil.copytree(ROOT / "resources" / "policies", folder / "resources" / "policies", ignore=ignore)
+    if compiled:
+        compileall.compile_dir(folder / "desktop", quiet=1)
+        compileall.compile_file(folder / "main.py", quiet=1)
+    return folder

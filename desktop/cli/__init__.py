@@ -1,8 +1,9 @@
 """Headless commands: a parser, and one small module per command group, each a thin call into desktop.desk.
 
 Nothing here imports Qt except the paths that open the window or run the self-test, and those
-import it lazily, so `decide` and the other commands run on a machine with no display. Exit codes
-and the one-line errors are those of docs/CONTRACT.md, "Headless commands".
+import it lazily, so `decide` and the other commands run on a machine with no display. A start
+imports and builds only what its command needs (desktop/cli/parser.py). Exit codes and the
+one-line errors are those of docs/CONTRACT.md, "Headless commands", and desktop/errors.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desktop.cli.common import EXIT_BAD_INPUT, EXIT_BUG, EXIT_CHECK_FAILED, EXIT_OK, UsageError
-from desktop.cli.parser import build_parser
+from desktop.cli.parser import build_parser, chosen
 from desktop.errors import EXIT_INTERRUPTED, bug_line, one_line
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_BUG", "EXIT_CHECK_FAILED", "EXIT_OK", "UsageError", "build_parser", "main"]
@@ -50,12 +51,27 @@ def _check_utf8(argv: Sequence[str]) -> None:
                 raise UsageError(f"the setting {name} is not valid UTF-8 text") from None
 
 
+def _parse(arguments: list[str]) -> argparse.Namespace:
+    """The arguments parsed by the parser of the chosen command alone, else (when that fails) by the full parser,
+    whose answer or one-line error is the command line's."""
+    only = chosen(arguments)
+    try:
+        return build_parser(only).parse_args(arguments)
+    except UsageError:
+        if only is None:
+            raise
+    return build_parser().parse_args(arguments)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the process exit code."""
-    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
     try:
-        _check_utf8(sys.argv[1:] if argv is None else argv)
-        args = parser.parse_args(argv)
+        _check_utf8(arguments)
+        try:
+            args = _parse(arguments)
+        except SystemExit as stop:  # --help and --version have printed what was asked for
+            return stop.code if isinstance(stop.code, int) else EXIT_OK
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
         if func is None:
             from desktop.cli.maintenance import window

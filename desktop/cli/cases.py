@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop.cli.common import EXIT_OK, open_desk, print_json, signed_in
+from desktop.cli.common import EXIT_OK, UsageError, open_desk, print_json, signed_in
 from desktop.cli.decide import decide_file
 from desktop.records import printable
 
 if TYPE_CHECKING:
-    from desktop.desk import Decided, Desk, Session
+    from desktop.desk import Check, Decided, Desk, Session
     from desktop.records import CaseRecord, CaseVersion, Override
     from desktop.store import CaseQuery
 
@@ -45,6 +47,24 @@ def _confirmed(args: argparse.Namespace) -> tuple[str, ...]:
     return tuple(getattr(args, "confirm", None) or ())
 
 
+def unconfirmed_line(checks: Sequence[Check]) -> str:
+    """The desk's refusal of an intake with checks nobody confirmed, in the command line's words: each
+    check, and the `--confirm` that records it as it is."""
+    said = "; ".join(check.message for check in checks)
+    flags = " ".join(f"--confirm {check.id}" for check in checks)
+    return f"{said}; nothing was recorded (to record it as it is, add {flags})"
+
+
+@contextmanager
+def _confirmations() -> Iterator[None]:
+    from desktop.desk import Unconfirmed
+
+    try:
+        yield
+    except Unconfirmed as exc:
+        raise UsageError(unconfirmed_line(exc.checks)) from None
+
+
 def _scans(args: argparse.Namespace) -> list[Path]:
     return [Path(p) for p in getattr(args, "scan", None) or []]
 
@@ -53,9 +73,10 @@ def cmd_record(args: argparse.Namespace) -> int:
     with open_desk(args, create=True) as desk:
         decided = decide_file(desk, args.intake)
         session = signed_in(args, desk)
-        saved = desk.cases.record(
-            session, decided, override=_override(args, desk), scans=_scans(args), confirmed=_confirmed(args)
-        )
+        with _confirmations():
+            saved = desk.cases.record(
+                session, decided, override=_override(args, desk), scans=_scans(args), confirmed=_confirmed(args)
+            )
         if args.json:
             _print_saved(desk, session, saved, decided)
     if not args.json:
@@ -70,16 +91,17 @@ def cmd_amend(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         decided = decide_file(desk, args.intake)
         session = signed_in(args, desk)
-        saved = desk.cases.amend(
-            session,
-            args.case,
-            decided,
-            reason=args.reason,
-            status=Status(args.status) if args.status else None,
-            override=_override(args, desk),
-            scans=_scans(args),
-            confirmed=_confirmed(args),
-        )
+        with _confirmations():
+            saved = desk.cases.amend(
+                session,
+                args.case,
+                decided,
+                reason=args.reason,
+                status=Status(args.status) if args.status else None,
+                override=_override(args, desk),
+                scans=_scans(args),
+                confirmed=_confirmed(args),
+            )
         if args.json:
             _print_saved(desk, session, saved, decided)
     if not args.json:

@@ -34,11 +34,9 @@ def cmd_decide(args: argparse.Namespace) -> int:
 
 
 def _pack_for_review(args: argparse.Namespace, pack_path: str | None = None) -> Pack:
-    from desktop.desk import Desk, system_clock
-    from desktop.paths import resolve_data_dir
-
+    """The pack named (a pack.toml or its folder), else the one --policy names, else the one in force now."""
     if pack_path:
-        return Desk(resolve_data_dir(args.data_dir), clock=system_clock, policy=pack_path, create=False).active_pack()
+        args = argparse.Namespace(**{**vars(args), "policy": pack_path})
     return rules_desk(args).active_pack()
 
 

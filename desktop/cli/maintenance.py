@@ -15,12 +15,14 @@ from desktop.cli.common import (
     print_json,
     signed_in,
 )
-from desktop.cli.paper import verify_memo
-from desktop.present import as_text, log_check_rows
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from desktop.present import as_text, log_check_rows
+
     if args.memo:
+        from desktop.cli.paper import verify_memo
+
         return verify_memo(args, args.memo)
     if args.receipt:
         from desktop.cli.people import verify_receipt
@@ -104,22 +106,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     # No open_desk here: restore needs the log closed everywhere, this process included.
     desk = Desk(resolve_data_dir(args.data_dir), clock=system_clock, policy=args.policy, new_log=args.new_log)
-    source = Path(args.file)
-    sealed = is_encrypted(source)
-    passphrase = opening_passphrase(source) if sealed else None
     copies = desk.copies
+    here = None
+    if not copies.log_is_missing():
+        # This desk's log is there, so whoever restores is one of its admins: the one who signs a restore of
+        # this log, or who agrees to another desk's (--other-desk). Checked before the passphrase is typed.
+        here = signed_in(args, desk)
+        desk.admit(here, "copies.restore")
+    source = Path(args.file)
+    passphrase = opening_passphrase(source) if is_encrypted(source) else None
     staged = copies.stage_restore(source, passphrase=passphrase)
     try:
-        authorised = None
         change = copies.is_desk_change(staged)
-        if args.other_desk and not copies.log_is_missing() and change:
-            authorised = signed_in(args, desk)  # this desk's admin agrees, in this desk's log
-            desk.close()
+        authorised = here if args.other_desk and change else None  # this desk's admin agrees, in this desk's log
         signing = copies.restore_signer(staged, desk_change=change)  # the backup's accounts: a desk change, a lost log
         if signing is desk:
             who = signed_in(args, desk)
         else:
-            who = signed_in(args, signing, fresh=authorised is not None, where="in the incoming log")
+            desk.close()
+            who = signed_in(args, signing, fresh=True, where="in the incoming log")
             signing.close()
         result = copies.restore(who, staged, signer=signing, other_desk=args.other_desk, authorised_by=authorised)
     finally:

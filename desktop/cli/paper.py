@@ -14,6 +14,7 @@ def cmd_memo(args: argparse.Namespace) -> int:
     target = Path(args.output)
     with open_desk(args) as desk:
         who = signed_in(args, desk)
+        desk.admit(who, "paper.print")  # before a passphrase is asked for
         passphrase = copy_passphrase(args, desk, target)
         path = desk.paper.print_memo(who, args.case, target=target, passphrase=passphrase, no_encrypt=args.no_encrypt)
         record = desk.cases.open(who, args.case, audit=False)

@@ -111,6 +111,7 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
 
     with open_desk(args) as desk:
         me = signed_in(args, desk)
+        desk.admit(me, "people.own_account")  # before the new password is typed
         old = secret(PASSWORD_ENV, "Current password: ")
         new = secret(NEW_PASSWORD_ENV, "New password: ", confirm=True)
         desk.people.change_password(me, old, new)

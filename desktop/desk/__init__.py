@@ -13,14 +13,47 @@ DESIGN.md ("Shape") for why there is one home.
 
 from __future__ import annotations
 
-from desktop.desk.cases import Check, Unconfirmed
-from desktop.desk.changes import Change, ChangeNotifier
-from desktop.desk.desk import Cancelled, Clock, Desk, Progress, system_clock
-from desktop.desk.files import FileWriteError, safe_write
-from desktop.desk.paper import memo_file_name
-from desktop.desk.results import Decided, ExportResult, LogCheck, MemoCheck
-from desktop.desk.sessions import Session
-from desktop.records import Actor, ActorError, EventKind, Status
+from typing import TYPE_CHECKING
+
+from desktop.lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from desktop.desk.cases import Check, Unconfirmed
+    from desktop.desk.changes import Change, ChangeNotifier
+    from desktop.desk.desk import Cancelled, Clock, Desk, Progress, system_clock
+    from desktop.desk.files import FileWriteError, safe_write
+    from desktop.desk.paper import memo_file_name
+    from desktop.desk.results import Decided, ExportResult, LogCheck, MemoCheck
+    from desktop.desk.sessions import Session
+    from desktop.records import Actor, ActorError, EventKind, Status
+
+# The names load on first use, as desktop.rules' and desktop.store's do: `decide` needs the desk and the
+# rules, not the case log's managers, the reports' statistics or the sessions' secrets.
+_LAZY = {
+    "Check": "desktop.desk.cases",
+    "Unconfirmed": "desktop.desk.cases",
+    "Change": "desktop.desk.changes",
+    "ChangeNotifier": "desktop.desk.changes",
+    "Cancelled": "desktop.desk.desk",
+    "Clock": "desktop.desk.desk",
+    "Desk": "desktop.desk.desk",
+    "Progress": "desktop.desk.desk",
+    "system_clock": "desktop.desk.desk",
+    "FileWriteError": "desktop.desk.files",
+    "safe_write": "desktop.desk.files",
+    "memo_file_name": "desktop.desk.paper",
+    "Decided": "desktop.desk.results",
+    "ExportResult": "desktop.desk.results",
+    "LogCheck": "desktop.desk.results",
+    "MemoCheck": "desktop.desk.results",
+    "Session": "desktop.desk.sessions",
+    "Actor": "desktop.records",
+    "ActorError": "desktop.records",
+    "EventKind": "desktop.records",
+    "Status": "desktop.records",
+}
+
+__getattr__ = lazy_attributes(__name__, _LAZY)
 
 __all__ = [
     "Actor",

@@ -35,13 +35,14 @@ FUTURE_SKEW: Final = dt.timedelta(minutes=5)  # a desk clock and a fax header ma
 RELAY_REQUESTERS: Final = frozenset({"state_or_local", "other_federal", "court"})
 RELAY_QUESTION: Final = "Did they mention ICE, DHS or a detainer, or say the answer will be passed on?"
 RELAY_ANSWERS: Final = ("no", "yes", "unsure")
+CHECK_IDS: Final = ("future", "blank", "open-case", "relay")  # every Check.id, in the order `checks` finds them
 
 
 @dataclass(frozen=True)
 class Check:
     """Something to confirm before an intake is recorded: `id` is what `--confirm` names."""
 
-    id: str  # "future", "open-case", "blank", "relay"
+    id: str  # one of CHECK_IDS
     message: str  # one line: what is odd and what to do
 
 
@@ -112,6 +113,10 @@ class Cases(Manager):
         return found
 
     def _confirm(self, session: Session, intake: Intake, confirmed: Collection[str], amending: str | None) -> None:
+        if self._store.read_only:  # nothing can be recorded: say so before asking anyone to confirm anything
+            from desktop.store.connect import read_only_error
+
+            raise read_only_error(self._store.path)
         missing = [c for c in self.checks(session, intake, amending=amending) if c.id not in confirmed]
         if missing:
             raise Unconfirmed(missing)

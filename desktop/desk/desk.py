@@ -16,24 +16,24 @@ The desk is a few managers over one private store (desk/manager.py): `cases`, `p
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import threading
 from collections.abc import Callable, Mapping
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from desktop.desk.auditlog import AuditLog
-from desktop.desk.cases import Cases
-from desktop.desk.changes import ChangeNotifier
-from desktop.desk.copies import Copies
-from desktop.desk.paper import Paper
-from desktop.desk.people import People
-from desktop.desk.reports.manager import Reports
 from desktop.desk.results import Decided
-from desktop.desk.sessions import Sessions
 from desktop.resources import policies_dir
 
 if TYPE_CHECKING:
+    from desktop.desk.auditlog import AuditLog
+    from desktop.desk.cases import Cases
+    from desktop.desk.changes import ChangeNotifier
+    from desktop.desk.copies import Copies
+    from desktop.desk.paper import Paper
+    from desktop.desk.people import People
+    from desktop.desk.reports.manager import Reports
+    from desktop.desk.sessions import Sessions
     from desktop.rules import Intake, Pack
     from desktop.rules.checks import ScenarioResult
     from desktop.signing import Signer
@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 Clock = Callable[[], dt.datetime]
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-log = logging.getLogger(__name__)
 
 
 def system_clock() -> dt.datetime:
@@ -74,18 +72,71 @@ class Desk:
         self.new_log = new_log  # start a new log even where the folder shows one was lost (audited)
         self.policy = policy
         self.clock: Clock = clock
-        self.changes = ChangeNotifier()
-        self.sessions = Sessions()
         self._create = create
         self._local = threading.local()
         self._stores: list[CaseStore] = []
         self._lock = threading.Lock()
-        self.cases = Cases(self)
-        self.people = People(self)
-        self.paper = Paper(self)
-        self.copies = Copies(self)
-        self.log = AuditLog(self)
-        self.reports = Reports(self)
+        self._changes: ChangeNotifier | None = None
+        self._sessions: Sessions | None = None
+
+    # --- its parts, each made (and its module imported) on first use: `decide` needs none of them ------------
+
+    # The managers keep no state, so two threads making one at once is harmless; the sessions and the change
+    # listeners are state, so there is one of each, made under the desk's lock whichever thread asks first.
+
+    @cached_property
+    def changes(self) -> ChangeNotifier:
+        from desktop.desk.changes import ChangeNotifier
+
+        with self._lock:
+            if self._changes is None:
+                self._changes = ChangeNotifier()
+            return self._changes
+
+    @cached_property
+    def sessions(self) -> Sessions:
+        from desktop.desk.sessions import Sessions
+
+        with self._lock:
+            if self._sessions is None:
+                self._sessions = Sessions()
+            return self._sessions
+
+    @cached_property
+    def cases(self) -> Cases:
+        from desktop.desk.cases import Cases
+
+        return Cases(self)
+
+    @cached_property
+    def people(self) -> People:
+        from desktop.desk.people import People
+
+        return People(self)
+
+    @cached_property
+    def paper(self) -> Paper:
+        from desktop.desk.paper import Paper
+
+        return Paper(self)
+
+    @cached_property
+    def copies(self) -> Copies:
+        from desktop.desk.copies import Copies
+
+        return Copies(self)
+
+    @cached_property
+    def log(self) -> AuditLog:
+        from desktop.desk.auditlog import AuditLog
+
+        return AuditLog(self)
+
+    @cached_property
+    def reports(self) -> Reports:
+        from desktop.desk.reports.manager import Reports
+
+        return Reports(self)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
@@ -124,7 +175,11 @@ class Desk:
         try:
             return load_desk_key(self.data_dir)
         except OSError:
-            log.warning("the desk key cannot be kept in %s; the program's own entries cannot be signed", self.data_dir)
+            import logging  # here only: deciding, which needs no log, imports no logging
+
+            logging.getLogger(__name__).warning(
+                "the desk key cannot be kept in %s; the program's own entries cannot be signed", self.data_dir
+            )
             return None
 
     @property

@@ -34,11 +34,16 @@ def _locked(path: Path, exc: sqlite3.Error) -> StoreError:
     return LogLocked(f"the case log {path} is busy (another officer is saving); try again in a moment")
 
 
-def _read_only(path: Path, exc: sqlite3.Error) -> StoreError:
+def read_only_error(path: Path) -> StoreError:
+    """What a write to a log opened where it cannot be written is told (the desk says it before asking anything)."""
     return DiskError(
         f"the case log {path} is read-only here, so nothing can be recorded (it can still be read and verified); "
         "ask IT to give desk users write access to its folder"
     )
+
+
+def _read_only(path: Path, exc: sqlite3.Error) -> StoreError:
+    return read_only_error(path)
 
 
 def _full(path: Path, exc: sqlite3.Error) -> StoreError:

@@ -1,4 +1,11 @@
-"""Running main.py as a real process, and the S01 intake the command tests share."""
+"""Running a command: in-process (`invoke`, what most command tests use) or as a real process (`run`); and the S01
+intake the command tests share.
+
+`invoke` runs `desktop.cli.main` in this process, as sqlite-utils tests its command line with click's
+CliRunner: the same code from the parsed arguments on, at a fraction of a process's cost. `run` starts
+main.py, for what only a process shows: the interpreter's own start (its argv and console encodings, a
+frozen start), a signal, a real pipe on standard input, and the exit code at the process's edge.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +33,7 @@ S01 = {
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """main.py as a real process with `env` as its whole environment."""
     return subprocess.run(
         [sys.executable, str(ROOT / "main.py"), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )

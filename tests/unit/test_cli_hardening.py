@@ -1,4 +1,8 @@
-"""Hardening the headless commands (issue 14), each failure provoked through main.py as a real process."""
+"""Hardening the headless commands (issue 14), each failure provoked through the command line.
+
+Most run in-process (cli_run.invoke), arguments that are not UTF-8 given as the interpreter gives
+them (os.fsdecode: surrogate escapes); one runs main.py as a real process with raw bytes in argv.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.unit.cli_run import S01, run
+from tests.unit.cli_run import S01, Result, invoke
 from tests.unit.conftest import as_user
 
 BOM = "\ufeff"
@@ -21,29 +25,48 @@ BOM = "\ufeff"
 def test_decide_accepts_a_file_that_starts_with_a_byte_order_mark(env: dict[str, str], tmp_path: Path) -> None:
     path = tmp_path / "notepad.json"
     path.write_bytes((BOM + json.dumps(S01)).encode("utf-8"))  # what Notepad saves as "UTF-8"
-    done = run(env, "decide", str(path))
+    done = invoke(env, "decide", str(path))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["responses"][0]["code"] == "NO_HOLD"
     assert done.stderr == ""
 
 
 def test_decide_accepts_a_byte_order_mark_on_standard_input(env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "decide", "-"],
-        input=(BOM + json.dumps(S01)).encode("utf-8"),
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
+    done = invoke(env, "decide", "-", stdin=(BOM + json.dumps(S01)).encode("utf-8"))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["responses"][0]["code"] == "NO_HOLD"
 
 
-def run_bytes(env: dict[str, str], *args: str | bytes) -> subprocess.CompletedProcess[str]:
-    """main.py with arguments as raw bytes, as a POSIX shell passes a name that is not UTF-8."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *args],
+NOT_UTF8 = [
+    (b"--user", b"ofc.sm\xffth", "log"),
+    ("record", b"/tmp/intake-\xff.json"),
+    ("decide", b"/tmp/intake-\xff.json"),
+    ("user", "add", "new.one", "--name", b"A \xff B", "--badge", "9", "--role", "officer"),
+]
+
+
+def _as_argv(args: tuple[str | bytes, ...]) -> list[str]:
+    """The arguments as Python hands a program its argv on POSIX: bytes that are not UTF-8 as surrogate escapes."""
+    return [os.fsdecode(a) if isinstance(a, bytes) else a for a in args]
+
+
+def _refused_as_not_utf8(done: Result | subprocess.CompletedProcess[str]) -> None:
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    assert "not valid UTF-8" in done.stderr and "\\xff" in done.stderr
+
+
+@pytest.mark.parametrize("args", NOT_UTF8)
+def test_arguments_that_are_not_utf8_are_refused_in_one_line(
+    env: dict[str, str], args: tuple[str | bytes, ...]
+) -> None:
+    _refused_as_not_utf8(invoke(env, *_as_argv(args)))
+
+
+def test_an_argument_that_is_not_utf8_is_refused_by_a_real_process(env: dict[str, str]) -> None:
+    """The interpreter's own decoding of argv: raw bytes from a POSIX shell reach main.py as it starts."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *NOT_UTF8[0]],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -51,28 +74,11 @@ def run_bytes(env: dict[str, str], *args: str | bytes) -> subprocess.CompletedPr
         errors="backslashreplace",
         timeout=60,
     )
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        (b"--user", b"ofc.sm\xffth", "log"),
-        ("record", b"/tmp/intake-\xff.json"),
-        ("decide", b"/tmp/intake-\xff.json"),
-        ("user", "add", "new.one", "--name", b"A \xff B", "--badge", "9", "--role", "officer"),
-    ],
-)
-def test_arguments_that_are_not_utf8_are_refused_in_one_line(
-    env: dict[str, str], args: tuple[str | bytes, ...]
-) -> None:
-    done = run_bytes(env, *args)
-    assert done.returncode == 2, done.stderr
-    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
-    assert "not valid UTF-8" in done.stderr and "\\xff" in done.stderr
+    _refused_as_not_utf8(done)
 
 
 def test_a_backup_to_a_name_that_is_not_utf8_is_refused_in_one_line(env: dict[str, str], tmp_path: Path) -> None:
-    done = run_bytes(as_user(env, "admin"), "backup", os.fsencode(tmp_path) + b"/copy-\xff.db")
+    done = invoke(as_user(env, "admin"), "backup", os.fsdecode(os.fsencode(tmp_path) + b"/copy-\xff.db"))
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.count("\n") == 1 and list(tmp_path.glob("copy-*")) == []
 
@@ -99,8 +105,8 @@ def _tamper(env: dict[str, str], sql: str) -> None:
     ],
 )
 def test_verify_reports_a_stored_value_of_the_wrong_type(env: dict[str, str], intake_file: Path, sql: str) -> None:
-    assert run(env, "record", str(intake_file)).returncode == 0
+    assert invoke(env, "record", str(intake_file)).returncode == 0
     _tamper(env, sql)
-    done = run(env, "verify")
+    done = invoke(env, "verify")
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 1 and done.stdout.startswith("FAILED: "), (done.stdout, done.stderr)

@@ -122,6 +122,31 @@ def test_70_a_bug_in_a_real_process_without_a_data_folder(tmp_path: Path) -> Non
     assert not (tmp_path / "nowhere").exists()
 
 
+READ_SYSCALLS = {"0", "63"}  # read(2) on x86-64 and on arm64
+
+
+def _wait_until_reading_stdin(process: subprocess.Popen[str]) -> None:
+    """Until the process is blocked reading standard input (Linux: /proc names the system call it waits in).
+
+    Interrupted any earlier, the interpreter would still be starting and die of the signal itself,
+    which is not what this test is about; a fixed sleep is only a guess on a busy machine.
+    """
+    syscall = Path(f"/proc/{process.pid}/syscall")
+    if not syscall.exists():  # not Linux: give the interpreter time to start
+        time.sleep(1.5)
+        return
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            number, fd = (syscall.read_text().split() + ["", ""])[:2]
+            if number in READ_SYSCALLS and fd == "0x0":  # read(0, ...): blocked on standard input
+                return
+        except OSError:
+            pass
+        time.sleep(0.01)
+    raise AssertionError(f"main.py never waited for standard input (exit {process.poll()})")
+
+
 def test_130_interrupted(tmp_path: Path) -> None:
     # decide - waits for its intake on standard input; Ctrl+C (SIGINT) meanwhile ends it with 130.
     process = subprocess.Popen(
@@ -133,7 +158,7 @@ def test_130_interrupted(tmp_path: Path) -> None:
         text=True,
         env={**os.environ, "SAFEDESK_DATA_DIR": str(tmp_path)},
     )
-    time.sleep(1.5)  # the interpreter has started and is reading standard input
+    _wait_until_reading_stdin(process)
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=30)
     assert process.returncode == EXIT_INTERRUPTED, err

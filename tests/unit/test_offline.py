@@ -1,4 +1,8 @@
-"""The app opens no network connection: the whole flow runs with every socket connection refused."""
+"""The app opens no network connection: the whole flow runs with every socket connection refused.
+
+The commands run without Qt, so the suite's tier without the window checks them too; the self-test is a
+window test.
+"""
 
 from __future__ import annotations
 
@@ -32,8 +36,22 @@ sys.exit(max(codes))
 """
 
 
-@pytest.mark.gui  # the self-test builds the window (offscreen)
-def test_record_memo_verify_and_self_test_open_no_connection(tmp_path: Path) -> None:
+def offline(argvs: list[list[str]], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run commands in one fresh interpreter whose sockets refuse every connection from its first line.
+
+    A fresh process, so that the guard is in place before any module of the program is imported.
+    """
+    return subprocess.run(
+        [sys.executable, "-c", GUARD.replace("ARGVS", repr(argvs))],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
+
+
+def test_record_memo_and_verify_open_no_connection(tmp_path: Path) -> None:
     intake = tmp_path / "intake.json"
     intake.write_text(
         json.dumps(
@@ -65,23 +83,22 @@ def test_record_memo_verify_and_self_test_open_no_connection(tmp_path: Path) -> 
             str(tmp_path / "m.pdf"),
         ],
         ["--data-dir", data, "--user", "ofc.smith", "verify"],
-        ["--self-test"],
     ]
-    code = GUARD.replace("ARGVS", repr(argvs))
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = offline(
+        argvs,
         # One password for both accounts: there is no terminal, so the commands read it from the environment.
-        env={
-            **os.environ,
-            "QT_QPA_PLATFORM": "offscreen",
+        {
             "SAFEDESK_PASSWORD": "offline-pass-42",
             "SAFEDESK_NEW_PASSWORD": "offline-pass-42",
             "SAFEDESK_BACKUP_PASSPHRASE": "Offline-Copy-42!",  # the memo outside the data folder is sealed
         },
     )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "m.pdf.enc").is_file()
+
+
+@pytest.mark.gui  # the self-test builds the window (offscreen)
+def test_the_self_test_opens_no_connection() -> None:
+    done = offline([["--self-test"]], {"QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stdout + done.stderr
     assert "self-test passed" in done.stdout

@@ -46,7 +46,8 @@ def documented() -> list[tuple[str, argparse.ArgumentParser, list[str]]]:
             if word not in children:
                 break
             target, name = children[word], [*name, word]
-        options = [w.split("=")[0] for w in words if w.startswith("--")]
+        # An optional option is written in brackets ("[--since DATE]"): it is checked like any other.
+        options = [w.lstrip("[").split("=")[0].rstrip("]") for w in words if w.lstrip("[").startswith("--")]
         found.append((" ".join(name) or "(window)", target, options))
     return found
 

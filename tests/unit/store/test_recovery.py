@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from desktop.records import Status
 from desktop.store import CaseQuery, open_store
 from tests.conftest import ROOT, downgrade_to_first_schema
@@ -40,6 +42,7 @@ def _migrated(data: Path) -> int:
         conn.close()
 
 
+@pytest.mark.kill
 def test_a_killed_upgrade_leaves_the_log_whole_and_the_next_open_completes_it(tmp_path: Path, pack) -> None:
     template = _old_log(tmp_path, pack, 400)
     started = time.perf_counter()

@@ -60,6 +60,7 @@ RESTORE_ONE = (
 )
 
 
+@pytest.mark.kill
 def test_a_killed_restore_leaves_either_log_whole_and_never_reuses_a_number(tmp_path: Path, pack) -> None:
     data, copy, highest = _log_with_backup(tmp_path, pack, 300, 60)
     started = time.perf_counter()
@@ -323,6 +324,7 @@ OPEN_BIG = (
 )
 
 
+@pytest.mark.kill
 def test_a_killed_decrypt_leaves_nothing_under_the_target_name(tmp_path: Path) -> None:
     plain = tmp_path / "plain.bin"
     plain.write_bytes(bytes(range(256)) * (256 * 1024))  # 64 MB: long enough to be killed half-way

@@ -299,6 +299,7 @@ def test_two_writer_processes_keep_numbers_gapless(tmp_path: Path) -> None:
         assert opened.total_cases() == 50 and opened.verify().ok
 
 
+@pytest.mark.kill
 def test_a_writer_killed_mid_save_loses_no_confirmed_case(tmp_path: Path) -> None:
     data = tmp_path / "data"
     open_store(data).close()
