@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.cli.common import (
     EXIT_CHECK_FAILED,
@@ -15,6 +16,10 @@ from desktop.cli.common import (
     print_json,
     signed_in,
 )
+
+if TYPE_CHECKING:
+    from desktop.desk import Desk
+    from desktop.store import RestoreResult
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -99,13 +104,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_restore(args: argparse.Namespace) -> int:
-    from desktop.desk import Desk, system_clock
+def _restore(args: argparse.Namespace, desk: Desk) -> RestoreResult:
+    """Sign in where the restore is signed, open the backup, and swap it in (the desk's copies manager)."""
     from desktop.encrypted import is_encrypted
-    from desktop.paths import resolve_data_dir
 
-    # No open_desk here: restore needs the log closed everywhere, this process included.
-    desk = Desk(resolve_data_dir(args.data_dir), clock=system_clock, policy=args.policy, new_log=args.new_log)
     copies = desk.copies
     here = None
     if not copies.log_is_missing():
@@ -126,9 +128,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
             desk.close()
             who = signed_in(args, signing, fresh=True, where="in the incoming log")
             signing.close()
-        result = copies.restore(who, staged, signer=signing, other_desk=args.other_desk, authorised_by=authorised)
+        return copies.restore(who, staged, signer=signing, other_desk=args.other_desk, authorised_by=authorised)
     finally:
         staged.discard()
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from desktop.desk import Desk, system_clock
+    from desktop.paths import resolve_data_dir
+
+    # No open_desk here: restore needs the log closed everywhere, this process included.
+    desk = Desk(resolve_data_dir(args.data_dir), clock=system_clock, policy=args.policy, new_log=args.new_log)
+    try:
+        result = _restore(args, desk)
+    finally:
+        desk.close()  # a refused restore leaves no connection open either (the next restore needs the log alone)
     if args.json:
         print_json(
             {

@@ -79,7 +79,9 @@ ACTIONS: Final[dict[str, Rule]] = {
     "paper.export": _rule((SUPERVISOR, ADMIN), "export memos"),
     "paper.verify_memo": _rule(ANYONE, "check a memo against the log"),
     # copies of the log (desk/copies.py)
-    "copies.backup": _rule((SUPERVISOR, ADMIN), "back up the log"),
+    "copies.backup": _rule(
+        (SUPERVISOR, ADMIN), "back up the log", why="only a supervisor or admin takes a copy of the whole log"
+    ),
     "copies.restore": _rule((ADMIN,), "restore the log from a backup"),
     # the log itself (desk/auditlog.py)
     "log.verify": _rule(ANYONE, "verify the log"),

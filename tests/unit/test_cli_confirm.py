@@ -58,7 +58,7 @@ def test_a_second_open_case_for_a_booking_number_needs_confirm(env, intake_file:
     ("intake", "check", "words"),
     [
         ({**S01, "received_at": "FUTURE"}, "future", "later than now on the desk's clock"),
-        (BLANK, "blank", "names no person, booking number, requester or paper"),
+        (BLANK, "blank", "neither a name nor a booking number"),
         (RELAY, "relay", "Did they mention ICE, DHS or a detainer"),
     ],
 )
@@ -82,11 +82,11 @@ def test_every_unconfirmed_check_is_named_in_the_one_line(env, tmp_path: Path) -
     path = _write(tmp_path, "both", {**BLANK, "received_at": _in_a_day()})
     refused = invoke(env, "--json", "record", str(path))
     assert refused.returncode == 2 and refused.stdout == "" and refused.stderr.count("\n") == 1
-    assert "later than now" in refused.stderr and "names no person" in refused.stderr
+    assert "later than now" in refused.stderr and "neither a name nor a booking number" in refused.stderr
     assert refused.stderr.rstrip().endswith("add --confirm future --confirm blank)")
     only_one = invoke(env, "record", str(path), "--confirm", "blank")
     assert only_one.returncode == 2 and "--confirm future)" in only_one.stderr
-    assert "names no person" not in only_one.stderr
+    assert "neither a name nor a booking number" not in only_one.stderr
     done = invoke(env, "--json", "record", str(path), "--confirm", "blank", "--confirm", "future")
     assert done.returncode == 0 and json.loads(done.stdout)["version"] == 1, done.stderr
 

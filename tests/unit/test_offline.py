@@ -71,7 +71,7 @@ def test_record_memo_and_verify_open_no_connection(tmp_path: Path) -> None:
         ["--data-dir", data, "decide", str(intake)],
         ["--data-dir", data, "setup", "--admin", "admin", "--name", "A. ADMIN", "--badge", "900"],
         ["--data-dir", data, "--user", "admin", "user", "add", "ofc.smith", "--name", "J. SMITH", "--badge", "1234"],
-        ["--data-dir", data, "--user", "ofc.smith", "record", str(intake)],
+        ["--data-dir", data, "--user", "ofc.smith", "record", str(intake), "--confirm", "blank"],
         [
             "--data-dir",
             data,
