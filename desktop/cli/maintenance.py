@@ -19,7 +19,7 @@ from desktop.cli.common import (
 
 if TYPE_CHECKING:
     from desktop.desk import Desk
-    from desktop.store import RestoreResult
+    from desktop.desk.copies import RestoreResult
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

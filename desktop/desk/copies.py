@@ -18,7 +18,8 @@ from desktop.store.errors import AccountError, StoreError
 if TYPE_CHECKING:
     from desktop.desk.desk import Desk
     from desktop.desk.sessions import Session
-    from desktop.store import BackupResult, RestoreResult
+    from desktop.store import BackupResult
+    from desktop.store import RestoreResult as RestoreResult  # named again for the doors (cli restore)
     from desktop.store.restore import StagedRestore
 
 
