@@ -9,6 +9,7 @@ and a failed one says why.
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -106,6 +107,14 @@ def print_memo(
     version = record.current.version
     data = pdf if pdf is not None else desk.memo_bytes(record)
     printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+    if sys.platform == "win32" and printer.outputFormat() != QPrinter.OutputFormat.NativeFormat:
+        # Windows' print dialog takes installed printers only. On a PC with none, Qt makes a PDF printer instead
+        # and the dialog refuses it without a window ("Cannot be used on non-native printers"): Print would seem
+        # to do nothing. Say why instead; the memo is still in the log and opens in the PDF viewer.
+        problem = "no printer is installed on this PC (add one in Windows Settings, or use Open in viewer)"
+        log.warning("printing the memo of case %s failed: %s", case_number, problem)
+        QMessageBox.warning(parent, "Print", f"The memo was not printed: {problem}.")
+        return PrintOutcome(printed=False, problem=problem)
     printer.setDocName(f"Case {case_number} memo, version {version}")
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"Print the memo of case {case_number}")
