@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 import sys
 from pathlib import Path
 
 import pytest
 
+from desktop.resources import use_bundled_fonts_offscreen
+
 # Without a display Qt aborts the whole process; the offscreen platform needs none.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+use_bundled_fonts_offscreen()  # Windows' offscreen platform has no fonts of its own (pytest-qt makes the app)
 
 ROOT = Path(__file__).resolve().parent.parent
 PACK_DIR = ROOT / "resources" / "policies" / "northampton-2019"
@@ -71,6 +75,9 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
 # where the behaviour matters on both, the other family has a counterpart test (a kill is SIGKILL on POSIX and
 # TerminateProcess on Windows). The mark, not a list of names, is the rule: scripts/windows-check.sh runs the
 # suite under Wine and reports these skips with their reasons.
+# The return code of a process ended by Popen.kill(): SIGKILL on POSIX, TerminateProcess (exit code 1) on Windows.
+KILLED_RETURNCODE = 1 if sys.platform == "win32" else -signal.SIGKILL
+
 PLATFORM_MARKS = {"posix_only": sys.platform == "win32", "windows_only": sys.platform != "win32"}
 
 

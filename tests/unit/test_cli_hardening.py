@@ -53,6 +53,7 @@ def run_bytes(env: dict[str, str], *args: str | bytes) -> subprocess.CompletedPr
     )
 
 
+@pytest.mark.posix_only(reason="Windows passes arguments as UTF-16 text, so one that is not UTF-8 cannot be given")
 @pytest.mark.parametrize(
     "args",
     [
@@ -71,6 +72,7 @@ def test_arguments_that_are_not_utf8_are_refused_in_one_line(
     assert "not valid UTF-8" in done.stderr and "\\xff" in done.stderr
 
 
+@pytest.mark.posix_only(reason="Windows passes arguments as UTF-16 text, so one that is not UTF-8 cannot be given")
 def test_a_backup_to_a_name_that_is_not_utf8_is_refused_in_one_line(env: dict[str, str], tmp_path: Path) -> None:
     done = run_bytes(as_user(env, "admin"), "backup", os.fsencode(tmp_path) + b"/copy-\xff.db")
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
