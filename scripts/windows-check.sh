@@ -47,6 +47,7 @@ FAST_TIER="not packaging"  # the same tier the Windows workflow's "Tests" step r
 CACHE=${SAFEDESK_WINDOWS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/safedesk-windows}
 WORK=$ROOT/build/windows-check
 PY=$WORK/python            # the Windows CPython and its site-packages
+SRC=$WORK/src              # a copy of this checkout, which the Windows runs work in (tests write screenshots)
 PREFIX=$WORK/prefix        # the Wine prefix
 DIST=$WORK/dist            # the Windows bundle and the installers
 LOGS=$WORK/logs
@@ -165,8 +166,8 @@ if wants python; then
   for f in python.exe python311.dll; do [ -f "$PY/$f" ] || fail "$f is missing from the embeddable CPython"; done
   say "   $signed binaries signed by the Python Software Foundation (python.exe and python311.dll among them)"
   # The embeddable CPython's path is exactly what its ._pth file names (PYTHONPATH and the script's folder are
-  # ignored): the standard library, site-packages, and this checkout, for main.py.
-  printf 'python311.zip\n.\nsite-packages\n%s\nimport site\n' "$(winpath "$ROOT")" >"$PY/python311._pth"
+  # ignored): the standard library, site-packages, and the copy of this checkout, for main.py.
+  printf 'python311.zip\n.\nsite-packages\n%s\nimport site\n' "$(winpath "$SRC")" >"$PY/python311._pth"
   mkdir -p "$PY/site-packages"
   step_done
 fi
@@ -213,6 +214,15 @@ if wants prefix; then
 fi
 
 mkdir -p "$LOGS"
+# The Windows runs work in a fresh copy of the checkout, as it is now (uncommitted changes included): the tests
+# write screenshots and PyInstaller its spec's output, which must not land in the checkout from Windows.
+if wants selftest || wants tests || wants bundle; then
+  rm -rf "$SRC" && mkdir -p "$SRC"
+  tar -C "$ROOT" --exclude=./build --exclude=./dist --exclude=./.venv --exclude=./.git -cf - . | tar -C "$SRC" -xf -
+  # The shared notes beside the checkout (their seeds are checked against the packs), when there are any.
+  rm -f "$WORK/shared"
+  if [ -d "$ROOT/../shared" ]; then ln -s "$(realpath "$ROOT/../shared")" "$WORK/shared"; fi
+fi
 RESULT_SELFTEST="not run"
 RESULT_TESTS="not run"
 RESULT_INSTALL="not run"
@@ -220,9 +230,11 @@ RESULT_INSTALL="not run"
 # ---- 1. selftest -----------------------------------------------------------------------------------------------
 if wants selftest; then
   step selftest "1. main.py --self-test with the Windows CPython and wheels"
+  cd "$SRC"
   winpy -c "import sys, platform; print(sys.version.split()[0], sys.platform, platform.machine())"
   winpy main.py --self-test | tee "$LOGS/selftest.txt" || fail "main.py --self-test failed (see above)"
   RESULT_SELFTEST=passed
+  cd "$ROOT"
   step_done
 fi
 
@@ -231,9 +243,11 @@ if wants tests; then
   step tests "2. the test suite's fast tier (-m \"$FAST_TIER\") under Wine"
   rm -f "$LOGS/tests.xml"
   rc=0
+  cd "$SRC"
   winpy -m pytest -q -m "$FAST_TIER" -rfEs --durations=20 --junitxml "$(winpath "$LOGS/tests.xml")" \
     >"$LOGS/tests.txt" 2>&1 || rc=$?
-  tail -n 60 "$LOGS/tests.txt"
+  cd "$ROOT"
+  grep -E '^(FAILED|ERROR|SKIPPED)|[0-9]+ (passed|failed)' "$LOGS/tests.txt" || tail -n 40 "$LOGS/tests.txt"
   [ -f "$LOGS/tests.xml" ] || fail "pytest wrote no report (exit $rc; see $LOGS/tests.txt)"
   RESULT_TESTS=$(python3 - "$LOGS/tests.xml" <<'PY'
 import sys, xml.etree.ElementTree as ET
@@ -253,7 +267,8 @@ WIN_BUNDLE=${BUNDLE:-$DIST/SafeCommunitiesDesk}
 if wants bundle; then
   step bundle "3. the Windows bundle by PyInstaller under Wine, and its frozen --self-test"
   rm -rf "$DIST"
-  winpy packaging/build.py --check --dist "$DIST" --work "$WORK/pyinstaller" | tee "$LOGS/bundle.txt" \
+  cd "$SRC"
+  winpy packaging/build.py --check --dist "$(winpath "$DIST")" --work "$(winpath "$WORK/pyinstaller")" | tee "$LOGS/bundle.txt" \
     || fail "packaging/build.py --check failed under Wine"
   [ -f "$WIN_BUNDLE/SafeCommunitiesDesk.exe" ] || fail "no SafeCommunitiesDesk.exe in $WIN_BUNDLE"
   # The bundle tests that need no installer, on the Windows bundle: no shim DLL collected, the resources and
@@ -261,6 +276,7 @@ if wants bundle; then
   SAFEDESK_BUNDLE_DIR=$(winpath "$WIN_BUNDLE") winpy -m pytest -q tests/packaging/test_bundle.py \
     -k "not installer and not msi and not signing and not wine" | tee "$LOGS/bundle-tests.txt" \
     || fail "the bundle tests failed on the Windows bundle"
+  cd "$ROOT"
   step_done
 fi
 
