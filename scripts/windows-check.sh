@@ -125,7 +125,6 @@ unset DISPLAY WAYLAND_DISPLAY  # headless: Qt runs offscreen, installers silentl
 # Wine passes no variable starting with QT_ to Windows programs; WINE<name> sets <name> for them.
 export WINEQT_QPA_PLATFORM=offscreen
 export PYTHONUTF8=1  # as the Windows workflow and the frozen app (desk.spec) run Python
-export PYTHONDONTWRITEBYTECODE=1  # the Linux and the Windows Python would share __pycache__ names
 
 # Run a Windows program: stdin from /dev/null and stdout through a pipe (python.exe fails at start with
 # "init_sys_streams ... Invalid handle" without a stdin, or with a regular file as stdout), then wait for every
