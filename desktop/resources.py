@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -33,3 +34,14 @@ def icon_files() -> list[Path]:
     folder = resource_path("icons")
     files = [p for p in folder.glob("desk-*.png") if p.stem.removeprefix("desk-").isdigit()]
     return sorted(files, key=lambda p: int(p.stem.removeprefix("desk-")))
+
+
+def use_bundled_fonts_offscreen() -> None:
+    """Give Qt's offscreen platform the bundled fonts on Windows (call before the QApplication is made).
+
+    There Qt's offscreen platform reads fonts from <Qt>/lib/fonts, which the PySide6 wheels do not ship: it
+    warns and draws text with no font at all (the self-test, the tests, any offscreen run). The real `windows`
+    platform uses the system's fonts and ignores QT_QPA_FONTDIR; Linux's offscreen platform uses fontconfig.
+    """
+    if sys.platform == "win32":
+        os.environ.setdefault("QT_QPA_FONTDIR", str(resource_path("fonts")))

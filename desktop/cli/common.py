@@ -66,13 +66,41 @@ CODE_ENV = "SAFEDESK_CODE"
 PASSPHRASE_ENV = "SAFEDESK_BACKUP_PASSPHRASE"  # seals backups and exports in a scheduled job; opens them in restore
 
 
-def _interactive() -> bool:
-    return bool(sys.stdin is not None and sys.stdin.isatty())
+def stdin_is_terminal() -> bool:
+    """Whether standard input is a terminal someone types at: then secrets are prompted for, not read from $ENV.
+
+    On Windows `isatty()` is true for every character device, the NUL device included (CPython bpo-28654), so a
+    scheduled task whose standard input is NUL would sit at a password prompt nobody sees instead of reading
+    SAFEDESK_PASSWORD. There only a console counts: GetConsoleMode succeeds on a console handle and fails on
+    NUL, a pipe or a file (click's test for a console, in click/_winconsole.py, is the same).
+    """
+    stream = sys.stdin
+    if stream is None:
+        return False
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # an in-memory stream (io.UnsupportedOperation), or closed
+        try:
+            return bool(stream.isatty())
+        except (AttributeError, OSError, ValueError):
+            return False
+    if sys.platform == "win32":
+        import ctypes
+        import msvcrt
+        from ctypes import wintypes
+
+        try:
+            handle = msvcrt.get_osfhandle(fd)
+        except OSError:  # a descriptor with no handle behind it
+            return False
+        mode = wintypes.DWORD()
+        return bool(ctypes.windll.kernel32.GetConsoleMode(wintypes.HANDLE(handle), ctypes.byref(mode)))
+    return os.isatty(fd)
 
 
 def secret(env: str, prompt: str, *, confirm: bool = False, what: str = "password") -> str:
     """A password or passphrase: typed at a prompt on a terminal, else read from `env` (for scheduled scripts)."""
-    if _interactive():
+    if stdin_is_terminal():
         import getpass
 
         first = getpass.getpass(prompt)
@@ -101,7 +129,7 @@ def signed_in(args: argparse.Namespace, desk: Desk, *, fresh: bool = False, wher
         raise UsageError(f"say who you are: --user USERNAME (the password is asked for, or read from {PASSWORD_ENV})")
     password = secret(PASSWORD_ENV, f"Password for {user}{' ' + where if where else ''}: ")
     code = os.environ.get(CODE_ENV)
-    if code is None and _interactive() and desk.people.second_factor_needed(user):
+    if code is None and stdin_is_terminal() and desk.people.second_factor_needed(user):
         code = input("Code from the authenticator app: ")
     signed = desk.people.sign_in(user, password, code=code)
     if not fresh:
@@ -147,7 +175,7 @@ def copy_passphrase(args: argparse.Namespace, desk: Desk, target: Path) -> str |
     """
     if getattr(args, "no_encrypt", False) or not desk.copies.leaves_station(target):
         return None
-    if not _interactive() and not os.environ.get(PASSPHRASE_ENV):
+    if not stdin_is_terminal() and not os.environ.get(PASSPHRASE_ENV):
         raise UsageError(
             f"{target} is outside the data folder, so the copy may leave the station and is encrypted: set "
             f"{PASSPHRASE_ENV} (there is no terminal to type a passphrase), or give --no-encrypt for a copy "

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import APP_NAME, __version__
 from desktop.desk import Desk, system_clock
-from desktop.resources import icon_files
+from desktop.resources import icon_files, use_bundled_fonts_offscreen
 from desktop.ui.main_window import MainWindow
 
 ORGANIZATION = "SafeCommunitiesDesk"  # where Qt keeps the settings; no jurisdiction is named in the code
@@ -42,6 +42,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QApplication.setApplicationName(SETTINGS_APP)
     QApplication.setApplicationDisplayName(APP_NAME)
     QApplication.setApplicationVersion(__version__)
+    use_bundled_fonts_offscreen()
     app = QApplication(argv or [sys.argv[0]])
     app.setWindowIcon(app_icon())
     return app

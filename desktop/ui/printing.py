@@ -8,6 +8,7 @@ nothing, and a failed one says why.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -124,6 +125,13 @@ def print_memo(
     if memo is None:
         return PrintOutcome(printed=False, problem="the memo could not be read")
     printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+    if sys.platform == "win32" and printer.outputFormat() != QPrinter.OutputFormat.NativeFormat:
+        # Windows' print dialog takes installed printers only. On a PC with none, Qt makes a PDF printer instead
+        # and the dialog refuses it without a window ("Cannot be used on non-native printers"): Print would seem
+        # to do nothing. Say why instead; the memo is still in the log and opens in the PDF viewer.
+        problem = "no printer is installed on this PC (add one in Windows Settings, or use Open in viewer)"
+        warn(parent, "Print", f"The memo was not printed: {problem}.")
+        return PrintOutcome(printed=False, problem=problem)
     printer.setDocName(f"Case {case_number} memo, version {memo.version}")
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"Print the memo of case {case_number}")

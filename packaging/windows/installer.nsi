@@ -22,7 +22,7 @@
 ;   - uninstall keeps the data folder unless the user ticks the box, or /REMOVEDATA is passed with /S
 ;
 ; Exit codes: 0 done; 1 cancelled by the user; 2 aborted; 3 the app is running; 4 installed, but the data
-; folder's permissions could not be set; 5 Windows too old or 32-bit; 6 the previous version could not be removed.
+; folder's permissions could not be set; 5 Windows too old (before 10 1903) or 32-bit; 6 the previous version could not be removed.
 
 Unicode true
 !ifndef TARGET
@@ -87,6 +87,9 @@ RequestExecutionLevel admin
 !if /FileExists "${DIST_DIR}\${CONSOLE_EXE}"
   !define HAVE_CONSOLE_EXE
 !endif
+
+; The oldest Windows build the app runs on (Windows 10 1903); packaging/windows/desk.wxs has the same number.
+!define MIN_WINDOWS_BUILD 18362
 
 !define EXIT_RUNNING 3
 !define EXIT_ACL_FAILED 4
@@ -203,11 +206,15 @@ officer's account). Close it everywhere, then click Retry." /SD IDCANCEL IDRETRY
 Function .onInit
   SetShellVarContext all
   SetRegView 64
-  ; Qt 6 needs 64-bit Windows 10 1809 (build 17763) or later.
+  ; 64-bit Windows 10 version 1903 (build 18362) or later: Qt 6.10 and later (PySide6, pinned in requirements.txt)
+  ; load Windows' own ICU, icuuc.dll with the ucnv_* functions, which older builds (1809, LTSC 2019: 17763) lack,
+  ; and the app would not start there (packaging/DEPLOYMENT.md, section 1). The MSI has the same condition.
   ${IfNot} ${RunningX64}
   ${OrIfNot} ${AtLeastWin10}
-  ${OrIfNot} ${AtLeastBuild} 17763
-    MessageBox MB_ICONSTOP "${APP_NAME} needs 64-bit Windows 10 (version 1809 or later) or Windows 11." /SD IDOK
+  ${OrIfNot} ${AtLeastBuild} ${MIN_WINDOWS_BUILD}
+    ${WinVerGetBuild} $0
+    MessageBox MB_ICONSTOP "${APP_NAME} needs 64-bit Windows 10 version 1903 (build ${MIN_WINDOWS_BUILD}) or later, \
+or Windows 11. This PC runs build $0: update Windows first (Windows 10 LTSC 2019 is too old; LTSC 2021 works)." /SD IDOK
     SetErrorLevel ${EXIT_OLD_WINDOWS}
     Quit
   ${EndIf}

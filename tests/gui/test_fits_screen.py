@@ -27,13 +27,15 @@ def test_every_window_fits_a_1366x768_screen(tmp_path: Path, scale: str) -> None
     )
     env = {
         **os.environ,
-        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+        # Named relative to the probe's folder: Qt splits the platform's arguments at every ':', a drive
+        # letter's too (an absolute C:\... path made the probe abort on Windows).
+        "QT_QPA_PLATFORM": f"offscreen:configfile={config.name}",
         "QT_SCALE_FACTOR": scale,
         "HOME": str(tmp_path),
         "XDG_CONFIG_HOME": str(tmp_path),
     }
     done = subprocess.run(
-        [sys.executable, str(PROBE)], env=env, capture_output=True, text=True, timeout=240, check=False
+        [sys.executable, str(PROBE)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240, check=False
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QDialog
 
 from desktop.records import EventKind
@@ -35,7 +36,13 @@ def events(desk, session, case: str) -> list:
 
 
 def answer_print_dialog(monkeypatch, target: Path | None, *, copies: int = 1) -> list[QPrinter]:
-    """The print dialog, answered: print to the PDF file `target` (None: cancel)."""
+    """The print dialog, answered: print to the PDF file `target` (None: cancel).
+
+    Windows' print dialog opens only for an installed printer, and a PC with none (Wine has none) is refused before
+    it (test_with_no_printer_installed_print_says_so_and_records_nothing).
+    """
+    if sys.platform == "win32" and not QPrinterInfo.availablePrinterNames():
+        pytest.skip("Windows' print dialog needs an installed printer and this PC has none")
     seen: list[QPrinter] = []
 
     def exec_(dialog: QPrintDialog) -> int:
@@ -79,6 +86,25 @@ def test_print_from_the_case_view_prints_the_memo_and_audits_it_once(
     assert len(entries) == 1
     assert entries[0].detail == f"memo of version 1 printed on PDF file {printed}, 2 copies"
     assert entries[0].actor == OFFICER
+
+
+@pytest.mark.windows_only(reason="Qt's own print dialog (Linux) takes a PDF printer; Windows' takes installed ones")
+def test_with_no_printer_installed_print_says_so_and_records_nothing(
+    qtbot, window, desk, case: str, message_boxes
+) -> None:
+    """What Qt gives a Windows PC with no printer installed: a PDF printer, which Windows' dialog refuses."""
+    from desktop.ui.printing import print_memo
+
+    dialog = window.open_case(case)
+    qtbot.addWidget(dialog)
+    pdf_printer = QPrinter()
+    pdf_printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    before = len(events(desk, window.session, case))
+    outcome = print_memo(dialog, desk, case, window.session, printer=pdf_printer)
+    assert not outcome.printed and not outcome.cancelled and "no printer is installed" in outcome.problem
+    assert message_boxes.shown[-1][:2] == ("warning", "Print")
+    assert "The memo was not printed: no printer is installed on this PC" in message_boxes.shown[-1][2]
+    assert len(events(desk, window.session, case)) == before and not prints(desk, window.session, case)
 
 
 def test_a_cancelled_print_writes_no_audit_entry(qtbot, window, desk, case: str, monkeypatch) -> None:

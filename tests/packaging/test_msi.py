@@ -175,6 +175,12 @@ def test_upgrade_table_replaces_this_and_older_versions_and_detects_newer(msi: P
     assert int(newer["Attributes"]) == 2  # detect only, minimum exclusive
     conditions = {row["Condition"] for row in table(msi, "LaunchCondition")}
     assert {"NOT NEWERVERSIONDETECTED", "Privileged", "Installed OR NOT NSISUNINSTALL"} <= conditions
+    # Windows 10 1903 or later, as setup.exe's MIN_WINDOWS_BUILD (DEPLOYMENT.md, section 1: the ICU question).
+    assert "Installed OR WINDOWSBUILD >= 18362" in conditions
+    nsi = (ROOT / "packaging" / "windows" / "installer.nsi").read_text(encoding="utf-8")
+    assert "!define MIN_WINDOWS_BUILD 18362" in nsi
+    search = {row["Signature_"]: row for row in table(msi, "RegLocator")}["WindowsBuildSearch"]
+    assert (search["Key"], search["Name"]) == (r"SOFTWARE\Microsoft\Windows NT\CurrentVersion", "CurrentBuildNumber")
 
 
 def test_custom_actions_grant_users_modify_on_the_data_folder(msi: Path) -> None:
@@ -253,7 +259,15 @@ def test_silent_install_upgrade_downgrade_and_uninstall_under_wine(wine: Wine, t
     v1_code, v2_code = properties(v1)["ProductCode"], properties(v2)["ProductCode"]
     rebuilt_code = properties(v2_rebuilt)["ProductCode"]
 
-    assert wine.msiexec("/i", _copy_in(wine, v1, "v1.msi")) == 0, wine.log()[-3000:]
+    # Windows 10 before 1903 (here 1809, LTSC 2019) lacks the ICU functions Qt loads: refused, nothing installed.
+    wine.set_registry_build("17763")
+    assert wine.msiexec("/i", _copy_in(wine, v1, "v1.msi"), log="old-windows.log") != 0
+    assert "WINDOWSBUILD = 17763" in wine.log("old-windows.log")
+    assert "LaunchConditions. Return value 0" in wine.log("old-windows.log")
+    assert not program_dir.exists()
+    wine.set_registry_build("18362")  # 1903, the oldest build admitted (what Wine's "win10" reports)
+
+    assert wine.msiexec("/i", r"C:\v1.msi") == 0, wine.log()[-3000:]
     assert (program_dir / f"{APP}.exe").read_bytes() == f"stand-in for {APP}.exe 0.1.0".encode()
     assert (program_dir / "_internal" / "only-in-0.1.0.dll").is_file()
     assert data_dir.is_dir()

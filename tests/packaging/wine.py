@@ -57,6 +57,16 @@ class Wine:
                 values[parts[0]] = parts[2]
         return values
 
+    def set_windows(self, version: str) -> None:
+        """The Windows version the prefix reports, as winecfg names it: "win10" (build 18362), "win81", "win7"."""
+        self.run("winecfg", "-v", version)
+
+    def set_registry_build(self, build: str) -> None:
+        """The build number the registry reports (CurrentBuildNumber), which the MSI's launch condition reads."""
+        key = r"HKLM\Software\Microsoft\Windows NT\CurrentVersion"
+        for name in ("CurrentBuildNumber", "CurrentBuild"):
+            self.run("reg", "add", key, "/v", name, "/d", build, "/f")
+
     def close(self) -> None:
         subprocess.run([self.server, "-k"], env=self.env, timeout=60)
 
@@ -67,8 +77,10 @@ def wine_prefix(folder: Path) -> Iterator[Wine]:
     if tools is None:
         pytest.skip("Wine is not installed (apt-get install wine64)")
     box = Wine(folder, *tools)
-    # Wine 8 reports Windows 7 by default, which the installers refuse (as on a real Windows 7 PC).
-    box.run("reg", "add", r"HKCU\Software\Wine", "/v", "Version", "/d", "win10", "/f")
+    # Wine 8 reports Windows 7 by default, which the installers refuse (as on a real Windows 7 PC). winecfg sets
+    # what Windows 10 1903 (build 18362) reports, the API and the registry's CurrentBuildNumber alike, which is
+    # what setup.exe and the MSI check.
+    box.set_windows("win10")
     try:
         yield box
     finally:

@@ -56,6 +56,7 @@ def _refused_as_not_utf8(done: Result | subprocess.CompletedProcess[str]) -> Non
     assert "not valid UTF-8" in done.stderr and "\\xff" in done.stderr
 
 
+@pytest.mark.posix_only(reason="Windows passes arguments as UTF-16 text, so one that is not UTF-8 cannot be given")
 @pytest.mark.parametrize("args", NOT_UTF8)
 def test_arguments_that_are_not_utf8_are_refused_in_one_line(
     env: dict[str, str], args: tuple[str | bytes, ...]
@@ -63,6 +64,7 @@ def test_arguments_that_are_not_utf8_are_refused_in_one_line(
     _refused_as_not_utf8(invoke(env, *_as_argv(args)))
 
 
+@pytest.mark.posix_only(reason="Windows passes arguments as UTF-16 text, so one that is not UTF-8 cannot be given")
 def test_an_argument_that_is_not_utf8_is_refused_by_a_real_process(env: dict[str, str]) -> None:
     """The interpreter's own decoding of argv: raw bytes from a POSIX shell reach main.py as it starts."""
     done = subprocess.run(
@@ -77,6 +79,7 @@ def test_an_argument_that_is_not_utf8_is_refused_by_a_real_process(env: dict[str
     _refused_as_not_utf8(done)
 
 
+@pytest.mark.posix_only(reason="Windows passes arguments as UTF-16 text, so one that is not UTF-8 cannot be given")
 def test_a_backup_to_a_name_that_is_not_utf8_is_refused_in_one_line(env: dict[str, str], tmp_path: Path) -> None:
     done = invoke(as_user(env, "admin"), "backup", os.fsdecode(os.fsencode(tmp_path) + b"/copy-\xff.db"))
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr

@@ -80,6 +80,7 @@ def test_another_programs_database_is_left_exactly_as_it_was(tmp_path: Path) -> 
     assert before[18:20] == b"\x01\x01" and not (data / "cases.db-wal").exists()
 
 
+@pytest.mark.posix_only(reason="a read-only bind mount needs Linux's mount (as root)")
 def test_a_read_only_mount_can_be_read_and_verified_but_records_nothing(read_only_copy, pack) -> None:
     view, number = read_only_copy
     with open_store(view) as opened:
@@ -93,6 +94,7 @@ def test_a_read_only_mount_can_be_read_and_verified_but_records_nothing(read_onl
             opened.log_event(number, EventKind.MEMO, OFFICER, "memo printed")
 
 
+@pytest.mark.posix_only(reason="a read-only bind mount needs Linux's mount (as root)")
 def test_the_command_line_reads_a_read_only_log_with_accounts(tmp_path: Path, monkeypatch, intake_file) -> None:
     import desktop.signing
     from tests.unit.cli_run import run
@@ -121,6 +123,7 @@ def test_the_command_line_reads_a_read_only_log_with_accounts(tmp_path: Path, mo
         _umount(view)
 
 
+@pytest.mark.posix_only(reason="a small full disk is a Linux tmpfs mount (as root)")
 def test_a_full_disk_says_so_when_the_log_is_opened_and_when_a_case_is_recorded(small_disk: Path, pack) -> None:
     data = small_disk / "data"
     with open_store(data) as opened:

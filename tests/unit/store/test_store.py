@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -310,7 +308,7 @@ def test_a_writer_killed_mid_save_loses_no_confirmed_case(tmp_path: Path) -> Non
         line = proc.stdout.readline()
         assert line, proc.stderr.read() if proc.stderr else ""
         confirmed.append(line.strip())
-    os.kill(proc.pid, signal.SIGKILL)
+    proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
     proc.wait(timeout=30)
     with open_store(data) as opened:
         assert opened.integrity_ok()
