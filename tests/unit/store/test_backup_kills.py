@@ -4,7 +4,6 @@ or a temporary one that the next open (or the next backup) clears; never a copy 
 from __future__ import annotations
 
 import random
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -112,7 +111,7 @@ def _campaign(tmp_path: Path, pack, how: str, rounds: int, seed: int) -> Campaig
         target = folder / f"round-{n}{suffix}"
         proc, started = _start(data, target, how)
         time.sleep(max(0.0, started + chance.uniform(0.0, span * 1.05) - time.perf_counter()))
-        proc.send_signal(signal.SIGKILL)
+        proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
         out, _ = proc.communicate(timeout=60)
         found.rounds += 1
         found.interrupted += "done" not in out
@@ -168,7 +167,7 @@ def _killed_at(data: Path, target: Path, moment: str) -> None:
         [sys.executable, "-c", STOP_AT, str(data), str(target), moment], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     assert proc.stdout is not None and proc.stdout.readline().strip() == moment
-    proc.send_signal(signal.SIGKILL)
+    proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
     proc.communicate(timeout=60)
 
 

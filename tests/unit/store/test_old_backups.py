@@ -223,7 +223,6 @@ RESTORE_AS_ADMIN = (
 @pytest.mark.slow
 def test_a_killed_restore_of_an_old_backup_leaves_either_log_whole(tmp_path: Path) -> None:
     import random
-    import signal
     import subprocess
     import sys
     import time
@@ -257,7 +256,7 @@ def test_a_killed_restore_of_an_old_backup_leaves_either_log_whole(tmp_path: Pat
             held = before._store.total_cases()
         proc = start()
         time.sleep(chance.uniform(0.0, span * 2))  # on a loaded machine a restore may take longer than the timed one
-        proc.send_signal(signal.SIGKILL)
+        proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows
         out, _ = proc.communicate(timeout=60)
         interrupted += "done" not in out
         with Desk(data, clock=system_clock) as after:
