@@ -32,13 +32,19 @@ class AuditLog(Manager):
         return self._store.chain_head()
 
     @action("log.verify")
-    def verify(self, session: Session, *, rebuild_index: bool = False) -> LogCheck:
-        """Recompute the whole audit chain and every record, then SQLite's integrity_check.
+    def verify(
+        self, session: Session, *, rebuild_index: bool = False, expect_fingerprint: str | None = None
+    ) -> LogCheck:
+        """Recompute the whole audit chain and every record, then SQLite's integrity_check; compare the first
+        admin's key with the one pinned on this PC and with `expect_fingerprint` (from the paper of set-up),
+        and check the receipts kept outside the data folder (desk/trust.py, desk/receipts.py).
 
         Slow on a large log: the window runs it on a background thread. A damaged file is a failed
         check (problems), not an error. `rebuild_index` first rebuilds the search index (supervisors
         and admins).
         """
+        from desktop.desk.receipts import witness
+        from desktop.desk.trust import check_root
         from desktop.store import LogDamaged
 
         try:
@@ -49,7 +55,15 @@ class AuditLog(Manager):
         except LogDamaged as exc:
             log.warning("verify: %s", exc)
             return LogCheck(0, 0, None, (str(exc),))
-        problems = tuple(report.problems) + (() if integrity else ("SQLite integrity_check failed",))
+        root = check_root(report.admin_fingerprint, expected=expect_fingerprint, has_entries=report.entries_checked > 0)
+        after = (report.entries_after_witness, report.versions_after_witness)
+        seen = witness(store, report.witness, after, self._now())
+        problems = (
+            root.problems
+            + tuple(report.problems)
+            + seen.problems
+            + (() if integrity else ("SQLite integrity_check failed",))
+        )
         if problems:
             log.warning("verify found %d problem(s); first: %s", len(problems), problems[0])
         else:
@@ -62,6 +76,8 @@ class AuditLog(Manager):
             rebuilt,
             report.signatures_checked,
             report.admin_fingerprint,
+            notes=root.notes + tuple(report.notes) + seen.notes,
+            warnings=tuple(report.warnings),
         )
 
     @action("log.rebuild_index")
@@ -137,7 +153,8 @@ class AuditLog(Manager):
 
     @action("log.receipt")
     def write_receipt(self, session: Session, target: Path) -> Path:
-        """A small signed file (chain head, entry count, time, desk) for IT or counsel to keep elsewhere."""
+        """A small signed file (chain head, entry count, time, desk, the log and its admin key) for IT or counsel
+        to keep elsewhere; signed by the session's own key (the desk's key signs no receipt)."""
         from desktop.desk.receipts import write_receipt
         from desktop.store.fields import default_desk
 
@@ -147,7 +164,10 @@ class AuditLog(Manager):
 
     @action("log.verify_receipt")
     def verify_receipt(self, session: Session, receipt: Path) -> ReceiptCheck:
-        """Does the log still hold the chain head a receipt was signed over? (Deleted newest entries fail.)"""
+        """Does the log still hold the chain head a receipt was signed over? (Deleted newest entries fail.)
+
+        A receipt that checks out is recorded in the log, so `verify` can say how old the newest one is.
+        """
         from desktop.desk.receipts import verify_receipt
 
-        return verify_receipt(self._store, Path(receipt))
+        return verify_receipt(self._store, Path(receipt), actor=session.actor, now=self._now())

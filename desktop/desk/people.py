@@ -15,6 +15,7 @@ from desktop.store.errors import AccountError
 
 if TYPE_CHECKING:
     from desktop.desk.sessions import Session
+    from desktop.desk.trust import RootCheck
 
 SECOND_FACTOR_KEY = "second_factor_required"
 IDLE_KEY = "idle_lock_minutes"
@@ -220,3 +221,24 @@ class People(Manager):
     def admin_fingerprint(self) -> str | None:
         """The fingerprint of the admin key set up first: the root every signature goes back to."""
         return self._store.root_fingerprint()
+
+    @open_action("people.root_check")
+    def root_check(self, *, expected: str | None = None) -> RootCheck:
+        """The log's first admin key against the fingerprint pinned on this PC (and `expected`, from the paper).
+
+        The window calls this at every start, before anyone signs in, and says so across the screen when
+        `differs` (desk/trust.py): the log was replaced or re-created under another admin key.
+        """
+        from desktop.desk.trust import check_root
+
+        has_entries = self._store.chain_position(self._store.chain_head()) != 0
+        return check_root(self._store.root_fingerprint(), expected=expected, has_entries=has_entries)
+
+    @action("people.manage")
+    def pin_root(self, session: Session) -> str:
+        """Pin this log's first admin key on this PC, once, where desk users cannot write (an administrator's
+        or root's run: `setup --pin`); returns what was done, in words."""
+        from desktop.desk.trust import record_pin
+
+        fingerprint = self._store.root_fingerprint()
+        return record_pin(fingerprint) if fingerprint else "not pinned: this log has no admin key yet"

@@ -47,6 +47,8 @@ MUTABLE = frozenset(ACCOUNT_COLUMNS) - {"username", "created_at"}
 # An account's standing, as its signed entries set it (the rest of the row is bookkeeping: the password
 # verifier, the sealed key, the failure count).
 STANDING = ("key", "label", "roles", "disabled", "locked", "second_factor")
+# The desk's sign-in settings (desktop/desk/people.py), each set by an admin's signed entry.
+SETTINGS = ("second_factor_required", "idle_lock_minutes")
 
 
 def _account(row: sqlite3.Row) -> Account:
@@ -506,13 +508,34 @@ class AccountsMixin(StoreBase):
             detail = f"the first admin's key certified again: every entry after entry {start[0]} is signed"
             append_event(conn, EventKind.KEY, root, detail, at=now, desk_signer=self.desk_signer)
 
+    def signed_standing(self, username: str) -> dict[str, Any] | None:
+        """The account's standing as its newest signed entry set it (None for one made before standings
+        were signed)."""
+        return signed_standing(self._conn, username)
+
     def unsigned_standings(self) -> list[str]:
         """The accounts whose standing no signed entry has set yet (made before signed standings)."""
-        return [
-            str(r[0])
-            for r in self._conn.execute("SELECT username FROM accounts ORDER BY username")
-            if signed_standing(self._conn, str(r[0])) is None
-        ]
+        names = [str(r[0]) for r in self._conn.execute("SELECT username FROM accounts ORDER BY username")]
+        return [name for name in names if signed_standing(self._conn, name) is None]
+
+    def unsigned_settings(self) -> list[str]:
+        """The desk settings kept with no signed entry that set them (set before settings were signed)."""
+        found = []
+        for name in SETTINGS:
+            if self.meta_value(name) is None:
+                continue
+            pattern = f'%"setting":"{name}"%'
+            if not self._conn.execute(
+                "SELECT 1 FROM audit_log WHERE state IS NOT NULL AND state LIKE ? LIMIT 1", [pattern]
+            ).fetchone():
+                found.append(name)
+        return found
+
+    def sign_setting(self, name: str, *, by: Actor, now: dt.datetime | None = None) -> None:
+        """An admin signs a desk setting as it is found (one set before settings were signed)."""
+        value = self.meta_value(name)
+        if value is not None:
+            self.set_meta(name, value, actor=by, detail=f"desk setting {name} ({value}) signed as found", now=now)
 
     def sign_standing(self, username: str, *, by: Actor, now: dt.datetime | None = None) -> None:
         """An admin signs an account's standing as it is found (an account from before signed standings)."""

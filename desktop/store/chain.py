@@ -196,8 +196,11 @@ class ChainMixin(StoreBase):
         detail: str,
         *,
         now: dt.datetime | None = None,
+        state: str | None = None,
     ) -> str:
         """Add an event (memo printed, exported, ...) to the audit chain; returns the new chain head.
+
+        `state` is what the entry sets, signed with it (a receipt checked: desktop/desk/receipts.py).
 
         On a log opened read-only, a look (a view, a search, a sign-in, a verify run) cannot be written:
         it is let through unaudited, as the store's notices say; anything else is refused as read-only.
@@ -221,4 +224,5 @@ class ChainMixin(StoreBase):
                 case_number=case_number,
                 at=now or utc_now(),
                 desk_signer=self.desk_signer,
+                state=state,
             )

@@ -31,14 +31,12 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from desktop.signing import certificate_message, entry_message, fingerprint, verify_signature
-from desktop.store.accounts import STANDING, Certificate, standing_of_row
+from desktop.store.accounts import SETTINGS, STANDING, Certificate, standing_of_row
 from desktop.store.chain import BEFORE_ACCOUNTS, FLOOR_PREFIX, PROGRAM_KINDS
 
 # Signature checks cost about a quarter of a millisecond each; past this many, spread them over the cores.
 PARALLEL_FROM = 20_000
 CHUNK = 5_000
-# The desk's sign-in settings, set only by an admin's signed entry (desktop/desk/people.py).
-SETTINGS: Final = ("second_factor_required", "idle_lock_minutes")
 SAME_MOMENT: Final = dt.timedelta(seconds=1)  # a certificate and its entry are written at one instant
 
 
@@ -195,6 +193,16 @@ def read_keys(conn: sqlite3.Connection, problems: list[str]) -> KeyBook:
             book.apply(stored)
             book.early.add(stored.key_id)
     return book
+
+
+def key_standing(conn: sqlite3.Connection, key_id: str) -> tuple[str, str] | None:
+    """A key's certified kind (account or desk) and owner, as its valid certificates say; None when none
+    certifies it. A kind flipped in signing_keys changes nothing here."""
+    book = read_keys(conn, [])
+    kind = book.kind.get(key_id)
+    if kind is None:
+        return None
+    return kind, book.owner.get(key_id) or book.table_owner.get(key_id, "")
 
 
 def _may_certify(book: KeyBook, stored: StoredCertificate, problems: list[str], extra: str = "") -> bool:
