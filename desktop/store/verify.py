@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass, field, replace
 from typing import Final
 
-from desktop.records import Actor, CaseVersion, EventKind
+from desktop.records import Actor, CaseVersion, EventKind, printable
 from desktop.store import schema
 from desktop.store.chain import append_event
 from desktop.store.connect import StoreBase, translate
@@ -250,11 +250,14 @@ def _bad_text(conn: sqlite3.Connection) -> list[str]:
     for table, ident in _TEXT_COLUMNS.items():
         columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if str(r[2]).upper() == "TEXT"]
         for row in conn.execute(f"SELECT {ident}, {', '.join(columns)} FROM {table}"):
-            bad = [c for c, v in zip(columns, tuple(row)[1:], strict=True) if isinstance(v, str) and _undecodable(v)]
+            bad = [
+                (c, v) for c, v in zip(columns, tuple(row)[1:], strict=True) if isinstance(v, str) and _undecodable(v)
+            ]
             if bad:
+                shown = ", ".join(f'{column} ("{printable(_readable(value[:60]))}")' for column, value in bad)
                 problems.append(
-                    f"{table} row {_readable(str(row[0]))} holds bytes that are not UTF-8 text in "
-                    f"{', '.join(bad)}: it was edited outside the desk"
+                    f"{table} row {_readable(str(row[0]))} holds bytes that are not UTF-8 text in {shown}: it was "
+                    "edited outside the desk"
                 )
     return problems
 
@@ -346,6 +349,13 @@ class VerifyMixin(StoreBase):
         records = _check_versions(conn, chain, self._zones, problems)
         problems.extend(_check_attachments(conn, chain.attachments))
         problems.extend(_check_packs_and_links(conn))
+        if book.signing_from is not None:
+            start = book.signing_from[0]
+            notes.insert(
+                0,
+                f"every entry after entry {start} is signed, as the first admin's own certificate says"
+                + (f"; entries 1 to {start} come from before accounts and rest on the chain alone" if start else ""),
+            )
         witness = ledger.witness
         after = (0, 0)
         if witness is not None:
