@@ -142,8 +142,6 @@ def read_receipt(path: Path) -> dict[str, Any]:
 
 def check_receipt(store: CaseStore, path: Path) -> ReceiptCheck:
     """Does the log still hold the chain head this receipt was signed over, signed by an account it trusts?"""
-    from desktop.store.signatures import key_standing
-
     data = read_receipt(path)
     head, entries, made = data["chain_head"], data["entries"], data["at"]
     try:
@@ -154,7 +152,7 @@ def check_receipt(store: CaseStore, path: Path) -> ReceiptCheck:
     if not verify_signature(public, signature, receipt_message(_fields(data))):
         return ReceiptCheck(False, "the receipt's signature is broken: the receipt was altered", entries, head)
     known = store.public_key(data["key_id"])
-    standing = key_standing(store._conn, data["key_id"])  # the store's own connection: a read
+    standing = store.key_standing(data["key_id"])
     if known is None or known != public or standing is None:
         return ReceiptCheck(False, "the receipt was signed by a key this log does not know or trust", entries, head)
     kind, who = standing
@@ -192,8 +190,8 @@ def check_receipt(store: CaseStore, path: Path) -> ReceiptCheck:
     if position != entries:
         verdict = f"the receipt's head is entry {position} of the log, not entry {entries}"
         return ReceiptCheck(False, verdict, entries, head, signed_by, made)
-    entry = store._conn.execute("SELECT kind, signer FROM audit_log WHERE seq = ?", [position]).fetchone()
-    if entry is None or entry[0] != EventKind.RECEIPT or entry[1] != data["key_id"]:
+    entry = store.entry_signer(position)
+    if entry is None or entry != (EventKind.RECEIPT.value, data["key_id"]):
         verdict = (
             f"entry {position} is not the receipt's own entry signed by its key: the receipt was made outside the desk"
         )
@@ -304,24 +302,17 @@ def _restored_after(store: CaseStore, made: str) -> int | None:
     when = parse_time(made)
     if when is None:
         return None
-    for seq, at in store._conn.execute(
-        "SELECT seq, at FROM audit_log WHERE kind = ? AND signer IS NOT NULL ORDER BY seq DESC",
-        [EventKind.RESTORE.value],
-    ):
+    for seq, at in store.signed_restores():
         restored = parse_time(at)
         if restored is not None and restored >= when:
-            return int(seq)
+            return seq
     return None
 
 
 def _after(store: CaseStore, entry: int, after: tuple[int, int], report_witness: Any) -> tuple[int, int]:
     if report_witness is not None and report_witness.entries == entry:
         return after
-    row = store._conn.execute(
-        "SELECT COUNT(*), COUNT(*) FILTER (WHERE kind IN (?, ?)) FROM audit_log WHERE seq > ?",
-        [EventKind.RECORDED.value, EventKind.AMENDED.value, entry],
-    ).fetchone()
-    return int(row[0]), int(row[1])
+    return store.entries_after(entry)
 
 
 def _age(made: str, now: dt.datetime) -> str:

@@ -4,7 +4,7 @@ Everything in the data folder can be rewritten by anyone who can use the desk, k
 re-created under a new first admin verifies as well as the real one. What it cannot fake is the first
 admin's fingerprint written down at set-up. So the machine keeps it where only administrators write:
 
-- Windows: `HKLM\\SOFTWARE\\City of Northampton\\Safe Communities Desk`, value `AdminFingerprint` (a
+- Windows: `HKLM\\SOFTWARE\\SafeCommunitiesDesk`, value `AdminFingerprint` (a
   string), written by setup.exe (`/ADMINFINGERPRINT=…`) and the MSI (`ADMINFINGERPRINT=…`), or once by
   `main.py setup … --pin` run as an administrator;
 - elsewhere: the file /etc/safe-communities-desk/admin-fingerprint, owned by root, written once by
@@ -30,7 +30,7 @@ from desktop.signing import fingerprint_of, read_fingerprint
 
 PIN_FILE: Final = Path("/etc/safe-communities-desk/admin-fingerprint")
 PIN_ENV: Final = "SAFEDESK_PINNED_FINGERPRINT_FILE"  # tests only: the frozen program ignores it
-REGISTRY_KEY: Final = r"SOFTWARE\City of Northampton\Safe Communities Desk"  # the installers' own key
+REGISTRY_KEY: Final = r"SOFTWARE\SafeCommunitiesDesk"  # the installers write it (DEPLOYMENT.md section 6)
 REGISTRY_VALUE: Final = "AdminFingerprint"
 REGISTRY_NAME: Final = rf"HKLM\{REGISTRY_KEY}\{REGISTRY_VALUE}"
 

@@ -477,6 +477,19 @@ class AccountsMixin(StoreBase):
             is not None
         )
 
+    def key_standing(self, key_id: str) -> tuple[str, str] | None:
+        """A key's kind (account or desk) and owner as its valid certificates say, never its row; None when
+        no valid certificate names it."""
+        from desktop.store.signatures import key_standing
+
+        return key_standing(self._conn, key_id)
+
+    def early_keys(self) -> set[str]:
+        """The keys validly certified before certificates named their entry (a log set up before)."""
+        from desktop.store.signatures import read_keys
+
+        return read_keys(self._conn, []).early
+
     def root_key_id(self) -> str | None:
         row = self._conn.execute(
             "SELECT key_id FROM key_certificates WHERE certified_by = key_id ORDER BY id LIMIT 1"

@@ -168,6 +168,15 @@ def append_event(
     return digest
 
 
+def entries_after(conn: sqlite3.Connection, seq: int) -> tuple[int, int]:
+    """How many entries come after entry `seq`, and how many of them recorded or amended a case."""
+    row = conn.execute(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE kind IN (?, ?)) FROM audit_log WHERE seq > ?",
+        [EventKind.RECORDED.value, EventKind.AMENDED.value, seq],
+    ).fetchone()
+    return int(row[0]), int(row[1])
+
+
 class ChainMixin(StoreBase):
     """Reading the chain's head and positions, and adding an event to it."""
 
@@ -182,6 +191,25 @@ class ChainMixin(StoreBase):
             return 0
         row = self._conn.execute("SELECT seq FROM audit_log WHERE entry_hash = ?", [entry_hash_value]).fetchone()
         return int(row[0]) if row else None
+
+    def entry_signer(self, seq: int) -> tuple[str, str | None] | None:
+        """The kind of audit entry `seq` and the key that signed it (None when unsigned), or None when no such entry."""
+        row = self._conn.execute("SELECT kind, signer FROM audit_log WHERE seq = ?", [seq]).fetchone()
+        return (str(row[0]), row[1]) if row else None
+
+    def entries_after(self, seq: int) -> tuple[int, int]:
+        """How many entries come after entry `seq`, and how many of them recorded or amended a case."""
+        return entries_after(self._conn, seq)
+
+    def signed_restores(self) -> list[tuple[int, str]]:
+        """Every signed restore entry, newest first: (entry, its time)."""
+        return [
+            (int(r[0]), str(r[1]))
+            for r in self._conn.execute(
+                "SELECT seq, at FROM audit_log WHERE kind = ? AND signer IS NOT NULL ORDER BY seq DESC",
+                [EventKind.RESTORE.value],
+            )
+        ]
 
     def chain_position_of_record(self, record_hash_value: str) -> int | None:
         """The audit entry that recorded a version with this record hash, or None."""

@@ -26,7 +26,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -629,18 +629,33 @@ def _bad(checks: Sequence[tuple[int, bytes, bytes, str]]) -> list[int]:
     return bad
 
 
-def verify_signatures(checks: Iterable[SignatureCheck], problems: list[str]) -> int:
-    """Check every signature (over the cores when there are many); returns how many were checked."""
-    plain = [(c.seq, c.public, c.signature, c.entry_hash) for c in checks]
-    if len(plain) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-        chunks = [plain[i : i + CHUNK] for i in range(0, len(plain), CHUNK)]
-        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-            bad = [seq for found in pool.map(_bad, chunks) for seq in found]
-    else:
-        bad = _bad(plain)
-    for seq in sorted(bad):
-        problems.append(
-            f"audit entry {seq} has a broken signature: it, or an entry before it, was changed by someone "
-            "who does not hold the signer's password"
-        )
-    return len(plain)
+class SignatureJob:
+    """Every signature check, under way: over the cores in worker processes when there are many, so the rest of
+    `verify` (every record, the search index) runs in this process meanwhile; `finish` collects the result."""
+
+    def __init__(self, checks: Iterable[SignatureCheck]) -> None:
+        self._plain = [(c.seq, c.public, c.signature, c.entry_hash) for c in checks]
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[list[int]]] = []
+        if len(self._plain) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            self._pool = ProcessPoolExecutor(max_workers=os.cpu_count())
+            chunks = [self._plain[i : i + CHUNK] for i in range(0, len(self._plain), CHUNK)]
+            self._futures = [self._pool.submit(_bad, chunk) for chunk in chunks]
+
+    def finish(self, problems: list[str]) -> int:
+        """Wait for the checks and name every broken signature; returns how many were checked."""
+        try:
+            bad = [seq for future in self._futures for seq in future.result()] if self._pool else _bad(self._plain)
+        finally:
+            self.cancel()
+        for seq in sorted(bad):
+            problems.append(
+                f"audit entry {seq} has a broken signature: it, or an entry before it, was changed by someone "
+                "who does not hold the signer's password"
+            )
+        return len(self._plain)
+
+    def cancel(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

@@ -11,11 +11,11 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass, field, replace
-from typing import Final
+from typing import Any, Final
 
 from desktop.records import Actor, CaseVersion, EventKind, printable
 from desktop.store import schema
-from desktop.store.chain import append_event
+from desktop.store.chain import append_event, entries_after
 from desktop.store.connect import StoreBase, translate
 from desktop.store.errors import StoreError
 from desktop.store.fields import actor_text, utc_now
@@ -26,10 +26,10 @@ from desktop.store.rows import attachment_detail, record_fields, version_from_ro
 from desktop.store.signatures import (
     Ledger,
     SignatureCheck,
+    SignatureJob,
     check_accounts,
     parse_time,
     read_keys,
-    verify_signatures,
 )
 
 # How far an entry may be dated before the one before it: a PC clock set back a little (a time server's
@@ -111,22 +111,34 @@ _JSON_OBJECTS = ("intake_json", "decision_json")
 _TEXTS = ("case_number", "policy_sha256", "officer", "received_at", "recorded_at", "record_hash", "status")
 
 
-def _wrong_type(row: dict[str, object]) -> str | None:
-    """What in a stored version has the wrong type for the log to read it, if anything."""
+def _wrong_type(row: dict[str, object]) -> str | dict[str, Any]:
+    """What in a stored version has the wrong type for the log to read it; else its hashed fields, each JSON
+    column read once (for its hash, and for the version it is)."""
     if type(row["version"]) is not int:
         return f"its version number is {row['version']!r}, not a whole number"
     for column in _TEXTS:
         if not isinstance(row[column], str):
             return f"its {column} is {row[column]!r}, not text"
     for column in _JSON_OBJECTS:
-        text = row[column]
-        try:
-            value = json.loads(text) if isinstance(text, str | bytes) else None
-        except ValueError:
-            return f"its {column} is not JSON"
-        if not isinstance(value, dict):
+        if not isinstance(row[column], str | bytes):
             return f"its {column} is not a JSON object"
-    return None
+    try:
+        fields = record_fields(row)
+    except ValueError:
+        column = next(c for c in _JSON_OBJECTS if not _is_json(row[c]))
+        return f"its {column} is not JSON"
+    for column, key in zip(_JSON_OBJECTS, ("intake", "decision"), strict=True):
+        if not isinstance(fields[key], dict):
+            return f"its {column} is not a JSON object"
+    return fields
+
+
+def _is_json(text: object) -> bool:
+    try:
+        json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, problems: list[str]) -> int:
@@ -139,18 +151,18 @@ def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, p
         records += 1
         data = dict(row)
         label = f"case {data['case_number']} version {data['version']}"
-        wrong = _wrong_type(data)
-        if wrong:
-            problems.append(f"{label} cannot be read: {wrong}")
+        fields = _wrong_type(data)
+        if isinstance(fields, str):
+            problems.append(f"{label} cannot be read: {fields}")
             continue
         try:
-            version = version_from_row(data)
+            version = version_from_row(data, fields)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             problems.append(f"{label} cannot be read: {exc}")
             continue
         if data["previous_hash"] != previous_by_case.get(version.case_number):
             problems.append(f"{label} does not point at the version before it")
-        if record_hash(record_fields(data)) != data["record_hash"]:
+        if record_hash(fields) != data["record_hash"]:
             problems.append(f"{label} was altered: its content no longer matches its hash")
         chained = chain.records.pop(data["record_hash"], None)
         if chained is None:
@@ -343,12 +355,19 @@ class VerifyMixin(StoreBase):
         book = read_keys(conn, problems)
         ledger = Ledger(book, problems)
         chain = _walk_chain(conn, problems, ledger)
-        signatures = verify_signatures(chain.signatures, problems)
-        notes = ledger.finish(conn, chain.last_seq)
-        check_accounts(conn, book, problems)
-        records = _check_versions(conn, chain, self._zones, problems)
-        problems.extend(_check_attachments(conn, chain.attachments))
-        problems.extend(_check_packs_and_links(conn))
+        job = SignatureJob(chain.signatures)  # in worker processes while the records are checked here
+        try:
+            broken_at = len(problems)  # the broken signatures are named here, after the chain's own problems
+            notes = ledger.finish(conn, chain.last_seq)
+            check_accounts(conn, book, problems)
+            records = _check_versions(conn, chain, self._zones, problems)
+            problems.extend(_check_attachments(conn, chain.attachments))
+            problems.extend(_check_packs_and_links(conn))
+            broken: list[str] = []
+            signatures = job.finish(broken)
+            problems[broken_at:broken_at] = broken
+        finally:
+            job.cancel()
         if book.signing_from is not None:
             start = book.signing_from[0]
             notes.insert(
@@ -357,12 +376,7 @@ class VerifyMixin(StoreBase):
                 + (f"; entries 1 to {start} come from before accounts and rest on the chain alone" if start else ""),
             )
         witness = ledger.witness
-        after = (0, 0)
-        if witness is not None:
-            after = conn.execute(
-                "SELECT COUNT(*), COUNT(*) FILTER (WHERE kind IN (?, ?)) FROM audit_log WHERE seq > ?",
-                [EventKind.RECORDED.value, EventKind.AMENDED.value, witness.entries],
-            ).fetchone()
+        after = entries_after(conn, witness.entries) if witness is not None else (0, 0)
         return VerifyReport(
             chain.entries,
             records,
@@ -374,8 +388,8 @@ class VerifyMixin(StoreBase):
             warnings=tuple(chain.warnings),
             signing_from=book.signing_from[0] if book.signing_from else None,
             witness=witness,
-            entries_after_witness=int(after[0]),
-            versions_after_witness=int(after[1]),
+            entries_after_witness=after[0],
+            versions_after_witness=after[1],
         )
 
     def rebuild_index(self) -> int:

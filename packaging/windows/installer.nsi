@@ -304,7 +304,7 @@ Run as administrator: icacls $\"$DataDir$\" /grant ${USERS_SID}:(OI)(CI)M" /SD I
   ${GetOptions} $0 "/ADMINFINGERPRINT=" $1
   ${IfNot} ${Errors}
   ${AndIf} $1 != ""
-    WriteRegStr HKLM "Software\City of Northampton\Safe Communities Desk" "AdminFingerprint" "$1"
+    WriteRegStr HKLM "Software\${APP_ID}" "AdminFingerprint" "$1"
   ${EndIf}
 SectionEnd
 
