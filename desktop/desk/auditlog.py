@@ -55,7 +55,12 @@ class AuditLog(Manager):
         except LogDamaged as exc:
             log.warning("verify: %s", exc)
             return LogCheck(0, 0, None, (str(exc),))
-        root = check_root(report.admin_fingerprint, expected=expect_fingerprint, has_entries=report.entries_checked > 0)
+        root = check_root(
+            report.admin_fingerprint,
+            expected=expect_fingerprint,
+            has_entries=report.entries_checked > 0,
+            folder=self._desk.data_dir,
+        )
         after = (report.entries_after_witness, report.versions_after_witness)
         seen = witness(store, report.witness, after, self._now())
         problems = (

@@ -232,7 +232,9 @@ class People(Manager):
         from desktop.desk.trust import check_root
 
         has_entries = self._store.chain_position(self._store.chain_head()) != 0
-        return check_root(self._store.root_fingerprint(), expected=expected, has_entries=has_entries)
+        return check_root(
+            self._store.root_fingerprint(), expected=expected, has_entries=has_entries, folder=self._desk.data_dir
+        )
 
     @action("people.manage")
     def pin_root(self, session: Session) -> str:

@@ -14,7 +14,8 @@ Pinning is asked for, never done by a set-up on its own: a set-up run by a test 
 administrator must not pin a key on the machine.
 
 `verify` and the window's start compare the log's first admin key with it, and say so loudly when
-they differ; `verify --expect-fingerprint FP` compares with the paper itself. Tests point the pin at a
+they differ; `verify --expect-fingerprint FP` compares with the paper itself. The pin is this PC's desk
+log's: a log opened from another folder (the self-test's, a copy) is compared with its paper only. Tests point the pin at a
 file of their own with SAFEDESK_PINNED_FINGERPRINT_FILE; the installed program ignores that variable.
 """
 
@@ -168,18 +169,47 @@ class RootCheck:
         return self.pinned is not None and self.log != self.pinned
 
 
-def check_root(log_fingerprint: str | None, *, expected: str | None = None, has_entries: bool = True) -> RootCheck:
+def is_the_desks_folder(folder: Path) -> bool:
+    """Whether `folder` is this PC's desk folder (SAFEDESK_DATA_DIR, else the shared one): the log the pin is for.
+
+    A log opened elsewhere (the self-test's, a copy on a USB stick, another desk's log being looked at)
+    is not the one set up here; its admin key is compared with the paper it came with instead.
+    """
+    from desktop.paths import resolve_data_dir
+
+    def same(path: Path) -> str:
+        return os.path.normcase(str(path.expanduser().resolve()))
+
+    return same(Path(folder)) == same(resolve_data_dir(None))
+
+
+def check_root(
+    log_fingerprint: str | None,
+    *,
+    expected: str | None = None,
+    has_entries: bool = True,
+    folder: Path | None = None,
+) -> RootCheck:
     """Compare the log's first admin key with the pinned fingerprint and with `expected` (from the paper).
 
+    The pin is this PC's desk log's: it is compared when `folder` is this PC's desk folder (or not given).
     A log with no admin key yet (before set-up) is a failure only where it holds entries while a
     fingerprint is pinned: a log stripped of its accounts, or another one put in its place.
     """
     pin = read_pin()
     log_digits = read_fingerprint(log_fingerprint) if log_fingerprint else None
     shown_log = fingerprint_of(log_digits) if log_digits else None
-    pinned = fingerprint_of(pin.fingerprint) if pin.fingerprint else None
     problems: list[str] = []
     notes: list[str] = []
+    if folder is not None and pin.fingerprint is not None and not is_the_desks_folder(folder):
+        from desktop.paths import resolve_data_dir
+
+        notes.append(
+            f"the admin key pinned on this PC is its desk log's ({resolve_data_dir(None)}); this log is in {folder}, "
+            "so compare its admin key with the paper of the desk it came from (--expect-fingerprint)"
+        )
+        pin = Pin(None, pin.where, "")
+    pinned = fingerprint_of(pin.fingerprint) if pin.fingerprint else None
     if pin.problem:
         problems.append(pin.problem)
     if pinned is not None:

@@ -19,12 +19,14 @@ RECEIPTS_ENV = "SAFEDESK_RECEIPTS_DIR"  # desktop/desk/receipts.py
 
 @pytest.fixture(autouse=True)
 def outside(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """This machine, outside the data folder: its pinned fingerprint file (none yet) and a receipts folder."""
+    """This machine, outside the data folder: its pinned fingerprint file (none yet), a receipts folder, and its
+    desk folder (the one the pin is for)."""
     monkeypatch.setattr(desktop.signing, "SCRYPT_N", 2**12)  # accounts for tests: a cheaper scrypt
     machine = tmp_path / "machine"
     machine.mkdir()
     monkeypatch.setenv(PIN_ENV, str(machine / "admin-fingerprint"))
     monkeypatch.setenv(RECEIPTS_ENV, str(machine / "receipts"))
+    monkeypatch.setenv("SAFEDESK_DATA_DIR", str(tmp_path / "data"))  # the `staff` desk is this PC's desk
     return machine
 
 

@@ -116,3 +116,18 @@ def test_a_log_stripped_of_its_accounts_fails_where_a_key_is_pinned(staff, outsi
         assert report.ok  # inside the file, nothing is left to check a signature against
     finally:
         fresh.close()
+
+
+def test_the_pin_is_for_this_pcs_desk_log_only(staff, outside: Path, tmp_path) -> None:
+    # A log opened elsewhere (the self-test's, a copy on a stick) is not the one set up here: its admin key is
+    # compared with the paper it came with, and the pin is said to be another log's.
+    (outside / "admin-fingerprint").write_text(staff.desk.people.admin_fingerprint())
+    elsewhere = Desk(tmp_path / "stick", clock=staff.clock)
+    try:
+        admin = elsewhere.people.setup(username="admin", name="A. ADMIN", badge="900", password=PASSWORDS["admin"])
+        check = elsewhere.log.verify(admin)
+        assert check.ok, check.problems
+        assert any("the admin key pinned on this PC is its desk log's" in n for n in check.notes), check.notes
+        assert elsewhere.people.root_check().ok
+    finally:
+        elsewhere.close()
