@@ -15,8 +15,9 @@ administrator must not pin a key on the machine.
 
 `verify` and the window's start compare the log's first admin key with it, and say so loudly when
 they differ; `verify --expect-fingerprint FP` compares with the paper itself. The pin is this PC's desk
-log's: a log opened from another folder (the self-test's, a copy) is compared with its paper only. Tests point the pin at a
-file of their own with SAFEDESK_PINNED_FINGERPRINT_FILE; the installed program ignores that variable.
+log's: a log opened from another folder (the self-test's, a copy) is compared with its paper only.
+Tests point the pin at a file of their own with SAFEDESK_PINNED_FINGERPRINT_FILE; the installed
+program ignores that variable.
 """
 
 from __future__ import annotations

@@ -595,6 +595,23 @@ class Certificate:
     signing_from: int | None = None
     signing_from_head: str | None = None
 
+    @classmethod
+    def from_row(cls, row: sqlite3.Row | dict[str, Any]) -> Certificate:
+        """A certificate as its row keeps it (an early row has no owner, kind or entry columns)."""
+        data = dict(row)
+        return cls(
+            str(data["key_id"]),
+            str(data["label"]),
+            str(data["roles"]),
+            str(data["certified_by"]),
+            str(data["at"]),
+            owner=data.get("owner"),
+            kind=data.get("kind"),
+            entry=data.get("entry"),
+            signing_from=data.get("signing_from"),
+            signing_from_head=data.get("signing_from_head"),
+        )
+
     def fields(self, public_hex: str) -> dict[str, Any]:
         """What the signature covers, in the one form the writer signs and `verify` recomputes."""
         fields: dict[str, Any] = {

@@ -122,18 +122,7 @@ def _stored_certificates(conn: sqlite3.Connection, book: KeyBook, problems: list
     for row in conn.execute("SELECT * FROM key_certificates ORDER BY id"):
         data = dict(row)
         try:
-            cert = Certificate(
-                str(data["key_id"]),
-                str(data["label"]),
-                str(data["roles"]),
-                str(data["certified_by"]),
-                str(data["at"]),
-                owner=data.get("owner"),
-                kind=data.get("kind"),
-                entry=data.get("entry"),
-                signing_from=data.get("signing_from"),
-                signing_from_head=data.get("signing_from_head"),
-            )
+            cert = Certificate.from_row(data)
         except (KeyError, TypeError) as exc:
             problems.append(f"certificate {data.get('id')} cannot be read ({exc})")
             continue

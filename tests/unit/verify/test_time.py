@@ -80,16 +80,7 @@ def test_a_certificate_dated_otherwise_than_its_entry_fails(staff) -> None:
         try:
             from desktop.store.accounts import Certificate
 
-            fields = Certificate(
-                row["key_id"],
-                row["label"],
-                row["roles"],
-                row["certified_by"],
-                row["at"],
-                row.get("owner"),
-                row.get("kind"),
-                row.get("entry"),
-            ).fields(public)
+            fields = Certificate.from_row(row).fields(public)
         except ImportError:  # the program before certificates named their entry
             from desktop.store.accounts import certificate_fields
 
