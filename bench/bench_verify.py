@@ -7,8 +7,9 @@ Run: .venv/bin/python -m bench.bench_verify             (100,000 signed entries)
 A log is set up as a desk is (the first admin, an officer), then filled with cases recorded by the
 officer, each a version and its signed audit entry. The floor is measured in the same run: one
 signature verified (its key loaded once, as verify does), times the entries, divided by the cores
-verify spreads the signatures over. Prints verify's time and its ratio to that floor; nothing is
-asserted about time.
+verify spreads the signatures over. On a machine others share, both are taken as the best of several
+runs (the floor before and after each verify): the least contended figure of each. Prints verify's
+time and its ratio to that floor; nothing is asserted about time.
 """
 
 from __future__ import annotations
@@ -85,19 +86,25 @@ def run(entries: int) -> None:
             desktop.signing.SCRYPT_N = kept
         built = time.perf_counter() - start
         store = desk._store
-        one = _floor_seconds_per_signature()
-        start = time.perf_counter()
-        report = store.verify()
-        seconds = time.perf_counter() - start
+        ones, runs = [_floor_seconds_per_signature()], []
+        for _ in range(1 if entries <= QUICK else 2):
+            start = time.perf_counter()
+            report = store.verify()
+            runs.append(time.perf_counter() - start)
+            ones.append(_floor_seconds_per_signature())
+        one, seconds = min(ones), min(runs)
         problems = report.problems
         checked, signatures = report.entries_checked, report.signatures_checked
         desk.close()
-    floor = signatures * one / cores
+    floor = signatures * one / cores  # the best of the floor's samples: the least contended
     print(f"verify benchmark at {entries:,} recorded cases ({checked:,} entries, {signatures:,} signed); {cores} cores")
     print(f"  log built in {built:.1f} s")
     print(f"  one Ed25519 verification (key loaded):      {ms(one)}")
     print(f"  floor, signed entries x one / cores:        {floor:.3f} s")
-    print(f"  verify (every hash, record, signature):     {seconds:.3f} s   ratio {seconds / floor:.2f}x the floor")
+    print(
+        f"  verify (every hash, record, signature):     {seconds:.3f} s (best of {len(runs)})   "
+        f"ratio {seconds / floor:.2f}x the floor"
+    )
     if problems:
         print(f"  verify found {len(problems)} problem(s); first: {problems[0]}")
 

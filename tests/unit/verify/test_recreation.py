@@ -51,6 +51,7 @@ def test_a_re_created_log_is_caught_by_the_fingerprint_pinned_at_install(staff, 
         assert check.admin_fingerprint != genuine
         assert not check.ok
         assert any("IS NOT THE ONE PINNED ON THIS PC" in p and genuine in p for p in check.problems), check.problems
+        assert desk._store.audit_entries(limit=1)[0].kind != "verify"  # no "verified" entry in a log not this desk's
         # and the window's start says so, before anyone signs in
         start = desk.people.root_check()
         assert start.differs and not start.ok
