@@ -162,11 +162,11 @@ def read_keys(conn: sqlite3.Connection, problems: list[str]) -> KeyBook:
         book.table_kind[str(row[0])] = str(row[1])
         book.table_owner[str(row[0])] = str(row[2])
     certificates = _stored_certificates(conn, book, problems)
-    for stored in certificates:  # the newest certificate of a key says its kind and owner
+    first_self = next((s for s in certificates if s.self_signed), None)
+    for stored in _trusted(certificates, first_self):  # the newest trusted certificate says a key's kind and owner
         book.kind[stored.key_id] = stored.certified_kind
         if stored.cert.owner is not None:
             book.owner[stored.key_id] = stored.cert.owner
-    first_self = next((s for s in certificates if s.self_signed), None)
     if first_self is not None:
         book.root = first_self.key_id
         start = next(
@@ -182,6 +182,23 @@ def read_keys(conn: sqlite3.Connection, problems: list[str]) -> KeyBook:
             book.apply(stored)
             book.early.add(stored.key_id)
     return book
+
+
+def _trusted(certificates: list[StoredCertificate], first_self: StoredCertificate | None) -> list[StoredCertificate]:
+    """The certificates that go back to the first admin's, through certificates giving the admin role (in any
+    order: the replay checks who could certify when); a key someone certified with a key of their own making
+    gets no kind or owner from it."""
+    if first_self is None:
+        return []
+    admins = {first_self.key_id}
+    grown = True
+    while grown:
+        grown = False
+        for stored in certificates:
+            if stored.cert.certified_by in admins and "admin" in stored.roles and stored.key_id not in admins:
+                admins.add(stored.key_id)
+                grown = True
+    return [s for s in certificates if s.cert.certified_by in admins]
 
 
 def key_standing(conn: sqlite3.Connection, key_id: str) -> tuple[str, str] | None:

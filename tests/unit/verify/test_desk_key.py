@@ -96,3 +96,85 @@ def test_a_receipt_names_who_signed_it_and_an_officer_needs_to_be_signed_in(staf
     assert check.ok and "signed by J. SMITH #1234 (ofc.smith)" in check.verdict
     with pytest.raises(InvalidInput, match="desk's own key signs no receipt"):
         write_receipt(desk._store, tmp_path / "x.json", actor=Actor("J. SMITH", "1234"), desk="d", now=staff.clock())
+
+
+def test_a_receipt_signed_by_a_key_the_insider_certified_themselves_is_refused(staff, tmp_path: Path) -> None:
+    # Two keys of the insider's making, one certifying the other (signatures that check out), and a receipt entry
+    # signed by the second: no chain of certificates leads back to the first admin, so the receipt is refused.
+    from desktop.signing import Signer, certificate_message, entry_message
+    from desktop.store.accounts import Certificate
+    from desktop.store.hashing import entry_hash
+
+    desk = staff.desk
+    maker, signer = Signer.generate(), Signer.generate()
+    desk.close()
+    with raw(desk.log_file) as conn:
+        for key in (maker, signer):
+            conn.execute(
+                "INSERT INTO signing_keys (key_id, owner, kind, public_key, created_at)"
+                " VALUES (?, 'ofc.ghost', 'account', ?, ?)",
+                [key.key_id, key.public.hex(), "2026-03-02T15:00:00.000000+00:00"],
+            )
+        last = conn.execute("SELECT seq, entry_hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+        at = "2026-03-02T15:00:00.000000+00:00"
+        cert = Certificate(
+            signer.key_id, "G. HOST #6666", "officer", maker.key_id, at, "ofc.ghost", "account", last[0] + 1
+        )
+        conn.execute(
+            "INSERT INTO key_certificates (key_id, label, roles, certified_by, at, signature, owner, kind, entry)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                cert.key_id,
+                cert.label,
+                cert.roles,
+                cert.certified_by,
+                at,
+                maker.sign(certificate_message(cert.fields(signer.public.hex()))).hex(),
+                "ofc.ghost",
+                "account",
+                last[0] + 1,
+            ],
+        )
+        entry = {
+            "seq": last[0] + 1,
+            "at": at,
+            "kind": "receipt",
+            "case_number": None,
+            "version": None,
+            "actor": "G. HOST #6666",
+            "detail": "receipt written to r.json",
+            "record_hash": None,
+            "signer": signer.key_id,
+            "state": None,
+        }
+        digest = entry_hash(last[1], entry)
+        conn.execute(
+            "INSERT INTO audit_log (seq, at, kind, actor, detail, prev_hash, entry_hash, signer, signature)"
+            " VALUES (?, ?, 'receipt', ?, ?, ?, ?, ?, ?)",
+            [
+                entry["seq"],
+                at,
+                entry["actor"],
+                entry["detail"],
+                last[1],
+                digest,
+                signer.key_id,
+                signer.sign(entry_message(digest)).hex(),
+            ],
+        )
+    fields = {
+        "format": "safedesk-receipt-1",
+        "chain_head": digest,
+        "entries": entry["seq"],
+        "at": at,
+        "desk": "d",
+        "key_id": signer.key_id,
+    }
+    path = tmp_path / "ghost.receipt.json"
+    path.write_text(
+        json.dumps(
+            {**fields, "public_key": signer.public.hex(), "signature": signer.sign(receipt_message(fields)).hex()}
+        )
+    )
+    check = desk.log.verify_receipt(staff.admin, path)
+    assert not check.ok and "does not know or trust" in check.verdict
