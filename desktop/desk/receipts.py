@@ -258,9 +258,15 @@ def witness(store: CaseStore, report_witness: Any, after: tuple[int, int], now: 
         places.append(Path(backup + SUFFIX))
     problems: list[str] = []
     notes: list[str] = []
-    newest: tuple[int, str] | None = None
+    newest: tuple[int, str, str] | None = None
     if report_witness is not None:
-        newest = (report_witness.entries, report_witness.at)
+        if store.chain_position(report_witness.chain_head) != report_witness.entries:
+            problems.append(
+                f"entry {report_witness.checked_entry} records a receipt of entry {report_witness.entries} as checked, "
+                "but the log does not hold that receipt's head there: the record is false, or the log was rewritten"
+            )
+        else:
+            newest = (report_witness.entries, report_witness.at, f", checked by {report_witness.checked_by}")
     for path in witness_receipts(store, places):
         try:
             check = check_receipt(store, path)
@@ -276,7 +282,7 @@ def witness(store: CaseStore, report_witness: Any, after: tuple[int, int], now: 
             else:
                 problems.append(f"the receipt {path}, kept outside the data folder, fails: {check.verdict}")
         elif newest is None or check.entries > newest[0]:
-            newest = (check.entries, check.at)
+            newest = (check.entries, check.at, f", kept in {path.parent}")
     total = store.chain_position(store.chain_head()) or 0
     if newest is None:
         notes.append(
@@ -288,9 +294,9 @@ def witness(store: CaseStore, report_witness: Any, after: tuple[int, int], now: 
         entries_after, versions_after = _after(store, newest[0], after, report_witness)
         age = _age(newest[1], now)
         notes.append(
-            f"the newest receipt checked names entry {newest[0]}, made {newest[1]} ({age}); the {entries_after} "
-            f"entries after it ({versions_after} cases recorded or amended) are witnessed by nothing outside this PC "
-            "yet: a receipt proves the log held everything up to its entry, and nothing after"
+            f"the newest receipt checked names entry {newest[0]}, made {newest[1]} ({age}{newest[2]}); the "
+            f"{entries_after} entries after it ({versions_after} cases recorded or amended) are witnessed by nothing "
+            "outside this PC yet: a receipt proves the log held everything up to its entry, and nothing after"
         )
     return Witnessed(tuple(problems), tuple(notes))
 

@@ -269,6 +269,8 @@ class Witness:
     checked_entry: int  # the entry that recorded the check
     checked_at: str
     signed_by: str  # who signed the receipt
+    chain_head: str = ""  # the head the receipt names
+    checked_by: str = ""  # who recorded the check (the word of that account, signed)
 
 
 @dataclass
@@ -436,7 +438,13 @@ class Ledger:
                 newest = self.witness
                 if newest is None or receipt["entries"] >= newest.entries:
                     self.witness = Witness(
-                        receipt["entries"], str(receipt.get("at")), seq, str(entry["at"]), str(receipt.get("signed_by"))
+                        receipt["entries"],
+                        str(receipt.get("at")),
+                        seq,
+                        str(entry["at"]),
+                        str(receipt.get("signed_by")),
+                        str(receipt.get("chain_head")),
+                        str(entry["actor"]),
                     )
         else:
             self.problems.append(f"{_where(entry)} carries a state this version of the program does not know")

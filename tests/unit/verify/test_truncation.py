@@ -66,6 +66,22 @@ def test_verify_says_how_old_the_newest_checked_receipt_is_and_what_it_does_not_
     assert check.ok, check.problems
     after = desk._store.chain_position(desk._store.chain_head()) - 1 - named  # verify's own entry came after
     said = next(n for n in check.notes if n.startswith("the newest receipt checked"))
-    assert f"names entry {named}" in said and "(3 days ago)" in said, said
+    assert f"names entry {named}" in said and "(3 days ago, checked by SGT. K. JONES #77)" in said, said
     assert f"the {after} entries after it (2 cases recorded or amended) are witnessed by nothing outside" in said
     assert "a receipt proves the log held everything up to its entry, and nothing after" in said
+
+
+def test_a_made_up_record_of_a_checked_receipt_is_named(staff) -> None:
+    # An officer signs, with their own key, a record of a receipt check that names a head the log never held
+    # at that entry (to make verify call the whole log witnessed): verify says the record is false.
+    from desktop.records import EventKind
+    from desktop.store.hashing import canonical
+
+    desk = staff.desk
+    seen = {"entries": 3, "chain_head": "f" * 64, "at": "2026-03-02T15:00:00+00:00", "signed_by": "J. SMITH #1234"}
+    desk._store.log_event(
+        None, EventKind.VERIFY, staff.officer.actor, "receipt checked", state=canonical({"receipt": seen})
+    )
+    check = desk.log.verify(staff.admin)
+    assert not check.ok
+    assert any("records a receipt of entry 3 as checked, but the log does not hold" in p for p in check.problems)
