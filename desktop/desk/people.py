@@ -103,15 +103,19 @@ class People(Manager):
 
     @action("people.session", locked_ok=True)
     def sign_out(self, session: Session) -> None:
-        """End the session (audited), locked or not; nothing more is done with it."""
-        self._store.log_event(
-            None,
-            EventKind.SIGN_OUT,
-            session.actor,
-            f"{session.username or session.label} signed out",
-            now=self._now(),
-        )
-        self._desk.sessions.end(session)
+        """End the session (audited), locked or not; nothing more is done with it. A session whose key has ended
+        (its account disabled, its password reset meanwhile) cannot sign its sign-out: it ends all the same,
+        and the refusal says why."""
+        try:
+            self._store.log_event(
+                None,
+                EventKind.SIGN_OUT,
+                session.actor,
+                f"{session.username or session.label} signed out",
+                now=self._now(),
+            )
+        finally:
+            self._desk.sessions.end(session)
 
     @action("people.session")
     def lock(self, session: Session, *, reason: str) -> None:

@@ -53,6 +53,10 @@ def test_the_desk_refuses_a_session_whose_key_ended(staff) -> None:
     desk.people.change_user(staff.admin, "ofc.chen", new_password="reset-by-admin-42")
     with pytest.raises(NotSignedIn, match="signing key was replaced"):
         desk.cases.record(staff.other_officer, desk.decide(S01), confirmed=SAME_BOOKING)
+    with pytest.raises(NotSignedIn, match="disabled"):  # its sign-out cannot be signed: the session ends anyway
+        desk.people.sign_out(staff.officer)
+    with pytest.raises(NotSignedIn, match="ended"):
+        desk.cases.count(staff.officer)
     assert desk.log.verify(staff.admin).ok
 
 
