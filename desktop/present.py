@@ -264,6 +264,8 @@ def log_check_rows(check: LogCheck) -> list[Row]:
     if check.index_rebuilt is not None:
         rows.append(Row("Search index rebuilt", f"{check.index_rebuilt:,} case(s)"))
     rows += [Row("Problem" if n == 1 else f"Problem {n}", p) for n, p in enumerate(check.problems, 1)]
+    rows += [Row("Warning" if n == 1 else f"Warning {n}", w) for n, w in enumerate(check.warnings, 1)]
+    rows += [Row("Note" if n == 1 else f"Note {n}", note) for n, note in enumerate(check.notes, 1)]
     return rows
 
 

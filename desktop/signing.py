@@ -154,8 +154,22 @@ def key_id(public: bytes) -> str:
 
 def fingerprint(public: bytes) -> str:
     """A key's fingerprint as people compare it: 8 groups of 4 hex digits (the key id)."""
-    ident = key_id(public).upper()
+    return fingerprint_of(key_id(public))
+
+
+def fingerprint_of(key_id_hex: str) -> str:
+    """A key id (32 hex digits) written as people compare it: 8 groups of 4, upper case."""
+    ident = key_id_hex.upper()
     return " ".join(ident[i : i + 4] for i in range(0, len(ident), 4))
+
+
+def read_fingerprint(text: str) -> str | None:
+    """A fingerprint as someone typed or copied it (spaces, dashes, any case) as 32 lower-case hex digits,
+    or None when it is not one."""
+    digits = "".join(ch for ch in text if not ch.isspace() and ch not in "-:").lower()
+    if len(digits) != 32 or any(ch not in "0123456789abcdef" for ch in digits):
+        return None
+    return digits
 
 
 class Signer:
@@ -195,14 +209,20 @@ def verify_signature(public: bytes, signature: bytes, data: bytes) -> bool:
 
 def entry_message(entry_hash_hex: str) -> bytes:
     """What an audit entry's signature covers: its hash, which covers its content and every entry before it."""
-    return b"safedesk-audit-entry:" + entry_hash_hex.encode("ascii")
+    return b"safedesk-audit-entry:" + entry_hash_hex.encode("ascii", "replace")
 
 
 def certificate_message(fields: dict[str, Any]) -> bytes:
     """What a key certificate's signature covers: the key's owner, id, public key, roles and date."""
-    return b"safedesk-key-certificate:" + json.dumps(fields, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return b"safedesk-key-certificate:" + _json_bytes(fields)
 
 
 def receipt_message(fields: dict[str, Any]) -> bytes:
-    """What a receipt's signature covers: chain head, entry count, time and desk."""
-    return b"safedesk-receipt:" + json.dumps(fields, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    """What a receipt's signature covers: chain head, entry count, time, desk, and (since format 2) the log
+    and its admin key."""
+    return b"safedesk-receipt:" + _json_bytes(fields)
+
+
+def _json_bytes(fields: dict[str, Any]) -> bytes:
+    # Text read back from a damaged row may hold bytes that were never UTF-8: they are signed as stored.
+    return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode("utf-8", "surrogateescape")

@@ -40,7 +40,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             who = signed_in(args, desk)
         except LogDamaged as exc:  # a damaged log is what verify is for: the check failed (exit 1)
             return _failed(args, str(exc))
-        check = desk.log.verify(who, rebuild_index=args.rebuild_index)
+        check = desk.log.verify(who, rebuild_index=args.rebuild_index, expect_fingerprint=args.expect_fingerprint)
     if check.index_rebuilt is not None:
         # The search index is derived from the log; rebuilding it changes no record.
         sys.stderr.write(f"search index rebuilt: {check.index_rebuilt} case(s)\n")
@@ -54,6 +54,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "chain_head": check.chain_head,
                 "admin_key_fingerprint": check.admin_fingerprint,
                 "problems": list(check.problems),
+                "warnings": list(check.warnings),
+                "notes": list(check.notes),
             }
         )
     elif check.problems:
@@ -62,11 +64,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
             sys.stdout.write(f"  also: {problem}\n")
         sys.stdout.write(as_text([r for r in log_check_rows(check) if not r.label.startswith("Problem")][1:]))
     else:
+        warned = f", with {len(check.warnings)} warning(s) to look at" if check.warnings else ""
         sys.stdout.write(
             f"OK: {check.entries_checked} audit entries, {check.records_checked} records and "
-            f"{check.signatures_checked} signatures checked; chain head {check.chain_head}\n"
+            f"{check.signatures_checked} signatures checked; chain head {check.chain_head}{warned}\n"
         )
-        sys.stdout.write(as_text(log_check_rows(check)[1:]))
+        for warning in check.warnings:
+            sys.stdout.write(f"WARNING: {warning}\n")
+        sys.stdout.write(as_text([r for r in log_check_rows(check)[1:] if not r.label.startswith("Warning")]))
     return EXIT_CHECK_FAILED if check.problems else EXIT_OK
 
 

@@ -8,6 +8,15 @@ from pathlib import Path
 
 from desktop.cli.cases import query_from
 from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, copy_passphrase, open_desk, print_json, signed_in
+from desktop.errors import EXIT_COMPARE_BY_EYE
+
+# The first word verify-memo says for each thing it can see (README "verify-memo", CONTRACT).
+SAID = {
+    "identical": "OK: ",
+    "same-text": "SAME TEXT, OTHER BYTES: ",
+    "superseded": "",  # its verdict begins with SUPERSEDED
+    "scan": "SCAN, COMPARE BY EYE: ",
+}
 
 
 def cmd_memo(args: argparse.Namespace) -> int:
@@ -56,8 +65,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def verify_memo(args: argparse.Namespace, memo_file: str) -> int:
-    """0: the memo of a record this log holds, as printed; 1: a memo of this log that differs or was altered
-    (naming the first page and line that differ), or one this log does not hold; 2: not readable as a memo."""
+    """0: a true memo of a record this log holds (the very memo of the current version, the same words and looks in
+    other bytes, or a superseded version's, each said in its first word and its JSON `kind`); 3: a scan whose QR
+    codes name a record this log holds (compare it by eye); 1: altered, not this log's, or a version printed after
+    the next one existed (naming the first page and line that differ); 2: not readable as a memo."""
     with open_desk(args) as desk:
         check = desk.paper.verify_memo(signed_in(args, desk), Path(memo_file))  # audited: paper checked leaves a trace
     if args.json:
@@ -75,11 +86,15 @@ def verify_memo(args: argparse.Namespace, memo_file: str) -> int:
                 "found": check.found,
                 "verdict": check.verdict,
                 "notes": list(check.notes),
+                "newer_version": check.newer_version,
             }
         )
     else:
-        sys.stdout.write(("OK: " if check.matches else "MISMATCH: ") + check.verdict + "\n")
-    return EXIT_OK if check.matches else EXIT_CHECK_FAILED
+        said = SAID.get(check.kind, "OK: ") if check.matches else "MISMATCH: "
+        sys.stdout.write(said + check.verdict + "\n")
+    if not check.matches:
+        return EXIT_CHECK_FAILED
+    return EXIT_COMPARE_BY_EYE if check.kind == "scan" else EXIT_OK
 
 
 def cmd_verify_memo(args: argparse.Namespace) -> int:

@@ -202,6 +202,11 @@ def _verify(sub: Parser) -> None:
         action="store_true",
         help="first rebuild the search index from the log (it holds nothing else)",
     )
+    sub.add_argument(
+        "--expect-fingerprint",
+        metavar="FP",
+        help="the admin key fingerprint on the paper from set-up: exit 1 when the log's differs",
+    )
     sub.set_defaults(func=maintenance.cmd_verify)
 
 
@@ -211,6 +216,11 @@ def _setup(sub: Parser) -> None:
     sub.add_argument("--admin", required=True, metavar="USERNAME", help="the admin's user name")
     sub.add_argument("--name", required=True, help="the admin's name as printed")
     sub.add_argument("--badge", required=True, help="the admin's badge or staff number")
+    sub.add_argument(
+        "--pin",
+        action="store_true",
+        help="also pin the admin key's fingerprint on this PC, once (run as administrator or root: DEPLOYMENT.md)",
+    )
     sub.set_defaults(func=people.cmd_setup)
 
 

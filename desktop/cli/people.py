@@ -28,12 +28,16 @@ def cmd_setup(args: argparse.Namespace) -> int:
         password = secret(NEW_PASSWORD_ENV, f"New password for {args.admin}: ", confirm=True)
         admin = desk.people.setup(username=args.admin, name=args.name, badge=args.badge, password=password)
         fingerprint = desk.people.admin_fingerprint()
+        pinned = desk.people.pin_root(admin) if args.pin else None
     if args.json:
-        print_json({"admin": admin.username, "label": admin.label, "admin_key_fingerprint": fingerprint})
+        print_json(
+            {"admin": admin.username, "label": admin.label, "admin_key_fingerprint": fingerprint, "pinned": pinned}
+        )
     else:
         sys.stdout.write(
             f"set up: admin {admin.username} ({admin.label})\n"
             f"admin key fingerprint: {fingerprint}\nwrite it down and keep it away from this PC (DEPLOYMENT.md)\n"
+            + (f"{pinned}\n" if pinned else "")
         )
     return EXIT_OK
 

@@ -196,6 +196,29 @@ def sign_in(
     return outcome
 
 
+def standing_edited(store: CaseStore, account: Account) -> str | None:
+    """What of an account's row differs from the standing its signed entries set (someone edited the row
+    outside the desk: re-enabled, unlocked, cleared the second factor, swapped the key), or None."""
+    from desktop.store.accounts import STANDING, standing_of_row
+
+    signed = store.signed_standing(account.username)
+    if signed is None:
+        return None  # an account from before standings were signed: an admin's sign-in signs it
+    row = standing_of_row(
+        {
+            "key_id": account.key_id,
+            "name": account.name,
+            "badge": account.badge,
+            "roles": ",".join(sorted(account.roles)),
+            "disabled": account.disabled,
+            "locked": account.locked,
+            "totp_sealed": account.totp_sealed,
+        }
+    )
+    changed = [name for name in STANDING if row[name] != signed[name]]
+    return ", ".join(changed) if changed else None
+
+
 def _attempt(
     store: CaseStore, name: str, password: str, code: str | None, second_factor: str, desk_label: str, now: dt.datetime
 ) -> SignedIn | SignInError:
@@ -203,6 +226,13 @@ def _attempt(
     if account is None:
         _failure(store, None, name, "no such account", now)
         return SignInError("user name or password is wrong")
+    edited = standing_edited(store, account)
+    if edited is not None:
+        _failure(store, account, name, f"its record was changed outside the desk ({edited})", now)
+        return SignInError(
+            f"the account {name} was changed outside the desk ({edited} differ from the entries that set them); "
+            "ask IT to run verify"
+        )
     if account.disabled:
         _failure(store, account, name, "account disabled", now)
         return SignInError(f"the account {name} is disabled; ask an admin")
@@ -248,9 +278,32 @@ def _attempt(
         store.log_event(None, EventKind.SIGN_IN, actor, detail, now=now)
     if step is not None:
         store.set_meta_value(_step_key(name), str(step))
-    if "admin" in actor.roles and store.desk_signer is not None and not store.certified(store.desk_signer.key_id):
-        store.certify_key(store.desk_signer.key_id, label=desk_label, certifier=signer, by=actor, now=now)
+    if "admin" in actor.roles:
+        _sign_what_is_unsigned(store, actor, desk_label, now)
     return SignedIn(actor, must_enrol)
+
+
+def _sign_what_is_unsigned(store: CaseStore, admin: Actor, desk_label: str, now: dt.datetime) -> None:
+    """At an admin's sign-in, sign what no signed entry vouches for yet: the desk's own key (made before any
+    admin could certify it) and, in a log set up before standings were signed, where signing began (the
+    first admin only), each account's standing and each setting, as found."""
+    assert admin.signer is not None
+    if store.desk_signer is not None and not store.certified(store.desk_signer.key_id):
+        store.certify_key(store.desk_signer.key_id, label=desk_label, certifier=admin.signer, by=admin, now=now)
+    # Only in a log set up before: its first admin's certificate and its accounts' are early ones (checked). In
+    # a log set up since, an account without a signed standing or a setting without a signed entry was put
+    # there behind the desk's back: `verify` names it, and no admin's sign-in may sign it as found.
+    early = store.early_keys()
+    if store.root_key_id() not in early:
+        return
+    if not store.root_start_signed() and store.root_key_id() == admin.signer.key_id:
+        store.sign_root_start(admin, now=now)
+    for username in store.unsigned_standings():
+        account = store.account(username)
+        if account is not None and account.key_id in early:
+            store.sign_standing(username, by=admin, now=now)
+    for setting in store.unsigned_settings():
+        store.sign_setting(setting, by=admin, now=now)
 
 
 def _step_key(username: str) -> str:

@@ -32,24 +32,44 @@ class AuditLog(Manager):
         return self._store.chain_head()
 
     @action("log.verify")
-    def verify(self, session: Session, *, rebuild_index: bool = False) -> LogCheck:
-        """Recompute the whole audit chain and every record, then SQLite's integrity_check.
+    def verify(
+        self, session: Session, *, rebuild_index: bool = False, expect_fingerprint: str | None = None
+    ) -> LogCheck:
+        """Recompute the whole audit chain and every record, then SQLite's integrity_check; compare the first
+        admin's key with the one pinned on this PC and with `expect_fingerprint` (from the paper of set-up),
+        and check the receipts kept outside the data folder (desk/trust.py, desk/receipts.py).
 
         Slow on a large log: the window runs it on a background thread. A damaged file is a failed
         check (problems), not an error. `rebuild_index` first rebuilds the search index (supervisors
         and admins).
         """
+        from desktop.desk.receipts import witness
+        from desktop.desk.trust import check_root
         from desktop.store import LogDamaged
 
         try:
             store = self._store
             rebuilt = self.rebuild_index(session) if rebuild_index else None
-            report = store.verify(actor=session.actor, now=self._now())
+            root = check_root(
+                store.root_fingerprint(),
+                expected=expect_fingerprint,
+                has_entries=store.chain_position(store.chain_head()) != 0,
+                folder=self._desk.data_dir,
+            )
+            # A log that is not the one set up here gets no "verified" entry, whatever its own checks say.
+            report = store.verify(actor=session.actor if root.ok else None, now=self._now())
             integrity = store.integrity_ok()
         except LogDamaged as exc:
             log.warning("verify: %s", exc)
             return LogCheck(0, 0, None, (str(exc),))
-        problems = tuple(report.problems) + (() if integrity else ("SQLite integrity_check failed",))
+        after = (report.entries_after_witness, report.versions_after_witness)
+        seen = witness(store, report.witness, after, self._now())
+        problems = (
+            root.problems
+            + tuple(report.problems)
+            + seen.problems
+            + (() if integrity else ("SQLite integrity_check failed",))
+        )
         if problems:
             log.warning("verify found %d problem(s); first: %s", len(problems), problems[0])
         else:
@@ -62,6 +82,8 @@ class AuditLog(Manager):
             rebuilt,
             report.signatures_checked,
             report.admin_fingerprint,
+            notes=root.notes + tuple(report.notes) + seen.notes,
+            warnings=tuple(report.warnings),
         )
 
     @action("log.rebuild_index")
@@ -137,7 +159,8 @@ class AuditLog(Manager):
 
     @action("log.receipt")
     def write_receipt(self, session: Session, target: Path) -> Path:
-        """A small signed file (chain head, entry count, time, desk) for IT or counsel to keep elsewhere."""
+        """A small signed file (chain head, entry count, time, desk, the log and its admin key) for IT or counsel
+        to keep elsewhere; signed by the session's own key (the desk's key signs no receipt)."""
         from desktop.desk.receipts import write_receipt
         from desktop.store.fields import default_desk
 
@@ -147,7 +170,10 @@ class AuditLog(Manager):
 
     @action("log.verify_receipt")
     def verify_receipt(self, session: Session, receipt: Path) -> ReceiptCheck:
-        """Does the log still hold the chain head a receipt was signed over? (Deleted newest entries fail.)"""
+        """Does the log still hold the chain head a receipt was signed over? (Deleted newest entries fail.)
+
+        A receipt that checks out is recorded in the log, so `verify` can say how old the newest one is.
+        """
         from desktop.desk.receipts import verify_receipt
 
-        return verify_receipt(self._store, Path(receipt))
+        return verify_receipt(self._store, Path(receipt), actor=session.actor, now=self._now())

@@ -15,6 +15,7 @@ from desktop.store.errors import AccountError
 
 if TYPE_CHECKING:
     from desktop.desk.sessions import Session
+    from desktop.desk.trust import RootCheck
 
 SECOND_FACTOR_KEY = "second_factor_required"
 IDLE_KEY = "idle_lock_minutes"
@@ -102,15 +103,19 @@ class People(Manager):
 
     @action("people.session", locked_ok=True)
     def sign_out(self, session: Session) -> None:
-        """End the session (audited), locked or not; nothing more is done with it."""
-        self._store.log_event(
-            None,
-            EventKind.SIGN_OUT,
-            session.actor,
-            f"{session.username or session.label} signed out",
-            now=self._now(),
-        )
-        self._desk.sessions.end(session)
+        """End the session (audited), locked or not; nothing more is done with it. A session whose key has ended
+        (its account disabled, its password reset meanwhile) cannot sign its sign-out: it ends all the same,
+        and the refusal says why."""
+        try:
+            self._store.log_event(
+                None,
+                EventKind.SIGN_OUT,
+                session.actor,
+                f"{session.username or session.label} signed out",
+                now=self._now(),
+            )
+        finally:
+            self._desk.sessions.end(session)
 
     @action("people.session")
     def lock(self, session: Session, *, reason: str) -> None:
@@ -223,3 +228,26 @@ class People(Manager):
     def admin_fingerprint(self) -> str | None:
         """The fingerprint of the admin key set up first: the root every signature goes back to."""
         return self._store.root_fingerprint()
+
+    @open_action("people.root_check")
+    def root_check(self, *, expected: str | None = None) -> RootCheck:
+        """The log's first admin key against the fingerprint pinned on this PC (and `expected`, from the paper).
+
+        The window calls this at every start, before anyone signs in, and says so across the screen when
+        `differs` (desk/trust.py): the log was replaced or re-created under another admin key.
+        """
+        from desktop.desk.trust import check_root
+
+        has_entries = self._store.chain_position(self._store.chain_head()) != 0
+        return check_root(
+            self._store.root_fingerprint(), expected=expected, has_entries=has_entries, folder=self._desk.data_dir
+        )
+
+    @action("people.manage")
+    def pin_root(self, session: Session) -> str:
+        """Pin this log's first admin key on this PC, once, where desk users cannot write (an administrator's
+        or root's run: `setup --pin`); returns what was done, in words."""
+        from desktop.desk.trust import record_pin
+
+        fingerprint = self._store.root_fingerprint()
+        return record_pin(fingerprint) if fingerprint else "not pinned: this log has no admin key yet"

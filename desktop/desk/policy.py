@@ -115,6 +115,7 @@ OPEN: Final = frozenset(
         "people.second_factor_scope",
         "people.idle_limit",
         "people.admin_fingerprint",
+        "people.root_check",
         "copies.open_copy",
         "copies.stage_restore",
         "copies.leaves_station",

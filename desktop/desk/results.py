@@ -30,6 +30,8 @@ class LogCheck:
     index_rebuilt: int | None = None  # cases re-indexed first, when asked
     signatures_checked: int = 0
     admin_fingerprint: str | None = None  # the root of trust, to compare with the one written down at install
+    notes: tuple[str, ...] = ()  # true, and no failure: the pinned key compared, what no receipt witnesses yet
+    warnings: tuple[str, ...] = ()  # for a person to look at: an entry dated before the one before it
 
     @property
     def ok(self) -> bool:
@@ -46,14 +48,18 @@ class MemoCheck:
     record_hash: str
     matches: bool
     verdict: str
-    # How it was decided: "identical" (byte for byte), "same-text" (says and shows the same, other bytes),
-    # "differs", "altered" (stamps disagree), "not-in-log", "log-rewritten", or "scan" (QR codes only).
+    # What was seen (README, docs/CONTRACT.md): "identical" (byte for byte the current version's memo),
+    # "same-text" (says and shows the same, other bytes), "superseded" (a true memo of a version a newer one
+    # replaced), "scan" (a picture: its QR codes name a record, compare the words by eye); and, refused:
+    # "differs", "altered" (stamps disagree), "not-in-log", "log-rewritten", "printed-after-next" (a
+    # version's memo carrying a chain head from after the next version was recorded).
     kind: str = ""
     page: int | None = None  # the first page that differs, from 1
     line: int | None = None  # and its first line that differs, from 1 (text lines, blank ones skipped)
     expected: str = ""  # that line in the record's memo
     found: str = ""  # that line in the file
     notes: tuple[str, ...] = ()  # what the check can and cannot prove (a scan)
+    newer_version: int | None = None  # the case's current version, when the paper names an older one
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ def canonical(value: Any) -> str:
 
 
 def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """SHA-256 of the text's UTF-8 bytes. Bytes that were never UTF-8 (read back by `verify` as
+    surrogate escapes) hash as the very bytes stored, so a bad byte is a mismatch, never a crash."""
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 RECORD_FIELDS: Final = (
@@ -54,10 +56,13 @@ ENTRY_FIELDS: Final = ("seq", "at", "kind", "case_number", "version", "actor", "
 def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
     """SHA-256(previous entry's hash ‖ canonical entry): each audit entry seals all before it.
 
-    A signed entry also seals the id of the key that signed it (`signer`); an entry from before
-    accounts has none, and its hash is what it always was.
+    A signed entry also seals the id of the key that signed it (`signer`), and an entry that sets
+    something (an account's standing, a setting, the numbering floor: `state`) seals what it sets; an
+    entry with neither has the hash it always had.
     """
     fields = {f: entry[f] for f in ENTRY_FIELDS}
     if entry.get("signer"):
         fields["signer"] = entry["signer"]
+    if entry.get("state") is not None:
+        fields["state"] = entry["state"]
     return sha256_text(prev_hash + canonical(fields))

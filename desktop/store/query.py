@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from desktop.store.signatures import Witness
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,12 @@ class VerifyReport:
     problems: tuple[str, ...]
     signatures_checked: int = 0
     admin_fingerprint: str | None = None  # the root of trust: compare it with the one IT wrote down at install
+    notes: tuple[str, ...] = ()  # what is true of the log but no failure (what it cannot prove, say)
+    warnings: tuple[str, ...] = ()  # what a person must look at, though no check can call it altered (time order)
+    signing_from: int | None = None  # every entry after this one is signed, as the first admin signed
+    witness: Witness | None = None  # the newest receipt checked against the log, as its signed entry says
+    entries_after_witness: int = 0  # entries after the entry that receipt names
+    versions_after_witness: int = 0  # of them, cases recorded or amended
 
     @property
     def ok(self) -> bool:

@@ -38,12 +38,14 @@ def record_fields(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def version_from_row(row: Mapping[str, Any]) -> CaseVersion:
+def version_from_row(row: Mapping[str, Any], fields: Mapping[str, Any] | None = None) -> CaseVersion:
     """A stored version as a typed value. Raises ValueError (IntakeError), KeyError or TypeError for one
-    whose stored JSON is no longer an intake or a decision; verify reports that as a version it cannot read."""
+    whose stored JSON is no longer an intake or a decision; verify reports that as a version it cannot read.
+
+    `fields`: its record_fields, when the caller has read them already (verify hashes them too)."""
     from desktop.rules import Decision, parse_intake
 
-    fields = record_fields(row)
+    fields = record_fields(row) if fields is None else fields
     override = Override(**fields["override"]) if fields["override"] else None
     return CaseVersion(
         case_number=row["case_number"],

@@ -282,6 +282,38 @@ def m008_versions_by_status(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS case_versions_status ON case_versions (status)")
 
 
+@migrations()
+def m009_signed_state(db: Database) -> None:
+    """What an entry sets, signed with it; certificates that say whose key of what kind, made with which entry.
+
+    - `audit_log.state`: the canonical JSON of what an entry sets (an account's standing, a desk setting,
+      the numbering floor a restore leaves, a receipt checked). The entry hash covers it where it is
+      present, so entries written before stay as they were. `verify` derives each account's standing,
+      the settings and the floor from these signed entries and compares the rows with them.
+    - `key_certificates.owner`, `.kind`: the account (or desk) a key belongs to and what it may sign,
+      covered by the certificate's signature; `.entry`: the audit entry made with the certificate, so
+      it cannot be moved or backdated; `.signing_from`, `.signing_from_head`: on the first admin's own
+      certificate, the entry number and chain head after which every entry must be signed.
+
+    Columns already there (a log taken back to an earlier schema by a test) are left as they are.
+    """
+    columns = {row[1] for row in db.execute("PRAGMA table_info(audit_log)").fetchall()}
+    if "state" not in columns:
+        db.execute("ALTER TABLE audit_log ADD COLUMN state TEXT")
+    columns = {row[1] for row in db.execute("PRAGMA table_info(key_certificates)").fetchall()}
+    for column, kind in (
+        ("owner", "TEXT"),
+        ("kind", "TEXT"),
+        ("entry", "INTEGER"),
+        ("signing_from", "INTEGER"),
+        ("signing_from_head", "TEXT"),
+    ):
+        if column not in columns:
+            db.execute(f"ALTER TABLE key_certificates ADD COLUMN {column} {kind}")
+    # The few entries that set something, found without reading every entry (a sign-in reads the newest).
+    db.execute("CREATE INDEX IF NOT EXISTS audit_log_states ON audit_log (seq) WHERE state IS NOT NULL")
+
+
 def known_migrations() -> list[str]:
     """The names of every migration this build knows, in order."""
     return [m.name for m in migrations._migrations]

@@ -10,11 +10,12 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
 
-from desktop.records import Actor, CaseVersion, EventKind
+from desktop.records import Actor, CaseVersion, EventKind, printable
 from desktop.store import schema
-from desktop.store.chain import append_event
+from desktop.store.chain import append_event, entries_after
 from desktop.store.connect import StoreBase, translate
 from desktop.store.errors import StoreError
 from desktop.store.fields import actor_text, utc_now
@@ -22,7 +23,23 @@ from desktop.store.hashing import GENESIS_HASH, entry_hash, record_hash
 from desktop.store.index import INDEX_COLUMNS, PackZones, facets, index_row, reindex_missing
 from desktop.store.query import VerifyReport
 from desktop.store.rows import attachment_detail, record_fields, version_from_row
-from desktop.store.signatures import KeyBook, SignatureCheck, check_accounts, check_entry, read_keys, verify_signatures
+from desktop.store.signatures import (
+    Ledger,
+    SignatureCheck,
+    SignatureJob,
+    check_accounts,
+    parse_time,
+    read_keys,
+)
+
+# How far an entry may be dated before the one before it: a PC clock set back a little (a time server's
+# correction) is not a backdated record; more than this is named, as a warning: no check inside the file
+# can tell a backdated entry from a PC clock that was wrong (a flat CMOS battery), and a log is never
+# rewritten to mend one, so it must not fail every verify from then on. A version or a certificate
+# dated otherwise than the entry written with it, in the same reading of the clock, is a failure.
+SKEW: Final = dt.timedelta(minutes=5)
+# A version and its audit entry are written with one reading of the clock.
+SAME_MOMENT: Final = dt.timedelta(seconds=1)
 
 
 @dataclass
@@ -30,16 +47,19 @@ class _Chain:
     """What walking the audit chain found, for the checks of the rows it vouches for."""
 
     entries: int = 0
+    last_seq: int = 0
     head: str = GENESIS_HASH
-    records: dict[str, tuple[int, str, int]] = field(default_factory=dict)  # record hash -> seq, case, version
+    # record hash -> seq, case, version, the entry's time
+    records: dict[str, tuple[int, str, int, str]] = field(default_factory=dict)
     attachments: list[tuple[int, str, str]] = field(default_factory=list)  # seq, case, detail
     signatures: list[SignatureCheck] = field(default_factory=list)  # still to check, all at once
+    warnings: list[str] = field(default_factory=list)  # entries dated before the one before them
 
 
-def _walk_chain(conn: sqlite3.Connection, problems: list[str], book: KeyBook) -> _Chain:
+def _walk_chain(conn: sqlite3.Connection, problems: list[str], ledger: Ledger) -> _Chain:
     chain = _Chain()
     expected_seq = 1
-    signed_before = False
+    before: tuple[int, dt.datetime] | None = None  # the entry before, and its time
     for row in conn.execute("SELECT * FROM audit_log ORDER BY seq"):
         chain.entries += 1
         entry = dict(row)
@@ -53,39 +73,72 @@ def _walk_chain(conn: sqlite3.Connection, problems: list[str], book: KeyBook) ->
                 f"audit entry {seq} ({entry['kind']}, {entry['case_number'] or 'no case'}) "
                 "was altered: its hash does not match its content"
             )
+        at = parse_time(entry["at"])
+        if at is None:
+            problems.append(f"audit entry {seq} has no readable time ({entry['at']!r})")
+        else:
+            if before is not None and at < before[1] - SKEW:
+                chain.warnings.append(
+                    f"audit entry {seq} ({entry['kind']}) is dated {entry['at']}, {_span(before[1] - at)} before entry "
+                    f"{before[0]} just before it (more than {_span(SKEW)}): it was backdated, or the PC's clock was "
+                    "set back"
+                )
+            before = (seq, at)
         if entry["record_hash"] and entry["kind"] in (EventKind.RECORDED, EventKind.AMENDED):
-            chain.records[entry["record_hash"]] = (seq, entry["case_number"], entry["version"])
+            chain.records[entry["record_hash"]] = (seq, entry["case_number"], entry["version"], entry["at"])
         if entry["kind"] == EventKind.ATTACHMENT:
             chain.attachments.append((seq, entry["case_number"], entry["detail"]))
-        check = check_entry(entry, book, signed_before, problems)
+        check = ledger.entry(entry)
         if check is not None:
             chain.signatures.append(check)
-        signed_before = signed_before or bool(entry.get("signer"))
         chain.head = entry["entry_hash"]
+        chain.last_seq = seq if isinstance(seq, int) else chain.last_seq
         expected_seq = seq + 1
     return chain
+
+
+def _span(delta: dt.timedelta) -> str:
+    """A length of time in the largest unit that says it (3 days, 5 minutes)."""
+    seconds = int(delta.total_seconds())
+    for unit, size in (("day", 86_400), ("hour", 3_600), ("minute", 60)):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{seconds} second{'s' if seconds != 1 else ''}"
 
 
 _JSON_OBJECTS = ("intake_json", "decision_json")
 _TEXTS = ("case_number", "policy_sha256", "officer", "received_at", "recorded_at", "record_hash", "status")
 
 
-def _wrong_type(row: dict[str, object]) -> str | None:
-    """What in a stored version has the wrong type for the log to read it, if anything."""
+def _wrong_type(row: dict[str, object]) -> str | dict[str, Any]:
+    """What in a stored version has the wrong type for the log to read it; else its hashed fields, each JSON
+    column read once (for its hash, and for the version it is)."""
     if type(row["version"]) is not int:
         return f"its version number is {row['version']!r}, not a whole number"
     for column in _TEXTS:
         if not isinstance(row[column], str):
             return f"its {column} is {row[column]!r}, not text"
     for column in _JSON_OBJECTS:
-        text = row[column]
-        try:
-            value = json.loads(text) if isinstance(text, str | bytes) else None
-        except ValueError:
-            return f"its {column} is not JSON"
-        if not isinstance(value, dict):
+        if not isinstance(row[column], str | bytes):
             return f"its {column} is not a JSON object"
-    return None
+    try:
+        fields = record_fields(row)
+    except ValueError:
+        column = next(c for c in _JSON_OBJECTS if not _is_json(row[c]))
+        return f"its {column} is not JSON"
+    for column, key in zip(_JSON_OBJECTS, ("intake", "decision"), strict=True):
+        if not isinstance(fields[key], dict):
+            return f"its {column} is not a JSON object"
+    return fields
+
+
+def _is_json(text: object) -> bool:
+    try:
+        json.loads(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, problems: list[str]) -> int:
@@ -98,29 +151,36 @@ def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, p
         records += 1
         data = dict(row)
         label = f"case {data['case_number']} version {data['version']}"
-        wrong = _wrong_type(data)
-        if wrong:
-            problems.append(f"{label} cannot be read: {wrong}")
+        fields = _wrong_type(data)
+        if isinstance(fields, str):
+            problems.append(f"{label} cannot be read: {fields}")
             continue
         try:
-            version = version_from_row(data)
+            version = version_from_row(data, fields)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             problems.append(f"{label} cannot be read: {exc}")
             continue
         if data["previous_hash"] != previous_by_case.get(version.case_number):
             problems.append(f"{label} does not point at the version before it")
-        if record_hash(record_fields(data)) != data["record_hash"]:
+        if record_hash(fields) != data["record_hash"]:
             problems.append(f"{label} was altered: its content no longer matches its hash")
         chained = chain.records.pop(data["record_hash"], None)
         if chained is None:
             problems.append(f"{label} has no entry in the audit chain")
-        elif chained[1:] != (version.case_number, version.version):
+        elif chained[1:3] != (version.case_number, version.version):
             problems.append(f"{label} carries the hash audit entry {chained[0]} gave to another version")
+        else:
+            recorded, entered = parse_time(data["recorded_at"]), parse_time(chained[3])
+            if recorded is None or entered is None or abs(recorded - entered) > SAME_MOMENT:
+                problems.append(
+                    f"{label} says it was recorded at {data['recorded_at']}, but its audit entry {chained[0]} is dated "
+                    f"{chained[3]}: the version was backdated"
+                )
         previous_by_case[version.case_number] = data["record_hash"]
         if latest is not None and latest.case_number != version.case_number:
             index_check.settle(latest)  # versions come in case order: the previous case is complete
         latest = version
-    for seq, case_number, version_number in sorted(chain.records.values()):
+    for seq, case_number, version_number, _at in sorted(chain.records.values()):
         problems.append(
             f"audit entry {seq} records case {case_number} version {version_number}, "
             "which is missing from the log (deleted)"
@@ -172,6 +232,52 @@ def _check_packs_and_links(conn: sqlite3.Connection) -> list[str]:
     return problems
 
 
+def _lenient_text(data: bytes) -> str:
+    """Stored text as it is: UTF-8, with any byte that is not kept as an escape (so it hashes as stored)."""
+    return data.decode("utf-8", "surrogateescape")
+
+
+def _readable(text: str) -> str:
+    """A problem line with any stored byte that is not UTF-8 shown as \\xNN (printable on any console)."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+_TEXT_COLUMNS: Final = {
+    "audit_log": "seq",
+    "case_versions": "id",
+    "cases": "case_number",
+    "accounts": "username",
+    "signing_keys": "key_id",
+    "key_certificates": "id",
+    "attachments": "id",
+    "meta": "key",
+}
+
+
+def _bad_text(conn: sqlite3.Connection) -> list[str]:
+    """The rows holding text that is not UTF-8 (only looked for when reading the log found some)."""
+    if conn.text_factory is not _lenient_text:
+        return []
+    problems = []
+    for table, ident in _TEXT_COLUMNS.items():
+        columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if str(r[2]).upper() == "TEXT"]
+        for row in conn.execute(f"SELECT {ident}, {', '.join(columns)} FROM {table}"):
+            bad = [
+                (c, v) for c, v in zip(columns, tuple(row)[1:], strict=True) if isinstance(v, str) and _undecodable(v)
+            ]
+            if bad:
+                shown = ", ".join(f'{column} ("{printable(_readable(value[:60]))}")' for column, value in bad)
+                problems.append(
+                    f"{table} row {_readable(str(row[0]))} holds bytes that are not UTF-8 text in {shown}: it was "
+                    "edited outside the desk"
+                )
+    return problems
+
+
+def _undecodable(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
+
+
 class VerifyMixin(StoreBase):
     """`verify`, rebuilding the search projection, and SQLite's own integrity check."""
 
@@ -180,16 +286,14 @@ class VerifyMixin(StoreBase):
 
         With `actor`, a successful check is itself added to the chain as a `verify` event (at `now`).
         """
-        conn = self._conn
         try:
-            conn.execute("BEGIN DEFERRED")  # one read snapshot: writers beside us cannot make it look torn
-        except sqlite3.Error as exc:
-            raise translate(exc, self.path) from None
-        try:
-            report = self._verify_snapshot(conn)
-        finally:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")  # only read; ending it lets the VERIFY event be written
+            report = self._verify_once()
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc).lower():
+                raise translate(exc, self.path) from None
+            # Some stored text is not UTF-8 (edited with another tool): read every text as the bytes it is,
+            # so each such row is a problem line, never a traceback. Slower, so only when needed.
+            report = self._verify_once(lenient=True)
         if actor and report.ok:
             who = actor_text(actor, "who verified")
             detail = f"{report.entries_checked} entries and {report.records_checked} records verified"
@@ -205,13 +309,32 @@ class VerifyMixin(StoreBase):
                     )
             except StoreError:
                 return report  # a read-only log can still be verified; the run just is not logged
-            report = VerifyReport(
-                report.entries_checked + 1,
-                report.records_checked,
-                head,
-                (),
-                report.signatures_checked,
-                report.admin_fingerprint,
+            report = replace(report, entries_checked=report.entries_checked + 1, chain_head=head)
+        return report
+
+    def _verify_once(self, *, lenient: bool = False) -> VerifyReport:
+        """Every check in one read snapshot: writers beside us cannot make it look torn."""
+        conn = self._conn
+        factory = conn.text_factory
+        if lenient:
+            conn.text_factory = _lenient_text
+        try:
+            try:
+                conn.execute("BEGIN DEFERRED")
+            except sqlite3.Error as exc:
+                raise translate(exc, self.path) from None
+            try:
+                report = self._verify_snapshot(conn)
+            finally:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")  # only read; ending it lets the VERIFY event be written
+        finally:
+            conn.text_factory = factory
+        if lenient:
+            report = replace(
+                report,
+                problems=tuple(_readable(p) for p in report.problems),
+                warnings=tuple(_readable(w) for w in report.warnings),
             )
         return report
 
@@ -228,14 +351,46 @@ class VerifyMixin(StoreBase):
             problems.append(
                 f"append-only protection altered: trigger(s) {', '.join(changed)} differ from the schema's (a no-op?)"
             )
+        problems.extend(_bad_text(conn))
         book = read_keys(conn, problems)
-        chain = _walk_chain(conn, problems, book)
-        signatures = verify_signatures(chain.signatures, problems)
-        check_accounts(conn, book, problems)
-        records = _check_versions(conn, chain, self._zones, problems)
-        problems.extend(_check_attachments(conn, chain.attachments))
-        problems.extend(_check_packs_and_links(conn))
-        return VerifyReport(chain.entries, records, chain.head, tuple(problems), signatures, book.root_fingerprint)
+        ledger = Ledger(book, problems)
+        chain = _walk_chain(conn, problems, ledger)
+        job = SignatureJob(chain.signatures)  # in worker processes while the records are checked here
+        try:
+            broken_at = len(problems)  # the broken signatures are named here, after the chain's own problems
+            notes = ledger.finish(conn, chain.last_seq)
+            check_accounts(conn, book, problems)
+            records = _check_versions(conn, chain, self._zones, problems)
+            problems.extend(_check_attachments(conn, chain.attachments))
+            problems.extend(_check_packs_and_links(conn))
+            broken: list[str] = []
+            signatures = job.finish(broken)
+            problems[broken_at:broken_at] = broken
+        finally:
+            job.cancel()
+        if book.signing_from is not None:
+            start = book.signing_from[0]
+            notes.insert(
+                0,
+                f"every entry after entry {start} is signed, as the first admin's own certificate says"
+                + (f"; entries 1 to {start} come from before accounts and rest on the chain alone" if start else ""),
+            )
+        witness = ledger.witness
+        after = entries_after(conn, witness.entries) if witness is not None else (0, 0)
+        return VerifyReport(
+            chain.entries,
+            records,
+            chain.head,
+            tuple(problems),
+            signatures,
+            book.root_fingerprint,
+            notes=tuple(notes),
+            warnings=tuple(chain.warnings),
+            signing_from=book.signing_from[0] if book.signing_from else None,
+            witness=witness,
+            entries_after_witness=after[0],
+            versions_after_witness=after[1],
+        )
 
     def rebuild_index(self) -> int:
         """Rebuild the search projection from the log itself; returns the number of cases indexed.

@@ -303,6 +303,16 @@ Run as administrator: icacls $\"$DataDir$\" /grant ${USERS_SID}:(OI)(CI)M" /SD I
   ${GetSize} "$INSTDIR" "/S=0K" $0 $1 $2
   IntFmt $0 "0x%08X" $0
   WriteRegDWORD HKLM "${UNINST_KEY}" "EstimatedSize" "$0"
+
+  ; /ADMINFINGERPRINT=<the first admin's key fingerprint, from the paper of set-up>: pinned where desk users cannot
+  ; write, for verify and the window to compare the log's admin key with (DEPLOYMENT.md section 6a). Never removed.
+  ${GetParameters} $0
+  ClearErrors
+  ${GetOptions} $0 "/ADMINFINGERPRINT=" $1
+  ${IfNot} ${Errors}
+  ${AndIf} $1 != ""
+    WriteRegStr HKLM "Software\${APP_ID}" "AdminFingerprint" "$1"
+  ${EndIf}
 SectionEnd
 
 ; ---------------------------------------------------------------------------------------------------------------
