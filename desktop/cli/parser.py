@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from desktop import __version__
-from desktop.cli import cases, decide, maintenance, paper, people, reports
+from desktop.cli import bundles, cases, decide, maintenance, paper, people, reports
 from desktop.cli.common import Parser, day
 from desktop.records import ROLES, STATUSES
 from desktop.rules import vocab
@@ -163,7 +163,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--admin", required=True, metavar="USERNAME", help="the admin's user name")
     sub.add_argument("--name", required=True, help="the admin's name as printed")
     sub.add_argument("--badge", required=True, help="the admin's badge or staff number")
+    sub.add_argument("--origin", metavar="AGENCY/DESK", help="this log's name in the county register, once")
     sub.set_defaults(func=people.cmd_setup)
+
+    sub = _command(commands, "origin", "an admin names an older log's origin for the county register, once")
+    sub.add_argument("name", metavar="AGENCY/DESK", help="such as northampton-pd/booking-1")
+    sub.set_defaults(func=bundles.cmd_origin)
+
+    sub = _command(commands, "bundle", "write the entries not yet delivered to the county register, with a checkpoint")
+    bundles.add_bundle_arguments(sub)
+    no_encrypt(sub)
+    sub.set_defaults(func=bundles.cmd_bundle)
+
+    sub = _command(commands, "witness", "record the county register's cosignature of this log")
+    bundles.add_witness_arguments(sub)
+    sub.set_defaults(func=bundles.cmd_witness)
 
     user = _command(commands, "user", "accounts: add, list, unlock, disable, enable, roles, reset, passwd")
     user_commands = user.add_subparsers(dest="user_command", metavar="SUBCOMMAND", parser_class=Parser, required=True)

@@ -10,7 +10,7 @@ the desk and nothing below it, so a fix made here is made for both. No Qt here.
     desk.paper.print_memo(session, saved.case_number)
 
 The desk is a few managers over one private store (desk/manager.py): `cases`, `people`, `paper`,
-`copies`, `log` and `reports`. Who may do what is one table (desk/policy.py), enforced here.
+`copies`, `log`, `reports` and `bundles`. Who may do what is one table (desk/policy.py), enforced here.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop.desk.auditlog import AuditLog
+from desktop.desk.bundles import Bundles
 from desktop.desk.cases import Cases
 from desktop.desk.changes import ChangeNotifier
 from desktop.desk.copies import Copies
@@ -86,6 +87,7 @@ class Desk:
         self.copies = Copies(self)
         self.log = AuditLog(self)
         self.reports = Reports(self)
+        self.bundles = Bundles(self)
 
     # --- lifecycle ------------------------------------------------------------------------------
 
