@@ -18,8 +18,8 @@ import pytest
 
 import desktop.encrypted
 import desktop.signing
-from desktop.desk import Desk, Session
 from desktop.demo import DEMO_PASSWORD, fill_demo_log
+from desktop.desk import Desk, Session
 from tests.conftest import Clock
 from tests.register.postgres import Postgres
 
@@ -122,7 +122,7 @@ def desk_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @dataclass
-class TestDesk:
+class DeskCopy:
     origin: str
     folder: Path
     desk: Desk
@@ -142,13 +142,13 @@ class TestDesk:
 
 
 @pytest.fixture
-def desks(desk_templates: dict[str, Path], tmp_path: Path) -> Iterator[dict[str, TestDesk]]:
+def desks(desk_templates: dict[str, Path], tmp_path: Path) -> Iterator[dict[str, DeskCopy]]:
     opened = {}
     for origin, template in desk_templates.items():
         folder = tmp_path / origin.replace("/", "_")
         shutil.copytree(template, folder)
         clock = Clock(NOW)
-        opened[origin] = TestDesk(origin, folder, Desk(folder, clock=clock), clock)
+        opened[origin] = DeskCopy(origin, folder, Desk(folder, clock=clock), clock)
     yield opened
     for desk in opened.values():
         desk.desk.close()
