@@ -26,7 +26,7 @@ def entry_hash(prev_hash: str, entry: dict[str, Any]) -> str:
 
 def append(conn: Connection, signer: Signer, *, kind: str, origin: str | None, detail: str, now: dt.datetime) -> int:
     """Add a signed entry to the journal, inside the caller's transaction; returns its number."""
-    conn.execute("LOCK TABLE journal IN EXCLUSIVE MODE")  # entries are numbered one after the other
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended('safedesk:journal', 0))")  # numbered in turn
     last = conn.execute("SELECT seq, entry_hash FROM journal ORDER BY seq DESC LIMIT 1").fetchone()
     seq, prev = (int(last["seq"]) + 1, str(last["entry_hash"])) if last else (1, GENESIS_HASH)
     actor = conn.execute("SELECT session_user AS who").fetchone()

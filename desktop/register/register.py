@@ -97,7 +97,6 @@ class Register:
 
     def who(self) -> str:
         row = self.conn.execute("SELECT session_user AS who").fetchone()
-        self.conn.rollback()
         return str(row["who"]) if row else "?"
 
     def _member(self, role: str) -> bool:
@@ -105,7 +104,6 @@ class Register:
             "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s) AND pg_has_role(session_user, %s, 'MEMBER') AS m",
             (role, role),
         ).fetchone()
-        self.conn.rollback()
         return bool(row and row["m"])
 
     def require(self, roles: Sequence[str], words: str) -> None:
@@ -115,7 +113,6 @@ class Register:
             "session_user) OR (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) AS own",
             (db.SCHEMA,),
         ).fetchone()
-        self.conn.rollback()
         if (owner and owner["own"]) or any(self._member(r) for r in roles):
             return
         names = " or ".join(r.removeprefix("safedesk_") for r in roles)
@@ -124,14 +121,12 @@ class Register:
     def name(self) -> str:
         with db.translated("reading its name"):
             row = self.conn.execute("SELECT value FROM settings WHERE name = 'name'").fetchone()
-            self.conn.rollback()
-        return str(row["value"]) if row else DEFAULT_NAME
+            return str(row["value"]) if row else DEFAULT_NAME
 
     def signer(self, passphrase: str) -> Signer:
         with db.translated("opening its key"):
             signer = keys.unlock(self.conn, passphrase)
-            self.conn.rollback()
-        return signer
+            return signer
 
     # --- set-up -----------------------------------------------------------------------------------
 

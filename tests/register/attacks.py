@@ -42,8 +42,11 @@ def rechain(conn: sqlite3.Connection, start: int) -> None:
 
 
 def last_seq(folder: Path) -> int:
-    with raw(folder) as conn:
+    conn = sqlite3.connect(f"file:{folder / 'cases.db'}?mode=ro", uri=True)
+    try:
         return int(conn.execute("SELECT MAX(seq) FROM audit_log").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def tamper_entry(folder: Path, seq: int) -> None:
