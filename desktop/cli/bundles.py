@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import EXIT_OK, copy_passphrase, open_desk, print_json, signed_in
+from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, copy_passphrase, open_desk, print_json, signed_in
 
 
 def add_bundle_arguments(parser: argparse.ArgumentParser) -> None:
@@ -94,3 +94,14 @@ def cmd_witness(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(f"already recorded: a register holds entry {result.size} or a later one; nothing written\n")
     return EXIT_OK
+
+
+def verify_cosignature(args: argparse.Namespace) -> int:
+    """`verify --cosignature FILE`: does the log still hold the head the register cosigned (a cut is caught)?"""
+    with open_desk(args) as desk:
+        check = desk.bundles.check_cosignature(signed_in(args, desk), Path(args.cosignature))
+    if args.json:
+        print_json({"ok": check.ok, "verdict": check.verdict, "entries": check.entries, "chain_head": check.chain_head})
+    else:
+        sys.stdout.write(("OK: " if check.ok else "FAILED: ") + check.verdict + "\n")
+    return EXIT_OK if check.ok else EXIT_CHECK_FAILED

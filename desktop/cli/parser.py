@@ -153,6 +153,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--memo", metavar="FILE.pdf", help="instead, check a printed memo against the log")
     sub.add_argument("--receipt", metavar="FILE", help="instead, check the log still holds a receipt's chain head")
     sub.add_argument(
+        "--cosignature", metavar="FILE", help="instead, check the log still holds the head a register cosigned"
+    )
+    sub.add_argument(
         "--rebuild-index",
         action="store_true",
         help="first rebuild the search index from the log (it holds nothing else)",

@@ -39,6 +39,7 @@ class AuditLog(Manager):
         check (problems), not an error. `rebuild_index` first rebuilds the search index (supervisors
         and admins).
         """
+        from desktop.desk.bundles import witness_check
         from desktop.store import LogDamaged
 
         try:
@@ -46,10 +47,12 @@ class AuditLog(Manager):
             rebuilt = self.rebuild_index(session) if rebuild_index else None
             report = store.verify(actor=session.actor, now=self._now())
             integrity = store.integrity_ok()
+            witness = witness_check(store)  # the newest head the county register cosigned (desk/bundles.py)
         except LogDamaged as exc:
             log.warning("verify: %s", exc)
             return LogCheck(0, 0, None, (str(exc),))
         problems = tuple(report.problems) + (() if integrity else ("SQLite integrity_check failed",))
+        problems += witness.problems
         if problems:
             log.warning("verify found %d problem(s); first: %s", len(problems), problems[0])
         else:
@@ -62,6 +65,7 @@ class AuditLog(Manager):
             rebuilt,
             report.signatures_checked,
             report.admin_fingerprint,
+            witness.words(),
         )
 
     @action("log.rebuild_index")

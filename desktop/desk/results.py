@@ -30,6 +30,7 @@ class LogCheck:
     index_rebuilt: int | None = None  # cases re-indexed first, when asked
     signatures_checked: int = 0
     admin_fingerprint: str | None = None  # the root of trust, to compare with the one written down at install
+    witnessed: str | None = None  # the newest head the county register cosigned, and what came after it
 
     @property
     def ok(self) -> bool:
