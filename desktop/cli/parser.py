@@ -8,6 +8,7 @@ from pathlib import Path
 
 from desktop import __version__
 from desktop.cli import bundles, cases, decide, maintenance, paper, people, reports
+from desktop.cli import register as register_commands
 from desktop.cli.common import Parser, day
 from desktop.records import ROLES, STATUSES
 from desktop.rules import vocab
@@ -181,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = _command(commands, "witness", "record the county register's cosignature of this log")
     bundles.add_witness_arguments(sub)
     sub.set_defaults(func=bundles.cmd_witness)
+
+    sub = _command(commands, "register", "the county register (PostgreSQL): init, enrol, import, status, verify, ...")
+    register_commands.add_commands(sub, _command)
 
     user = _command(commands, "user", "accounts: add, list, unlock, disable, enable, roles, reset, passwd")
     user_commands = user.add_subparsers(dest="user_command", metavar="SUBCOMMAND", parser_class=Parser, required=True)

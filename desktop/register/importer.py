@@ -80,8 +80,8 @@ class ImportResult:
                 f"{max(self.held_before, self.to_seq):,} already (0 added)"
             )
         return (
-            f"{self.file.name}: {self.origin}: {self.added_entries:,} entries and {self.added_versions:,} case versions "
-            f"added (entries {self.held_before + 1:,} to {self.to_seq:,}; head {self.head[:16]}…)"
+            f"{self.file.name}: {self.origin}: {self.added_entries:,} entries and {self.added_versions:,} case "
+            f"versions added (entries {self.held_before + 1:,} to {self.to_seq:,}; head {self.head[:16]}…)"
         )
 
 
@@ -391,8 +391,8 @@ class _Reader:
             found.append(f"{self.origin}: the checkpoint is signed by key {key}, which no admin of this desk certified")
         if (cp["size"], cp["head"]) != last or self.header.to_seq != last[0]:
             found.append(
-                f"{self.origin}: the checkpoint signs entry {cp['size']} (head {str(cp['head'])[:16]}…), but the bundle "
-                f"ends at entry {last[0]} (head {last[1][:16]}…)"
+                f"{self.origin}: the checkpoint signs entry {cp['size']} (head {str(cp['head'])[:16]}…), but the "
+                f"bundle ends at entry {last[0]} (head {last[1][:16]}…)"
             )
         return found
 
@@ -581,9 +581,9 @@ def import_bundle(
                 held = _held(conn, chosen)
                 if header.from_seq > held.seq + 1:
                     raise ImportRefused(
-                        f"{name}: {origin}: the bundle starts at entry {header.from_seq}, but the register holds entries "
-                        f"1 to {held.seq} only: entries {held.seq + 1} to {header.from_seq - 1} are missing (write the "
-                        f"bundle with --from-seq {held.seq + 1})"
+                        f"{name}: {origin}: the bundle starts at entry {header.from_seq}, but the register holds "
+                        f"entries 1 to {held.seq} only: entries {held.seq + 1} to {header.from_seq - 1} are missing "
+                        f"(write the bundle with --from-seq {held.seq + 1})"
                     )
                 started = time.perf_counter()
                 reader = _Reader(conn, origin, held, header, name, work)
@@ -611,8 +611,8 @@ def import_bundle(
             fork_id = _keep_fork(conn, chosen, fork, verified.sha256, name, header)
             raise ForkRefused(
                 f"{name} refused, nothing imported: {origin}: a fork at entry {fork.seq}: the desk offers entry "
-                f"{fork.seq} with hash {fork.offered_hash[:16]}…, the register holds {fork.held_hash[:16]}… (the desk's "
-                f"log was rolled back, restored or rewritten); kept as evidence, fork {fork_id}",
+                f"{fork.seq} with hash {fork.offered_hash[:16]}…, the register holds {fork.held_hash[:16]}… "
+                f"(the desk's log was rolled back, restored or rewritten); kept as evidence, fork {fork_id}",
                 fork_id,
             ) from None
     target = Path(str(source) + COSIGNATURE_SUFFIX)
@@ -643,8 +643,8 @@ def _keep_fork(conn: Connection, desk: dict[str, Any], fork: _Fork, sha: str, na
     """Write the fork's evidence in a transaction of its own, after the import was rolled back."""
     with conn.transaction():
         row = conn.execute(
-            "INSERT INTO forks (desk_id, seq, held_hash, offered_hash, offered_entry, bundle_sha256, file_name, checkpoint)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING fork_id",
+            "INSERT INTO forks (desk_id, seq, held_hash, offered_hash, offered_entry, bundle_sha256, file_name,"
+            " checkpoint) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING fork_id",
             (
                 int(desk["desk_id"]),
                 fork.seq,

@@ -74,7 +74,8 @@ def case_log(
              WHERE (%(since)s::date IS NULL OR received_day >= %(since)s::date)
                AND (%(until)s::date IS NULL OR received_day <= %(until)s::date)
                AND (NOT %(referred)s OR status = 'referred')
-               AND (%(search)s::text IS NULL OR case_number ILIKE %(search)s::text OR intake_json ILIKE %(search)s::text)
+               AND (%(search)s::text IS NULL OR case_number ILIKE %(search)s::text
+                    OR intake_json ILIKE %(search)s::text)
              ORDER BY received_day DESC, origin, case_number DESC
              LIMIT %(limit)s OFFSET %(offset)s
             """,
@@ -277,8 +278,8 @@ def verify(conn: Connection) -> RegisterCheck:
         head = {
             int(r["seq"]): str(r["entry_hash"])
             for r in conn.execute(
-                "SELECT e.seq, e.entry_hash FROM entries e JOIN cosignatures c ON c.desk_id = e.desk_id AND c.size = e.seq"
-                " WHERE e.desk_id = %s",
+                "SELECT e.seq, e.entry_hash FROM entries e JOIN cosignatures c"
+                " ON c.desk_id = e.desk_id AND c.size = e.seq WHERE e.desk_id = %s",
                 (desk_id,),
             )
         }

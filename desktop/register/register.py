@@ -101,7 +101,8 @@ class Register:
 
     def _member(self, role: str) -> bool:
         row = self.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s) AND pg_has_role(session_user, %s, 'MEMBER') AS m",
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = %s)"
+            " AND pg_has_role(session_user, %s, 'MEMBER') AS m",
             (role, role),
         ).fetchone()
         return bool(row and row["m"])
@@ -130,32 +131,25 @@ class Register:
 
     # --- set-up -----------------------------------------------------------------------------------
 
+    def pending(self) -> list[str]:
+        """The migrations this build would apply (all of them on a database with no register yet)."""
+        with db.translated("reading its schema"):
+            return migrate.pending(self.conn)
+
     def init(self, *, passphrase: str | None, name: str | None = None) -> InitResult:
         """Apply the migrations (schema, roles, append-only triggers) and make the register's key, once."""
-        with db.translated("setting up"):
+        with db.translated("setting up"), self.conn.transaction():  # the schema and the key, or nothing
             applied = migrate.apply(self.conn)
-            with self.conn.transaction():
-                existing = keys.current_key(self.conn)
-                chosen = name or DEFAULT_NAME
-                new_key = existing is None
-                if new_key:
-                    if not passphrase:
-                        raise RegisterInput(
-                            "a new register needs a passphrase for its key (SAFEDESK_REGISTER_PASSPHRASE)"
-                        )
-                    self.conn.execute(
-                        "INSERT INTO settings (name, value) VALUES ('name', %s) ON CONFLICT DO NOTHING", (chosen,)
-                    )
-                    signer = keys.create_key(self.conn, passphrase)
-                    journal.append(
-                        self.conn,
-                        signer,
-                        kind="init",
-                        origin=None,
-                        detail=f"register {chosen} set up",
-                        now=self.clock(),
-                    )
-                fingerprint = keys.register_fingerprint(self.conn) or ""
+            chosen = name or DEFAULT_NAME
+            new_key = keys.current_key(self.conn) is None
+            if new_key:
+                if not passphrase:
+                    raise RegisterInput("a new register needs a passphrase for its key (SAFEDESK_REGISTER_PASSPHRASE)")
+                self.conn.execute("INSERT INTO settings (name, value) VALUES ('name', %s)", (chosen,))
+                signer = keys.create_key(self.conn, passphrase)
+                detail = f"register {chosen} set up"
+                journal.append(self.conn, signer, kind="init", origin=None, detail=detail, now=self.clock())
+            fingerprint = keys.register_fingerprint(self.conn) or ""
         return InitResult(tuple(applied), self.name(), fingerprint, new_key)
 
     def enrol(self, origin: str, fingerprint: str, *, passphrase: str) -> EnrolResult:
@@ -258,8 +252,9 @@ class Register:
                 kind="accept",
                 origin=origin,
                 detail=(
-                    f"{origin}: branch {int(desk['branch']) + 1} accepted from entry {forked_at} (fork {fork['fork_id']}, "
-                    f"a restore signed by the desk's admin); branch {desk['branch']} kept as it was"
+                    f"{origin}: branch {int(desk['branch']) + 1} accepted from entry {forked_at} "
+                    f"(fork {fork['fork_id']}, a restore signed by the desk's admin); "
+                    f"branch {desk['branch']} kept as it was"
                 ),
                 now=self.clock(),
             )
@@ -306,10 +301,22 @@ class Register:
         return self._read("reading the queue", lambda: reading.queue(self.conn))  # type: ignore[no-any-return]
 
     def report(
-        self, period: Period, pack: Pack, *, origins: Sequence[str] | None = None, ice_count: int | None = None
+        self,
+        period: Period,
+        pack: Pack | None = None,
+        *,
+        origins: Sequence[str] | None = None,
+        ice_count: int | None = None,
+        policy: str | None = None,
     ) -> Report:
+        """The desk's report of the period over the desks named (else every desk the role sees).
+
+        Its definitions, time zone and words are the pack's in force on the period's last day, as a
+        desk's own report takes them (desk.reports.pack_for).
+        """
+        chosen = pack or pack_for(period, policy)
         return self._read(  # type: ignore[no-any-return]
-            "making the report", lambda: reading.report(self.conn, period, pack, origins=origins, ice_count=ice_count)
+            "making the report", lambda: reading.report(self.conn, period, chosen, origins=origins, ice_count=ice_count)
         )
 
     def verify(self) -> reading.RegisterCheck:
@@ -318,6 +325,18 @@ class Register:
 
     def origins(self) -> list[str]:
         return [str(r["origin"]) for r in self.status() if r["current"]]
+
+
+def pack_for(period: Period, policy: str | None = None) -> Pack:
+    """The pack in force on the period's last day, else the one in force now (as desk.reports.pack_for)."""
+    from desktop.resources import policies_dir
+    from desktop.rules import PackError
+    from desktop.rules.catalog import choose_pack
+
+    try:
+        return choose_pack(dt.datetime.combine(period.end, dt.time(12), dt.UTC), policy, policies_dir())
+    except PackError:
+        return choose_pack(_system_clock().replace(minute=0, second=0, microsecond=0), policy, policies_dir())
 
 
 def _divergence(conn: Any, desk_id: int, path: Path, passphrase: str | None) -> int:
@@ -377,9 +396,10 @@ def _carry_over(conn: Any, old: int, new: int, forked_at: int, origin: str) -> i
         (new, import_id, old, forked_at),
     )
     conn.execute(
-        "INSERT INTO case_versions SELECT %s, case_number, version, record_hash, previous_hash, intake_json, decision_json,"
-        " policy_sha256, officer, desk, received_at, recorded_at, recorded_zone, status, amendment_reason, override_reason,"
-        " override_officer, extra, received_day, %s FROM case_versions v WHERE desk_id = %s AND record_hash IN"
+        "INSERT INTO case_versions SELECT %s, case_number, version, record_hash, previous_hash, intake_json,"
+        " decision_json, policy_sha256, officer, desk, received_at, recorded_at, recorded_zone, status,"
+        " amendment_reason, override_reason, override_officer, extra, received_day, %s FROM case_versions v"
+        " WHERE desk_id = %s AND record_hash IN"
         " (SELECT record_hash FROM entries WHERE desk_id = %s AND seq < %s AND kind IN ('recorded', 'amended'))",
         (new, import_id, old, old, forked_at),
     )

@@ -1,4 +1,4 @@
-"""What each role reads: the report as the desks' own, oversight figures only, a town its own desks, every read audited."""
+"""What each role reads: the desks' own report, oversight figures only, a town its own desks, reads audited."""
 
 from __future__ import annotations
 
