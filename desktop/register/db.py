@@ -73,14 +73,14 @@ def connect(url: str) -> Connection:
 def translate(exc: psycopg.Error, *, doing: str = "") -> Exception:
     """A PostgreSQL error as one of the desk's kinds, in one line naming what was being done."""
     message = _line((exc.diag.message_primary if exc.diag else None) or str(exc) or type(exc).__name__)
-    what = f" {doing}" if doing else ""
+    what = f" while {doing}" if doing else ""
     if isinstance(exc, pg_errors.InsufficientPrivilege):
         return RegisterRefused(f"the register refused{what}: {message}")
     if isinstance(exc, pg_errors.UndefinedTable | pg_errors.InvalidSchemaName | pg_errors.UndefinedFunction):
-        return RegisterError(f"the register has no tables yet{what} ({message}): run `main.py register init` first")
+        return RegisterError(f"the register has no tables yet ({message}): run `main.py register init` first")
     if isinstance(exc, pg_errors.UniqueViolation):
         return RegisterInput(f"the register holds that already{what}: {message}")
-    return RegisterError(f"the register could not{what or ' do it'}: {message}")
+    return RegisterError(f"the register failed{what}: {message}")
 
 
 @contextmanager

@@ -433,17 +433,24 @@ def _fork_check(conn: Connection, held: _Held, verified: _Verified, from_seq: in
         held_hash = _hash_at(conn, held.desk_id, before)
         if held_hash is not None and held_hash != verified.first_prev:
             raise _Fork(before, held_hash, verified.first_prev, verified.first_entry)
+    # The join is planned whole (MATERIALIZED), never for LIMIT 1: a planner expecting an early mismatch
+    # picks a nested loop over the two tables, and a re-import of 100,000 entries, which has none, then
+    # compares every pair (minutes). Planned whole it is one hash join.
     row = conn.execute(
-        "SELECT s.seq, e.entry_hash AS held, s.entry_hash AS offered, to_jsonb(s)::text AS entry"
+        "WITH differing AS MATERIALIZED (SELECT s.seq, e.entry_hash AS held, s.entry_hash AS offered"
         " FROM staged_entries s JOIN entries e ON e.desk_id = %s AND e.seq = s.seq"
-        " WHERE e.entry_hash <> s.entry_hash ORDER BY s.seq LIMIT 1",
+        " WHERE e.entry_hash <> s.entry_hash)"
+        " SELECT d.*, (SELECT to_jsonb(s)::text FROM staged_entries s WHERE s.seq = d.seq) AS entry"
+        " FROM differing d ORDER BY d.seq LIMIT 1",
         (held.desk_id,),
     ).fetchone()
     if row is not None:
         raise _Fork(int(row["seq"]), str(row["held"]), str(row["offered"]), str(row["entry"]))
     other = conn.execute(
-        "SELECT s.case_number, s.version FROM staged_versions s JOIN case_versions v ON v.desk_id = %s"
-        " AND v.case_number = s.case_number AND v.version = s.version WHERE v.record_hash <> s.record_hash LIMIT 1",
+        "WITH differing AS MATERIALIZED (SELECT s.case_number, s.version FROM staged_versions s"
+        " JOIN case_versions v ON v.desk_id = %s AND v.case_number = s.case_number AND v.version = s.version"
+        " WHERE v.record_hash <> s.record_hash)"
+        " SELECT * FROM differing ORDER BY case_number, version LIMIT 1",
         (held.desk_id,),
     ).fetchone()
     if other is not None:
