@@ -54,7 +54,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = safedesk, pg_catalog AS $
       FROM cases c
       JOIN visible vis USING (desk_id)
       JOIN case_versions v ON v.desk_id = c.desk_id AND v.case_number = c.case_number
-     CROSS JOIN LATERAL (SELECT v.intake_json::jsonb AS i, v.decision_json::jsonb AS d) parsed
+     -- OFFSET 0 keeps each version's JSON parsed once: pulled up, the casts ran once per field (4 s a year at 13,000).
+     CROSS JOIN LATERAL (SELECT v.intake_json::jsonb AS i, v.decision_json::jsonb AS d OFFSET 0) parsed
      ORDER BY vis.origin, c.case_number, v.version
 $$;
 
