@@ -234,6 +234,8 @@ def verify(conn: Connection) -> RegisterCheck:
     found.journal, problems = journal.check(conn, keys)
     found.problems.extend(problems)
     packs: dict[str, Any] = {}
+    named = conn.execute("SELECT value FROM settings WHERE name = 'name'").fetchone()
+    name = str(named["value"]) if named else ""  # the name every cosignature was made under (set once, at init)
 
     def zone_of(sha: str) -> Any:
         if sha not in packs:
@@ -292,7 +294,7 @@ def verify(conn: Connection) -> RegisterCheck:
                     int(cos["size"]),
                     str(cos["head"]),
                     str(cos["at"]),
-                    "",
+                    name,
                     str(cos["register_key_id"]),
                 ),
                 "register_public_key": public.hex() if public else "",
@@ -301,19 +303,7 @@ def verify(conn: Connection) -> RegisterCheck:
             if head.get(int(cos["size"])) != cos["head"]:
                 found.problems.append(f"{origin}: the register cosigned entry {cos['size']}, which it no longer holds")
             try:
-                _check_register_cosignature(data, conn, check_cosignature)
+                check_cosignature(data, f"cosignature {cos['cosignature_id']}")
             except BundleError as exc:
-                found.problems.append(f"{origin}: cosignature {cos['cosignature_id']}: {exc}")
+                found.problems.append(f"{origin}: {exc}")
     return found
-
-
-def _check_register_cosignature(data: dict[str, Any], conn: Connection, check: Any) -> None:
-    """A stored cosignature, checked under the register name it was made with (the name set at the time)."""
-    names = [str(r["value"]) for r in conn.execute("SELECT value FROM settings WHERE name = 'name' ORDER BY set_at")]
-    for name in names or [""]:
-        try:
-            check({**data, "register": name}, "")
-            return
-        except Exception:  # noqa: BLE001 - tried under the next name the register had
-            continue
-    check({**data, "register": names[-1] if names else ""}, "the stored cosignature")

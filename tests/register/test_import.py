@@ -280,3 +280,22 @@ def test_update_delete_and_truncate_are_refused_even_to_the_owner(
         "SELECT DISTINCT privilege_type FROM information_schema.role_table_grants WHERE grantee = 'safedesk_importer'"
     )
     assert {g["privilege_type"] for g in grants} == {"SELECT", "INSERT"}
+
+
+def test_register_verify_catches_what_a_superuser_changed_behind_the_triggers(
+    register: Register, register_db: Db, desks: dict[str, DeskCopy], tmp_path: Path
+) -> None:
+    register.import_bundle(bundle_of(desks["northampton-pd/booking-1"], tmp_path), passphrase=PASSPHRASE)
+    assert register.verify().ok
+    register_db.sql(
+        "ALTER TABLE safedesk.entries DISABLE TRIGGER USER;"
+        " UPDATE safedesk.entries SET detail = detail || ' (edited)' WHERE seq = 9;"
+        " ALTER TABLE safedesk.entries ENABLE TRIGGER USER;"
+        " ALTER TABLE safedesk.cosignatures DISABLE TRIGGER USER;"
+        " UPDATE safedesk.cosignatures SET at = '2020-01-01T00:00:00+00:00';"
+        " ALTER TABLE safedesk.cosignatures ENABLE TRIGGER USER"
+    )
+    check = register.verify()
+    assert not check.ok
+    assert re.search(r"northampton-pd/booking-1 \(branch 1\): audit entry 9 \(.*\) was altered", check.problems[0])
+    assert any("the register's signature is broken" in p for p in check.problems), check.problems
