@@ -42,7 +42,7 @@ from desktop.desk.bundle_file import (
     pack_content,
     read_header,
 )
-from desktop.register.checks import ENTRY_COLUMNS, VERSION_COLUMNS, ChainCheck, split_row
+from desktop.register.checks import ENTRY_COLUMNS, VERSION_COLUMNS, ChainCheck, join_row, split_row
 from desktop.register.db import Connection
 from desktop.register.errors import ImportRefused, RegisterError
 from desktop.signing import Signer
@@ -249,7 +249,7 @@ class _Reader:
             " WHERE desk_id = %s AND seq <= %s",
             (self.held.root, self.held.desk_id, start),
         ).fetchone()
-        return ChainCheck(
+        check = ChainCheck(
             self.origin,
             book,
             self.held.root,
@@ -260,6 +260,14 @@ class _Reader:
             zone_of=self.zone_of,
             held_version=self.held_version,
         )
+        if start > 0:  # the held entries the rules rest on: those that set something, or that certificates name
+            rows = self.conn.execute(
+                "SELECT * FROM entries WHERE desk_id = %s AND seq <= %s AND (extra IS NOT NULL OR seq = ANY(%s))"
+                " ORDER BY seq",
+                (self.held.desk_id, start, sorted(check.needed_before())),
+            )
+            check.replay(join_row(row, ENTRY_COLUMNS) for row in rows)
+        return check
 
     def read(self, plain: Path, progress: Progress | None) -> _Verified:
         digest = hashlib.sha256()

@@ -253,7 +253,11 @@ def key_book(
         conn.close()
 
 
-_ORDERED_BY: Final = {"signing_keys": {"key_id", "kind", "public_key", "created_at"}, "key_certificates": {"id"}}
+# The columns read_keys names, so a desk whose rows the register does not hold yet reads as no keys at all.
+_ORDERED_BY: Final = {
+    "signing_keys": {"key_id", "kind", "owner", "public_key", "created_at"},
+    "key_certificates": {"id"},
+}
 
 
 def _quoted(column: str) -> str:

@@ -81,7 +81,8 @@ def sign_with_own_key(folder: Path, now: dt.datetime) -> int:
         [signer.key_id, label, roles, signer.key_id, at, signer.sign(certificate_message(fields)).hex()],
     )
     actor = Actor("M. ALLORY", "666", frozenset({"officer"}), "mallory", signer)
-    append_event(conn, EventKind.VIEW, actor, "case viewed", at=now)
+    # The program refuses a key no account holds (check_standing); the insider writes past that refusal.
+    append_event(conn, EventKind.VIEW, actor, "case viewed", at=now, check_key=False)
     seq = int(conn.execute("SELECT MAX(seq) FROM audit_log").fetchone()[0])
     conn.close()
     return seq
