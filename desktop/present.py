@@ -261,6 +261,8 @@ def log_check_rows(check: LogCheck) -> list[Row]:
     ]
     if check.admin_fingerprint:
         rows.append(Row("Admin key fingerprint", f"{check.admin_fingerprint} (compare it with IT's written copy)"))
+    if check.witnessed:
+        rows.append(Row("Outside witness", check.witnessed))
     if check.index_rebuilt is not None:
         rows.append(Row("Search index rebuilt", f"{check.index_rebuilt:,} case(s)"))
     rows += [Row("Problem" if n == 1 else f"Problem {n}", p) for n, p in enumerate(check.problems, 1)]

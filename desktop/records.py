@@ -48,6 +48,10 @@ class EventKind(StrEnum):
     AUDIT_VIEW = "audit_view"  # the audit log viewed or exported
     RECEIPT = "receipt"  # a signed receipt of the chain head written
     REPORT = "report"  # an oversight report made
+    # The county register (desktop/desk/bundles.py): the log's name there, what was handed over, what came back.
+    ORIGIN = "origin"  # the log's origin named (agency/desk), once
+    BUNDLE = "bundle"  # a bundle of entries written for the register
+    WITNESS = "witness"  # a register's cosignature of this log's head recorded
 
 
 STATUS_DECIDED = Status.DECIDED

@@ -5,12 +5,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Qt's runtime libraries (offscreen and X11), the fonts the window and memos use, a virtual
 # screen for machines without one, pdftoppm for looking at memos, and NSIS and Wine to build the
-# Windows installers (NSIS, and the MSI with wixl) and try them silently (tests/packaging).
+# Windows installers (NSIS, and the MSI with wixl) and try them silently (tests/packaging); PostgreSQL
+# for the county register's tests and scripts/register.sh.
 APT_PACKAGES=(
   libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libxkbcommon0 libdbus-1-3 fonts-dejavu-core
   xvfb xauth libxkbcommon-x11-0 libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 libxcb-shm0 libxcb-sync1
-  poppler-utils nsis wine64 msitools wixl
+  poppler-utils nsis wine64 msitools wixl postgresql
 )
 
 install_system_packages() {

@@ -33,6 +33,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         from desktop.cli.people import verify_receipt
 
         return verify_receipt(args)
+    if getattr(args, "cosignature", None):
+        from desktop.cli.bundles import verify_cosignature
+
+        return verify_cosignature(args)
     from desktop.store import LogDamaged
 
     with open_desk(args) as desk:
@@ -53,6 +57,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "signatures_checked": check.signatures_checked,
                 "chain_head": check.chain_head,
                 "admin_key_fingerprint": check.admin_fingerprint,
+                "witnessed": check.witnessed,
                 "problems": list(check.problems),
                 "warnings": list(check.warnings),
                 "notes": list(check.notes),

@@ -198,6 +198,9 @@ def _verify(sub: Parser) -> None:
     sub.add_argument("--memo", metavar="FILE.pdf", help="instead, check a printed memo against the log")
     sub.add_argument("--receipt", metavar="FILE", help="instead, check the log still holds a receipt's chain head")
     sub.add_argument(
+        "--cosignature", metavar="FILE", help="instead, check the log still holds the head a register cosigned"
+    )
+    sub.add_argument(
         "--rebuild-index",
         action="store_true",
         help="first rebuild the search index from the log (it holds nothing else)",
@@ -216,6 +219,7 @@ def _setup(sub: Parser) -> None:
     sub.add_argument("--admin", required=True, metavar="USERNAME", help="the admin's user name")
     sub.add_argument("--name", required=True, help="the admin's name as printed")
     sub.add_argument("--badge", required=True, help="the admin's badge or staff number")
+    sub.add_argument("--origin", metavar="AGENCY/DESK", help="this log's name in the county register, once")
     sub.add_argument(
         "--pin",
         action="store_true",
@@ -311,6 +315,34 @@ def _restore(sub: Parser) -> None:
     sub.set_defaults(func=maintenance.cmd_restore)
 
 
+def _origin(sub: Parser) -> None:
+    from desktop.cli import bundles
+
+    sub.add_argument("name", metavar="AGENCY/DESK", help="such as northampton-pd/booking-1")
+    sub.set_defaults(func=bundles.cmd_origin)
+
+
+def _bundle(sub: Parser) -> None:
+    from desktop.cli import bundles
+
+    bundles.add_bundle_arguments(sub)
+    no_encrypt(sub)
+    sub.set_defaults(func=bundles.cmd_bundle)
+
+
+def _witness(sub: Parser) -> None:
+    from desktop.cli import bundles
+
+    bundles.add_witness_arguments(sub)
+    sub.set_defaults(func=bundles.cmd_witness)
+
+
+def _register(sub: Parser) -> None:
+    from desktop.cli import register
+
+    register.add_commands(sub, _command)
+
+
 # Every command, in the order `--help` lists them: its one-line help, and the builder of its parser.
 COMMANDS: dict[str, tuple[str, Callable[[Parser], None]]] = {
     "decide": ("decide one intake (JSON file or '-'); stores nothing", _decide),
@@ -333,6 +365,10 @@ COMMANDS: dict[str, tuple[str, Callable[[Parser], None]]] = {
     "backup": ("write a consistent, verified copy of the log", _backup),
     "open-copy": ("open an encrypted backup or export into a plain file (asks its passphrase)", _open_copy),
     "restore": ("replace the log with a verified backup (the old log is kept)", _restore),
+    "origin": ("an admin names an older log's origin for the county register, once", _origin),
+    "bundle": ("write the entries not yet delivered to the county register, with a checkpoint", _bundle),
+    "witness": ("record the county register's cosignature of this log", _witness),
+    "register": ("the county register (PostgreSQL): init, enrol, import, status, verify, ...", _register),
 }
 
 

@@ -25,19 +25,31 @@ def cmd_setup(args: argparse.Namespace) -> int:
     with open_desk(args, create=True) as desk:
         if not desk.people.needs_setup():
             raise UsageError("this desk is set up already; an admin adds accounts with `main.py user add`")
+        if args.origin:
+            from desktop.desk.bundles import check_origin
+
+            check_origin(args.origin)  # before the password is asked for
         password = secret(NEW_PASSWORD_ENV, f"New password for {args.admin}: ", confirm=True)
         admin = desk.people.setup(username=args.admin, name=args.name, badge=args.badge, password=password)
+        origin = desk.bundles.name_origin(admin, args.origin) if args.origin else None
         fingerprint = desk.people.admin_fingerprint()
         pinned = desk.people.pin_root(admin) if args.pin else None
     if args.json:
         print_json(
-            {"admin": admin.username, "label": admin.label, "admin_key_fingerprint": fingerprint, "pinned": pinned}
+            {
+                "admin": admin.username,
+                "label": admin.label,
+                "admin_key_fingerprint": fingerprint,
+                "pinned": pinned,
+                "origin": origin,
+            }
         )
     else:
         sys.stdout.write(
             f"set up: admin {admin.username} ({admin.label})\n"
             f"admin key fingerprint: {fingerprint}\nwrite it down and keep it away from this PC (DEPLOYMENT.md)\n"
             + (f"{pinned}\n" if pinned else "")
+            + (f"origin: {origin} (the county register enrols this desk by it and the fingerprint)\n" if origin else "")
         )
     return EXIT_OK
 

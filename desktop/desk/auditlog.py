@@ -43,6 +43,7 @@ class AuditLog(Manager):
         check (problems), not an error. `rebuild_index` first rebuilds the search index (supervisors
         and admins).
         """
+        from desktop.desk.bundles import witness_check
         from desktop.desk.receipts import witness
         from desktop.desk.trust import check_root
         from desktop.store import LogDamaged
@@ -59,6 +60,7 @@ class AuditLog(Manager):
             # A log that is not the one set up here gets no "verified" entry, whatever its own checks say.
             report = store.verify(actor=session.actor if root.ok else None, now=self._now())
             integrity = store.integrity_ok()
+            cosigned = witness_check(store)  # the newest head the county register cosigned (desk/bundles.py)
         except LogDamaged as exc:
             log.warning("verify: %s", exc)
             return LogCheck(0, 0, None, (str(exc),))
@@ -68,6 +70,7 @@ class AuditLog(Manager):
             root.problems
             + tuple(report.problems)
             + seen.problems
+            + cosigned.problems
             + (() if integrity else ("SQLite integrity_check failed",))
         )
         if problems:
@@ -84,6 +87,7 @@ class AuditLog(Manager):
             report.admin_fingerprint,
             notes=root.notes + tuple(report.notes) + seen.notes,
             warnings=tuple(report.warnings),
+            witnessed=cosigned.words(),
         )
 
     @action("log.rebuild_index")

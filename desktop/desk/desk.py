@@ -10,7 +10,7 @@ the desk and nothing below it, so a fix made here is made for both. No Qt here.
     desk.paper.print_memo(session, saved.case_number)
 
 The desk is a few managers over one private store (desk/manager.py): `cases`, `people`, `paper`,
-`copies`, `log` and `reports`. Who may do what is one table (desk/policy.py), enforced here.
+`copies`, `log`, `reports` and `bundles`. Who may do what is one table (desk/policy.py), enforced here.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from desktop.resources import policies_dir
 
 if TYPE_CHECKING:
     from desktop.desk.auditlog import AuditLog
+    from desktop.desk.bundles import Bundles
     from desktop.desk.cases import Cases
     from desktop.desk.changes import ChangeNotifier
     from desktop.desk.copies import Copies
@@ -137,6 +138,12 @@ class Desk:
         from desktop.desk.reports.manager import Reports
 
         return Reports(self)
+
+    @cached_property
+    def bundles(self) -> Bundles:
+        from desktop.desk.bundles import Bundles
+
+        return Bundles(self)
 
     # --- lifecycle ------------------------------------------------------------------------------
 

@@ -94,6 +94,14 @@ ACTIONS: Final[dict[str, Rule]] = {
     "reports.register": _rule(
         (SUPERVISOR, ADMIN), "see the register", why="it holds personal data, for supervisors and admins only"
     ),
+    # the county register, from the desk (desk/bundles.py)
+    "bundles.origin": _rule((ADMIN,), "name this log's origin for the county register"),
+    "bundles.write": _rule(
+        (SUPERVISOR, ADMIN),
+        "write a bundle for the county register",
+        why="a bundle holds every case it carries, for supervisors and admins only, as a backup is",
+    ),
+    "bundles.witness": _rule(ANYONE, "record the county register's cosignature"),
     # people (desk/people.py)
     "people.list": _rule((ADMIN, SUPERVISOR), "list accounts"),
     "people.manage": _rule((ADMIN,), "add or change accounts"),
@@ -120,6 +128,7 @@ OPEN: Final = frozenset(
         "copies.stage_restore",
         "copies.leaves_station",
         "copies.log_is_missing",
+        "bundles.origin_name",
     }
 )
 

@@ -32,6 +32,7 @@ class LogCheck:
     admin_fingerprint: str | None = None  # the root of trust, to compare with the one written down at install
     notes: tuple[str, ...] = ()  # true, and no failure: the pinned key compared, what no receipt witnesses yet
     warnings: tuple[str, ...] = ()  # for a person to look at: an entry dated before the one before it
+    witnessed: str | None = None  # the newest head the county register cosigned, and what came after it
 
     @property
     def ok(self) -> bool:

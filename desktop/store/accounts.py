@@ -521,6 +521,70 @@ class AccountsMixin(StoreBase):
             detail = f"the first admin's key certified again: every entry after entry {start[0]} is signed"
             append_event(conn, EventKind.KEY, root, detail, at=now, desk_signer=self.desk_signer)
 
+    # --- a restored log from before accounts, given this desk's accounts --------------------------
+
+    def take_accounts(self, conn: sqlite3.Connection, carried: CarriedAccounts, *, root: Actor, at: dt.datetime) -> int:
+        """Put this desk's accounts into a restored log from before accounts (inside the restore's transaction).
+
+        The rows and keys go in as they are; then the first admin (`root`, holding the root key) certifies
+        their own key again, saying that every entry after this log's last one is signed, exactly as set-up
+        says it for a new or upgraded log, and certifies each account's key (with the label and roles its
+        standing says) and the desk keys the live log certified. The certificates are made with the next
+        entry, which the caller writes signed by `root`: the restore's own, where signing begins. Returns the
+        last entry before it. (`sign_taken_accounts` then signs each standing and setting after it.)
+        """
+        assert root.signer is not None and root.signer.key_id == carried.root
+        for table, rows in (("signing_keys", carried.keys), ("accounts", carried.accounts)):
+            for row in rows:
+                conn.execute(
+                    f"INSERT OR IGNORE INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                    list(row.values()),
+                )
+        conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", sorted(carried.settings.items()))
+        start = _last_entry(conn)
+        ordered = sorted(carried.standings.values(), key=lambda s: (s["key"] != carried.root, str(s["key"])))
+        for standing in ordered:  # the first admin's own first: the others rest on it
+            self.add_certificate(
+                conn,
+                key_id=str(standing["key"]),
+                label=str(standing["label"]),
+                roles=frozenset(r for r in str(standing["roles"]).split(",") if r),
+                certifier=root.signer,
+                at=at,
+                signing_from=start if standing["key"] == carried.root else None,
+            )
+        for key, label in sorted(carried.desk_keys.items()):
+            if conn.execute("SELECT 1 FROM signing_keys WHERE key_id = ?", [key]).fetchone():
+                self.add_certificate(
+                    conn, key_id=key, label=label, roles=frozenset(), certifier=root.signer, at=at, kind="desk"
+                )
+        return start[0]
+
+    def sign_taken_accounts(
+        self, conn: sqlite3.Connection, carried: CarriedAccounts, *, by: Actor, at: dt.datetime
+    ) -> None:
+        """After the restore's entry: each carried account's standing and each setting, signed as they stood."""
+        for username, standing in sorted(carried.standings.items()):
+            append_event(
+                conn,
+                EventKind.ACCOUNT,
+                by,
+                f"account {username} carried over with the restore: its standing signed as it stood",
+                at=at,
+                desk_signer=self.desk_signer,
+                state=standing_state(username, standing),
+            )
+        for name, value in sorted(carried.settings.items()):
+            append_event(
+                conn,
+                EventKind.ACCOUNT,
+                by,
+                f"desk setting {name} ({value}) carried over with the restore",
+                at=at,
+                desk_signer=self.desk_signer,
+                state=canonical({"setting": name, "value": value}),
+            )
+
     def signed_standing(self, username: str) -> dict[str, Any] | None:
         """The account's standing as its newest signed entry set it (None for one made before standings
         were signed)."""
@@ -566,6 +630,64 @@ class AccountsMixin(StoreBase):
                 desk_signer=self.desk_signer,
                 state=standing_state(username, standing_of_row(row)),
             )
+
+
+@dataclass(frozen=True)
+class CarriedAccounts:
+    """This desk's accounts as its live log holds them, read to go into a restored log from before accounts.
+
+    Restored alone, such a backup would be a log nobody can sign in to (and any first `setup` would make
+    itself its admin, a new root). What comes with it: each account's row (everyone keeps their password),
+    its standing as its newest signed entry set it, its key, the desk's sign-in settings, the desk keys the
+    log certified, and which key is the first admin's: the root the desk was set up with, pinned outside the
+    data folder, whose own certificate in the restored log says where signing began in it.
+    """
+
+    root: str | None  # the first admin's key (None: the live log has no valid root certificate)
+    root_holder: str  # who holds it, in words, for a refusal
+    accounts: tuple[dict[str, Any], ...]
+    keys: tuple[dict[str, Any], ...]
+    standings: dict[str, dict[str, Any]]
+    settings: dict[str, str]
+    desk_keys: dict[str, str]  # a desk key the live log certified -> the label its certificate gives
+
+
+def carried_accounts(conn: sqlite3.Connection) -> CarriedAccounts:
+    """Read what a restored log from before accounts takes from this log (the caller holds it locked)."""
+    from desktop.store.signatures import read_keys
+
+    factory = conn.row_factory
+    conn.row_factory = sqlite3.Row
+    try:
+        book = read_keys(conn, [])
+        accounts = tuple(dict(r) for r in conn.execute("SELECT * FROM accounts ORDER BY username"))
+        standings = {}
+        for row in accounts:
+            signed = signed_standing(conn, str(row["username"]))
+            standings[str(row["username"])] = signed if signed is not None else standing_of_row(row)
+        desk_keys = {}
+        for key, kind in sorted(book.kind.items()):
+            label = conn.execute(
+                "SELECT label FROM key_certificates WHERE key_id = ? ORDER BY id DESC LIMIT 1", [key]
+            ).fetchone()
+            if kind == "desk" and label is not None:
+                desk_keys[key] = str(label[0])
+        wanted = {str(r["key_id"]) for r in accounts} | {str(s["key"]) for s in standings.values()} | set(desk_keys)
+        keys = tuple(
+            dict(r)
+            for r in conn.execute("SELECT * FROM signing_keys ORDER BY created_at, key_id")
+            if str(r["key_id"]) in wanted
+        )
+        settings = {
+            str(k): str(v)
+            for k, v in conn.execute(
+                f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' for _ in SETTINGS)})", SETTINGS
+            )
+        }
+    finally:
+        conn.row_factory = factory
+    holder = next((f"{s['label']} ({name})" for name, s in standings.items() if s["key"] == book.root), None)
+    return CarriedAccounts(book.root, holder or "the first admin", accounts, keys, standings, settings, desk_keys)
 
 
 def _last_entry(conn: sqlite3.Connection) -> tuple[int, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final
@@ -110,7 +110,10 @@ def _strings(values: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in values or () if v is not None)
 
 
-def _version(row: sqlite3.Row) -> VersionFacts:
+def version_facts(row: Mapping[str, Any]) -> VersionFacts:
+    """One version's facts from a row of the report query's shape (this module's SQL, or the county
+    register's `report_facts`, desktop/register): the few fields counted, the intake's and the responses'
+    as JSON arrays."""
     channel, requester, documents, actions, info, minor, benefit = json.loads(row["intake"])
     responses = tuple(
         ResponseFacts(str(action), info_kind, str(code), refer)
@@ -136,6 +139,26 @@ def _version(row: sqlite3.Row) -> VersionFacts:
     )
 
 
+def report_cases(rows: Iterable[Mapping[str, Any]], *, key: str = "case_number") -> Iterator[ReportCase]:
+    """Rows of the report query's shape, in case order, as cases with their versions (streamed).
+
+    `key` names the column that tells one case from the next (the county register groups by a key that
+    is not the case number, and its cases carry no number).
+    """
+    current: object = None
+    number, day = "", ""
+    versions: list[VersionFacts] = []
+    for row in rows:
+        if row[key] != current:
+            if versions:
+                yield ReportCase(number, day, tuple(versions))
+            current, versions = row[key], []
+            number, day = str(row[key]) if key == "case_number" else "", str(row["received_day"])
+        versions.append(version_facts(row))
+    if versions:
+        yield ReportCase(number, day, tuple(versions))
+
+
 class ReportMixin(StoreBase):
     """Reading a period's cases for the oversight reports; nothing here writes."""
 
@@ -149,18 +172,7 @@ class ReportMixin(StoreBase):
         return ChainAnchor(int(row[0]), str(row[1])) if row else ChainAnchor(0, GENESIS_HASH)
 
     def _report_cases(self, start: dt.date, end: dt.date) -> Iterator[ReportCase]:
-        cursor = self._conn.execute(_VERSIONS_SQL, [start.isoformat(), end.isoformat()])
-        number: str | None = None
-        day = ""
-        versions: list[VersionFacts] = []
-        for row in cursor:
-            if row["case_number"] != number:
-                if number is not None:
-                    yield ReportCase(number, day, tuple(versions))
-                number, day, versions = str(row["case_number"]), str(row["received_day"]), []
-            versions.append(_version(row))
-        if number is not None:
-            yield ReportCase(number, day, tuple(versions))
+        return report_cases(self._conn.execute(_VERSIONS_SQL, [start.isoformat(), end.isoformat()]))
 
     @contextmanager
     def report_snapshot(self, start: dt.date, end: dt.date) -> Iterator[ReportSnapshot]:

@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Final
 
 from desktop.errors import BadInput
 from desktop.records import Actor, EventKind
+from desktop.store.accounts import CarriedAccounts, carried_accounts
 from desktop.store.chain import accounts_exist, append_event
 from desktop.store.connect import DB_NAME, read_only_uri
 from desktop.store.copies import check_log_file, check_log_header, copy_database, stamp, unique_path
-from desktop.store.errors import LogDamaged, LogLocked, StoreError, describe_os_error
+from desktop.store.errors import AccountError, LogDamaged, LogLocked, StoreError, describe_os_error
 from desktop.store.fields import utc_now
 from desktop.store.history import floors, holds_entry, kept_floors, kept_logs, last_entry, log_id, read_kept
 from desktop.store.marker import (
@@ -219,9 +220,18 @@ def restore_staged(
     in one SQLite transaction under an exclusive lock. A kill at any moment leaves either the old log
     or the restored one with its floor and its entry, never a mixture.
 
+    A backup of this log from before it had accounts takes this desk's accounts with it (everyone keeps
+    their password), and the restore is where signing begins in the restored log, as set-up is in a new
+    log and the upgrade's entry in an upgraded one: the first admin (`actor` must hold the root key)
+    certifies their key again naming the backup's last entry, certifies the others' keys with the same
+    restore entry, and signs each account's standing and each setting after it (accounts.take_accounts).
+    Entries up to the backup's last rest on the chain alone, as in any log from before accounts; from the
+    restore on, `verify` refuses an unsigned entry, so stripping and recomputing is caught as anywhere.
+
     Raises:
         LogLocked: the log is open elsewhere; nothing was changed.
         OtherDesksLog: the backup is not an earlier state of this log, and `other_desk` was not given.
+        AccountError: a backup from before accounts, and `actor` is not the desk's first admin.
         StoreError: the staged copy cannot take the entry (say its accounts do not know the signer).
     """
     data_dir = staged.data_dir
@@ -271,15 +281,14 @@ def restore_staged(
         if staged.upgraded:
             detail += f"; upgraded from an earlier version's log ({', '.join(staged.upgraded)})"
         with open_store(staged.folder, now=now, desk_signer=desk_signer) as incoming:
-            people = None
+            carried = None
             if conn is not None and not confirmed_change and not incoming.has_accounts() and accounts_exist(conn):
-                people = _people(conn)  # the backup predates this desk's accounts: they come with it
-                detail += "; this desk's accounts carried over (the backup was made before it had them)"
+                carried = carried_accounts(conn)  # the backup predates this desk's accounts: they come with it
+                _check_root_restores(carried, actor, staged)
             else:
                 _check_signer_known(incoming, actor, staged)
+            at = now or utc_now()
             with incoming._write() as write:
-                if people is not None:
-                    _carry_people(write, people)
                 for year, seq in floors(write).items():  # the backup's own floor, if it has a higher one
                     floor[year] = max(seq, floor.get(year, 0))
                 write.executemany(
@@ -289,7 +298,17 @@ def restore_staged(
                 if not confirmed_change and isinstance(live_id, str) and live_id:
                     # The same log, restored: it keeps the identity the folder's marker names.
                     write.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('log_id', ?)", [live_id])
-                append_event(write, EventKind.RESTORE, actor, detail, at=now or utc_now(), desk_signer=desk_signer)
+                if carried is not None and isinstance(actor, Actor):
+                    # Signing begins at this restore, as it begins at set-up or at an upgrade: the first admin
+                    # certifies their key again here, naming the backup's last entry, and signs the restore.
+                    start = incoming.take_accounts(write, carried, root=actor, at=at)
+                    detail += (
+                        "; this desk's accounts carried over (the backup was made before it had them): signing "
+                        f"begins here, after entry {start}, as the first admin's key certifies again with this entry"
+                    )
+                append_event(write, EventKind.RESTORE, actor, detail, at=at, desk_signer=desk_signer)
+                if carried is not None and isinstance(actor, Actor):
+                    incoming.sign_taken_accounts(write, carried, by=actor, at=at)
                 restored_id = log_id(write)
             report = incoming.verify()
             if not report.ok:
@@ -337,34 +356,18 @@ def _authorise_desk_change(
         raise
 
 
-PEOPLE: Final = ("signing_keys", "key_certificates", "accounts")  # who may sign, and the admins' word for it
-
-
-def _people(conn: sqlite3.Connection) -> dict[str, list[sqlite3.Row]]:
-    """Every key, certificate and account of the live log, read under its exclusive lock."""
-    found = {}
-    for table in PEOPLE:
-        cursor = conn.cursor()
-        cursor.row_factory = sqlite3.Row
-        found[table] = list(cursor.execute(f"SELECT * FROM {table}"))
-    return found
-
-
-def _carry_people(write: sqlite3.Connection, people: dict[str, list[sqlite3.Row]]) -> None:
-    """Give a restored log from before accounts the live log's keys, certificates and accounts.
-
-    Restoring such a backup would otherwise leave a log nobody can sign in to (any first `setup` would
-    then make itself its admin), and the restore's own entry, signed by this desk's admin, could not be
-    checked. The certificates are the admins' signatures over each key, valid in any log; a key the
-    staged copy already knows (the desk's own) is kept as it is.
-    """
-    for table in PEOPLE:
-        for row in people[table]:
-            columns = list(row.keys())
-            write.execute(
-                f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                tuple(row),
-            )
+def _check_root_restores(carried: CarriedAccounts, actor: str | Actor, staged: StagedRestore) -> None:
+    """A backup from before accounts is restored by the desk's first admin, whose key alone may say where signing
+    begins in a log (the root pinned outside the data folder, on the paper from set-up); another admin's could
+    be any admin's word that everything before it needs no signature."""
+    signer = actor.signer if isinstance(actor, Actor) else None
+    if carried.root is None or signer is None or signer.key_id != carried.root:
+        label = actor.label if isinstance(actor, Actor) else str(actor)
+        raise AccountError(
+            f"{staged.source.name} was made before this desk had accounts: restoring it takes this desk's accounts "
+            f"into it, and where signing begins in it is signed with the first admin's own key, as at set-up; "
+            f"{label} does not hold it. {carried.root_holder} must restore it. Nothing was changed"
+        )
 
 
 def _knows_key(conn: sqlite3.Connection, actor: str | Actor) -> bool:

@@ -52,6 +52,8 @@ def test_layers(path: Path) -> None:
         assert not roots(modules) & {"sqlite3", "sqlite_utils"}, "SQL belongs in desktop/store only"
     if package not in ("desktop/memo",):
         assert "reportlab" not in roots(modules), "PDF layout belongs in desktop/memo only"
+    if package != "desktop/register":
+        assert "psycopg" not in roots(modules), "PostgreSQL belongs in desktop/register only"
     if package == "desktop/rules":
         assert not any(m.startswith(("desktop.store", "desktop.memo", "desktop.ui")) for m in modules)
 
@@ -93,6 +95,8 @@ DOOR_MODULES = {
     "desktop.rules.pack": {"Pack"},
     "desktop.rules.jurisdiction": {"Preset", "Guidance", "Department"},  # the pack's words, as values
     "desktop.ui.app": {"run_window", "self_test"},
+    # The county register's one API, for `main.py register …` (desktop/register; only it talks to PostgreSQL).
+    "desktop.register": {"Register", "ImportRefused", "RegisterError", "RegisterInput", "RegisterRefused"},
     # The passphrase rules and the errors of an encrypted copy (the sealing itself is the desk's to call).
     "desktop.encrypted": {
         "EncryptedCopyError",
@@ -141,3 +145,20 @@ def test_the_door_check_catches_a_door_reaching_into_the_store(tmp_path: Path) -
 def test_the_desk_holds_no_qt() -> None:
     for path in sorted((ROOT / "desktop" / "desk").rglob("*.py")):
         assert "PySide6" not in roots(imported_modules(path)), path
+
+
+def test_only_the_register_talks_to_postgresql() -> None:
+    importing = sorted(str(path.relative_to(ROOT)) for path in SOURCES if "psycopg" in roots(imported_modules(path)))
+    assert importing and all(p.startswith("desktop/register/") for p in importing), importing
+
+
+def test_the_register_loads_psycopg_only_when_a_register_command_runs() -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from desktop.cli.parser import build_parser; build_parser(); import desktop.register; "
+        "from desktop.desk import Desk; print('psycopg' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr

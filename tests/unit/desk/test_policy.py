@@ -15,6 +15,7 @@ import pytest
 import desktop.signing
 from desktop.desk import Desk, policy
 from desktop.desk.auditlog import AuditLog
+from desktop.desk.bundles import Bundles
 from desktop.desk.cases import Cases
 from desktop.desk.copies import Copies
 from desktop.desk.manager import Manager
@@ -26,7 +27,7 @@ from desktop.records import Actor
 from desktop.store.errors import AccountError
 from tests.unit.desk.people import staffed_desk
 
-MANAGERS: tuple[type[Manager], ...] = (Cases, People, Paper, Copies, AuditLog, Reports)
+MANAGERS: tuple[type[Manager], ...] = (Cases, People, Paper, Copies, AuditLog, Reports, Bundles)
 
 
 @pytest.fixture(autouse=True)
@@ -91,6 +92,7 @@ def _call(desk: Desk, owner: str, name: str, session: object) -> None:
         "Copies": desk.copies,
         "AuditLog": desk.log,
         "Reports": desk.reports,
+        "Bundles": desk.bundles,
     }[owner]
     method = getattr(manager, name)
     # The session is admitted before any argument is looked at: no other argument is needed to be refused.

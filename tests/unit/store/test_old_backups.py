@@ -18,7 +18,7 @@ import desktop.signing
 from desktop.desk import Desk, Session, system_clock
 from desktop.store import open_store, restore_from
 from desktop.store.copies import check_log_file
-from desktop.store.errors import OlderLog
+from desktop.store.errors import AccountError, OlderLog
 from desktop.store.restore import OtherDesksLog
 from tests.conftest import Clock
 from tests.unit.cli_run import S01, run
@@ -27,10 +27,11 @@ from tests.unit.store.cases import OFFICER, record
 
 OLD = Path(__file__).resolve().parents[2] / "data" / "old-backups"
 # Every schema version this project shipped, by its last migration; the README names the commit that made each.
-VERSIONS = ("m003", "m004", "m005", "m006", "m007", "m008")
-WITH_ACCOUNTS = ("m007", "m008")  # made by a version with accounts: its admin and officer come with it
-WITH_SCANS = ("m006", "m007", "m008")  # made by a version whose `record` took --scan
+VERSIONS = ("m003", "m004", "m005", "m006", "m007", "m008", "m009")
+WITH_ACCOUNTS = ("m007", "m008", "m009")  # made by a version with accounts: its admin and officer come with it
+WITH_SCANS = ("m006", "m007", "m008", "m009")  # made by a version whose `record` took --scan
 PASSWORDS = {"admin": "Admin-Pass-2026!", "ofc.smith": "Officer-Pass-2026!"}  # as make-backup.sh set them
+OLD_RULES = ("m007", "m008")  # made before today's password rules, with PASSWORDS; m009 on with SET_UP_NOW
 SET_UP_NOW = {"admin": "first-root-pass-2026!", "ofc.smith": "tulip-ledger-2026!"}  # accounts set up by today's code
 
 
@@ -73,7 +74,7 @@ def _desk_as_that_version_left_it(tmp_path: Path, version: str) -> Path:
 def _people(desk: Desk, version: str) -> tuple[Session, Session]:
     """The admin and the officer: the backup's own, or set up now on a log from before accounts."""
     # A backup with accounts keeps its passwords; accounts set up now follow today's password rules.
-    passwords = PASSWORDS if version in WITH_ACCOUNTS else SET_UP_NOW
+    passwords = PASSWORDS if version in OLD_RULES else SET_UP_NOW
     if desk.people.needs_setup():
         admin = desk.people.setup(username="admin", name="A. ADMIN", badge="900", password=passwords["admin"])
         desk.people.add_user(
@@ -144,14 +145,14 @@ def test_a_backup_of_every_schema_version_restores_and_numbering_goes_on_above_i
         **os.environ,
         "SAFEDESK_DATA_DIR": str(data),
         "SAFEDESK_USER": "admin",
-        "SAFEDESK_PASSWORD": (PASSWORDS if version in WITH_ACCOUNTS else SET_UP_NOW)["admin"],
+        "SAFEDESK_PASSWORD": (PASSWORDS if version in OLD_RULES else SET_UP_NOW)["admin"],
     }
     done = run(env, "--json", "restore", str(backup))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["cases_only_in_replaced_log"] == 1  # 2026-000006, kept in replaced/
     intake = tmp_path / "s01.json"
     intake.write_text(json.dumps(S01), encoding="utf-8")
-    passwords = PASSWORDS if version in WITH_ACCOUNTS else SET_UP_NOW
+    passwords = PASSWORDS if version in OLD_RULES else SET_UP_NOW
     officer_env = {**env, "SAFEDESK_USER": "ofc.smith", "SAFEDESK_PASSWORD": passwords["ofc.smith"]}
     recorded = run(officer_env, "--json", "record", str(intake), "--confirm", "open-case")
     assert recorded.returncode == 0, recorded.stderr
@@ -271,3 +272,73 @@ def test_a_killed_restore_of_an_old_backup_leaves_either_log_whole(tmp_path: Pat
             numbers.append(fresh)
     print(f"old-backup restore: 12 kills, {interrupted} before the end, {restored} left the restored log")
     assert interrupted >= 3 and restored >= 1, (interrupted, restored)
+
+
+def _restored_from_before_accounts(tmp_path: Path) -> tuple[Path, Desk]:
+    """A desk whose log was upgraded from m003 and set up today, then given its m003 backup back by its first admin."""
+    data = _desk_as_that_version_left_it(tmp_path, "m003")
+    clock = Clock(dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC))
+    desk = Desk(data, clock=clock)
+    admin, officer = _people(desk, "m003")
+    desk.cases.record(officer, desk.decide(S01), confirmed=SAME_BOOKING)
+    desk.close()
+    result = desk.copies.restore(admin, OLD / "schema-m003.db")
+    assert result.report.ok, result.report.problems
+    return data, Desk(data, clock=clock)
+
+
+def test_a_backup_from_before_accounts_is_restored_by_the_first_admin_alone(tmp_path: Path) -> None:
+    """Where signing begins in the restored log is the first admin's word, as at set-up: a second admin's
+    restore would let any admin say that everything before it needs no signature."""
+    data = _desk_as_that_version_left_it(tmp_path, "m003")
+    desk = Desk(data, clock=Clock(dt.datetime(2026, 12, 7, 9, 0, tzinfo=dt.UTC)))
+    admin, _officer = _people(desk, "m003")
+    desk.people.add_user(
+        admin,
+        username="it.second",
+        name="B. SECOND",
+        badge="901",
+        roles=frozenset({"admin"}),
+        password="quiet-harbor-2026!",
+    )
+    second = desk.people.sign_in("it.second", "quiet-harbor-2026!")
+    desk.close()
+    before = _digest(data / "cases.db")
+    with pytest.raises(AccountError, match="made before this desk had accounts.*A. ADMIN #900 .admin. must restore it"):
+        desk.copies.restore(second, OLD / "schema-m003.db")
+    assert _digest(data / "cases.db") == before
+
+
+def test_signing_begins_at_the_restore_and_verify_names_it(tmp_path: Path) -> None:
+    data, desk = _restored_from_before_accounts(tmp_path)
+    with desk:
+        check = desk.log.verify(_people(desk, "m003")[0])
+        assert check.ok, check.problems
+        restore_seq = _seq_of_last(data, "restore")
+        assert any(f"after entry {restore_seq - 1}" in note for note in check.notes), check.notes
+
+
+def test_stripping_what_was_signed_after_the_restore_is_caught(tmp_path: Path) -> None:
+    """An insider strips every signature after the restore and recomputes each hash as the code does."""
+    from tests.unit.verify.insider import raw, rechain
+
+    data, desk = _restored_from_before_accounts(tmp_path)
+    with desk:
+        _admin, officer = _people(desk, "m003")
+        desk.cases.record(officer, desk.decide(S01), confirmed=SAME_BOOKING)
+    restore_seq = _seq_of_last(data, "restore")
+    with raw(data / "cases.db") as conn:
+        conn.execute("UPDATE audit_log SET signer = NULL, signature = NULL WHERE seq > ?", [restore_seq])
+        rechain(conn)
+    with Desk(data, clock=Clock(dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC))) as after:
+        check = after.log.verify(_people(after, "m003")[0])
+        assert not check.ok
+        assert "sign" in check.problems[0], check.problems
+
+
+def _seq_of_last(data: Path, kind: str) -> int:
+    conn = sqlite3.connect(data / "cases.db")
+    try:
+        return int(conn.execute("SELECT max(seq) FROM audit_log WHERE kind = ?", [kind]).fetchone()[0])
+    finally:
+        conn.close()
