@@ -9,12 +9,16 @@
 # backup with its own `backup` command, written to OUT_DIR/NAME.db. A version with accounts first
 # sets up an admin and an officer, who sign what they do; its desk key is kept as OUT_DIR/NAME.desk.key
 # (the upgrade of a log with accounts is signed by the desk's own key, so the desk that upgrades
-# the log is the one that made it). PYTHON names the interpreter (default: python3).
+# the log is the one that made it). PYTHON names the interpreter (default: python3); ADMIN_PASSWORD and
+# OFFICER_PASSWORD the accounts' passwords (default: those of m007 and m008, which today's password
+# rules refuse for the admin, as it holds the user name).
 set -euo pipefail
 checkout=$(realpath "$1")
 out=$(realpath "$2")
 name=$3
 python=${PYTHON:-python3}
+admin_password=${ADMIN_PASSWORD:-Admin-Pass-2026!}
+officer_password=${OFFICER_PASSWORD:-Officer-Pass-2026!}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 data=$work/data
@@ -52,9 +56,9 @@ if "$python" main.py record --help | grep -q -- "--scan"; then
     scan=(--scan "$work/scan.png")
 fi
 if grep -q " setup " <<<"$help"; then  # accounts: the admin sets the desk up and adds an officer
-    export SAFEDESK_NEW_PASSWORD="Admin-Pass-2026!"
+    export SAFEDESK_NEW_PASSWORD="$admin_password"
     "$python" main.py --data-dir "$data" setup --admin admin --name "A. ADMIN" --badge 900
-    export SAFEDESK_PASSWORD="Admin-Pass-2026!" SAFEDESK_NEW_PASSWORD="Officer-Pass-2026!"
+    export SAFEDESK_PASSWORD="$admin_password" SAFEDESK_NEW_PASSWORD="$officer_password"
     "$python" main.py --data-dir "$data" user add ofc.smith --name "J. SMITH" --badge 1234 --role officer --user admin
     officer=(--user ofc.smith)
     admin=(--user admin)
@@ -63,7 +67,7 @@ else
     admin=()
 fi
 
-as_officer() { SAFEDESK_PASSWORD="Officer-Pass-2026!" "$python" main.py --data-dir "$data" "$@"; }
+as_officer() { SAFEDESK_PASSWORD="$officer_password" "$python" main.py --data-dir "$data" "$@"; }
 first=$(as_officer record "${officer[@]}" "${scan[@]}" "$work/one.json" | sed -n 1p)  # prints its number first
 as_officer record "${officer[@]}" "$work/two.json"
 as_officer record "${officer[@]}" "$work/three.json"
@@ -73,7 +77,7 @@ backup=(backup)
 if "$python" main.py backup --help | grep -q -- "--no-encrypt"; then
     backup+=(--no-encrypt)  # a plain copy: the fixture is about the schema, not the seal
 fi
-SAFEDESK_PASSWORD="Admin-Pass-2026!" "$python" main.py --data-dir "$data" "${backup[@]}" "${admin[@]}" "$work/$name.db"
+SAFEDESK_PASSWORD="$admin_password" "$python" main.py --data-dir "$data" "${backup[@]}" "${admin[@]}" "$work/$name.db"
 cp "$work/$name.db" "$out/$name.db"
 if [ -f "$data/keys/desk.key" ]; then
     cp "$data/keys/desk.key" "$out/$name.desk.key"

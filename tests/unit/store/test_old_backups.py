@@ -27,10 +27,11 @@ from tests.unit.store.cases import OFFICER, record
 
 OLD = Path(__file__).resolve().parents[2] / "data" / "old-backups"
 # Every schema version this project shipped, by its last migration; the README names the commit that made each.
-VERSIONS = ("m003", "m004", "m005", "m006", "m007", "m008")
-WITH_ACCOUNTS = ("m007", "m008")  # made by a version with accounts: its admin and officer come with it
-WITH_SCANS = ("m006", "m007", "m008")  # made by a version whose `record` took --scan
+VERSIONS = ("m003", "m004", "m005", "m006", "m007", "m008", "m009")
+WITH_ACCOUNTS = ("m007", "m008", "m009")  # made by a version with accounts: its admin and officer come with it
+WITH_SCANS = ("m006", "m007", "m008", "m009")  # made by a version whose `record` took --scan
 PASSWORDS = {"admin": "Admin-Pass-2026!", "ofc.smith": "Officer-Pass-2026!"}  # as make-backup.sh set them
+OLD_RULES = ("m007", "m008")  # made before today's password rules, with PASSWORDS; m009 on with SET_UP_NOW
 SET_UP_NOW = {"admin": "first-root-pass-2026!", "ofc.smith": "tulip-ledger-2026!"}  # accounts set up by today's code
 
 
@@ -73,7 +74,7 @@ def _desk_as_that_version_left_it(tmp_path: Path, version: str) -> Path:
 def _people(desk: Desk, version: str) -> tuple[Session, Session]:
     """The admin and the officer: the backup's own, or set up now on a log from before accounts."""
     # A backup with accounts keeps its passwords; accounts set up now follow today's password rules.
-    passwords = PASSWORDS if version in WITH_ACCOUNTS else SET_UP_NOW
+    passwords = PASSWORDS if version in OLD_RULES else SET_UP_NOW
     if desk.people.needs_setup():
         admin = desk.people.setup(username="admin", name="A. ADMIN", badge="900", password=passwords["admin"])
         desk.people.add_user(
@@ -144,14 +145,14 @@ def test_a_backup_of_every_schema_version_restores_and_numbering_goes_on_above_i
         **os.environ,
         "SAFEDESK_DATA_DIR": str(data),
         "SAFEDESK_USER": "admin",
-        "SAFEDESK_PASSWORD": (PASSWORDS if version in WITH_ACCOUNTS else SET_UP_NOW)["admin"],
+        "SAFEDESK_PASSWORD": (PASSWORDS if version in OLD_RULES else SET_UP_NOW)["admin"],
     }
     done = run(env, "--json", "restore", str(backup))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["cases_only_in_replaced_log"] == 1  # 2026-000006, kept in replaced/
     intake = tmp_path / "s01.json"
     intake.write_text(json.dumps(S01), encoding="utf-8")
-    passwords = PASSWORDS if version in WITH_ACCOUNTS else SET_UP_NOW
+    passwords = PASSWORDS if version in OLD_RULES else SET_UP_NOW
     officer_env = {**env, "SAFEDESK_USER": "ofc.smith", "SAFEDESK_PASSWORD": passwords["ofc.smith"]}
     recorded = run(officer_env, "--json", "record", str(intake), "--confirm", "open-case")
     assert recorded.returncode == 0, recorded.stderr
