@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench.common import ROOT, median_process_seconds, median_seconds, ms, python
+from bench.common import ROOT, median_process_seconds, median_seconds, ms, print_table, python
 from desktop.memo import read_memo_stamp, render_draft, render_memo
 from desktop.records import CaseRecord, CaseVersion, Status
 from desktop.rules import decide, load_pack, parse_intake
@@ -131,10 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("baseline: `python -c 'import bench.bench_memo'`", ms(baseline), ""),
         ("first memo in a fresh process (imports, fonts, pack)", ms(cold), ratio(cold, baseline)),
     ]
-    print(f"memo benchmark (medians; {'--quick' if sizes is QUICK else 'full'} size)")
-    width = max(len(label) for label, _, _ in rows)
-    for label, value, times in rows:
-        print(f"  {label:<{width}}  {value:>12}  {times}")
+    print_table(f"memo benchmark (medians; {'--quick' if sizes is QUICK else 'full'} size)", rows)
     return 0
 
 

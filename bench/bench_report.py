@@ -23,7 +23,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 
 from bench.biglog import RECENT, build_note, open_desk, prepared, sign_in
-from bench.common import median_seconds, ms
+from bench.common import median_seconds, ms, print_table
 from desktop.desk.reports import Period
 
 MODULE = "bench.bench_report"
@@ -76,11 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     repeat = 3 if args.quick else 5
     for size in sizes:
         rows = run(size, repeat, everything=args.all or args.quick)
-        print(f"oversight report benchmark at {size:,} cases (medians of {repeat})")
-        print(f"  log: {build_note(size)}")
-        width = max(len(label) for label, _, _ in rows)
-        for label, value, ratio in rows:
-            print(f"  {label:<{width}}  {value:>12}  {ratio}")
+        print_table(
+            f"oversight report benchmark at {size:,} cases (medians of {repeat})",
+            [("log: " + build_note(size), "", ""), *rows],
+        )
     return 0
 
 

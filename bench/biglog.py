@@ -38,7 +38,9 @@ from typing import Final
 from bench.common import ROOT
 from desktop.demo import synthetic_intakes
 from desktop.desk import Desk, Session
+from desktop.records import CaseVersion
 from desktop.rules import Decision, Intake, decide, load_pack, parse_intake
+from desktop.store import CaseStore
 
 PACK = load_pack(ROOT / "resources" / "policies" / "northampton-2019")
 LAYOUT: Final = 1
@@ -111,6 +113,22 @@ def _case(templates: list[tuple[Intake, Decision]], n: int, size: int) -> tuple[
     return dataclasses.replace(intake, received_at=when, subject=subject), decision
 
 
+def _amend(
+    store: CaseStore, version: CaseVersion, by: Session, reason: str, now: dt.datetime, status: str | None = None
+) -> None:
+    """A new version of the case, the same request and decision, by `by` at `now`."""
+    store.amend(
+        version.case_number,
+        version.intake,
+        version.decision,
+        PACK,
+        officer=by.actor,
+        reason=reason,
+        status=status,
+        now=now,
+    )
+
+
 def build(size: int, folder: Path) -> float:
     """Write a `size`-case log into `folder`; returns the seconds it took."""
     started = time.perf_counter()
@@ -132,28 +150,14 @@ def build(size: int, folder: Path) -> float:
                 saved = store.record_many(batch, PACK, now=recorded_at)
                 referred = [v for v in saved if v.decision.refer_to_counsel]
                 for k, version in enumerate(referred):
-                    if k % 5 == 0:
-                        store.amend(
-                            version.case_number,
-                            version.intake,
-                            version.decision,
-                            PACK,
-                            officer=supervisor.actor,
-                            reason="Counsel advised; the request was declined",
-                            status="resolved",
-                            now=recorded_at + dt.timedelta(days=2 + k % 9, hours=k % 7),
+                    if k % 5 == 0:  # resolved by the supervisor a few days later
+                        later = recorded_at + dt.timedelta(days=2 + k % 9, hours=k % 7)
+                        _amend(
+                            store, version, supervisor, "Counsel advised; the request was declined", later, "resolved"
                         )
                 for version in saved[::100]:
-                    if not version.decision.refer_to_counsel:
-                        store.amend(
-                            version.case_number,
-                            version.intake,
-                            version.decision,
-                            PACK,
-                            officer=supervisor.actor,
-                            reason="Corrected at review",
-                            now=recorded_at + dt.timedelta(hours=3),
-                        )
+                    if not version.decision.refer_to_counsel:  # corrected the same day
+                        _amend(store, version, supervisor, "Corrected at review", recorded_at + dt.timedelta(hours=3))
             done += count
             if size >= 100_000 and done % 50_000 == 0:
                 print(f"    built {done:,} of {size:,} cases ({time.perf_counter() - started:.0f} s)", file=sys.stderr)

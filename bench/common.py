@@ -39,3 +39,11 @@ def python() -> str:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.3f} ms"
+
+
+def print_table(heading: str, rows: Sequence[tuple[str, str, str]]) -> None:
+    """A benchmark's figures: a heading, then each label, its value and its ratio to its baseline."""
+    print(heading)
+    width = max(len(label) for label, _, _ in rows)
+    for label, value, ratio in rows:
+        print(f"  {label:<{width}}  {value:>12}  {ratio}")
