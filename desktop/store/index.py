@@ -165,11 +165,12 @@ SELECT v.* FROM cases c CROSS JOIN case_versions v ON v.case_number = c.case_num
 # saving meanwhile gets the lock within about a second, far inside its 15 s busy timeout.
 HOLD_SECONDS: Final = 1.0
 LET_GO_SECONDS: Final = 0.15
-_CHUNK: Final = 100
+_CHUNK: Final = 100  # cases indexed between two looks at the time
+_FACET_RANGE: Final = 20_000  # cases whose facets are deleted between two looks at the time
 
 
 def clear_projection(conn: sqlite3.Connection) -> None:
-    """Empty the search projection: its rows, facets and full-text index, in the caller's transaction.
+    """Empty the search rows and the full-text index, in the caller's transaction (the facets: clear_facets).
 
     The full-text index's triggers are set aside meanwhile, so an index whose entries were deleted behind
     its back (which its delete trigger would take for damage) is emptied whole ('delete-all'); with no
@@ -180,18 +181,38 @@ def clear_projection(conn: sqlite3.Connection) -> None:
     ).fetchall()
     for name, _sql in triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
-    conn.execute("DELETE FROM case_facets")
+    conn.execute("DELETE FROM case_facets")  # what clear_facets left: the facets saved meanwhile
     conn.execute("DELETE FROM case_index")
     conn.execute("INSERT INTO case_index_fts (case_index_fts) VALUES ('delete-all')")
     for _name, sql in triggers:
         conn.execute(sql)
 
 
+def clear_facets(store: StoreBase) -> None:
+    """Delete every facet row, a range of cases to a transaction (each about HOLD_SECONDS at most).
+
+    A case saved meanwhile gets its facets again; clear_projection removes those with the rest.
+    """
+    top = int(store._conn.execute("SELECT COALESCE(MAX(case_id), 0) FROM case_facets").fetchone()[0])
+    start, step = 0, _FACET_RANGE
+    while start <= top:
+        with store._write() as conn:
+            began = time.monotonic()
+            while start <= top:  # a range at least, then more while the transaction is young
+                conn.execute("DELETE FROM case_facets WHERE case_id >= ? AND case_id < ?", [start, start + step])
+                start += step
+                if time.monotonic() - began >= HOLD_SECONDS:
+                    break
+        if start <= top:
+            time.sleep(LET_GO_SECONDS)
+
+
 def rebuild_in_batches(store: StoreBase) -> int:
     """Rebuild the search projection from the log without holding the write lock for long; returns the cases
     indexed.
 
-    One short transaction empties it (`clear_projection`); then the cases are indexed in case-number order,
+    Short transactions empty it (`clear_facets`, then `clear_projection`: at a million cases that one takes
+    about five seconds, the only one longer than HOLD_SECONDS); then the cases are indexed in case-number order,
     each transaction holding the lock at most about HOLD_SECONDS and letting go for LET_GO_SECONDS, so other
     desks save meanwhile (`bench.bench_store` measures the longest any of them waits). A case those desks
     record or amend meanwhile is indexed by their own save, and skipped here. Until the last batch the
@@ -199,6 +220,7 @@ def rebuild_in_batches(store: StoreBase) -> int:
     the projection's counts disagree with it). A kill between batches leaves a projection whose counts
     disagree, and the next open rebuilds it again.
     """
+    clear_facets(store)
     with store._write() as conn:
         clear_projection(conn)
     zones, after, total, done = store._zones, "", 0, False

@@ -192,7 +192,7 @@ class QueueMixin(ReadMixin):
         # A common filter: walk the referred cases down their numbers, probing each one's search row and facets.
         wanted = query_facets(filed)
         clauses = ["EXISTS (SELECT 1 FROM case_facets f WHERE f.facet = ? AND f.case_id = ci.id)" for _ in wanted]
-        more, more_params = row_clauses(query)
+        more, more_params = row_clauses(query, probe=True)
         rows = self._rows(
             "SELECT v.id FROM case_versions v CROSS JOIN case_index ci"
             " ON ci.case_number = v.case_number AND ci.version = v.version"

@@ -36,12 +36,17 @@ def query_facets(query: CaseQuery) -> list[str]:
     return facets
 
 
-def row_clauses(query: CaseQuery) -> tuple[list[str], list[Any]]:
-    """The query's conditions on a search row `ci` other than its facets: words, days, not referred."""
+def row_clauses(query: CaseQuery, *, probe: bool = False) -> tuple[list[str], list[Any]]:
+    """The query's conditions on a search row `ci` other than its facets: words, days, not referred.
+
+    With `probe`, the words only test each row another index found (`+ci.id`: SQLite then never walks
+    their matches for each such row).
+    """
     clauses: list[str] = []
     params: list[Any] = []
     if query.text.strip():
-        clauses.append("ci.id IN (SELECT rowid FROM case_index_fts WHERE case_index_fts MATCH ?)")
+        column = "+ci.id" if probe else "ci.id"
+        clauses.append(f"{column} IN (SELECT rowid FROM case_index_fts WHERE case_index_fts MATCH ?)")
         params.append(fts_query(query.text))
     # Days are the jurisdiction's days (the pack's zone): a request faxed at 22:18 on 13 January
     # (-05:00) is on the 13th.
