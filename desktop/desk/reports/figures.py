@@ -22,11 +22,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 from desktop.desk.reports.period import Period, ReportError, month_words
 from desktop.rules import labels, vocab
-from desktop.store.reports import ReportTerms
 
 if TYPE_CHECKING:
     from desktop.rules.pack import Pack
-    from desktop.store.reports import ChainAnchor, PeriodCounts
+    from desktop.store.reports import ChainAnchor, PeriodCounts, ReportTerms
 
 SUPPRESS_BELOW: Final = 5  # counts about minors under this read FEWER_THAN
 FEWER_THAN: Final = f"fewer than {SUPPRESS_BELOW}"
@@ -173,6 +172,8 @@ def _moment(text: str) -> dt.datetime:
 def report_terms(pack: Pack) -> ReportTerms:
     """What a report of this pack counts by: its detainer forms and immigration authorities, and which
     answers to a hold, transfer or arrest keep the person (any code not in NOT_HELD_CODES does)."""
+    from desktop.store.reports import ReportTerms  # not at import: `decide` loads no database module
+
     return ReportTerms(
         detainer_kinds=frozenset(pack.definitions.detainer_kinds),
         authorities=frozenset(pack.definitions.immigration_authorities),
