@@ -1,7 +1,8 @@
 """Attack the case log as issue 14 did, and count what survives: kills, concurrent verify, restores, upgrades.
 
 Run: .venv/bin/python -m bench.bench_hardening            (about 8 minutes on two cores)
-     .venv/bin/python -m bench.bench_hardening --quick    (about 1-2 minutes)
+     .venv/bin/python -m bench.bench_hardening --quick    (a few kills of each kind, under a minute: what the
+                                                          test suite runs once)
 Options set each campaign's size (--writer-kills, --verify-runs, --writers, --restore-kills,
 --upgrade-kills, --upgrade-cases) and the random seed (--seed). Files go to a temporary folder
 (under $BENCH_TMP if set).
@@ -331,7 +332,8 @@ def verify_beside_writers(folder: Path, pack: Pack, runs: int, writers: int, pau
         other_failures=failures,
     )
     result.notes.append(
-        f"verify {statistics.median(run_seconds):.2f} s median, {max(run_seconds):.2f} s longest; log grew from "
+        f"verify {statistics.median(run_seconds or [0.0]):.2f} s median, {max(run_seconds, default=0.0):.2f} s "
+        "longest; log grew from "
         f"300 to {len(rows):,} cases; writers killed at the end; final verify "
         f"{'ok' if final.ok else 'FAILED'}"
     )
@@ -417,7 +419,7 @@ def restore_kills(folder: Path, pack: Pack, kills: int, chance: random.Random) -
     # Every case ever confirmed is in the live log or in a kept copy; each kept copy holds the log it replaced.
     replaced = data / "replaced"
     held = set(case_rows_of(data / "cases.db"))
-    kept_files = sorted(replaced.glob("*.db"))
+    kept_files = sorted(replaced.glob("*.db")) if replaced.exists() else []  # none when no restore finished
     for kept in kept_files:
         held |= set(case_rows_of(kept))
     lost = len(confirmed - held)
@@ -427,7 +429,11 @@ def restore_kills(folder: Path, pack: Pack, kills: int, chance: random.Random) -
     overwritten = sum(1 for name, cases in kept_expected if set(case_rows_of(replaced / name)) != cases)
     if overwritten:
         failures.append(f"{overwritten} kept copies do not hold the log they replaced")
-    strays = [p.name for p in replaced.iterdir() if p.suffix == ".partial" or p.stat().st_size == 0]
+    strays = [
+        p.name
+        for p in (replaced.iterdir() if replaced.exists() else [])
+        if p.suffix == ".partial" or p.stat().st_size == 0
+    ]
     leftovers = list((data / "restoring").iterdir()) if (data / "restoring").exists() else []
 
     same_second = two_restores_in_one_second(folder / "same-second", pack)
@@ -606,23 +612,24 @@ def table(results: list[Result]) -> None:
             say("  " + "  ".join("-" * w for w in widths))
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=SUMMARY)
-    parser.add_argument("--quick", action="store_true", help="small campaigns, about 1-2 minutes")
+    parser.add_argument("--quick", action="store_true", help="a few kills of each kind, under a minute")
     parser.add_argument("--writer-kills", type=int)
     parser.add_argument("--verify-runs", type=int)
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--writer-pause", type=float, default=0.02, help="seconds each writer waits between cases")
     parser.add_argument("--restore-kills", type=int)
     parser.add_argument("--upgrade-kills", type=int)
-    parser.add_argument("--upgrade-cases", type=int, default=3000)
+    parser.add_argument("--upgrade-cases", type=int)
     parser.add_argument("--seed", type=int, default=14)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     quick = args.quick
-    writer_n = args.writer_kills if args.writer_kills is not None else (40 if quick else 300)
-    verify_n = args.verify_runs if args.verify_runs is not None else (10 if quick else 50)
-    restore_n = args.restore_kills if args.restore_kills is not None else (20 if quick else 120)
-    upgrade_n = args.upgrade_kills if args.upgrade_kills is not None else (10 if quick else 50)
+    writer_n = args.writer_kills if args.writer_kills is not None else (4 if quick else 300)
+    verify_n = args.verify_runs if args.verify_runs is not None else (2 if quick else 50)
+    restore_n = args.restore_kills if args.restore_kills is not None else (3 if quick else 120)
+    upgrade_n = args.upgrade_kills if args.upgrade_kills is not None else (2 if quick else 50)
+    upgrade_cases = args.upgrade_cases if args.upgrade_cases is not None else (300 if quick else 3000)
     pack = load_pack(PACK_DIR)
     chance = random.Random(args.seed)
     started = time.perf_counter()
@@ -637,7 +644,7 @@ def main() -> int:
                 lambda: verify_beside_writers(folder, pack, verify_n, args.writers, args.writer_pause),
             ),
             ("restore kills", lambda: restore_kills(folder, pack, restore_n, chance)),
-            ("upgrade kills", lambda: upgrade_kills(folder, pack, upgrade_n, args.upgrade_cases, chance)),
+            ("upgrade kills", lambda: upgrade_kills(folder, pack, upgrade_n, upgrade_cases, chance)),
         ]
         for name, campaign in campaigns:
             say(f"  {name} ...")

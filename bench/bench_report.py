@@ -1,81 +1,87 @@
-"""Benchmark the oversight report at 10,000 (and optionally 1,000,000) synthetic cases.
+"""Benchmark the oversight report: the figures of a year and a month, and the PDF and CSV made from them.
 
-Run: .venv/bin/python -m bench.bench_report              (10,000 cases)
-     .venv/bin/python -m bench.bench_report 10000 1000000
-The cases are spread over the two years before 1 November 2026 (received a few hours apart at 10k;
-record_many loads them in batches of 1,000, as bench_store does). Prints, for the yearly report of
-2026 and for one month: reading the figures from the log, and the whole PDF and CSV (figures
-included), and the same over every case in the log. Target: under 1 s at 10,000 cases.
+Run: .venv/bin/python -m bench.bench_report                    (10,000 cases)
+     .venv/bin/python -m bench.bench_report 10000 1000000      (by hand; the million is built once, minutes)
+     .venv/bin/python -m bench.bench_report --quick            (1,000 cases: what the test suite runs once)
+
+The log is bench/biglog.py's: its newest 10,000 cases over the two years before 1 November 2026
+(about 4,200 received in 2026 at any size), the older ones from 2020 on, so the yearly report of
+2026 reads the same year in a 10,000-case log and in a million-case one. Goal: a yearly report,
+figures and PDF, under 2 s at a million cases, costing what its year costs, not what the log costs.
+Above 10,000 cases one old year (2022) is timed too: a year of many more requests than a desk sees.
+
+Baseline, measured in the same run on the same file: a bare sqlite3 SELECT of every version of the
+period's cases (all columns), through the index on the received day: what merely reading the
+period's rows costs. `--all` also times a report of every case in the log.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import argparse
 import datetime as dt
-import os
-import sys
-import tempfile
-import time
-from pathlib import Path
+import sqlite3
+from collections.abc import Callable, Sequence
 
-from bench.common import ROOT, median_seconds, ms
-from desktop.demo import synthetic_intakes, synthetic_officer
-from desktop.desk import Desk
+from bench.biglog import RECENT, build_note, open_desk, prepared, sign_in
+from bench.common import median_seconds, ms, print_table
 from desktop.desk.reports import Period
-from desktop.rules import decide, load_pack, parse_intake
 
-PACK = load_pack(ROOT / "resources" / "policies" / "northampton-2019")
-START = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
-SPAN = dt.timedelta(days=730)
-
-
-def load(desk: Desk, size: int) -> float:
-    """`size` cases received evenly over SPAN, loaded in batches; returns the seconds it took."""
-    templates = [parse_intake(d) for d in synthetic_intakes(PACK, min(size, 5000), seed=size, start=START)]
-    decisions = [decide(t, PACK) for t in templates]  # the day received does not change the decision
-    step = SPAN / size
-    store = desk.store
-    started = time.perf_counter()
-    done = 0
-    while done < size:
-        batch = []
-        for k in range(min(1000, size - done)):
-            n = done + k
-            received = PACK.local_time(START - SPAN + step * n).replace(microsecond=0)
-            intake = dataclasses.replace(templates[n % len(templates)], received_at=received)
-            batch.append((intake, decisions[n % len(templates)], synthetic_officer(n), None))
-        store.record_many(batch, PACK)
-        done += len(batch)
-        if size >= 100_000 and done % 100_000 == 0:
-            print(f"    loaded {done:,} cases ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
-    return time.perf_counter() - started
+MODULE = "bench.bench_report"
+QUICK_SIZE = 1000
+BARE = (
+    "SELECT v.* FROM case_index ci JOIN case_versions v ON v.case_number = ci.case_number"
+    " WHERE ci.received_day >= ? AND ci.received_day <= ?"
+)
 
 
-def run(size: int) -> None:
-    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
-        desk = Desk(Path(tmp) / "data", clock=lambda: dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
-        load_seconds = load(desk, size)
-        reports = desk.reports()
-        year, month = Period.year(2026), Period.month("2026-03")
-        repeat = 5 if size <= 100_000 else 1
-        in_year = reports.figures(year).requests
-        everything = Period.between(dt.date(2024, 1, 1), dt.date(2026, 12, 31))
-        timings = {
-            f"figures, every case ({size:,})": lambda: reports.figures(everything),
-            f"figures + PDF, every case ({size:,})": lambda: reports.render(reports.figures(everything), "pdf"),
-            f"figures, year 2026 ({in_year:,} requests)": lambda: reports.figures(year),
-            "figures + PDF, year 2026": lambda: reports.render(reports.figures(year), "pdf"),
-            "figures + CSV, year 2026": lambda: reports.render(reports.figures(year), "csv"),
-            f"figures, one month ({reports.figures(month).requests:,} requests)": lambda: reports.figures(month),
-        }
-        results = {name: median_seconds(fn, repeat, warmup=1 if repeat > 1 else 0) for name, fn in timings.items()}
-        desk.close()
-    print(f"oversight report benchmark at {size:,} cases (medians of {repeat})")
-    print(f"  bulk load:                                   {size / load_seconds:,.0f} cases/s ({load_seconds:.1f} s)")
-    for name, seconds in results.items():
-        print(f"  {name + ':':<50} {ms(seconds)}")
+def run(size: int, repeat: int, *, everything: bool) -> list[tuple[str, str, str]]:
+    folder = prepared(size)
+    desk = open_desk(folder)
+    session = sign_in(desk)
+    reports = desk.reports
+    conn = sqlite3.connect(folder / "data" / "cases.db")
+    rows: list[tuple[str, str, str]] = []
+
+    def bare(period: Period) -> Callable[[], object]:
+        return lambda: conn.execute(BARE, [period.start.isoformat(), period.end.isoformat()]).fetchall()
+
+    periods = [("year 2026", Period.year(2026)), ("one month, 2026-03", Period.month("2026-03"))]
+    if size > RECENT:
+        periods.append(("an old year, 2022", Period.year(2022)))
+    if everything:
+        periods.append(("every case", Period.between(dt.date(2019, 1, 1), dt.date(2026, 12, 31))))
+    for name, period in periods:
+        requests = reports.figures(session, period).requests
+        base = median_seconds(bare(period), repeat)
+        figures = median_seconds(lambda p=period: reports.figures(session, p), repeat)
+        pdf = median_seconds(lambda p=period: reports.render(reports.figures(session, p), "pdf"), repeat)
+        rows.append((f"baseline: bare SELECT of the versions of {name} ({requests:,} requests)", ms(base), ""))
+        rows.append((f"  figures, {name}", ms(figures), f"{figures / base:6.1f}x"))
+        rows.append((f"  figures + PDF, {name}", ms(pdf), f"{pdf / base:6.1f}x"))
+        if period.name == "2026":
+            csv = median_seconds(lambda p=period: reports.render(reports.figures(session, p), "csv"), repeat)
+            rows.append((f"  figures + CSV, {name}", ms(csv), f"{csv / base:6.1f}x"))
+    conn.close()
+    desk.close()
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=f"python -m {MODULE}", description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, help="cases in the log (default 10,000)")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_SIZE:,} cases, few repeats (seconds)")
+    parser.add_argument("--all", action="store_true", help="also a report of every case in the log")
+    args = parser.parse_args(argv)
+    sizes = [QUICK_SIZE] if args.quick else (args.sizes or [10_000])
+    repeat = 3 if args.quick else 5
+    for size in sizes:
+        rows = run(size, repeat, everything=args.all or args.quick)
+        print_table(
+            f"oversight report benchmark at {size:,} cases (medians of {repeat})",
+            [("log: " + build_note(size), "", ""), *rows],
+        )
+    return 0
 
 
 if __name__ == "__main__":
-    for arg in sys.argv[1:] or ["10000"]:
-        run(int(arg))
+    raise SystemExit(main())

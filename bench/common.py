@@ -59,3 +59,11 @@ def program_copy(folder: Path, *, compiled: bool) -> Path:
         compileall.compile_dir(folder / "desktop", quiet=1)
         compileall.compile_file(folder / "main.py", quiet=1)
     return folder
+
+
+def print_table(heading: str, rows: Sequence[tuple[str, str, str]]) -> None:
+    """A benchmark's figures: a heading, then each label, its value and its ratio to its baseline."""
+    print(heading)
+    width = max(len(label) for label, _, _ in rows)
+    for label, value, ratio in rows:
+        print(f"  {label:<{width}}  {value:>12}  {ratio}")

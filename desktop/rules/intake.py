@@ -187,6 +187,9 @@ TEXT_LIMITS: dict[str, int] = {
     "booking_number": 100,
     "edition": 100,
 }
+# The most papers one request takes: a real one has a handful. The memo of 200 prints in under a second
+# (`bench.bench_memo`); one of 10,000 took 24 s to a minute.
+MAX_DOCUMENTS = 200
 
 
 def _text(data: Mapping[str, Any], key: str, path: str) -> str | None:
@@ -255,6 +258,10 @@ def parse_intake(data: object) -> Intake:
         raw_documents = []
     if not isinstance(raw_documents, list):
         raise IntakeError("documents", f"expected a list (empty for a verbal request), got {_describe(raw_documents)}")
+    if len(raw_documents) > MAX_DOCUMENTS:
+        raise IntakeError(
+            "documents", f"{len(raw_documents):,} papers is more than the limit of {MAX_DOCUMENTS} for one request"
+        )
     documents = tuple(_document(item, f"documents[{i}]") for i, item in enumerate(raw_documents))
 
     if "actions" not in data:

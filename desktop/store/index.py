@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 import tomllib
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from desktop.records import CaseVersion
 from desktop.store.fields import iso_utc
 from desktop.store.rows import version_from_row
+
+if TYPE_CHECKING:
+    from desktop.store.connect import StoreBase
 
 INDEX_COLUMNS: Final = (
     "case_number",
@@ -147,6 +151,94 @@ def reindex_missing(conn: sqlite3.Connection, zones: PackZones) -> int:
     for row in rows:
         write_index(conn, version_from_row(dict(row)), zones)
     return len(rows)
+
+
+# The newest version of each case after a case number, whose search row is missing, in case-number order.
+_MISSING_AFTER: Final = """
+SELECT v.* FROM cases c CROSS JOIN case_versions v ON v.case_number = c.case_number
+   AND v.version = (SELECT MAX(n.version) FROM case_versions n WHERE n.case_number = c.case_number)
+ WHERE c.case_number > ? AND NOT EXISTS (SELECT 1 FROM case_index ci WHERE ci.case_number = c.case_number)
+ ORDER BY c.case_number LIMIT ?
+"""
+# How long one transaction of a rebuild may hold the write lock, and how long it then lets go: longer than
+# the longest wait between two tries of another desk's busy handler (SQLite's is 100 ms), so a desk
+# saving meanwhile gets the lock within about a second, far inside its 15 s busy timeout.
+HOLD_SECONDS: Final = 1.0
+LET_GO_SECONDS: Final = 0.15
+_CHUNK: Final = 100  # cases indexed between two looks at the time
+_FACET_RANGE: Final = 20_000  # cases whose facets are deleted between two looks at the time
+
+
+def clear_projection(conn: sqlite3.Connection) -> None:
+    """Empty the search rows and the full-text index, in the caller's transaction (the facets: clear_facets).
+
+    The full-text index's triggers are set aside meanwhile, so an index whose entries were deleted behind
+    its back (which its delete trigger would take for damage) is emptied whole ('delete-all'); with no
+    trigger, SQLite empties the tables without visiting each row.
+    """
+    triggers = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'case_index'"
+    ).fetchall()
+    for name, _sql in triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute("DELETE FROM case_facets")  # what clear_facets left: the facets saved meanwhile
+    conn.execute("DELETE FROM case_index")
+    conn.execute("INSERT INTO case_index_fts (case_index_fts) VALUES ('delete-all')")
+    for _name, sql in triggers:
+        conn.execute(sql)
+
+
+def clear_facets(store: StoreBase) -> None:
+    """Delete every facet row, a range of cases to a transaction (each about HOLD_SECONDS at most).
+
+    A case saved meanwhile gets its facets again; clear_projection removes those with the rest.
+    """
+    top = int(store._conn.execute("SELECT COALESCE(MAX(case_id), 0) FROM case_facets").fetchone()[0])
+    start, step = 0, _FACET_RANGE
+    while start <= top:
+        with store._write() as conn:
+            began = time.monotonic()
+            while start <= top:  # a range at least, then more while the transaction is young
+                conn.execute("DELETE FROM case_facets WHERE case_id >= ? AND case_id < ?", [start, start + step])
+                start += step
+                if time.monotonic() - began >= HOLD_SECONDS:
+                    break
+        if start <= top:
+            time.sleep(LET_GO_SECONDS)
+
+
+def rebuild_in_batches(store: StoreBase) -> int:
+    """Rebuild the search projection from the log without holding the write lock for long; returns the cases
+    indexed.
+
+    Short transactions empty it (`clear_facets`, then `clear_projection`: at a million cases that one takes
+    about five seconds, the only one longer than HOLD_SECONDS); then the cases are indexed in case-number order,
+    each transaction holding the lock at most about HOLD_SECONDS and letting go for LET_GO_SECONDS, so other
+    desks save meanwhile (`bench.bench_store` measures the longest any of them waits). A case those desks
+    record or amend meanwhile is indexed by their own save, and skipped here. Until the last batch the
+    search misses the cases not yet indexed; the review queue does not (store/queue.py reads the log while
+    the projection's counts disagree with it). A kill between batches leaves a projection whose counts
+    disagree, and the next open rebuilds it again.
+    """
+    clear_facets(store)
+    with store._write() as conn:
+        clear_projection(conn)
+    zones, after, total, done = store._zones, "", 0, False
+    while not done:
+        with store._write() as conn:
+            started = time.monotonic()
+            while not done:  # a chunk at least, then more while the transaction is young
+                rows = conn.execute(_MISSING_AFTER, [after, _CHUNK]).fetchall()
+                for row in rows:
+                    write_index(conn, version_from_row(dict(row)), zones)
+                total += len(rows)
+                done = len(rows) < _CHUNK
+                after = str(rows[-1]["case_number"]) if rows else after
+                if time.monotonic() - started >= HOLD_SECONDS:
+                    break
+        if not done:
+            time.sleep(LET_GO_SECONDS)
+    return total
 
 
 def recompute_received_days(conn: sqlite3.Connection) -> int:

@@ -20,6 +20,47 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words)
 
 
+def query_facets(query: CaseQuery) -> list[str]:
+    """The facets a query asks for (requester, paper, response, status, referred), in this order."""
+    facets = []
+    if query.requester:
+        facets.append(f"requester:{query.requester}")
+    if query.document_kind:
+        facets.append(f"doc:{query.document_kind}")
+    if query.code:
+        facets.append(f"code:{query.code}")
+    if query.status:
+        facets.append(f"status:{query.status}")
+    if query.referred is True:
+        facets.append("referred:1")
+    return facets
+
+
+def row_clauses(query: CaseQuery, *, probe: bool = False) -> tuple[list[str], list[Any]]:
+    """The query's conditions on a search row `ci` other than its facets: words, days, not referred.
+
+    With `probe`, the words only test each row another index found (`+ci.id`: SQLite then never walks
+    their matches for each such row).
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    if query.text.strip():
+        column = "+ci.id" if probe else "ci.id"
+        clauses.append(f"{column} IN (SELECT rowid FROM case_index_fts WHERE case_index_fts MATCH ?)")
+        params.append(fts_query(query.text))
+    # Days are the jurisdiction's days (the pack's zone): a request faxed at 22:18 on 13 January
+    # (-05:00) is on the 13th.
+    if query.since:
+        clauses.append("ci.received_day >= ?")
+        params.append(query.since.isoformat())
+    if query.until:
+        clauses.append("ci.received_day <= ?")
+        params.append(query.until.isoformat())
+    if query.referred is False:
+        clauses.append("ci.referred = 0")
+    return clauses, params
+
+
 class ReadMixin(StoreBase):
     """Reading cases and searching the projection; nothing here writes."""
 
@@ -73,17 +114,7 @@ class ReadMixin(StoreBase):
         With a filter on a facet (requester, paper, response, status, referred) the facet's index
         drives the query newest-first, so a page of 50 stops after 50 matches even at a million cases.
         """
-        facets = []
-        if query.requester:
-            facets.append(f"requester:{query.requester}")
-        if query.document_kind:
-            facets.append(f"doc:{query.document_kind}")
-        if query.code:
-            facets.append(f"code:{query.code}")
-        if query.status:
-            facets.append(f"status:{query.status}")
-        if query.referred is True:
-            facets.append("referred:1")
+        facets = query_facets(query)
         if len(facets) > 1:
             # Drive with the rarest facet, so an empty intersection is found by a short walk.
             facets.sort(key=self._facet_size)
@@ -106,21 +137,10 @@ class ReadMixin(StoreBase):
         # Join parameters come first, in the order the joins name them; then the WHERE parameters.
         join_params = facets[1:]
         where_params: list[Any] = [facets[0]] if facets else []
-        if query.text.strip():
-            clauses.append("ci.id IN (SELECT rowid FROM case_index_fts WHERE case_index_fts MATCH ?)")
-            where_params.append(fts_query(query.text))
-        # Days are the jurisdiction's days (the pack's zone): a request faxed at 22:18 on 13 January
-        # (-05:00) is on the 13th.
-        if query.since:
-            clauses.append("ci.received_day >= ?")
-            where_params.append(query.since.isoformat())
-        if query.until:
-            clauses.append("ci.received_day <= ?")
-            where_params.append(query.until.isoformat())
-        if query.referred is False:
-            clauses.append("ci.referred = 0")
+        more, more_params = row_clauses(query)
+        clauses += more
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-        return f"FROM {' '.join(joins)}{where}", [*join_params, *where_params], order_column
+        return f"FROM {' '.join(joins)}{where}", [*join_params, *where_params, *more_params], order_column
 
     def _facet_size(self, facet: str) -> int:
         """How many cases carry a facet, counted up to a bound (enough to rank facets, cheap at any size)."""

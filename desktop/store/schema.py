@@ -314,6 +314,16 @@ def m009_signed_state(db: Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS audit_log_states ON audit_log (seq) WHERE state IS NOT NULL")
 
 
+@migrations()
+def m010_review_queue_in_case_order(db: Database) -> None:
+    """The referred versions in case-number order, with their version numbers: the review queue's pages and
+    counts read this index alone, not the versions' (wide) rows, so its first page at a million cases reads
+    about 50 entries. It replaces m008's index on the status only, which it begins with.
+    """
+    db.execute("CREATE INDEX IF NOT EXISTS case_versions_queue ON case_versions (status, case_number, version)")
+    db.execute("DROP INDEX IF EXISTS case_versions_status")
+
+
 def known_migrations() -> list[str]:
     """The names of every migration this build knows, in order."""
     return [m.name for m in migrations._migrations]

@@ -313,13 +313,13 @@ def _repair_index(store: CaseStore) -> None:
     The projection is derived, never evidence, so rebuilding it changes nothing the log vouches for.
     A log that cannot be written (a read-only copy) is left as it is; `verify` names what is wrong.
     """
-    from desktop.store.index import index_disagrees
+    from desktop.store.index import index_disagrees, rebuild_in_batches
 
     try:
         reason = index_disagrees(store._conn)
         if reason is None:
             return
-        count = store.rebuild_index()
+        count = rebuild_in_batches(store)  # in short transactions: other desks save meanwhile
     except StoreError as exc:
         store.notices.append(f"The search index disagrees with the log and could not be rebuilt ({exc})")
         return

@@ -1,8 +1,11 @@
 """The figures of a report, counted from the log: every section, the small-count rule, CSV and JSON.
 
-The public report holds no personal data: the store hands over only enum values, codes and times
-(desktop/store/reports.py); counts about minors under 5 read "fewer than 5"; the CSV is tidy, one
-figure a row (`section,group,value`), for open data.
+What is counted is said here (`report_terms`: which papers make a detainer, which codes keep a
+person); the counting itself is SQLite's, over the period's rows only (desktop/store/reports.py,
+`period_counts`), so a year's report costs what its year costs. The public report holds no personal
+data: the store hands over only counts and, for each referral, its open questions and two times;
+counts about minors under 5 read "fewer than 5"; the CSV is tidy, one figure a row
+(`section,group,value`), for open data.
 """
 
 from __future__ import annotations
@@ -13,17 +16,16 @@ import io
 import json
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from desktop.desk.reports.period import Period, ReportError, month_words
-from desktop.records import Status
 from desktop.rules import labels, vocab
 
 if TYPE_CHECKING:
     from desktop.rules.pack import Pack
-    from desktop.store.reports import ChainAnchor, ReportCase, VersionFacts
+    from desktop.store.reports import ChainAnchor, PeriodCounts, ReportTerms
 
 SUPPRESS_BELOW: Final = 5  # counts about minors under this read FEWER_THAN
 FEWER_THAN: Final = f"fewer than {SUPPRESS_BELOW}"
@@ -34,6 +36,9 @@ CUSTODY_ACTIONS: Final = frozenset({"hold", "transfer_custody", "arrest"})
 NOT_HELD_CODES: Final = frozenset(vocab.NON_HOLDING_CODES | {"NOT_COVERED", "DECLINE_TRANSFER"})
 ICE_REQUESTERS: Final = ("ice_ero", "ice_hsi")
 BENEFITS: Final = {"u_visa": "U visa", "t_visa": "T visa"}
+OTHER_BASIS: Final = "HOLD_OTHER_BASIS"  # custody continued on its own basis, not the detainer
+JUDICIAL: Final = "HONOR_JUDICIAL"  # held or handed over on a judge's warrant or order
+PROCESSED: Final = "PROCESS_BENEFIT"  # a benefit certification processed
 
 
 @dataclass(frozen=True)
@@ -164,99 +169,39 @@ def _moment(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
 
 
+def report_terms(pack: Pack) -> ReportTerms:
+    """What a report of this pack counts by: its detainer forms and immigration authorities, and which
+    answers to a hold, transfer or arrest keep the person (any code not in NOT_HELD_CODES does)."""
+    from desktop.store.reports import ReportTerms  # not at import: `decide` loads no database module
+
+    return ReportTerms(
+        detainer_kinds=frozenset(pack.definitions.detainer_kinds),
+        authorities=frozenset(pack.definitions.immigration_authorities),
+        ice=frozenset(ICE_REQUESTERS),
+        custody_actions=CUSTODY_ACTIONS,
+        not_held=NOT_HELD_CODES,
+        other_basis=OTHER_BASIS,
+        judicial=JUDICIAL,
+        benefits=tuple(BENEFITS),
+        processed=PROCESSED,
+    )
+
+
 @dataclass
 class _Referral:
     ambs: tuple[str, ...]
     seconds: float | None  # None while open
 
 
-@dataclass
-class _Tally:
-    """Counts made in one pass over the period's cases."""
-
-    definitions_detainers: frozenset[str]
-    immigration_authorities: frozenset[str]
-    requests: int = 0
-    minors: int = 0
-    minor_detainers: int = 0
-    no_papers: int = 0
-    from_authorities: int = 0
-    by_month: Counter[str] = field(default_factory=Counter)
-    by_requester: Counter[str] = field(default_factory=Counter)
-    by_channel: Counter[str] = field(default_factory=Counter)
-    by_document: Counter[str] = field(default_factory=Counter)
-    by_action: Counter[str] = field(default_factory=Counter)
-    by_code: Counter[str] = field(default_factory=Counter)
-    detainers: int = 0
-    detainers_by_form: Counter[str] = field(default_factory=Counter)
-    held_other_basis: int = 0
-    judicial: int = 0
-    held_on_detainer: int = 0
-    not_held: int = 0
-    referrals: list[_Referral] = field(default_factory=list)
-    overridden: int = 0
-    signed_off: int = 0
-    benefits: Counter[str] = field(default_factory=Counter)
-    amendments: int = 0
-    resolutions: int = 0
-    cases_amended: int = 0
-    from_ice: int = 0
-
-    def add(self, case: ReportCase) -> None:
-        now = case.current
-        self.requests += 1
-        self.by_month[case.received_day[:7]] += 1
-        self.by_requester[now.requester] += 1
-        self.by_channel[now.channel] += 1
-        kinds = set(now.document_kinds)
-        self.by_document.update(kinds or {"none"})
-        self.no_papers += not kinds
-        self.by_action.update(set(now.actions))
-        self.by_code.update(r.code for r in now.responses)
-        self.from_authorities += now.requester in self.immigration_authorities
-        self.from_ice += now.requester in ICE_REQUESTERS
-        self.minors += now.minor
-        detainer = kinds & self.definitions_detainers
-        if detainer:
-            self._detainer(now, detainer)
-        if now.benefit in BENEFITS:
-            self.benefits[f"{now.benefit}/requested"] += 1
-            if any(r.code == "PROCESS_BENEFIT" for r in now.responses):
-                self.benefits[f"{now.benefit}/processed"] += 1
-        self._history(case.versions)
-
-    def _detainer(self, now: VersionFacts, forms: set[str]) -> None:
-        self.detainers += 1
-        self.minor_detainers += now.minor
-        self.detainers_by_form.update(forms)
-        codes = {r.code for r in now.responses if r.action in CUSTODY_ACTIONS}
-        if "HOLD_OTHER_BASIS" in codes:
-            self.held_other_basis += 1
-        if "HONOR_JUDICIAL" in codes:
-            self.judicial += 1
-        # Any other code in answer to a hold, transfer or arrest would keep the person on the detainer itself.
-        if codes - NOT_HELD_CODES - {"HOLD_OTHER_BASIS", "HONOR_JUDICIAL"}:
-            self.held_on_detainer += 1
-        if codes <= NOT_HELD_CODES:
-            self.not_held += 1
-
-    def _history(self, versions: Sequence[VersionFacts]) -> None:
-        later = versions[1:]
-        self.amendments += len(later)
-        self.resolutions += sum(v.status == Status.RESOLVED for v in later)
-        self.cases_amended += bool(later)
-        referred = next((i for i, v in enumerate(versions) if v.refer_to_counsel), None)
-        if referred is not None:
-            start = versions[referred]
-            ambs = tuple(sorted({r.refer for r in start.responses if r.refer})) or ("(none named)",)
-            end = next((v for v in versions[referred + 1 :] if v.status == Status.RESOLVED), None)
-            seconds = None if end is None else (_moment(end.recorded_at) - _moment(start.recorded_at)).total_seconds()
-            self.referrals.append(_Referral(ambs, seconds))
-        overridden = next((i for i, v in enumerate(versions) if v.overridden), None)
-        if overridden is not None:
-            self.overridden += 1
-            if any(v.status != Status.REFERRED for v in versions[overridden + 1 :]):
-                self.signed_off += 1
+def _referrals(counts: PeriodCounts) -> list[_Referral]:
+    """Each referral's questions ("(none named)" for none) and its seconds from referral to resolution."""
+    return [
+        _Referral(
+            r.ambs or ("(none named)",),
+            None if r.resolved_at is None else (_moment(r.resolved_at) - _moment(r.referred_at)).total_seconds(),
+        )
+        for r in counts.referrals
+    ]
 
 
 def _referral_figures(referrals: Sequence[_Referral], pack: Pack) -> tuple[tuple[Figure, ...], tuple[Figure, ...]]:
@@ -292,30 +237,29 @@ def _amb_order(amb: str) -> tuple[int, str]:
 
 
 def build_report(
-    cases: Iterable[ReportCase],
+    counts: PeriodCounts,
     anchor: ChainAnchor,
     period: Period,
     pack: Pack,
     *,
     ice_count: int | None = None,
 ) -> Report:
-    """The figures of the period from its cases (a pure function: the same cases give the same report)."""
+    """The figures of the period from its counts (a pure function: the same counts give the same report)."""
     if ice_count is not None and ice_count < 0:
         raise ReportError(f"ICE's count must be 0 or more, not {ice_count}")
-    tally = _Tally(pack.definitions.detainer_kinds, pack.definitions.immigration_authorities)
-    for case in cases:
-        tally.add(case)
-    referral_totals, referral_by_amb = _referral_figures(tally.referrals, pack)
+    total = counts.total
+    requests, detainers, held_on_detainer = total("requests"), total("detainers"), total("held_on_detainer")
+    referral_totals, referral_by_amb = _referral_figures(_referrals(counts), pack)
     counsel = pack.department.counsel
     sections = [
         Section(
             "requests",
             "Requests received",
             (
-                Figure("total", "all requests received", tally.requests),
-                Figure("from_immigration_authorities", "from immigration authorities", tally.from_authorities),
-                Figure("no_papers", "with no papers (by phone, verbal or informal)", tally.no_papers),
-                Figure("about_minors", "about a person under 18", suppressed(tally.minors)),
+                Figure("total", "all requests received", requests),
+                Figure("from_immigration_authorities", "from immigration authorities", total("from_authorities")),
+                Figure("no_papers", "with no papers (by phone, verbal or informal)", total("no_papers")),
+                Figure("about_minors", "about a person under 18", suppressed(total("minors"))),
             ),
             f"Counted by the day received, in {pack.time_zone or 'the desk’s time zone'}. "
             f"Counts about minors under {SUPPRESS_BELOW} read “{FEWER_THAN}”.",
@@ -323,21 +267,23 @@ def build_report(
         Section(
             "requests_by_month",
             "Requests by month",
-            tuple(Figure(m, month_words(m), tally.by_month.get(m, 0)) for m in period.months()),
+            tuple(Figure(m, month_words(m), counts.group("month").get(m, 0)) for m in period.months()),
         ),
         Section(
             "requests_by_requester",
             "Requests by requester",
-            _ordered(tally.by_requester, vocab.REQUESTERS, labels.REQUESTER),
+            _ordered(counts.group("requester"), vocab.REQUESTERS, labels.REQUESTER),
         ),
         Section(
-            "requests_by_channel", "Requests by channel", _ordered(tally.by_channel, vocab.CHANNELS, labels.CHANNEL)
+            "requests_by_channel",
+            "Requests by channel",
+            _ordered(counts.group("channel"), vocab.CHANNELS, labels.CHANNEL),
         ),
         Section(
             "requests_by_document",
             "Requests by kind of paper",
             _ordered(
-                tally.by_document,
+                counts.group("document"),
                 (*vocab.DOCUMENT_KINDS, "none"),
                 {**labels.DOCUMENT_KIND, "none": "no papers"},
             ),
@@ -346,31 +292,33 @@ def build_report(
         Section(
             "requests_by_action",
             "What was asked",
-            _ordered(tally.by_action, vocab.ACTIONS, labels.ACTION),
+            _ordered(counts.group("action"), vocab.ACTIONS, labels.ACTION),
             "A request asking several things counts once under each.",
         ),
         Section(
             "responses_by_code",
             "The City's responses",
-            _ordered(tally.by_code, vocab.RESPONSE_CODES, labels.CODE),
+            _ordered(counts.group("code"), vocab.RESPONSE_CODES, labels.CODE),
             "One response for each thing asked, as the case stands now (after any amendment).",
         ),
         Section(
             "detainers",
             "Detainers",
             (
-                Figure("received", "detainers received", tally.detainers),
-                Figure("not_held", "no one held: declined, not in custody or logged only", tally.not_held),
+                Figure("received", "detainers received", detainers),
+                Figure("not_held", "no one held: declined, not in custody or logged only", total("not_held")),
                 Figure(
-                    "held_other_basis", "custody continued on its own basis (not the detainer)", tally.held_other_basis
+                    "held_other_basis",
+                    "custody continued on its own basis (not the detainer)",
+                    total("held_other_basis"),
                 ),
                 Figure(
                     "held_or_transferred_judicial",
                     "held or handed over on a judge's warrant or order (not the detainer)",
-                    tally.judicial,
+                    total("judicial"),
                 ),
-                Figure("held_on_detainer", "held on the detainer itself (must be 0)", tally.held_on_detainer),
-                Figure("about_minors", "detainers about a person under 18", suppressed(tally.minor_detainers)),
+                Figure("held_on_detainer", "held on the detainer itself (must be 0)", held_on_detainer),
+                Figure("about_minors", "detainers about a person under 18", suppressed(total("minor_detainers"))),
             ),
             "A detainer is a request carrying a detainer form ("
             + ", ".join(sorted(pack.definitions.detainer_kinds))
@@ -379,7 +327,7 @@ def build_report(
         Section(
             "detainers_by_form",
             "Detainers by form",
-            _ordered(tally.detainers_by_form, vocab.DOCUMENT_KINDS, labels.DOCUMENT_KIND),
+            _ordered(counts.group("detainer_form"), vocab.DOCUMENT_KINDS, labels.DOCUMENT_KIND),
         ),
         Section(
             "referrals",
@@ -393,16 +341,16 @@ def build_report(
             "overrides",
             "Officer overrides",
             (
-                Figure("overridden", "cases where the officer disagreed with the decision", tally.overridden),
-                Figure("signed_off", "signed off by a later version", tally.signed_off),
-                Figure("awaiting", "awaiting sign-off", tally.overridden - tally.signed_off),
+                Figure("overridden", "cases where the officer disagreed with the decision", total("overridden")),
+                Figure("signed_off", "signed off by a later version", total("signed_off")),
+                Figure("awaiting", "awaiting sign-off", total("overridden") - total("signed_off")),
             ),
         ),
         Section(
             "benefits",
             "Benefit certifications (U and T visas)",
             tuple(
-                Figure(f"{key}/{what}", f"{name} {what}", tally.benefits.get(f"{key}/{what}", 0))
+                Figure(f"{key}/{what}", f"{name} {what}", counts.group("benefit").get(f"{key}/{what}", 0))
                 for key, name in BENEFITS.items()
                 for what in ("requested", "processed")
             ),
@@ -411,16 +359,16 @@ def build_report(
             "amendments",
             "Amendments",
             (
-                Figure("amendments", "amendments recorded (new versions)", tally.amendments),
-                Figure("resolutions", "of which resolving a referral or override", tally.resolutions),
-                Figure("cases_amended", "cases amended", tally.cases_amended),
+                Figure("amendments", "amendments recorded (new versions)", total("amendments")),
+                Figure("resolutions", "of which resolving a referral or override", total("resolutions")),
+                Figure("cases_amended", "cases amended", total("cases_amended")),
             ),
             "Nothing in the log is edited: a correction is a new version, and the old one stays.",
         ),
     ]
     ice = None
     if ice_count is not None:
-        ice = IceCount(ice_count, tally.from_ice)
+        ice = IceCount(ice_count, total("from_ice"))
         sections.append(
             Section(
                 "ice_count",
@@ -435,21 +383,21 @@ def build_report(
         )
     department = pack.department.name
     statements = []
-    if tally.requests == 0:
+    if requests == 0:
         statements.append(
             f"No requests received: {department or 'the department'} received no federal immigration "
             f"request from {period.words}."
         )
     else:
         statements.append(
-            f"{tally.requests:,} request{'s' if tally.requests != 1 else ''} received from {period.words}, "
-            f"{tally.detainers:,} of {'them' if tally.requests != 1 else 'it'} with a detainer."
+            f"{requests:,} request{'s' if requests != 1 else ''} received from {period.words}, "
+            f"{detainers:,} of {'them' if requests != 1 else 'it'} with a detainer."
         )
-    if tally.held_on_detainer == 0:
+    if held_on_detainer == 0:
         statements.append("No one was held on an immigration detainer.")
     else:
         statements.append(
-            f"ATTENTION: {tally.held_on_detainer} detainer(s) answered with a hold on the detainer itself; "
+            f"ATTENTION: {held_on_detainer} detainer(s) answered with a hold on the detainer itself; "
             "the ordinance allows none. Review them in the register."
         )
     return Report(
@@ -459,7 +407,7 @@ def build_report(
         time_zone=pack.time_zone,
         entries=anchor.position,
         chain_head=anchor.entry_hash,
-        requests=tally.requests,
+        requests=requests,
         sections=tuple(sections),
         statements=tuple(statements),
         ice=ice,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Final
 
 from desktop.desk.changes import Change
 from desktop.desk.manager import Manager, action
-from desktop.desk.reports.figures import Report, build_report, report_csv, report_json
+from desktop.desk.reports.figures import Report, build_report, report_csv, report_json, report_terms
 from desktop.desk.reports.period import Period, ReportError
 from desktop.desk.reports.register import RegisterRow, register_csv, register_rows
 from desktop.records import EventKind
@@ -59,8 +59,8 @@ class Reports(Manager):
     def figures(self, session: Session, period: Period, *, ice_count: int | None = None) -> Report:
         """The figures of the period, read now; nothing is written and nothing audited."""
         pack = self.pack_for(period)
-        with self._store.report_snapshot(period.start, period.end) as snapshot:
-            return build_report(snapshot.cases, snapshot.anchor, period, pack, ice_count=ice_count)
+        anchor, counts = self._store.period_counts(period.start, period.end, report_terms(pack))
+        return build_report(counts, anchor, period, pack, ice_count=ice_count)
 
     @staticmethod
     def render(report: Report, fmt: str) -> bytes:

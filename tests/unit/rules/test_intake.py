@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from desktop.rules.intake import IntakeError, parse_intake, parse_intake_json
+from desktop.rules.intake import MAX_DOCUMENTS, IntakeError, parse_intake, parse_intake_json
 
 BASE: dict[str, Any] = {
     "received_at": "2026-01-13T22:18:00-05:00",
@@ -176,3 +176,12 @@ def test_text_must_be_valid_and_dates_in_range() -> None:
     with pytest.raises(IntakeError) as caught:
         parse_intake(changed("received_at", "9999-12-31T23:00:00-05:00"))
     assert caught.value.field_path == "received_at" and "out of range" in str(caught.value)
+
+
+def test_papers_are_capped_where_a_memo_still_prints_in_a_moment() -> None:
+    paper = {"kind": "I-247A", "signer": "dhs_officer"}
+    assert len(parse_intake(changed("documents", [paper] * MAX_DOCUMENTS)).documents) == MAX_DOCUMENTS
+    with pytest.raises(IntakeError) as caught:
+        parse_intake(changed("documents", [paper] * 10_000))
+    assert caught.value.field_path == "documents"
+    assert str(caught.value) == "documents: 10,000 papers is more than the limit of 200 for one request"
