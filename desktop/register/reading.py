@@ -182,6 +182,8 @@ def report(
 ) -> Report:
     """The desk's report, from the register's rows: the desks named (else every desk the role sees)."""
     from desktop.desk.reports import build_report
+    from desktop.desk.reports.figures import report_terms
+    from desktop.desk.reports.tally import tally
     from desktop.store.reports import ChainAnchor, report_cases
 
     anchor = report_anchor(conn, origins)
@@ -189,8 +191,9 @@ def report(
         "SELECT * FROM report_facts(%s, %s, %s)", (period.start, period.end, list(origins) if origins else None)
     )
     facts = ({**row, "officer": "", "override_officer": None} for row in rows)
+    terms = report_terms(pack)
     built = build_report(
-        report_cases(facts, key="case_key"),
+        tally(report_cases(facts, key="case_key"), terms.detainer_kinds, terms.authorities).counts(),
         ChainAnchor(anchor.position, anchor.entry_hash),
         period,
         pack,

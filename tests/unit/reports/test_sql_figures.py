@@ -18,13 +18,13 @@ from desktop.demo import synthetic_intakes
 from desktop.desk import Desk, Session
 from desktop.desk.reports import Period, build_report
 from desktop.desk.reports.figures import report_terms
+from desktop.desk.reports.tally import tally
 from desktop.errors import DeskError
 from desktop.records import Override, Status
 from desktop.rules import load_pack
 from tests.conftest import PACK_DIR, Clock
 from tests.unit.desk.people import staffed_desk
 from tests.unit.reports.conftest import EVERY_CHECK, NEW_YEAR_EDGES, Known
-from tests.unit.reports.tally import tally
 
 PERIODS = [
     Period.year(2025),

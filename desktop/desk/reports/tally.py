@@ -1,6 +1,8 @@
-"""The report's figures tallied in Python, one case at a time: how desk/reports/figures.py counted them
-before SQLite did (desktop/store/reports.py). Kept here only to cross-check the SQL on varied logs
-(test_sql_figures.py); the report itself has one home for each figure, its SQL.
+"""The report's figures tallied in Python, one case at a time, from rows read somewhere other than the desk's
+SQLite: the county register's report (desktop/register/reading.py) reads each desk's versions from PostgreSQL
+and counts them here. A desk's own report counts the same figures in SQLite (desktop/store/reports.py); the
+two are held to the same figures on varied logs by tests/unit/reports/test_sql_figures.py, and a desk's report
+from the register is its own report byte for byte (tests/register).
 """
 
 from __future__ import annotations
@@ -156,6 +158,7 @@ class _Tally:
 
 
 def tally(cases: Iterable[ReportCase], detainer_kinds: frozenset[str], authorities: frozenset[str]) -> _Tally:
+    """Count the cases in one pass; `.counts()` gives what the desk's SQL gives for the same cases."""
     counted = _Tally(detainer_kinds, authorities)
     for case in cases:
         counted.add(case)
