@@ -446,6 +446,11 @@ class Ledger:
                         str(receipt.get("chain_head")),
                         str(entry["actor"]),
                     )
+        elif "checkpoint" in state:
+            # A full verify's record of what it checked: `verify` trusts it only where an outside witness holds
+            # it (store/verify.py Checkpoint), and only a person's key may sign one.
+            if kind != "account" or entry["kind"] != "verify":
+                self.problems.append(f"{_where(entry)} records a verify checkpoint, which only a person's verify may")
         else:
             self.problems.append(f"{_where(entry)} carries a state this version of the program does not know")
 
