@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from desktop.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
+    TerminalProgress,
     copy_passphrase,
     open_desk,
     opening_passphrase,
@@ -44,9 +45,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
             who = signed_in(args, desk)
         except LogDamaged as exc:  # a damaged log is what verify is for: the check failed (exit 1)
             return _failed(args, str(exc))
-        check = desk.log.verify(
-            who, rebuild_index=args.rebuild_index, expect_fingerprint=args.expect_fingerprint, full=args.full
-        )
+        progress = TerminalProgress("verifying the log")
+        try:
+            check = desk.log.verify(
+                who,
+                rebuild_index=args.rebuild_index,
+                expect_fingerprint=args.expect_fingerprint,
+                full=args.full,
+                progress=progress,
+            )
+        finally:
+            progress.close()
     if check.index_rebuilt is not None:
         # The search index is derived from the log; rebuilding it changes no record.
         sys.stderr.write(f"search index rebuilt: {check.index_rebuilt} case(s)\n")

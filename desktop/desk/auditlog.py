@@ -17,6 +17,7 @@ from desktop.desk.results import LogCheck
 from desktop.records import AuditEntry, EventKind
 
 if TYPE_CHECKING:
+    from desktop.desk.desk import Progress
     from desktop.desk.receipts import ReceiptCheck
     from desktop.desk.sessions import Session
 
@@ -39,6 +40,7 @@ class AuditLog(Manager):
         rebuild_index: bool = False,
         expect_fingerprint: str | None = None,
         full: bool = False,
+        progress: Progress | None = None,
     ) -> LogCheck:
         """Recompute the whole audit chain and every record, then SQLite's integrity_check; compare the first
         admin's key with the one pinned on this PC and with `expect_fingerprint` (from the paper of set-up),
@@ -47,7 +49,7 @@ class AuditLog(Manager):
         Signatures are the slow part (one Ed25519 check per entry). Those up to a checkpoint that an outside
         witness holds (a receipt kept away from this PC, a register's cosignature) were checked by the full
         verify that made it and are not checked again unless `full` (store/verify.py Checkpoint says why that
-        is safe); a successful verify by a person leaves a new checkpoint.
+        is safe); a successful verify by a person leaves a new checkpoint. `progress` hears (done, total).
 
         Slow on a large log: the window runs it on a background thread. A damaged file is a failed
         check (problems), not an error. `rebuild_index` first rebuilds the search index (supervisors
@@ -69,7 +71,9 @@ class AuditLog(Manager):
             )
             witnessed = None if full else self._witnessed()
             # A log that is not the one set up here gets no "verified" entry, whatever its own checks say.
-            report = store.verify(actor=session.actor if root.ok else None, now=self._now(), witnessed=witnessed)
+            report = store.verify(
+                actor=session.actor if root.ok else None, now=self._now(), witnessed=witnessed, progress=progress
+            )
             integrity = store.integrity_ok()
             cosigned = witness_check(store)  # the newest head the county register cosigned (desk/bundles.py)
         except LogDamaged as exc:

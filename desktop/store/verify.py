@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -40,6 +41,9 @@ from desktop.store.signatures import (
 SKEW: Final = dt.timedelta(minutes=5)
 # A version and its audit entry are written with one reading of the clock.
 SAME_MOMENT: Final = dt.timedelta(seconds=1)
+# Progress (done, total) of a verify, in steps: each entry walked, each version checked, each signature checked.
+VerifyProgress = Callable[[int, int], None]
+PROGRESS_EVERY: Final = 2000  # rows between two reports of progress
 
 
 @dataclass
@@ -95,7 +99,13 @@ def _checkpoint(conn: sqlite3.Connection, witnessed: int) -> Checkpoint | None:
     return Checkpoint(int(row[0]), int(row[1]), str(row[2]), str(row[3]))
 
 
-def _walk_chain(conn: sqlite3.Connection, problems: list[str], ledger: Ledger, taken_through: int = 0) -> _Chain:
+def _walk_chain(
+    conn: sqlite3.Connection,
+    problems: list[str],
+    ledger: Ledger,
+    taken_through: int = 0,
+    step: Callable[[int], None] | None = None,
+) -> _Chain:
     """Walk every entry: its hash, its place, its time, the ledger's rules; the signatures to check are queued,
     except those of entries up to `taken_through` (a witnessed checkpoint's), whose stored bytes are hashed."""
     chain = _Chain(taken_through=taken_through)
@@ -138,7 +148,32 @@ def _walk_chain(conn: sqlite3.Connection, problems: list[str], ledger: Ledger, t
             chain.at_checkpoint = (str(chain.head), chain.signed.hexdigest())
         chain.last_seq = seq if isinstance(seq, int) else chain.last_seq
         expected_seq = seq + 1
+        if step is not None and chain.entries % PROGRESS_EVERY == 0:
+            step(PROGRESS_EVERY)
+    if step is not None:
+        step(chain.entries % PROGRESS_EVERY)
     return chain
+
+
+class _Steps:
+    """A verify's progress: every entry, every version, then every signature to check (known after the walk;
+    until then counted as one per entry)."""
+
+    def __init__(self, conn: sqlite3.Connection, progress: VerifyProgress) -> None:
+        self._progress = progress
+        self.entries = int(conn.execute("SELECT coalesce(max(seq), 0) FROM audit_log").fetchone()[0])
+        self.versions = int(conn.execute("SELECT count(*) FROM case_versions").fetchone()[0])
+        self.total = 2 * self.entries + self.versions
+        self.done = 0
+        progress(0, self.total)
+
+    def signatures(self, count: int) -> None:
+        self.total = self.entries + self.versions + count
+        self._progress(self.done, self.total)
+
+    def step(self, count: int) -> None:
+        self.done = min(self.done + count, self.total)
+        self._progress(self.done, self.total)
 
 
 def _checkpoint_problems(checkpoint: Checkpoint, chain: _Chain) -> list[str]:
@@ -201,7 +236,13 @@ def _is_json(text: object) -> bool:
     return True
 
 
-def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, problems: list[str]) -> int:
+def _check_versions(
+    conn: sqlite3.Connection,
+    chain: _Chain,
+    zones: PackZones,
+    problems: list[str],
+    step: Callable[[int], None] | None = None,
+) -> int:
     """Every version: its hash, its link to the version before, its own audit entry, its search row."""
     records = 0
     previous_by_case: dict[str, str] = {}
@@ -209,6 +250,8 @@ def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, p
     latest: CaseVersion | None = None
     for row in conn.execute("SELECT * FROM case_versions ORDER BY case_number, version"):
         records += 1
+        if step is not None and records % PROGRESS_EVERY == 0:
+            step(PROGRESS_EVERY)
         data = dict(row)
         label = f"case {data['case_number']} version {data['version']}"
         fields = _wrong_type(data)
@@ -248,6 +291,8 @@ def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, p
     if latest is not None:
         index_check.settle(latest)
     problems.extend(index_check.finish())
+    if step is not None:
+        step(records % PROGRESS_EVERY)
     return records
 
 
@@ -342,7 +387,12 @@ class VerifyMixin(StoreBase):
     """`verify`, rebuilding the search projection, and SQLite's own integrity check."""
 
     def verify(
-        self, *, actor: str | Actor | None = None, now: dt.datetime | None = None, witnessed: int | None = None
+        self,
+        *,
+        actor: str | Actor | None = None,
+        now: dt.datetime | None = None,
+        witnessed: int | None = None,
+        progress: VerifyProgress | None = None,
     ) -> VerifyReport:
         """Recompute the whole chain and every record's hash; report every break, the first first.
 
@@ -353,16 +403,17 @@ class VerifyMixin(StoreBase):
         records and the ledger's rules are always checked whole: no check skips a row it could not see changed.
 
         With `actor` (a person), a successful check is itself added to the chain as a `verify` event (at
-        `now`), carrying a new checkpoint through the last entry it checked.
+        `now`), carrying a new checkpoint through the last entry it checked. `progress` hears (done, total) in
+        steps: each entry walked, each version checked, each signature checked.
         """
         try:
-            report, signed = self._verify_once(witnessed=witnessed)
+            report, signed = self._verify_once(witnessed=witnessed, progress=progress)
         except sqlite3.OperationalError as exc:
             if "decode" not in str(exc).lower():
                 raise translate(exc, self.path) from None
             # Some stored text is not UTF-8 (edited with another tool): read every text as the bytes it is,
             # so each such row is a problem line, never a traceback. Slower, so only when needed.
-            report, signed = self._verify_once(lenient=True, witnessed=witnessed)
+            report, signed = self._verify_once(lenient=True, witnessed=witnessed, progress=progress)
         if actor and report.ok:
             who = actor_text(actor, "who verified")
             detail = f"{report.entries_checked} entries and {report.records_checked} records verified"
@@ -388,7 +439,9 @@ class VerifyMixin(StoreBase):
             report = replace(report, entries_checked=report.entries_checked + 1, chain_head=head)
         return report
 
-    def _verify_once(self, *, lenient: bool = False, witnessed: int | None = None) -> tuple[VerifyReport, str]:
+    def _verify_once(
+        self, *, lenient: bool = False, witnessed: int | None = None, progress: VerifyProgress | None = None
+    ) -> tuple[VerifyReport, str]:
         """Every check in one read snapshot: writers beside us cannot make it look torn. Returns the report and
         the hash of every stored signature (a new checkpoint's)."""
         conn = self._conn
@@ -401,7 +454,7 @@ class VerifyMixin(StoreBase):
             except sqlite3.Error as exc:
                 raise translate(exc, self.path) from None
             try:
-                report, signed = self._verify_snapshot(conn, witnessed)
+                report, signed = self._verify_snapshot(conn, witnessed, progress)
             finally:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")  # only read; ending it lets the VERIFY event be written
@@ -415,8 +468,12 @@ class VerifyMixin(StoreBase):
             )
         return report, signed
 
-    def _verify_snapshot(self, conn: sqlite3.Connection, witnessed: int | None) -> tuple[VerifyReport, str]:
+    def _verify_snapshot(
+        self, conn: sqlite3.Connection, witnessed: int | None, progress: VerifyProgress | None
+    ) -> tuple[VerifyReport, str]:
         """Every check, all reading the one snapshot the caller's read transaction holds."""
+        steps = _Steps(conn, progress) if progress is not None else None
+        step = steps.step if steps is not None else None
         problems: list[str] = []
         present = {r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
         expected = schema.append_only_trigger_sql()
@@ -432,7 +489,9 @@ class VerifyMixin(StoreBase):
         book = read_keys(conn, problems)
         ledger = Ledger(book, problems)
         checkpoint = _checkpoint(conn, witnessed) if witnessed else None
-        chain = _walk_chain(conn, problems, ledger, checkpoint.through if checkpoint else 0)
+        chain = _walk_chain(conn, problems, ledger, checkpoint.through if checkpoint else 0, step)
+        if steps is not None:
+            steps.signatures(len(chain.signatures))
         if checkpoint is not None:
             problems.extend(_checkpoint_problems(checkpoint, chain))
         job = SignatureJob(chain.signatures)  # in worker processes while the records are checked here
@@ -440,11 +499,11 @@ class VerifyMixin(StoreBase):
             broken_at = len(problems)  # the broken signatures are named here, after the chain's own problems
             notes = ledger.finish(conn, chain.last_seq)
             check_accounts(conn, book, problems)
-            records = _check_versions(conn, chain, self._zones, problems)
+            records = _check_versions(conn, chain, self._zones, problems, step)
             problems.extend(_check_attachments(conn, chain.attachments))
             problems.extend(_check_packs_and_links(conn))
             broken: list[str] = []
-            signatures = job.finish(broken)
+            signatures = job.finish(broken, step)
             problems[broken_at:broken_at] = broken
         finally:
             job.cancel()
