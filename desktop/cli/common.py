@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -191,3 +191,46 @@ def opening_passphrase(source: Path) -> str:
 
 def print_json(value: object) -> None:
     sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+class TerminalProgress:
+    """A long job's progress on the terminal's error stream, on one line, with the time left as the rate so far
+    gives it: "verifying the log: 45% (45,000 of 100,000), about 30 s left". Nothing when stderr is not a
+    terminal (a script's log stays clean), and nothing for a job that ends within the first second."""
+
+    def __init__(self, label: str, *, monotonic: Callable[[], float] | None = None) -> None:
+        import time
+
+        self._label = label
+        self._monotonic = monotonic or time.monotonic
+        self._started = self._monotonic()
+        self._shown = False
+        self._last = 0.0
+        self._on = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self._on or total <= 0:
+            return
+        now = self._monotonic()
+        elapsed = now - self._started
+        if elapsed < 1.0 or (now - self._last < 0.2 and done < total):
+            return
+        self._last = now
+        left = elapsed * (total - done) / done if done else None
+        estimate = f", about {_duration(left)} left" if left is not None and done < total else ""
+        sys.stderr.write(f"\r{self._label}: {100 * done // total}% ({done:,} of {total:,}){estimate}\033[K")
+        sys.stderr.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(int(seconds), 1)} s"
+    if seconds < 5400:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"

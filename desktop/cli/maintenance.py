@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from desktop.cli.common import (
     EXIT_CHECK_FAILED,
     EXIT_OK,
+    TerminalProgress,
     copy_passphrase,
     open_desk,
     opening_passphrase,
@@ -44,7 +45,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
             who = signed_in(args, desk)
         except LogDamaged as exc:  # a damaged log is what verify is for: the check failed (exit 1)
             return _failed(args, str(exc))
-        check = desk.log.verify(who, rebuild_index=args.rebuild_index, expect_fingerprint=args.expect_fingerprint)
+        progress = TerminalProgress("verifying the log")
+        try:
+            check = desk.log.verify(
+                who,
+                rebuild_index=args.rebuild_index,
+                expect_fingerprint=args.expect_fingerprint,
+                full=args.full,
+                progress=progress,
+            )
+        finally:
+            progress.close()
     if check.index_rebuilt is not None:
         # The search index is derived from the log; rebuilding it changes no record.
         sys.stderr.write(f"search index rebuilt: {check.index_rebuilt} case(s)\n")
@@ -55,6 +66,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 "entries_checked": check.entries_checked,
                 "records_checked": check.records_checked,
                 "signatures_checked": check.signatures_checked,
+                "signatures_from_checkpoint": check.checkpoint_through,
                 "chain_head": check.chain_head,
                 "admin_key_fingerprint": check.admin_fingerprint,
                 "witnessed": check.witnessed,
@@ -72,7 +84,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
         warned = f", with {len(check.warnings)} warning(s) to look at" if check.warnings else ""
         sys.stdout.write(
             f"OK: {check.entries_checked} audit entries, {check.records_checked} records and "
-            f"{check.signatures_checked} signatures checked; chain head {check.chain_head}{warned}\n"
+            f"{check.signatures_checked} signatures checked"
+            + (
+                f" (those up to entry {check.checkpoint_through} kept by a witnessed checkpoint)"
+                if check.checkpoint_through
+                else ""
+            )
+            + f"; chain head {check.chain_head}{warned}\n"
         )
         for warning in check.warnings:
             sys.stdout.write(f"WARNING: {warning}\n")

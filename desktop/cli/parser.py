@@ -210,6 +210,11 @@ def _verify(sub: Parser) -> None:
         metavar="FP",
         help="the admin key fingerprint on the paper from set-up: exit 1 when the log's differs",
     )
+    sub.add_argument(
+        "--full",
+        action="store_true",
+        help="check every signature again, even those a checkpoint an outside witness holds already vouches for",
+    )
     sub.set_defaults(func=maintenance.cmd_verify)
 
 

@@ -17,6 +17,7 @@ from desktop.desk.results import LogCheck
 from desktop.records import AuditEntry, EventKind
 
 if TYPE_CHECKING:
+    from desktop.desk.desk import Progress
     from desktop.desk.receipts import ReceiptCheck
     from desktop.desk.sessions import Session
 
@@ -33,11 +34,22 @@ class AuditLog(Manager):
 
     @action("log.verify")
     def verify(
-        self, session: Session, *, rebuild_index: bool = False, expect_fingerprint: str | None = None
+        self,
+        session: Session,
+        *,
+        rebuild_index: bool = False,
+        expect_fingerprint: str | None = None,
+        full: bool = False,
+        progress: Progress | None = None,
     ) -> LogCheck:
         """Recompute the whole audit chain and every record, then SQLite's integrity_check; compare the first
         admin's key with the one pinned on this PC and with `expect_fingerprint` (from the paper of set-up),
         and check the receipts kept outside the data folder (desk/trust.py, desk/receipts.py).
+
+        Signatures are the slow part (one Ed25519 check per entry). Those up to a checkpoint that an outside
+        witness holds (a receipt kept away from this PC, a register's cosignature) were checked by the full
+        verify that made it and are not checked again unless `full` (store/verify.py Checkpoint says why that
+        is safe); a successful verify by a person leaves a new checkpoint. `progress` hears (done, total).
 
         Slow on a large log: the window runs it on a background thread. A damaged file is a failed
         check (problems), not an error. `rebuild_index` first rebuilds the search index (supervisors
@@ -57,8 +69,11 @@ class AuditLog(Manager):
                 has_entries=store.chain_position(store.chain_head()) != 0,
                 folder=self._desk.data_dir,
             )
+            witnessed = None if full else self._witnessed()
             # A log that is not the one set up here gets no "verified" entry, whatever its own checks say.
-            report = store.verify(actor=session.actor if root.ok else None, now=self._now())
+            report = store.verify(
+                actor=session.actor if root.ok else None, now=self._now(), witnessed=witnessed, progress=progress
+            )
             integrity = store.integrity_ok()
             cosigned = witness_check(store)  # the newest head the county register cosigned (desk/bundles.py)
         except LogDamaged as exc:
@@ -88,7 +103,18 @@ class AuditLog(Manager):
             notes=root.notes + tuple(report.notes) + seen.notes,
             warnings=tuple(report.warnings),
             witnessed=cosigned.words(),
+            checkpoint_through=report.checkpoint_through,
         )
+
+    def _witnessed(self) -> int | None:
+        """The newest entry an outside witness holds: a receipt kept outside the data folder that still checks, or
+        a register's cosignature the log still holds (None when neither does, or either finds a problem)."""
+        from desktop.desk.bundles import witness_check
+        from desktop.desk.receipts import outside_witnessed
+
+        cosigned = witness_check(self._store)
+        held = [n for n in (outside_witnessed(self._store), None if cosigned.problems else cosigned.witnessed) if n]
+        return max(held) if held else None
 
     @action("log.rebuild_index")
     def rebuild_index(self, session: Session) -> int:

@@ -250,12 +250,7 @@ def witness(store: CaseStore, report_witness: Any, after: tuple[int, int], now: 
     `report_witness` is the newest receipt checked (verify's Witness), `after` the entries and versions
     after the entry it names.
     """
-    from desktop.store.marker import read_marker
-
-    places = [receipts_dir()]
-    backup = (read_marker(store.data_dir) or {}).get("last_backup")
-    if isinstance(backup, str) and backup:
-        places.append(Path(backup + SUFFIX))
+    places = _places(store)
     problems: list[str] = []
     notes: list[str] = []
     newest: tuple[int, str, str] | None = None
@@ -299,6 +294,34 @@ def witness(store: CaseStore, report_witness: Any, after: tuple[int, int], now: 
             "outside this PC yet: a receipt proves the log held everything up to its entry, and nothing after"
         )
     return Witnessed(tuple(problems), tuple(notes))
+
+
+def _places(store: CaseStore) -> list[Path]:
+    """Where this log's receipts are kept outside the data folder: the receipts folder, the latest backup's."""
+    from desktop.store.marker import read_marker
+
+    places = [receipts_dir()]
+    backup = (read_marker(store.data_dir) or {}).get("last_backup")
+    if isinstance(backup, str) and backup:
+        places.append(Path(backup + SUFFIX))
+    return places
+
+
+def outside_witnessed(store: CaseStore) -> int | None:
+    """The newest entry a receipt kept outside the data folder holds, of those that still check; None if none.
+
+    What `verify` may start its signature checks after (store/verify.py Checkpoint): a receipt the log only
+    records as checked is the desk's own word, and is not counted.
+    """
+    newest = None
+    for path in witness_receipts(store, _places(store)):
+        try:
+            check = check_receipt(store, path)
+        except InvalidInput:
+            continue
+        if check.ok and (newest is None or check.entries > newest):
+            newest = check.entries
+    return newest
 
 
 def _restored_after(store: CaseStore, made: str) -> int | None:

@@ -33,6 +33,7 @@ class LogCheck:
     notes: tuple[str, ...] = ()  # true, and no failure: the pinned key compared, what no receipt witnesses yet
     warnings: tuple[str, ...] = ()  # for a person to look at: an entry dated before the one before it
     witnessed: str | None = None  # the newest head the county register cosigned, and what came after it
+    checkpoint_through: int | None = None  # signatures up to this entry kept by a witnessed checkpoint, not checked
 
     @property
     def ok(self) -> bool:

@@ -70,6 +70,7 @@ class VerifyReport:
     witness: Witness | None = None  # the newest receipt checked against the log, as its signed entry says
     entries_after_witness: int = 0  # entries after the entry that receipt names
     versions_after_witness: int = 0  # of them, cases recorded or amended
+    checkpoint_through: int | None = None  # signatures up to this entry taken from a witnessed checkpoint
 
     @property
     def ok(self) -> bool:

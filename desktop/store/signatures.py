@@ -25,7 +25,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -446,6 +446,11 @@ class Ledger:
                         str(receipt.get("chain_head")),
                         str(entry["actor"]),
                     )
+        elif "checkpoint" in state:
+            # A full verify's record of what it checked: `verify` trusts it only where an outside witness holds
+            # it (store/verify.py Checkpoint), and only a person's key may sign one.
+            if kind != "account" or entry["kind"] != "verify":
+                self.problems.append(f"{_where(entry)} records a verify checkpoint, which only a person's verify may")
         else:
             self.problems.append(f"{_where(entry)} carries a state this version of the program does not know")
 
@@ -662,10 +667,19 @@ class SignatureJob:
             chunks = [self._plain[i : i + CHUNK] for i in range(0, len(self._plain), CHUNK)]
             self._futures = [self._pool.submit(_bad, chunk) for chunk in chunks]
 
-    def finish(self, problems: list[str]) -> int:
-        """Wait for the checks and name every broken signature; returns how many were checked."""
+    def finish(self, problems: list[str], step: Callable[[int], None] | None = None) -> int:
+        """Wait for the checks and name every broken signature; returns how many were checked. `step` hears how
+        many more were checked, chunk by chunk."""
+        bad: list[int] = []
         try:
-            bad = [seq for future in self._futures for seq in future.result()] if self._pool else _bad(self._plain)
+            if self._pool is None:
+                bad = _bad(self._plain)
+                if step is not None:
+                    step(len(self._plain))
+            for index, future in enumerate(self._futures):
+                bad.extend(future.result())
+                if step is not None:
+                    step(min(CHUNK, len(self._plain) - index * CHUNK))
         finally:
             self.cancel()
         for seq in sorted(bad):

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -19,7 +20,7 @@ from desktop.store.chain import append_event, entries_after
 from desktop.store.connect import StoreBase, translate
 from desktop.store.errors import StoreError
 from desktop.store.fields import actor_text, utc_now
-from desktop.store.hashing import GENESIS_HASH, entry_hash, record_hash
+from desktop.store.hashing import GENESIS_HASH, canonical, entry_hash, record_hash
 from desktop.store.index import INDEX_COLUMNS, PackZones, facets, index_row, reindex_missing
 from desktop.store.query import VerifyReport
 from desktop.store.rows import attachment_detail, record_fields, version_from_row
@@ -40,6 +41,9 @@ from desktop.store.signatures import (
 SKEW: Final = dt.timedelta(minutes=5)
 # A version and its audit entry are written with one reading of the clock.
 SAME_MOMENT: Final = dt.timedelta(seconds=1)
+# Progress (done, total) of a verify, in steps: each entry walked, each version checked, each signature checked.
+VerifyProgress = Callable[[int, int], None]
+PROGRESS_EVERY: Final = 2000  # rows between two reports of progress
 
 
 @dataclass
@@ -54,10 +58,57 @@ class _Chain:
     attachments: list[tuple[int, str, str]] = field(default_factory=list)  # seq, case, detail
     signatures: list[SignatureCheck] = field(default_factory=list)  # still to check, all at once
     warnings: list[str] = field(default_factory=list)  # entries dated before the one before them
+    # Every entry's signature as stored, hashed in order (the entry hash does not cover the signature, which
+    # signs it): what a checkpoint keeps, so a signature changed after it was checked is seen without it.
+    signed: Any = field(default_factory=hashlib.sha256)
+    taken_through: int = 0  # signatures of entries up to this one taken from a checkpoint, not checked again
+    at_checkpoint: tuple[str, str] | None = None  # the head and the signatures' hash at that entry
 
 
-def _walk_chain(conn: sqlite3.Connection, problems: list[str], ledger: Ledger) -> _Chain:
-    chain = _Chain()
+@dataclass(frozen=True)
+class Checkpoint:
+    """A full verify, recorded in its own signed entry: every signature up to `through` was checked then.
+
+    `verify` checks those signatures again only if no outside witness holds the checkpoint's entry: a receipt
+    kept away from this PC, or a register's cosignature, whose head the chain must still reach, so that
+    everything up to it, the checkpoint's own entry with it, is as it was when the witness saw it. `head` and
+    `signatures` (the hash of every stored signature up to `through`) must then still be what they were.
+    """
+
+    entry: int  # the verify entry that records it
+    through: int
+    head: str
+    signatures: str
+
+
+def checkpoint_state(through: int, head: str, signatures: str) -> dict[str, Any]:
+    return {"checkpoint": {"through": through, "head": head, "signatures": signatures}}
+
+
+def _checkpoint(conn: sqlite3.Connection, witnessed: int) -> Checkpoint | None:
+    """The newest checkpoint whose own entry an outside witness holds (`witnessed`: the newest entry one does)."""
+    row = conn.execute(
+        "SELECT seq, json_extract(state, '$.checkpoint.through'), json_extract(state, '$.checkpoint.head'), "
+        "json_extract(state, '$.checkpoint.signatures') FROM audit_log "
+        "WHERE kind = ? AND state IS NOT NULL AND seq <= ? AND json_valid(state) "
+        "AND json_type(state, '$.checkpoint.through') = 'integer' ORDER BY seq DESC LIMIT 1",
+        [EventKind.VERIFY.value, witnessed],
+    ).fetchone()
+    if row is None or not all(isinstance(v, str) for v in row[2:]) or not 0 < row[1] < row[0]:
+        return None
+    return Checkpoint(int(row[0]), int(row[1]), str(row[2]), str(row[3]))
+
+
+def _walk_chain(
+    conn: sqlite3.Connection,
+    problems: list[str],
+    ledger: Ledger,
+    taken_through: int = 0,
+    step: Callable[[int], None] | None = None,
+) -> _Chain:
+    """Walk every entry: its hash, its place, its time, the ledger's rules; the signatures to check are queued,
+    except those of entries up to `taken_through` (a witnessed checkpoint's), whose stored bytes are hashed."""
+    chain = _Chain(taken_through=taken_through)
     expected_seq = 1
     before: tuple[int, dt.datetime] | None = None  # the entry before, and its time
     for row in conn.execute("SELECT * FROM audit_log ORDER BY seq"):
@@ -89,12 +140,56 @@ def _walk_chain(conn: sqlite3.Connection, problems: list[str], ledger: Ledger) -
         if entry["kind"] == EventKind.ATTACHMENT:
             chain.attachments.append((seq, entry["case_number"], entry["detail"]))
         check = ledger.entry(entry)
-        if check is not None:
+        if check is not None and seq > taken_through:
             chain.signatures.append(check)
+        chain.signed.update(f"{seq}:{entry.get('signature') or ''}\n".encode())
         chain.head = entry["entry_hash"]
+        if seq == taken_through:
+            chain.at_checkpoint = (str(chain.head), chain.signed.hexdigest())
         chain.last_seq = seq if isinstance(seq, int) else chain.last_seq
         expected_seq = seq + 1
+        if step is not None and chain.entries % PROGRESS_EVERY == 0:
+            step(PROGRESS_EVERY)
+    if step is not None:
+        step(chain.entries % PROGRESS_EVERY)
     return chain
+
+
+class _Steps:
+    """A verify's progress: every entry, every version, then every signature to check (known after the walk;
+    until then counted as one per entry)."""
+
+    def __init__(self, conn: sqlite3.Connection, progress: VerifyProgress) -> None:
+        self._progress = progress
+        self.entries = int(conn.execute("SELECT coalesce(max(seq), 0) FROM audit_log").fetchone()[0])
+        self.versions = int(conn.execute("SELECT count(*) FROM case_versions").fetchone()[0])
+        self.total = 2 * self.entries + self.versions
+        self.done = 0
+        progress(0, self.total)
+
+    def signatures(self, count: int) -> None:
+        self.total = self.entries + self.versions + count
+        self._progress(self.done, self.total)
+
+    def step(self, count: int) -> None:
+        self.done = min(self.done + count, self.total)
+        self._progress(self.done, self.total)
+
+
+def _checkpoint_problems(checkpoint: Checkpoint, chain: _Chain) -> list[str]:
+    """What no longer matches the witnessed checkpoint the signatures up to it were taken from."""
+    where = f"the checkpoint of entry {checkpoint.entry} (a full verify through entry {checkpoint.through})"
+    if chain.at_checkpoint is None:
+        return [f"{where}: the log no longer reaches entry {checkpoint.through}: entries were cut"]
+    head, signed = chain.at_checkpoint
+    if head != checkpoint.head:
+        return [f"{where}: entry {checkpoint.through} no longer has the head it had then: the log was rewritten"]
+    if signed != checkpoint.signatures:
+        return [
+            f"{where}: a signature of an entry up to {checkpoint.through} was changed after it was checked "
+            "(`verify --full` names which)"
+        ]
+    return []
 
 
 def _span(delta: dt.timedelta) -> str:
@@ -141,7 +236,13 @@ def _is_json(text: object) -> bool:
     return True
 
 
-def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, problems: list[str]) -> int:
+def _check_versions(
+    conn: sqlite3.Connection,
+    chain: _Chain,
+    zones: PackZones,
+    problems: list[str],
+    step: Callable[[int], None] | None = None,
+) -> int:
     """Every version: its hash, its link to the version before, its own audit entry, its search row."""
     records = 0
     previous_by_case: dict[str, str] = {}
@@ -149,6 +250,8 @@ def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, p
     latest: CaseVersion | None = None
     for row in conn.execute("SELECT * FROM case_versions ORDER BY case_number, version"):
         records += 1
+        if step is not None and records % PROGRESS_EVERY == 0:
+            step(PROGRESS_EVERY)
         data = dict(row)
         label = f"case {data['case_number']} version {data['version']}"
         fields = _wrong_type(data)
@@ -188,6 +291,8 @@ def _check_versions(conn: sqlite3.Connection, chain: _Chain, zones: PackZones, p
     if latest is not None:
         index_check.settle(latest)
     problems.extend(index_check.finish())
+    if step is not None:
+        step(records % PROGRESS_EVERY)
     return records
 
 
@@ -281,22 +386,43 @@ def _undecodable(text: str) -> bool:
 class VerifyMixin(StoreBase):
     """`verify`, rebuilding the search projection, and SQLite's own integrity check."""
 
-    def verify(self, *, actor: str | Actor | None = None, now: dt.datetime | None = None) -> VerifyReport:
+    def verify(
+        self,
+        *,
+        actor: str | Actor | None = None,
+        now: dt.datetime | None = None,
+        witnessed: int | None = None,
+        progress: VerifyProgress | None = None,
+    ) -> VerifyReport:
         """Recompute the whole chain and every record's hash; report every break, the first first.
 
-        With `actor`, a successful check is itself added to the chain as a `verify` event (at `now`).
+        Every signature is checked, except where `witnessed` (the newest entry an outside witness holds, as
+        the caller found it: a receipt kept away from this PC, a register's cosignature) reaches a checkpoint:
+        then the signatures up to it, checked by the full verify that made it, are not checked again, but their
+        stored bytes must hash as they did then, and the chain must still reach the checkpoint's head. Hashes,
+        records and the ledger's rules are always checked whole: no check skips a row it could not see changed.
+
+        With `actor` (a person), a successful check is itself added to the chain as a `verify` event (at
+        `now`), carrying a new checkpoint through the last entry it checked. `progress` hears (done, total) in
+        steps: each entry walked, each version checked, each signature checked.
         """
         try:
-            report = self._verify_once()
+            report, signed = self._verify_once(witnessed=witnessed, progress=progress)
         except sqlite3.OperationalError as exc:
             if "decode" not in str(exc).lower():
                 raise translate(exc, self.path) from None
             # Some stored text is not UTF-8 (edited with another tool): read every text as the bytes it is,
             # so each such row is a problem line, never a traceback. Slower, so only when needed.
-            report = self._verify_once(lenient=True)
+            report, signed = self._verify_once(lenient=True, witnessed=witnessed, progress=progress)
         if actor and report.ok:
             who = actor_text(actor, "who verified")
             detail = f"{report.entries_checked} entries and {report.records_checked} records verified"
+            if report.checkpoint_through:
+                detail += f" (signatures up to entry {report.checkpoint_through} as the witnessed checkpoint kept them)"
+            state = None
+            if isinstance(actor, Actor) and actor.signer is not None and report.entries_checked:
+                # Only a person's key signs a checkpoint: the desk's own key is in the data folder for anyone.
+                state = canonical(checkpoint_state(report.entries_checked, report.chain_head, signed))
             try:
                 with self._write() as write_conn:
                     head = append_event(
@@ -306,14 +432,18 @@ class VerifyMixin(StoreBase):
                         detail,
                         at=now or utc_now(),
                         desk_signer=self.desk_signer,
+                        state=state,
                     )
             except StoreError:
                 return report  # a read-only log can still be verified; the run just is not logged
             report = replace(report, entries_checked=report.entries_checked + 1, chain_head=head)
         return report
 
-    def _verify_once(self, *, lenient: bool = False) -> VerifyReport:
-        """Every check in one read snapshot: writers beside us cannot make it look torn."""
+    def _verify_once(
+        self, *, lenient: bool = False, witnessed: int | None = None, progress: VerifyProgress | None = None
+    ) -> tuple[VerifyReport, str]:
+        """Every check in one read snapshot: writers beside us cannot make it look torn. Returns the report and
+        the hash of every stored signature (a new checkpoint's)."""
         conn = self._conn
         factory = conn.text_factory
         if lenient:
@@ -324,7 +454,7 @@ class VerifyMixin(StoreBase):
             except sqlite3.Error as exc:
                 raise translate(exc, self.path) from None
             try:
-                report = self._verify_snapshot(conn)
+                report, signed = self._verify_snapshot(conn, witnessed, progress)
             finally:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")  # only read; ending it lets the VERIFY event be written
@@ -336,10 +466,14 @@ class VerifyMixin(StoreBase):
                 problems=tuple(_readable(p) for p in report.problems),
                 warnings=tuple(_readable(w) for w in report.warnings),
             )
-        return report
+        return report, signed
 
-    def _verify_snapshot(self, conn: sqlite3.Connection) -> VerifyReport:
+    def _verify_snapshot(
+        self, conn: sqlite3.Connection, witnessed: int | None, progress: VerifyProgress | None
+    ) -> tuple[VerifyReport, str]:
         """Every check, all reading the one snapshot the caller's read transaction holds."""
+        steps = _Steps(conn, progress) if progress is not None else None
+        step = steps.step if steps is not None else None
         problems: list[str] = []
         present = {r[0]: r[1] for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
         expected = schema.append_only_trigger_sql()
@@ -354,17 +488,22 @@ class VerifyMixin(StoreBase):
         problems.extend(_bad_text(conn))
         book = read_keys(conn, problems)
         ledger = Ledger(book, problems)
-        chain = _walk_chain(conn, problems, ledger)
+        checkpoint = _checkpoint(conn, witnessed) if witnessed else None
+        chain = _walk_chain(conn, problems, ledger, checkpoint.through if checkpoint else 0, step)
+        if steps is not None:
+            steps.signatures(len(chain.signatures))
+        if checkpoint is not None:
+            problems.extend(_checkpoint_problems(checkpoint, chain))
         job = SignatureJob(chain.signatures)  # in worker processes while the records are checked here
         try:
             broken_at = len(problems)  # the broken signatures are named here, after the chain's own problems
             notes = ledger.finish(conn, chain.last_seq)
             check_accounts(conn, book, problems)
-            records = _check_versions(conn, chain, self._zones, problems)
+            records = _check_versions(conn, chain, self._zones, problems, step)
             problems.extend(_check_attachments(conn, chain.attachments))
             problems.extend(_check_packs_and_links(conn))
             broken: list[str] = []
-            signatures = job.finish(broken)
+            signatures = job.finish(broken, step)
             problems[broken_at:broken_at] = broken
         finally:
             job.cancel()
@@ -375,9 +514,16 @@ class VerifyMixin(StoreBase):
                 f"every entry after entry {start} is signed, as the first admin's own certificate says"
                 + (f"; entries 1 to {start} come from before accounts and rest on the chain alone" if start else ""),
             )
+        if checkpoint is not None:
+            notes.insert(
+                0,
+                f"signatures up to entry {checkpoint.through} were checked by the full verify of entry "
+                f"{checkpoint.entry}, which an outside witness holds; they are unchanged since (`verify --full` "
+                "checks each again)",
+            )
         witness = ledger.witness
         after = entries_after(conn, witness.entries) if witness is not None else (0, 0)
-        return VerifyReport(
+        report = VerifyReport(
             chain.entries,
             records,
             chain.head,
@@ -390,7 +536,9 @@ class VerifyMixin(StoreBase):
             witness=witness,
             entries_after_witness=after[0],
             versions_after_witness=after[1],
+            checkpoint_through=checkpoint.through if checkpoint is not None else None,
         )
+        return report, chain.signed.hexdigest()
 
     def rebuild_index(self) -> int:
         """Rebuild the search projection from the log itself; returns the number of cases indexed.

@@ -111,7 +111,13 @@ class LogJobs(QObject):
         window, desk, session = self._window, self._window.desk, self._window.session
         if session is None:
             return None
-        op = DeskOp(window, "verifying the log", lambda: desk.log.verify(session), title="Verify the log", desk=desk)
+        op: DeskOp[LogCheck] = DeskOp(
+            window,
+            "verifying the log",
+            lambda: desk.log.verify(session, progress=op.progress),
+            title="Verify the log",
+            desk=desk,
+        )
         return op.on_success(self._show_check).in_background("Verifying the case log")
 
     def _show_check(self, check: LogCheck) -> None:
