@@ -95,6 +95,10 @@ class DecisionPage(QWizardPage):
         self.decided: Decided | None = None
         self.confirmed: set[str] = set()  # the desk's checks the officer said Yes to, for this decision
 
+    def first_field(self) -> QWidget:
+        """The response itself: Page Down reads on (the page counts what has been on screen)."""
+        return self.view
+
     def initializePage(self) -> None:
         wizard = self._wizard
         self.error.clear()

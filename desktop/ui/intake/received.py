@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWizardPage
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget, QWizardPage
 
 from desktop.desk.cases import FUTURE_SKEW
 from desktop.rules import PackError, labels, vocab
@@ -77,6 +77,10 @@ class ReceivedPage(QWizardPage):
             signal.connect(wizard.changed)
         self._requester_changed()
         self._echo()
+
+    def first_field(self) -> QWidget:
+        """Where the keyboard starts on this page: the common papers, then Tab to Received."""
+        return self.preset
 
     # --- the page's answers ---------------------------------------------------------------------
 

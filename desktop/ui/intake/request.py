@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidgetItem,
     QPlainTextEdit,
+    QWidget,
     QWizardPage,
 )
 
@@ -100,6 +101,9 @@ class RequestPage(QWizardPage):
             self.notes.textChanged,
         ):
             signal.connect(wizard.changed)
+
+    def first_field(self) -> QWidget:
+        return self.asked
 
     def initializePage(self) -> None:
         self.sync_relay()

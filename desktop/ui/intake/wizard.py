@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QWidget, QWizard
 
 from desktop.desk.cases import answer_relay
@@ -95,6 +95,7 @@ class IntakeWizard(QWizard):
         ):
             self.setPage(page_id, page)
         fit_to_screen(self, 980, 700)
+        self.currentIdChanged.connect(self._focus_first_field)
         self._dirty = False
         self.changed.connect(self._mark_dirty)
         app = QApplication.instance()
@@ -123,6 +124,14 @@ class IntakeWizard(QWizard):
                     area.ensureWidgetVisible(new)
                 return
             widget = parent
+
+    def _focus_first_field(self, page_id: int) -> None:
+        """Each page starts with the keyboard in its first field, so what is typed after Next lands there."""
+        page = self.page(page_id)
+        first = getattr(page, "first_field", None)
+        field = first() if callable(first) else None
+        if isinstance(field, QWidget) and field.isVisibleTo(self):
+            field.setFocus(Qt.FocusReason.TabFocusReason)
 
     def set_amend_case(self, case_number: str) -> None:
         """Amend that case instead of recording a new one (the officer chose to, on the decision page)."""
