@@ -79,7 +79,7 @@ class AuditDialog(QDialog):
         buttons = QHBoxLayout()
         self.filter_button = QPushButton("&Show")
         self.export_button = QPushButton("E&xport CSV…")
-        close = QPushButton("Clo&se")
+        close = QPushButton("Clos&e")  # S is Show
         for button in (self.filter_button, self.export_button):
             buttons.addWidget(button)
         buttons.addStretch()

@@ -85,7 +85,7 @@ class Menus:
         for action in self.view_actions:
             view_menu.addAction(action)
         self.reports_action = self._action(
-            "Re&ports…", window.open_reports, None, "Oversight reports, no personal data"
+            "Rep&orts…", window.open_reports, None, "Oversight reports, no personal data"
         )
         view_menu.addAction(self.reports_action)
         help_menu = window.menuBar().addMenu("&Help")

@@ -42,8 +42,9 @@ class ReceivedPage(QWizardPage):
         # One field for the moment received, read on the desk's clock and said back in words.
         self.received = QLineEdit(as_text(wizard.now()))
         self.received.setPlaceholderText(EXAMPLES)
+        # Alt+V: on every page of the intake Alt+R means one thing, Record case.
         self.received_error = add_field(
-            form, "&Received:", self.received, "Received at", f"When the desk received the request: {EXAMPLES}."
+            form, "Recei&ved:", self.received, "Received at", f"When the desk received the request: {EXAMPLES}."
         )
         self.received_echo = QLabel()
         self.received_echo.setAccessibleName("Received, as understood")

@@ -79,7 +79,8 @@ class RequestPage(QWizardPage):
         self.mandatory = QCheckBox(with_mnemonic(labels.FIELD["claims_mandatory"], "mandatory"))
         self.mandatory.setAccessibleName("Requester claims it is mandatory")
         form.addRow("", self.mandatory)
-        self.public_records = QCheckBox(with_mnemonic(wizard.guidance.public_records_label, "records"))
+        # Alt+C: on every page of the intake Alt+R means one thing, Record case.
+        self.public_records = QCheckBox(with_mnemonic(wizard.guidance.public_records_label, "cords"))
         self.public_records.setAccessibleName("Public-records request")
         form.addRow("", self.public_records)
         self.notes = QPlainTextEdit()

@@ -30,7 +30,7 @@ class ReviewPage(QWizardPage):
         for page_id, title, button_text in (
             (PAGE_RECEIVED, "The request received", "Edit the re&quest received"),
             (PAGE_DOCUMENTS, "The papers", "Edit the &papers"),
-            (PAGE_PERSON, "The person", "Edit the pe&rson"),
+            (PAGE_PERSON, "The person", "Edit the per&son"),
             (PAGE_REQUEST, "What is asked", "Edit &what is asked"),
         ):
             box = QGroupBox(title)
