@@ -10,7 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from desktop.demo import DEMO_PASSWORD, fill_demo_log
 from desktop.ui.intake import PAGE_DOCUMENTS
+from tests.gui.conftest import open_window, sign_in
 from tests.gui.driver import choose, press_button, type_into
 
 TWO_PAPERS = {
@@ -156,3 +158,50 @@ def test_a_preset_chosen_by_keyboard_keeps_the_keyboard_on_page_one(qtbot, windo
     assert wizard.intake_data()["documents"] == [
         {k: v for k, v in {"verified": False, "cancels_prior": False, **d}.items()} for d in chosen.get("documents", [])
     ]
+
+
+# --- Every menu item, triggered as Qt triggers it (with its checked bool): none can crash ------------
+
+
+@pytest.mark.parametrize("username", ["demo.martin", "demo.sgt", "demo.admin"])
+def test_every_menu_item_runs_as_qt_triggers_it(
+    qtbot, desk, settings, username, tmp_path, monkeypatch, message_boxes
+) -> None:
+    """File › Back up and Export memos crashed when Qt's triggered(bool) reached backup(target) (fixed when every
+    action went through one helper; this test fails if an action is connected to its slot directly again)."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from desktop.ui.passphrase import PassphraseDialog
+    from desktop.ui.signin import SignInDialog
+
+    fill_demo_log(desk, count=3)
+    window = open_window(qtbot, desk, settings, sign_in(desk, username))
+    asked: list[str] = []  # the copies for which the passphrase dialog was reached
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(tmp_path / "copy.db.enc"), ""))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *_a, **_k: str(tmp_path))
+    monkeypatch.setattr(PassphraseDialog, "exec", lambda dialog: asked.append(dialog.windowTitle()) or 0)  # Cancel
+    monkeypatch.setattr(SignInDialog, "exec", lambda _dialog: 0)  # "Sign in as another officer…", cancelled
+    menus = window.menus
+    triggered: list[str] = []
+    for title in window.menuBar().actions():
+        for action in title.menu().actions():
+            if action.isSeparator() or not action.isVisible() or action.text() == "&Quit":
+                continue
+            assert action.isEnabled(), action.text()
+            action.trigger()  # Qt emits triggered(False): the slot must take no bool for a target
+            triggered.append(action.text())
+            if action is menus.verify_action:
+                qtbot.waitUntil(lambda: any(t == "Verify the log" for _k, t, _x in message_boxes.shown), timeout=20000)
+            if action is menus.lock_action:
+                screen = window.idle_lock.screen
+                screen.password.setText(DEMO_PASSWORD)
+                screen.accept()
+                assert not window.idle_lock.locked and window.isVisible()
+    expected = {"demo.martin": 12, "demo.sgt": 16, "demo.admin": 15}[username]
+    assert len(triggered) == expected, triggered
+    if menus.backup_action.isVisible():
+        assert asked == ["Encrypt the copy", "Encrypt the copy"]  # Back up and Export both reached it
+    assert not [shown for shown in message_boxes.shown if shown[0] == "critical"]
+    quit_action = next(a for t in window.menuBar().actions() for a in t.menu().actions() if a.text() == "&Quit")
+    quit_action.trigger()
+    assert not window.isVisible()
