@@ -212,6 +212,13 @@ class Referral:
     counsel: str
     contact: str
     questions: tuple[OpenQuestion, ...]
+    phone: str = ""  # counsel's phone, or the pack's placeholder for it
+    after_hours: str = ""  # how to reach counsel at night, or the pack's placeholder
+
+    def calls(self) -> list[Row]:
+        """Who to call, in the rows both the window and the memo print (only those the pack gives)."""
+        rows = [Row("Phone", self.phone), Row("After hours", self.after_hours)]
+        return [row for row in rows if row.value]
 
 
 def referral(decision: Decision, pack: Pack) -> Referral | None:
@@ -224,7 +231,13 @@ def referral(decision: Decision, pack: Pack) -> Referral | None:
         found = pack.ambiguities.get(amb)
         questions.append(OpenQuestion(amb, found.issue if found else "", found.meanwhile if found else ""))
     department = pack.department
-    return Referral(department.counsel_title, department.referral_contact, tuple(questions))
+    return Referral(
+        department.counsel_title,
+        department.referral_contact,
+        tuple(questions),
+        phone=department.counsel_phone,
+        after_hours=department.after_hours,
+    )
 
 
 # --- a recorded version -----------------------------------------------------------------------------

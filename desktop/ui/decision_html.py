@@ -33,6 +33,7 @@ def decision_html(decision: Decision, pack: Pack, *, details: bool = False) -> s
         parts.append(f"<p><b>Refer to {escape(referral.counsel)}.</b></p>")
         if referral.contact:
             parts.append(f"<p><b>Who to call:</b> {escape(referral.contact)}</p>")
+        parts.extend(f"<p><b>{escape(row.label)}:</b> {escape(row.value)}</p>" for row in referral.calls())
         for question in referral.questions:
             if question.issue:
                 parts.append(f"<p>{escape(question.issue)}<br><i>Meanwhile:</i> {escape(question.meanwhile)}</p>")

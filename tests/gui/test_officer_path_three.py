@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.demo import DEMO_PASSWORD, fill_demo_log
-from desktop.ui.intake import PAGE_DOCUMENTS
+from desktop.ui.intake import PAGE_DECISION, PAGE_DOCUMENTS
 from tests.gui.conftest import open_window, sign_in
 from tests.gui.driver import choose, press_button, type_into
 
@@ -205,3 +205,19 @@ def test_every_menu_item_runs_as_qt_triggers_it(
     quit_action = next(a for t in window.menuBar().actions() for a in t.menu().actions() if a.text() == "&Quit")
     quit_action.trigger()
     assert not window.isVisible()
+
+
+# --- Who to call at 2 a.m.: the phone and the after-hours route, in the referral box ------------------
+
+
+def test_the_referral_box_gives_the_phone_and_the_after_hours_route(qtbot, window, desk) -> None:
+    from tests.gui.test_wizard import S01
+
+    wizard = _open(window, qtbot, {**S01, "purpose": "mixed_or_unknown"})
+    _to(wizard, PAGE_DECISION)
+    text = wizard.decision_page.view.toPlainText()
+    department = desk.active_pack().department
+    assert f"Phone: {department.counsel_phone}" in text and f"After hours: {department.after_hours}" in text
+    assert "[TO BE FILLED IN:" in department.counsel_phone  # the City's to fill: never an invented number
+    window.show_help()
+    assert department.counsel_phone in window._help_dialog.guide.toPlainText()

@@ -186,6 +186,8 @@ def referral(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
     )
     if department.referral_contact:
         flowables.append(sheet.p(f"<b>Contact:</b> {t.markup(department.referral_contact)}", sheet.s.body))
+    for row in found.calls() if found is not None else ():  # a pack without them prints neither line
+        flowables.append(sheet.p(f"<b>{row.label}:</b> {t.markup(row.value)}", sheet.s.body))
     return [Spacer(1, 8), sheet.box(flowables, shade=SHADE, border=1.5)]
 
 
