@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.rules import labels, vocab
 from desktop.store.query import CaseQuery, CaseSummary
 from desktop.ui.ops import DeskOp
-from desktop.ui.when import moment_of
+from desktop.ui.when import moment_of, zone_words
 from desktop.ui.widgets import date_of
 
 if TYPE_CHECKING:
@@ -73,6 +73,16 @@ class CaseLogModel(QAbstractTableModel):
         self.problem = ""  # why the log could not be read just now, for the view to say
         self._pack: Pack | None = self._read("finding the policy in force", desk.active_pack)  # its time zone
         self.refresh()
+
+    @property
+    def pack(self) -> Pack | None:
+        """The pack in force when the view opened: its zone is the desk's clock."""
+        return self._pack
+
+    def today(self) -> dt.date:
+        """Today on the desk's clock, in the zone of the pack in force (UTC when none is)."""
+        now = self._desk.clock()
+        return self._pack.local_date(now) if self._pack is not None else now.date()
 
     # --- the query ------------------------------------------------------------------------------
 
@@ -285,12 +295,19 @@ class CaseLogView(QWidget):
         dates.addWidget(and_label)
         dates.addWidget(self.until)
         dates.addStretch()
+        self.zone_label = QLabel()  # the one place the view names the zone of its times
+        self.zone_label.setAccessibleName("Time zone of the times shown")
+        dates.addWidget(self.zone_label)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of cases shown")
         dates.addWidget(self.count_label)
         layout.addLayout(dates)
 
         self.model = CaseLogModel(desk=desk, session=session, review=review_only, parent=self)
+        today = self.model.today()  # the date filters start from today on the desk's clock, not the PC's
+        self.until.setDate(QDate(today.year, today.month, today.day))
+        self.since.setDate(self.until.date().addMonths(-1))
+        self.zone_label.setText(f"{zone_words(self.model.pack)}.")
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Review queue" if review_only else "Case log")

@@ -2,17 +2,49 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
 from desktop import present
 from desktop.rules import Decision, Intake, Pack
 
+if TYPE_CHECKING:
+    from desktop.records import CaseVersion
 
-def decision_html(decision: Decision, pack: Pack, *, details: bool = False) -> str:
+
+def resolution_html(resolution: present.Resolution, pack: Pack) -> str:
+    """A resolved referral, first on the case's Decision tab as on the memo: the outcome, who resolved it and
+    when (on the desk's clock), who referred it, and what to do now."""
+    from desktop.dates import when
+
+    def at(version: CaseVersion) -> str:
+        moment = dt.datetime.fromisoformat(version.recorded_at)
+        return when(pack.local_time(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)))
+
+    resolved, referred = resolution.resolved, resolution.referred
+    parts = [
+        "<table width='100%' border='1' cellpadding='6' cellspacing='0'><tr><td>",
+        f"<p><b>Referral to {escape(pack.department.counsel_title)} resolved</b></p>",
+        f"<p style='font-size:x-large'><b>Outcome:</b> {escape(resolution.outcome or 'not recorded')}</p>",
+        f"<p><b>Resolved by</b> {escape(resolved.officer)}, {escape(at(resolved))} (version {resolved.version}).",
+    ]
+    if referred is not None:
+        parts.append(f"<br><b>Referred by</b> {escape(referred.officer)}, {escape(at(referred))}.")
+    parts.append("</p>")
+    if resolution.two_people:
+        parts.append(f"<p><small>Two people: recorded by {escape(referred.officer if referred else '')}, resolved by ")
+        parts.append(f"{escape(resolved.officer)}.</small></p>")
+    parts.append(f"<p><b>What to do now:</b> {escape(present.ACT_ON_OUTCOME)}</p></td></tr></table>")
+    return "".join(parts)
+
+
+def decision_html(decision: Decision, pack: Pack, *, details: bool = False, resolved: bool = False) -> str:
     """What the officer needs at the desk, in that order: warnings, then for each response the instruction
     (the biggest type), what to say and what was asked; the referral with whom to call. With `details`,
     the codes, rules, reasons, the clauses quoted and the authorities follow (the memo always prints them).
+    A `resolved` referral leaves out the referral box: its outcome (`resolution_html`) is shown above instead.
     """
     parts: list[str] = []
     if decision.warnings:
@@ -27,7 +59,7 @@ def decision_html(decision: Decision, pack: Pack, *, details: bool = False) -> s
         if view.say:
             parts.append(f"<p style='font-size:large'><b>Say:</b> “{escape(view.say)}”</p>")
         parts.append(f"<p><small>In short: {escape(view.title)}</small></p>")
-    referral = present.referral(decision, pack)
+    referral = None if resolved else present.referral(decision, pack)  # once resolved, the outcome is shown instead
     if referral is not None:
         parts.append("<table width='100%' border='1' cellpadding='6' cellspacing='0'><tr><td>")
         parts.append(f"<p><b>Refer to {escape(referral.counsel)}.</b></p>")

@@ -9,10 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 EXAMPLES = "now, 22:18, 13 Jan 22:18, 2026-01-13 22:18 or yesterday 23:50"
 _TIME = r"(?P<h>\d{1,2})(?::?(?P<m>\d{2}))"
+
+
+class Zoned(Protocol):
+    """What gives the desk's clock: a policy pack (its zone and how it turns a moment into local time)."""
+
+    @property
+    def time_zone(self) -> str: ...
+
+    @property
+    def zone(self) -> dt.tzinfo | None: ...
+
+    def local_time(self, moment: dt.datetime) -> dt.datetime: ...
 
 
 class WhenError(ValueError):
@@ -122,6 +135,33 @@ def read_when(text: str, now: dt.datetime) -> Reading:
         return Reading(parse_when(text, now))
     except WhenError as exc:
         return Reading(None, str(exc))
+
+
+def on_desk_clock(iso: str, zone: Zoned | None) -> str:
+    """A moment the log keeps (UTC) as "2026-11-20 10:00" on the desk's clock, the zone of its pack; the
+    window names that zone once, not beside every time. Without a pack, UTC, and said."""
+    moment = moment_of(iso)
+    if moment is None:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    if zone is None or not zone.time_zone:
+        return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    return f"{zone.local_time(moment):%Y-%m-%d %H:%M}"
+
+
+def zone_words(zone: Zoned | None) -> str:
+    """The zone the window's times are in, named once: "Times are in America/New_York"."""
+    return f"Times are in {zone.time_zone}" if zone is not None and zone.time_zone else "Times are in UTC"
+
+
+def desk_days(first: dt.date, last: dt.date, zone: Zoned | None) -> tuple[dt.datetime, dt.datetime]:
+    """The days `first` to `last` on the desk's clock, as the moments (UTC) from the start of the first to the
+    start of the day after the last, for a filter over what the log keeps in UTC."""
+    tz = (zone.zone if zone is not None else None) or dt.UTC
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    return start, end
 
 
 def moment_of(value: object) -> dt.datetime | None:

@@ -221,3 +221,63 @@ def test_the_referral_box_gives_the_phone_and_the_after_hours_route(qtbot, windo
     assert "[TO BE FILLED IN:" in department.counsel_phone  # the City's to fill: never an invented number
     window.show_help()
     assert department.counsel_phone in window._help_dialog.guide.toPlainText()
+
+
+# --- The case shows its outcome; times on the desk's clock, the zone named once -----------------------
+
+REFERRAL = {
+    "received_at": "2026-11-19T22:18:00-05:00",
+    "channel": "fax",
+    "requester": "ice_ero",
+    "documents": [{"kind": "state_court_order", "signer": "state_judge", "verified": True}],
+    "actions": ["hold"],
+    "subject": {"custody": "in_city_custody", "release_blockers": [], "booking_number": "26-004410"},
+}
+
+
+def test_a_resolved_referral_shows_the_outcome_who_resolved_it_and_what_to_do_now(
+    qtbot, window, desk, supervisor, clock
+) -> None:
+    number = desk.cases.record(window.actor, desk.decide(REFERRAL)).case_number
+    clock.advance(hours=2)  # resolved at 17:00 UTC, 12:00 in Northampton
+    desk.cases.resolve(supervisor, number, outcome="Solicitor: no hold; she answers the court")
+    dialog = window.open_case(number)
+    qtbot.addWidget(dialog)
+    text = dialog.decision_view.toPlainText()
+    assert "Outcome: Solicitor: no hold; she answers the court" in text
+    assert "Resolved by SGT. K. JONES #77, Fri 20 Nov 2026, 12:00 (version 2)" in text
+    assert "Referred by OFC. R. MARTIN #1147, Fri 20 Nov 2026, 10:00" in text
+    assert "What to do now: Act on the outcome above" in text
+    assert text.index("Outcome:") < text.index("Asked:")  # first, before the rules' responses
+    assert "Refer to the City Solicitor." not in text and "Who to call" not in text  # the box, not the title
+
+
+def test_the_case_shows_its_times_on_the_desks_clock_and_names_the_zone_once(qtbot, window, desk) -> None:
+    from PySide6.QtWidgets import QTableWidget
+
+    number = desk.cases.record(window.actor, desk.decide(REFERRAL)).case_number  # 15:00 UTC, 10:00 local
+    dialog = window.open_case(number)
+    qtbot.addWidget(dialog)
+    assert dialog.zone.text() == "Times are in America/New_York."
+    for table in dialog.findChildren(QTableWidget):
+        headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+        assert not [h for h in headers if "UTC" in h], headers
+        cells = [table.item(r, 1).text() for r in range(table.rowCount())]
+        assert cells and all(cell == "2026-11-20 10:00" for cell in cells), (table.accessibleName(), cells)
+
+
+def test_the_audit_log_shows_and_filters_by_the_desks_days(qtbot, desk, supervisor, clock) -> None:
+    from desktop.ui.audit_view import AuditDialog
+
+    clock.advance(hours=12)  # 03:00 UTC on the 21st: still the 20th, 22:00, in Northampton
+    desk.cases.record(supervisor, desk.decide(REFERRAL))
+    dialog = AuditDialog(desk=desk, session=supervisor)
+    qtbot.addWidget(dialog)
+    assert dialog.zone.text() == "Times are in America/New_York."
+    recorded = next(row for row, e in enumerate(dialog.entries) if e.kind == "recorded")
+    assert dialog.table.item(recorded, 1).text() == "2026-11-20 22:00"
+    assert dialog.until.date().toString("yyyy-MM-dd") == "2026-11-20"  # today, on the desk's clock
+    dialog.use_dates.setChecked(True)
+    dialog.since.setDate(dialog.until.date())
+    dialog.refresh()
+    assert "recorded" in [e.kind for e in dialog.entries]  # a UTC day of the 20th would have left it out
