@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from desktop.demo import DEMO_PASSWORD, fill_demo_log
-from desktop.ui.intake import PAGE_DECISION, PAGE_DOCUMENTS
+from desktop.ui.intake import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_RECORDED
 from tests.gui.conftest import open_window, sign_in
 from tests.gui.driver import choose, press_button, type_into
 
@@ -281,3 +281,90 @@ def test_the_audit_log_shows_and_filters_by_the_desks_days(qtbot, desk, supervis
     dialog.since.setDate(dialog.until.date())
     dialog.refresh()
     assert "recorded" in [e.kind for e in dialog.entries]  # a UTC day of the 20th would have left it out
+
+
+# --- The decision gets the screen: every response on screen before Record; a held Return never records --
+
+FIVE_ANSWERS = {  # five actions, five different responses: more than a laptop's screen holds
+    "received_at": "2026-11-19T22:18:00-05:00",
+    "channel": "fax",
+    "requester": "ice_ero",
+    "documents": [{"kind": "I-247A", "signer": "dhs_officer"}],
+    "actions": ["hold", "notify_release", "share_info", "access", "transfer_custody"],
+    "info": ["address"],
+    "subject": {"custody": "in_city_custody", "release_blockers": [], "booking_number": "26-000555"},
+}
+
+
+def _record_button(wizard):
+    return wizard.button(wizard.WizardButton.CommitButton)
+
+
+def test_record_waits_until_every_response_has_been_on_screen(qtbot, window, desk) -> None:
+    wizard = _open(window, qtbot, FIVE_ANSWERS)
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is wizard)
+    _to(wizard, PAGE_DECISION)
+    page = wizard.decision_page
+    assert page.view.verticalScrollBar().maximum() > 0  # the responses do not fit
+    unread = page.unread()
+    assert unread >= 1 and page.more_below.isVisible()
+    assert f"{unread} more response{'s' if unread > 1 else ''} below" in page.more_below.text()
+    record = _record_button(wizard)
+    assert not record.isEnabled() and not record.isDefault()
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)  # Return does not record what was not read
+    assert wizard.currentId() == PAGE_DECISION and desk.cases.count(window.session) == 0
+    assert QApplication.focusWidget() is page.view
+    for _ in range(20):  # the officer reads on, a screen at a time
+        if not page.unread():
+            break
+        qtbot.keyClick(page.view, Qt.Key.Key_PageDown)
+    assert page.unread() == 0 and not page.more_below.isVisible()
+    assert record.isEnabled() and record.isDefault()
+    page.details.setChecked(True)  # the details change the page, not what was read
+    assert record.isEnabled()
+    qtbot.keyClick(page.view, Qt.Key.Key_Return)
+    assert wizard.currentId() == PAGE_RECORDED and desk.cases.count(window.session) == 1
+
+
+def test_return_held_from_page_one_never_records(qtbot, window, desk) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    from tests.gui.test_wizard import S01
+
+    wizard = _open(window, qtbot, S01)
+    wizard.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is wizard)
+
+    def press(repeat: bool) -> None:
+        event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r", repeat)
+        QApplication.sendEvent(QApplication.focusWidget(), event)
+
+    press(False)
+    for _ in range(30):  # the key held down: the system repeats it
+        if wizard.saved is not None:
+            break  # recorded unread: the assertions below say so
+        press(True)
+    assert wizard.currentId() == PAGE_DECISION and wizard.saved is None
+    assert desk.cases.count(window.session) == 0
+    _record_button(wizard).setFocus()
+    press(True)  # not even with the keyboard on Record
+    assert wizard.saved is None
+    press(False)  # a Return of its own, once the response is on screen, records
+    assert wizard.currentId() == PAGE_RECORDED and desk.cases.count(window.session) == 1
+
+
+def test_the_disagree_box_takes_no_room_until_ticked(qtbot, window) -> None:
+    from tests.gui.test_wizard import S01
+
+    wizard = _open(window, qtbot, S01)
+    _to(wizard, PAGE_DECISION)
+    page = wizard.decision_page
+    height = page.view.height()
+    assert page.reason_box.isHidden()
+    press_button(qtbot, page.disagree)
+    assert page.reason_box.isVisible() and wizard.focusWidget() is page.reason
+    qtbot.waitUntil(lambda: page.view.height() < height)
+    press_button(qtbot, page.disagree)
+    assert page.reason_box.isHidden()
