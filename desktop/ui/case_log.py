@@ -247,6 +247,7 @@ class CaseLogView(QWidget):
     """The log with a full-text search box and filters; Enter or a double-click opens a case."""
 
     open_case = Signal(str)
+    _viewport: QWidget | None = None  # the table's, once it exists: the filter sees the search box's events first
 
     def __init__(
         self, *, desk: Desk, session: Session, review_only: bool = False, parent: QWidget | None = None
@@ -320,12 +321,7 @@ class CaseLogView(QWidget):
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._keep_sort_column)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        # Every column fits the width the window has (a small screen included); long text is elided,
-        # its whole value in the tooltip.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
-        self.table.setWordWrap(False)
+        self._fit_columns(review_only)
         layout.addWidget(self.table, 1)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
@@ -344,6 +340,56 @@ class CaseLogView(QWidget):
         self.until.dateChanged.connect(self.apply_filters)
         self.apply_filters()
 
+    def _fit_columns(self, review_only: bool) -> None:
+        """Every column fits the width the window has (at 150% on a laptop too), and says what it holds whole.
+
+        Case numbers and times get the width of the longest they can be; the other columns share the rest by
+        weight (an open question most), their long text elided with the whole value in the tooltip. The queue
+        wraps its headers and gives each case four lines, so an open question's code and heading read in place (the
+        whole question in the tooltip); it shows no
+        Status column (every case in it is referred).
+        """
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(48)
+        metrics = self.table.fontMetrics()
+        padding = 3 * metrics.averageCharWidth()  # the cell's margins; the Case column's sort arrow too
+        samples = {0: "2026-000000 (v10)", 1: "2026-12-31 23:59"}
+        if review_only:
+            samples[8] = "30 d 23 h"
+        self._fixed = {column: metrics.horizontalAdvance(sample) + padding for column, sample in samples.items()}
+        self._fixed[0] += 2 * metrics.averageCharWidth()
+        self._weights = (
+            {2: 1.0, 3: 1.2, 4: 0.9, 5: 1.1, 7: 5.0, 9: 1.6}
+            if review_only
+            else {2: 1.6, 3: 1.4, 4: 1.0, 5: 1.8, 6: 0.8}
+        )
+        self.table.setWordWrap(review_only)
+        if review_only:
+            self.table.setColumnHidden(COLUMNS.index("Status"), True)
+            self.table.verticalHeader().setDefaultSectionSize(4 * metrics.lineSpacing() + 8)
+            header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap))
+            header.setMinimumHeight(2 * metrics.lineSpacing() + 8)
+        else:
+            self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self._reshare = QTimer(self)
+        self._reshare.setSingleShot(True)
+        self._reshare.setInterval(0)
+        self._reshare.timeout.connect(self._share_width)
+        self._viewport = self.table.viewport()
+        self._viewport.installEventFilter(self)  # shared out again when the window is resized
+        self._share_width()
+
+    def _share_width(self) -> None:
+        header = self.table.horizontalHeader()
+        for column, width in self._fixed.items():
+            header.resizeSection(column, width)
+        spare = max(0, self.table.viewport().width() - sum(self._fixed.values()) - 2)
+        total = sum(self._weights.values())
+        for column, weight in self._weights.items():
+            header.resizeSection(column, max(header.minimumSectionSize(), int(spare * weight / total)))
+
     def _keep_sort_column(self, column: int, order: Qt.SortOrder) -> None:
         """The log sorts only in recording order: the arrow stays on the Case column, pointing the way shown."""
         if column != SORT_COLUMN:
@@ -353,6 +399,9 @@ class CaseLogView(QWidget):
             header.blockSignals(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._viewport and event.type() == QEvent.Type.Resize:
+            self._reshare.start()  # after the resize: sharing out now could resize the viewport again
+            return False
         if (
             watched is self.search
             and event.type() == QEvent.Type.KeyPress
