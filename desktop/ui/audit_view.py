@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.records import AuditEntry, EventKind
 from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
 from desktop.ui.when import desk_days, on_desk_clock, zone_words
 from desktop.ui.widgets import date_of
 
@@ -45,7 +46,7 @@ class AuditDialog(QDialog):
         self._session = session
         self.entries: list[AuditEntry] = []
         self.setWindowTitle("Audit log")
-        self.resize(1000, 600)
+        fit_to_screen(self, 1000, 600)  # never taller than a laptop's screen at 150%: its buttons stay on it
         layout = QVBoxLayout(self)
         fingerprint = DeskOp(self, "reading the admin key fingerprint", desk.people.admin_fingerprint).run()
         fingerprint = fingerprint or "(not set up)"

@@ -385,10 +385,15 @@ class CaseLogView(QWidget):
         header = self.table.horizontalHeader()
         for column, width in self._fixed.items():
             header.resizeSection(column, width)
-        spare = max(0, self.table.viewport().width() - sum(self._fixed.values()) - 2)
+        width = self.table.viewport().width() - 2
+        spare = max(0, width - sum(self._fixed.values()))
         total = sum(self._weights.values())
-        for column, weight in self._weights.items():
-            header.resizeSection(column, max(header.minimumSectionSize(), int(spare * weight / total)))
+        least = header.minimumSectionSize()
+        shares = {column: max(least, int(spare * weight / total)) for column, weight in self._weights.items()}
+        widest = max(self._weights, key=self._weights.__getitem__)  # gives back what the least sizes took
+        shares[widest] = max(least, shares[widest] - max(0, sum(self._fixed.values()) + sum(shares.values()) - width))
+        for column, size in shares.items():
+            header.resizeSection(column, size)
 
     def _keep_sort_column(self, column: int, order: Qt.SortOrder) -> None:
         """The log sorts only in recording order: the arrow stays on the Case column, pointing the way shown."""

@@ -28,6 +28,7 @@ from desktop.desk.paper import page_pngs
 from desktop.errors import one_line
 from desktop.ui.messages import warn
 from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
@@ -177,7 +178,7 @@ class MemoPreview(QDialog):
         self.pages = pages
         self.outcome: PrintOutcome | None = None
         self.setWindowTitle(f"Memo of case {self.case_number}, version {self.version}: preview")
-        self.resize(900, 940)
+        fit_to_screen(self, 900, 940)  # never taller than a laptop's screen at 150%: its buttons stay on it
         layout = QVBoxLayout(self)
         summary = QLabel(f"{len(self.pages)} page{'s' if len(self.pages) != 1 else ''}, exactly as they will print.")
         summary.setAccessibleName("What the preview shows")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop.ui.case_log import CaseLogView
 from desktop.ui.messages import tell
 from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
 from desktop.ui.widgets import FieldError
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ class OutcomeDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.accept)
         self.text.installEventFilter(self)  # Ctrl+Enter in the text records too, whatever has the shortcut
-        self.resize(520, 260)
+        fit_to_screen(self, 520, 260)  # never taller than a laptop's screen at 150%: its buttons stay on it
         self.text.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
