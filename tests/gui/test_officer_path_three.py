@@ -368,3 +368,33 @@ def test_the_disagree_box_takes_no_room_until_ticked(qtbot, window) -> None:
     qtbot.waitUntil(lambda: page.view.height() < height)
     press_button(qtbot, page.disagree)
     assert page.reason_box.isHidden()
+
+
+# --- minors ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fchmod"), reason="mode bits are POSIX's")
+def test_drafts_are_readable_by_their_computer_account_only(tmp_path) -> None:
+    """Owner-only permissions (not encryption): the folder 0700 and every draft 0600, even where a crash left a
+    world-readable partial file and the folder was made open before."""
+    import os
+    import stat
+
+    from desktop.ui.drafts import DraftStore
+
+    folder = tmp_path / "data" / "drafts"
+    folder.mkdir(parents=True, mode=0o755)
+    os.chmod(folder, 0o755)
+    store = DraftStore(tmp_path / "data", owner="demo.martin")
+    draft_id = store.new_id()
+    left = folder / f"{draft_id}.partial"
+    left.write_text("{}", encoding="utf-8")
+    os.chmod(left, 0o644)
+    old_umask = os.umask(0)  # the widest a user could have set: the desk narrows it itself
+    try:
+        store.save(draft_id, {"subject": {"booking_number": "26-000187", "name": "DOE, JOHN"}})
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert [stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()] == [0o600]
+    assert store.load(draft_id) is not None and store.load(draft_id).booking_number == "26-000187"
