@@ -184,7 +184,7 @@ class CaseLogModel(QAbstractTableModel):
         if column == 6:
             return "Referred" if summary.status == "referred" else summary.status.capitalize()
         if column == 7:
-            return self._question(summary.case_number)
+            return self.question(summary.case_number)
         if column == 8:
             return self._waiting(summary.recorded_at)
         if column == 9:
@@ -200,7 +200,7 @@ class CaseLogModel(QAbstractTableModel):
             self._questions[key] = waits or ""  # blank when unreadable; the row itself still reads
         return self._questions[key]
 
-    def _question(self, case_number: str) -> str:
+    def question(self, case_number: str) -> str:
         """The open questions a referred case waits on, e.g. "AMB-3: A court order for a civil…"."""
         if case_number not in self._questions:
             desk, session = self._desk, self._session

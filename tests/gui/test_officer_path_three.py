@@ -398,3 +398,52 @@ def test_drafts_are_readable_by_their_computer_account_only(tmp_path) -> None:
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert [stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir()] == [0o600]
     assert store.load(draft_id) is not None and store.load(draft_id).booking_number == "26-000187"
+
+
+def test_escape_in_the_outcome_box_asks_before_throwing_typed_words_away(qtbot, message_boxes) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.ui.review import OutcomeDialog
+
+    dialog = OutcomeDialog("2026-000012", question="AMB-4: Whether an administrative subpoena is required")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.question.isVisibleTo(dialog) and "AMB-4" in dialog.question.text()  # what it answers, in view
+    dialog.text.setFocus()
+    qtbot.keyClicks(dialog.text, "Solicitor: decline")
+    message_boxes.answer = QMessageBox.StandardButton.No
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Escape)
+    assert [kind for kind, _title, _text in message_boxes.shown] == ["question"]
+    assert dialog.isVisible() and dialog.outcome() == "Solicitor: decline"  # kept
+    message_boxes.answer = QMessageBox.StandardButton.Yes
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Escape)
+    assert not dialog.isVisible() and dialog.result() == dialog.DialogCode.Rejected
+    empty = OutcomeDialog("2026-000012")
+    qtbot.addWidget(empty)
+    empty.show()
+    qtbot.keyClick(empty.text, Qt.Key.Key_Escape)  # nothing typed: nothing to ask
+    assert not empty.isVisible() and len(message_boxes.shown) == 2
+    assert not empty.question.isVisibleTo(empty)
+
+
+def test_the_outcome_box_from_the_queue_shows_the_question_it_answers(
+    qtbot, supervisor_window, officer, desk, monkeypatch
+):
+    from desktop.ui.main_window import VIEW_REVIEW
+    from desktop.ui.review import OutcomeDialog
+    from tests.gui.test_officer_path import _one_referral
+
+    number = _one_referral(officer, desk)
+    shown: list[str] = []
+
+    def exec_(dialog: OutcomeDialog) -> int:
+        shown.append(dialog.question.text() if dialog.question.isVisibleTo(dialog) else "")
+        dialog.text.setPlainText("Solicitor: no hold")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(OutcomeDialog, "exec", exec_)
+    supervisor_window.show_view(VIEW_REVIEW)
+    supervisor_window._review_view.resolve_selected()
+    assert len(shown) == 1 and "AMB-5: " in shown[0]
+    assert desk.cases.open(supervisor_window.session, number, audit=False).current.status == "resolved"
