@@ -92,6 +92,8 @@ class Intakes(QObject):
         wizard.changed.connect(self._timer.start)
         wizard.recorded.connect(self._recorded)
         wizard.finished.connect(lambda _result: self.offer_drafts())
+        menus = window.menus
+        wizard.addActions([menus.quit_action, menus.guide_action])  # Ctrl+Q and F1 work in the intake too
         self.wizard = wizard
         wizard.show()
         return wizard

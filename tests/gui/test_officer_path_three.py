@@ -447,3 +447,23 @@ def test_the_outcome_box_from_the_queue_shows_the_question_it_answers(
     supervisor_window._review_view.resolve_selected()
     assert len(shown) == 1 and "AMB-5: " in shown[0]
     assert desk.cases.open(supervisor_window.session, number, audit=False).current.status == "resolved"
+
+
+def test_f1_and_ctrl_q_work_inside_the_intake(qtbot, window, message_boxes) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    wizard = _open(window, qtbot)
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    field = wizard.received_page.requester_name
+    field.setFocus()
+    qtbot.keyClicks(field, "ICE ERO Boston")
+    qtbot.keyClick(field, Qt.Key.Key_F1)
+    assert window._help_dialog is not None and window._help_dialog.isVisible()  # the guide
+    window._help_dialog.close()
+    wizard.activateWindow()
+    qtbot.waitUntil(wizard.isActiveWindow)
+    message_boxes.answer = QMessageBox.StandardButton.No
+    qtbot.keyClick(field, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert [title for kind, title, _text in message_boxes.shown if kind == "question"] == ["Quit?"]  # asked first
+    assert window.isVisible() and wizard.isVisible()  # No: nothing closes
