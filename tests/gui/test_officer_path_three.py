@@ -4,6 +4,7 @@ before the fix (the menu test on the code before the window's restructuring, see
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -467,3 +468,55 @@ def test_f1_and_ctrl_q_work_inside_the_intake(qtbot, window, message_boxes) -> N
     qtbot.keyClick(field, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert [title for kind, title, _text in message_boxes.shown if kind == "question"] == ["Quit?"]  # asked first
     assert window.isVisible() and wizard.isVisible()  # No: nothing closes
+
+
+WHEN_NOW = dt.datetime(2026, 1, 14, 0, 10, tzinfo=dt.timezone(dt.timedelta(hours=-5)))  # just after midnight
+LAST_NIGHT = dt.datetime(2026, 1, 13, 22, 18, tzinfo=dt.timezone(dt.timedelta(hours=-5)))
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1/13 22:18",
+        "01/13 22:18",
+        "1/13/2026 22:18",
+        "1/13/26 22:18",
+        "10:18 pm",
+        "10:18 PM",
+        "10:18pm",
+        "10:18 p.m.",
+        "1/13 10:18 pm",
+        "13 Jan 10:18 pm",
+        "yesterday 10:18 pm",
+    ],
+)
+def test_a_us_date_and_a_12_hour_time_are_understood(typed: str) -> None:
+    from desktop.ui.when import parse_when
+
+    assert parse_when(typed, WHEN_NOW) == LAST_NIGHT
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("13/1 22:18", "the month comes first"),
+        ("13:00 pm", "12-hour clock"),
+        ("0:30 am", "12-hour clock"),
+        ("2/30 10:00", "not a date"),
+    ],
+)
+def test_what_is_not_a_us_date_or_a_12_hour_time_is_refused_in_one_line(typed: str, said: str) -> None:
+    from desktop.ui.when import WhenError, parse_when
+
+    with pytest.raises(WhenError) as refused:
+        parse_when(typed, WHEN_NOW)
+    assert said in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_twelve_am_is_midnight_and_the_field_says_what_it_understood(qtbot, window) -> None:
+    from desktop.ui.when import parse_when
+
+    assert parse_when("12:05 am", WHEN_NOW) == WHEN_NOW.replace(minute=5)
+    wizard = _open(window, qtbot)
+    type_into(qtbot, wizard.received_page.received, "1/13/2026 10:18 pm")
+    assert wizard.received_page.received_echo.text() == "Understood as Tue 13 Jan 2026, 22:18 (America/New_York)"
