@@ -520,3 +520,30 @@ def test_twelve_am_is_midnight_and_the_field_says_what_it_understood(qtbot, wind
     wizard = _open(window, qtbot)
     type_into(qtbot, wizard.received_page.received, "1/13/2026 10:18 pm")
     assert wizard.received_page.received_echo.text() == "Understood as Tue 13 Jan 2026, 22:18 (America/New_York)"
+
+
+def test_every_date_filter_reads_as_the_log_writes_dates_whatever_the_locale(qtbot, supervisor_window, desk) -> None:
+    """The walk saw "6 11 2026" in the case log's filters: every date field shows 2026-11-06, in any locale."""
+    import re
+
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QDateEdit
+
+    from desktop.demo import DEMO_ADMIN
+    from desktop.ui.audit_view import AuditDialog
+    from desktop.ui.case_log import CaseLogView
+
+    before = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.Dutch, QLocale.Country.Belgium))
+    try:
+        log = CaseLogView(desk=desk, session=supervisor_window.session)
+        audit = AuditDialog(desk=desk, session=desk.people.sign_in(DEMO_ADMIN, DEMO_PASSWORD))
+        reports = supervisor_window.open_reports()
+        assert reports is not None
+        edits = [e for w in (log, audit, reports) for e in w.findChildren(QDateEdit)]
+        for widget in (log, audit, reports):
+            qtbot.addWidget(widget)
+    finally:
+        QLocale.setDefault(before)
+    assert len(edits) == 6
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", edit.text()) for edit in edits), [e.text() for e in edits]
