@@ -547,3 +547,40 @@ def test_every_date_filter_reads_as_the_log_writes_dates_whatever_the_locale(qtb
         QLocale.setDefault(before)
     assert len(edits) == 6
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", edit.text()) for edit in edits), [e.text() for e in edits]
+
+
+def test_the_demo_leaves_the_real_users_settings_alone(tmp_path) -> None:
+    """`--demo` opened, moved to another view and closed: nothing is written where the real desk keeps its
+    window settings (the demo's go into its temporary folder, removed with it)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    script = (
+        "import desktop.ui.app as app\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtCore import QTimer\n"
+        "shown = app._after_show\n"
+        "def after(window, data_dir):\n"
+        "    shown(window, data_dir)\n"
+        "    window.show_view(1)\n"
+        "    QTimer.singleShot(50, window.close)\n"
+        "app._after_show = after\n"
+        "raise SystemExit(app.run_window(Path('unused'), demo=True))\n"
+    )
+    config = tmp_path / "config"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(config),
+        "TMPDIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not [p for p in config.rglob("*") if p.is_file()], list(config.rglob("*"))
+    assert not list(tmp_path.glob("safedesk-demo-*"))  # the demo's folder, its settings with it, is gone
