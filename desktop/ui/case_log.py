@@ -343,11 +343,11 @@ class CaseLogView(QWidget):
     def _fit_columns(self, review_only: bool) -> None:
         """Every column fits the width the window has (at 150% on a laptop too), and says what it holds whole.
 
-        Case numbers and times get the width of the longest they can be; the other columns share the rest by
-        weight (an open question most), their long text elided with the whole value in the tooltip. The queue
-        wraps its headers and gives each case four lines, so an open question's code and heading read in place (the
-        whole question in the tooltip); it shows no
-        Status column (every case in it is referred).
+        Case numbers, times and booking numbers get the width of the longest they can be; the other columns share
+        the rest by weight (an open question most), never narrower than their header's longest word, their long
+        text elided with the whole value in the tooltip. The queue wraps its headers and gives each case four
+        lines, so an open question's code and heading read in place (the whole question in the tooltip); it shows
+        no Status column (every case in it is referred).
         """
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -355,16 +355,12 @@ class CaseLogView(QWidget):
         header.setMinimumSectionSize(48)
         metrics = self.table.fontMetrics()
         padding = 3 * metrics.averageCharWidth()  # the cell's margins; the Case column's sort arrow too
-        samples = {0: "2026-000000 (v10)", 1: "2026-12-31 23:59"}
+        samples = {0: "2026-000000 (v9)", 1: "2026-12-31 23:59", 4: "26-000000"}
         if review_only:
             samples[8] = "30 d 23 h"
         self._fixed = {column: metrics.horizontalAdvance(sample) + padding for column, sample in samples.items()}
-        self._fixed[0] += 2 * metrics.averageCharWidth()
-        self._weights = (
-            {2: 1.0, 3: 1.2, 4: 0.9, 5: 1.1, 7: 5.0, 9: 1.6}
-            if review_only
-            else {2: 1.6, 3: 1.4, 4: 1.0, 5: 1.8, 6: 0.8}
-        )
+        self._fixed[0] += metrics.averageCharWidth()  # the sort arrow
+        self._weights = {2: 1.0, 3: 1.2, 5: 1.1, 7: 5.0, 9: 1.0} if review_only else {2: 1.6, 3: 1.4, 5: 1.8, 6: 0.8}
         self.table.setWordWrap(review_only)
         if review_only:
             self.table.setColumnHidden(COLUMNS.index("Status"), True)
@@ -388,12 +384,20 @@ class CaseLogView(QWidget):
         width = self.table.viewport().width() - 2
         spare = max(0, width - sum(self._fixed.values()))
         total = sum(self._weights.values())
-        least = header.minimumSectionSize()
-        shares = {column: max(least, int(spare * weight / total)) for column, weight in self._weights.items()}
+        least = {column: self._least(column) for column in self._weights}  # a header word is never cut
+        shares = {column: max(least[column], int(spare * weight / total)) for column, weight in self._weights.items()}
         widest = max(self._weights, key=self._weights.__getitem__)  # gives back what the least sizes took
-        shares[widest] = max(least, shares[widest] - max(0, sum(self._fixed.values()) + sum(shares.values()) - width))
+        over = max(0, sum(self._fixed.values()) + sum(shares.values()) - width)
+        shares[widest] = max(least[widest], shares[widest] - over)
         for column, size in shares.items():
             header.resizeSection(column, size)
+
+    def _least(self, column: int) -> int:
+        """The narrowest a column may be: its header's longest word whole (headers wrap between words)."""
+        title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+        metrics = self.table.horizontalHeader().fontMetrics()
+        words = max((metrics.horizontalAdvance(word) for word in title.split()), default=0)
+        return max(self.table.horizontalHeader().minimumSectionSize(), words + 2 * metrics.averageCharWidth())
 
     def _keep_sort_column(self, column: int, order: Qt.SortOrder) -> None:
         """The log sorts only in recording order: the arrow stays on the Case column, pointing the way shown."""

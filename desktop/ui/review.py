@@ -113,7 +113,7 @@ class OutcomeDialog(QDialog):
         layout.addWidget(self.text, 1)
         self.error = FieldError("Outcome")
         layout.addWidget(self.error)
-        layout.addWidget(QLabel("Ctrl+Enter records the outcome; Esc cancels."))
+        layout.addWidget(QLabel("Ctrl+Enter records the outcome; Esc cancels (asking first if you typed)."))
         buttons = QDialogButtonBox()
         self.ok = QPushButton("&Record outcome")
         self.ok.setAccessibleName("Record the outcome")

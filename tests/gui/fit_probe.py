@@ -16,7 +16,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QRect, QSettings
+from PySide6.QtCore import QBuffer, QEventLoop, QRect, QSettings, QTimer
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QScrollArea, QWidget
 
@@ -128,7 +128,12 @@ def main() -> None:
     reports = window.open_reports()
     assert reports is not None
     check(reports, "reports", screen, problems)
-    reports.show_report()  # type: ignore[attr-defined]
+    made = reports.show_report()  # type: ignore[attr-defined]
+    if made is not None:  # made in the background: wait for the pages
+        loop = QEventLoop()
+        made.finished.connect(loop.quit)
+        QTimer.singleShot(60_000, loop.quit)
+        loop.exec()
     check(reports, "reports with a report shown", screen, problems)
     reports.close()
     preview = open_preview(window, desk, session, desk.cases.search(session, limit=1)[0].case_number)
@@ -149,10 +154,11 @@ def main() -> None:
     buffer = QBuffer()
     buffer.open(QBuffer.OpenModeFlag.WriteOnly)
     image.save(buffer, "PNG")
+    queued = desk.cases.review_queue(session, limit=1)[0].case_number
     others: list[tuple[QDialog, str]] = [
         (AccountForm(title="Add an account", parent=window), "account form"),
         (PassphraseDialog(target=str(folder / "copy.sqlite"), parent=window), "passphrase"),
-        (OutcomeDialog(desk.cases.search(session, limit=1)[0].case_number, window), "outcome"),
+        (OutcomeDialog(queued, window, question=window._review_view.log.model.question(queued)), "outcome"),  # type: ignore[union-attr]
         (SignInDialog(desk=desk, parent=window), "sign in"),
         (SetupDialog(desk=desk, parent=window), "set up"),
         (LockScreen(desk=desk, locked=session), "lock screen"),

@@ -148,8 +148,13 @@ def test_columns_show_whole_case_numbers_and_open_questions_on_a_narrow_window(
     header, metrics = table.horizontalHeader(), table.fontMetrics()
     assert model.rowCount() > 0
     assert header.length() <= table.viewport().width() + 1  # no column off to the right
+    for column in range(model.columnCount()):  # every header word whole
+        if not table.isColumnHidden(column):
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            longest = max(header.fontMetrics().horizontalAdvance(word) for word in title.split())
+            assert longest + 8 <= header.sectionSize(column), title
     for row in range(model.rowCount()):
-        for column in (0, 1):
+        for column in (0, 1, 4):  # case number, received, booking number
             text = model.data(model.index(row, column))
             assert metrics.horizontalAdvance(text) + 8 <= header.sectionSize(column), (column, text)
         for column in range(model.columnCount()):
