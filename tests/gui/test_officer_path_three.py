@@ -584,3 +584,15 @@ def test_the_demo_leaves_the_real_users_settings_alone(tmp_path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     assert not [p for p in config.rglob("*") if p.is_file()], list(config.rglob("*"))
     assert not list(tmp_path.glob("safedesk-demo-*"))  # the demo's folder, its settings with it, is gone
+
+
+def test_every_mark_on_the_request_page_is_in_the_font_it_is_drawn_in(qtbot, window) -> None:
+    """The walk saw the help mark drawn as a box: every character of every choice is in the list's font."""
+    wizard = _open(window, qtbot)
+    page = wizard.request_page
+    for checklist in (page.asked, page.info):
+        metrics = checklist.fontMetrics()
+        texts = [checklist.item(row).text() for row in range(checklist.count())]
+        missing = {c for text in texts for c in text if not c.isspace() and not metrics.inFontUcs4(ord(c))}
+        assert not missing, missing
+    assert any(page.asked.item(row).text().endswith("(?)") for row in range(page.asked.count()))

@@ -41,7 +41,7 @@ class RequestPage(QWizardPage):
             tip = wizard.guidance.help_for("action", value, labels.ACTION_HELP)
             if tip:
                 item.setToolTip(tip)
-                item.setText(f"{item.text()}  ⓘ")
+                item.setText(f"{item.text()}  (?)")  # in every font, unlike ⓘ; the help shows below the list
         self.asked.setMaximumHeight(210)
         self.actions_error = add_field(form, "&Asked to:", self.asked, "Actions asked")
         self.action_help = help_label("About this action")
