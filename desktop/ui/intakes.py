@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from desktop.rules import labels
 from desktop.ui.drafts import Draft, DraftStore
 from desktop.ui.messages import confirm, tell
 from desktop.ui.ops import DeskOp
@@ -134,11 +135,17 @@ class Intakes(QObject):
         self._window.statusBar().showMessage(f"Recorded case {case_number}", 10000)
 
     def describe(self, draft: Draft) -> str:
-        """A draft in a line: when it was saved (on the desk's clock), its booking number, name and case."""
+        """A draft in a line: when it was saved (on the desk's clock), its papers and what was asked (so drafts
+        begun before a booking number was typed still differ), its booking number, name and case."""
         pack = self._window.pack
         saved = pack.local_time(draft.saved_at) if pack is not None else draft.saved_at.astimezone()
         bits = [f"saved {saved:%a %d %b %H:%M}"]
-        bits.append(f"booking {draft.booking_number}" if draft.booking_number else "no booking number")
+        papers = [str(p.get("kind")) for p in draft.intake.get("documents") or () if isinstance(p, dict)]
+        bits.append(" + ".join(k.replace("_", " ") for k in papers) if papers else "no paper")  # I-247A + I-200
+        asked = [labels.ACTION.get(str(a), str(a)).split(" (")[0].lower() for a in draft.intake.get("actions") or ()]
+        if asked:
+            bits.append(f"asks: {' and '.join(asked)}")  # asks: hold the person and notify of release
+        bits.append(f"booking {draft.booking_number}" if draft.booking_number else "no booking number yet")
         if draft.name:
             bits.append(draft.name)
         if draft.amend_case:

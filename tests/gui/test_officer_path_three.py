@@ -596,3 +596,13 @@ def test_every_mark_on_the_request_page_is_in_the_font_it_is_drawn_in(qtbot, win
         missing = {c for text in texts for c in text if not c.isspace() and not metrics.inFontUcs4(ord(c))}
         assert not missing, missing
     assert any(page.asked.item(row).text().endswith("(?)") for row in range(page.asked.count()))
+
+
+def test_drafts_begun_before_a_booking_number_still_read_differently(qtbot, window) -> None:
+    """The walk saw three drafts all reading "no booking number": each says its papers and requester too."""
+    for preset in window.desk.active_pack().guidance.presets[:3]:
+        window.intakes.drafts.save(window.intakes.drafts.new_id(), dict(preset.intake))
+    window.intakes.offer_drafts()
+    lines = [window.home.drafts.item(row).text() for row in range(window.home.drafts.count())]
+    assert len(lines) == 3 and len({line.split(", ", 1)[1] for line in lines}) == 3, lines
+    assert any("I-247A + I-200" in line and "no booking number yet" in line for line in lines), lines
