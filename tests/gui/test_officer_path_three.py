@@ -5,7 +5,6 @@ before the fix (the menu test on the code before the window's restructuring, see
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -15,6 +14,7 @@ from desktop.demo import DEMO_PASSWORD, fill_demo_log
 from desktop.ui.intake import PAGE_DECISION, PAGE_DOCUMENTS, PAGE_RECORDED
 from tests.gui.conftest import open_window, sign_in
 from tests.gui.driver import choose, press_button, type_into
+from tests.gui.test_officer_path import _open, _to
 
 TWO_PAPERS = {
     "documents": [
@@ -22,19 +22,6 @@ TWO_PAPERS = {
         {"kind": "I-247A", "signer": "dhs_officer"},
     ]
 }
-
-
-def _open(window, qtbot, prefill: dict[str, Any] | None = None):
-    wizard = window.start_intake(prefill)
-    qtbot.addWidget(wizard)
-    return wizard
-
-
-def _to(wizard, page_id: int) -> None:
-    while wizard.currentId() < page_id:
-        before = wizard.currentId()
-        wizard.next()
-        assert wizard.currentId() != before, f"stuck on page {before}"
 
 
 # --- B4: an edit to an added paper is never lost when the selection moves ---------------------------
