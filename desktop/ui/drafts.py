@@ -89,8 +89,13 @@ class DraftStore:
             raise ValueError(f"not a draft of this user: {draft_id!r}")
         return self.folder / f"{draft_id}.json"
 
-    def save(self, draft_id: str, intake: dict[str, Any], *, amend_case: str | None = None) -> None:
+    def save(
+        self, draft_id: str, intake: dict[str, Any], *, amend_case: str | None = None, durable: bool = True
+    ) -> None:
         """Write atomically (a temporary file, then a rename), so a power cut leaves the old draft whole.
+
+        Not `durable`: the bytes are handed to the system without waiting for the disk (fsync), quick enough for
+        every change; a killed process then loses nothing, and the durable save that follows covers a power cut.
 
         Raises DraftError (the machine's kind of error) when the disk says no; the old draft is kept.
         """
@@ -106,7 +111,8 @@ class DraftStore:
                     os.fchmod(handle.fileno(), OWNER_ONLY_FILE)
                 json.dump(payload, handle, ensure_ascii=False)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    os.fsync(handle.fileno())
             os.replace(partial, path)
         except OSError as exc:
             from desktop.store.errors import describe_os_error

@@ -90,7 +90,7 @@ class Intakes(QObject):
         wizard.draft_id = draft_id or self.drafts.new_id()
         if prefill:
             wizard.load(prefill, keep_received=amend_case is None and "received_at" not in prefill)
-        wizard.changed.connect(self._timer.start)
+        wizard.changed.connect(self._changed)
         wizard.recorded.connect(self._recorded)
         wizard.finished.connect(lambda _result: self.offer_drafts())
         menus = window.menus
@@ -114,13 +114,21 @@ class Intakes(QObject):
 
     # --- drafts ----------------------------------------------------------------------------------
 
-    def save_draft(self) -> None:
+    def _changed(self) -> None:
+        """Every change is in the draft file at once (a process killed a moment later loses nothing); the draft
+        is made durable on disk a moment after the last change (a power cut loses at most that moment)."""
+        self.save_draft(durable=False)
+        self._timer.start()
+
+    def save_draft(self, *, durable: bool = True) -> None:
         wizard = self.wizard
         if wizard is None or wizard.saved is not None or wizard.draft_id is None:
             return
         draft_id, answers, amending = wizard.draft_id, wizard.intake_data(), wizard.amend_case
         saving = DeskOp(
-            self._window, "saving the draft", lambda: self.drafts.save(draft_id, answers, amend_case=amending)
+            self._window,
+            "saving the draft",
+            lambda: self.drafts.save(draft_id, answers, amend_case=amending, durable=durable),
         )
         saving.on_failure(self._not_saved).run()
 
