@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -147,7 +148,21 @@ def print_memo(
         after="The memo was printed; its print is not in the log.",
     )
     audited.run()
+    if audited.ok:
+        plural = "copies" if copies != 1 else "copy"
+        say_in_status_bar(
+            parent, f"Printed the memo of case {case_number}, version {memo.version}: {copies} {plural} on {name}"
+        )
     return PrintOutcome(printed=audited.ok, printer=name, copies=copies, problem="" if audited.ok else "not audited")
+
+
+def say_in_status_bar(widget: QWidget, text: str) -> None:
+    """A short message on the main window's status bar, from a dialog over it (a print done, say)."""
+    window: QWidget | None = widget
+    while window is not None and not isinstance(window, QMainWindow):
+        window = window.parentWidget()
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(text, 15000)
 
 
 def open_preview(parent: QWidget, desk: Desk, session: Session, case_number: str) -> MemoPreview | None:
