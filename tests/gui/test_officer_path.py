@@ -595,16 +595,19 @@ def test_the_window_never_reopens_on_the_policy_view(qtbot, desk, officer, setti
     assert again.stack.currentIndex() == VIEW_LOG
 
 
-def test_the_draft_memo_is_removed_on_exit(qtbot, window, monkeypatch) -> None:
-    monkeypatch.setattr("desktop.ui.intake.decision.open_file", lambda _parent, _path: True)
+def test_the_draft_memo_is_shown_in_the_window_with_no_copy_on_disk(qtbot, window, monkeypatch) -> None:
+    """Issue 23: "Preview memo (draft)" handed a file to an outside viewer; now its pages are drawn in the window,
+    with no Print (a draft is not a record) and no file left anywhere."""
+    opened: list[object] = []
+    monkeypatch.setattr("desktop.ui.widgets.open_file", lambda _parent, path: opened.append(path) or True)
     wizard = _open(window, qtbot)
     fill(qtbot, wizard, S01)
-    wizard.decision_page._preview()
-    path = wizard.last_draft_path
-    assert path is not None and path.exists()
-    wizard.discard_quietly()
-    window.close()
-    assert not path.exists()
+    preview = wizard.decision_page._preview()
+    assert preview is not None and preview.isVisible() and preview.page_labels
+    assert "not recorded" in preview.windowTitle() and not hasattr(preview, "print_button")
+    assert opened == [] and temporary_files.tracked() == []
+    qtbot.keyClick(preview.close_button, Qt.Key.Key_Space)
+    assert not preview.isVisible() and wizard.currentId() == PAGE_DECISION  # back where the officer was
 
 
 # --- Issue 10, the window: consulate, consent, labels and help, the relay question -----------

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop.desk.paper import page_pngs
 from desktop.records import Override
-from desktop.ui import temporary_files
 from desktop.ui.decision_html import RESPONSE_END, decision_html
 from desktop.ui.intake.pages import PAGE_PERSON
 from desktop.ui.messages import CANCEL, NO, YES, ask
 from desktop.ui.ops import DeskOp
-from desktop.ui.widgets import FieldError, add_field, open_file
+from desktop.ui.printing import PREVIEW_DPI, PagesPreview, images, pages_count
+from desktop.ui.widgets import FieldError, add_field
 
 if TYPE_CHECKING:
     from desktop.desk import Check, Decided
@@ -82,7 +83,8 @@ class DecisionPage(QWizardPage):
         row.addStretch()
         self.preview_button = QPushButton("&Preview memo (draft)")
         self.preview_button.setAccessibleName("Preview the memo as a draft")
-        self.preview_button.clicked.connect(self._preview)
+        self.preview_button.clicked.connect(lambda: self._preview())
+        self.draft_preview: PagesPreview | None = None
         row.addWidget(self.preview_button)
         layout.addLayout(row)
         self.reason_box = QWidget()  # takes no room until I disagree is ticked
@@ -233,23 +235,31 @@ class DecisionPage(QWizardPage):
         """Record case is offered (and is the default button) only once every response has been on screen."""
         return self.decided is not None and self.unread() == 0
 
-    def _preview(self) -> None:
-        """The draft memo in the system's PDF viewer: made by the desk (audited), kept until the app quits."""
+    def _preview(self) -> PagesPreview | None:
+        """The draft memo's pages in the window (made by the desk, audited): no copy on disk, no other program, and
+        no Print (a draft is not a record; Record case makes the memo)."""
         decided, wizard = self.decided, self._wizard
         if decided is None:
-            return
-        path = DeskOp(
+            return None
+        drawn = DeskOp(
             self,
             "making the draft memo",
-            lambda: temporary_files.write_pdf(
-                wizard.desk.paper.draft_memo(wizard.session, decided), prefix="safedesk-draft-"
-            ),
+            lambda: page_pngs(wizard.desk.paper.draft_memo(wizard.session, decided), dpi=PREVIEW_DPI),
             title="Preview",
             after="The answers are kept.",
         ).run()
-        if path is not None:
-            wizard.last_draft_path = path
-            open_file(self, path)
+        if drawn is None:
+            return None
+        pages = images(drawn)
+        self.draft_preview = PagesPreview(
+            title="Draft memo: preview (not recorded)",
+            pages=pages,
+            summary=f"{pages_count(pages)} of the draft memo: not recorded and no case number. Record case makes "
+            "the memo to print.",
+            parent=self,
+        )
+        self.draft_preview.show()
+        return self.draft_preview
 
     # --- before Record: the desk's checks, each asked in its words ----------------------------------
 

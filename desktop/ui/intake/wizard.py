@@ -62,7 +62,6 @@ class IntakeWizard(QWizard):
         self.amend_case = amend_case
         self.saved: CaseVersion | None = None
         self.memo_path: Path | None = None
-        self.last_draft_path: Path | None = None
         self.draft_id: str | None = None  # the draft these answers are saved to (set by the main window)
         self._quiet_close = False
         self.setWindowTitle(f"Amend case {amend_case}" if amend_case else "New request")
