@@ -27,7 +27,7 @@ from desktop.desk import Desk  # noqa: E402
 from desktop.store import CaseQuery  # noqa: E402
 from desktop.ui.app import make_application  # noqa: E402
 from desktop.ui.audit_view import AuditDialog  # noqa: E402
-from desktop.ui.intake import PAGE_RECORDED  # noqa: E402
+from desktop.ui.intake import PAGE_DECISION, PAGE_RECORDED  # noqa: E402
 from desktop.ui.lock import LockScreen  # noqa: E402
 from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow  # noqa: E402
 from desktop.ui.passphrase import PassphraseDialog  # noqa: E402
@@ -102,6 +102,13 @@ def main() -> None:
     wizard.person_page.booking.setText("26-009999")
     for page_id in range(PAGE_RECORDED + 1):
         check(wizard, f"wizard page {page_id + 1}", screen, problems)
+        if page_id == PAGE_DECISION:
+            draft = wizard.decision_page._preview()
+            if draft is None:
+                problems.append("the draft memo's preview did not open")
+            else:
+                check(draft, "draft memo preview", screen, problems)
+                draft.close()
         if page_id < PAGE_RECORDED:
             wizard.next()
     if wizard.currentId() != PAGE_RECORDED:

@@ -42,7 +42,13 @@ def test_every_window_fits_a_1366x768_screen(tmp_path: Path, scale: str) -> None
     assert all(abs(a - b) <= 1 for a, b in zip(result["screen"], expected, strict=True)), result["screen"]
     assert result["problems"] == []
     looked_at = set(result["looked_at"])
-    for window in ("review queue", "resolved case decision tab", "reports with a report shown", "memo preview"):
+    for window in (
+        "review queue",
+        "resolved case decision tab",
+        "reports with a report shown",
+        "memo preview",
+        "draft memo preview",
+    ):
         assert window in looked_at
     for dialog in ("audit log", "accounts", "passphrase", "outcome", "sign in", "set up", "lock screen", "scan"):
         assert dialog in looked_at
