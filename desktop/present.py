@@ -212,6 +212,13 @@ class Referral:
     counsel: str
     contact: str
     questions: tuple[OpenQuestion, ...]
+    phone: str = ""  # counsel's phone, or the pack's placeholder for it
+    after_hours: str = ""  # how to reach counsel at night, or the pack's placeholder
+
+    def calls(self) -> list[Row]:
+        """Who to call, in the rows both the window and the memo print (only those the pack gives)."""
+        rows = [Row("Phone", self.phone), Row("After hours", self.after_hours)]
+        return [row for row in rows if row.value]
 
 
 def referral(decision: Decision, pack: Pack) -> Referral | None:
@@ -224,13 +231,45 @@ def referral(decision: Decision, pack: Pack) -> Referral | None:
         found = pack.ambiguities.get(amb)
         questions.append(OpenQuestion(amb, found.issue if found else "", found.meanwhile if found else ""))
     department = pack.department
-    return Referral(department.counsel_title, department.referral_contact, tuple(questions))
+    return Referral(
+        department.counsel_title,
+        department.referral_contact,
+        tuple(questions),
+        phone=department.counsel_phone,
+        after_hours=department.after_hours,
+    )
 
 
 # --- a recorded version -----------------------------------------------------------------------------
 
 
 STATUS_WORDS = {"referred": "referred for review", "resolved": "resolved", "decided": "decided"}
+RESOLVED_PREFIX = "Resolved:"  # how the desk words a resolution's reason (desk/cases.py resolve)
+ACT_ON_OUTCOME = "Act on the outcome above; the responses below are the rules' decision on the same facts."
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A resolved referral: what was decided, the version that resolved it and the one that referred it."""
+
+    outcome: str
+    resolved: CaseVersion
+    referred: CaseVersion | None
+
+    @property
+    def two_people(self) -> bool:
+        """Whether the case was referred and resolved by different people (the two-person rule, in words)."""
+        return self.referred is not None and self.referred.officer != self.resolved.officer
+
+
+def resolution(versions: Sequence[CaseVersion], version: CaseVersion) -> Resolution | None:
+    """The resolution `version` records, or None when it is not a resolved version (the memo and the case view)."""
+    if version.status != "resolved":
+        return None
+    reason = version.amendment_reason or ""
+    outcome = reason[len(RESOLVED_PREFIX) :].strip() if reason.startswith(RESOLVED_PREFIX) else reason
+    referred = next((v for v in versions if v.status == "referred"), None)
+    return Resolution(outcome, version, referred)
 
 
 def version_rows(version: CaseVersion, pack: Pack) -> list[Row]:

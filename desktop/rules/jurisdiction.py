@@ -14,11 +14,18 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from desktop.rules.reader import _Reader
 
-DEPARTMENT_KEYS = ("name", "address", "counsel", "referral_contact")
+DEPARTMENT_KEYS = ("name", "address", "counsel", "referral_contact", "counsel_phone", "after_hours")
 GUIDANCE_KEYS = ("public_records_label", "desk_cues", "kind_hints", "help", "presets")
 HELP_FIELDS = ("requester", "signer", "action", "field")
 PRESET_KEYS = ("name", "intake")
 GENERIC_COUNSEL = "counsel"
+# A value the jurisdiction has not given yet: printed as it is, so no one takes it for a number to dial.
+PLACEHOLDER_LEAD = "[TO BE FILLED IN:"
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a pack's value is a marked placeholder, "[TO BE FILLED IN: what goes here]"."""
+    return value.startswith(PLACEHOLDER_LEAD) and value.endswith("]") and len(value) > len(PLACEHOLDER_LEAD) + 2
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,13 @@ class Department:
     address: tuple[str, ...] = ()
     counsel: str = GENERIC_COUNSEL  # the title of counsel, printed wherever a case is referred
     referral_contact: str = ""  # how to reach counsel, printed in the referral box
+    counsel_phone: str = ""  # counsel's phone, in the referral box: a number, or a placeholder the City fills in
+    after_hours: str = ""  # how to reach counsel at night and at weekends, or a placeholder
+
+    def placeholders(self) -> tuple[str, ...]:
+        """The keys of the department still to be filled in by the jurisdiction."""
+        values = {"counsel_phone": self.counsel_phone, "after_hours": self.after_hours}
+        return tuple(key for key, value in values.items() if is_placeholder(value))
 
     @property
     def counsel_title(self) -> str:
@@ -69,6 +83,8 @@ def parse_department(reader: _Reader, data: Mapping[str, Any]) -> Department:
         address=reader.strings(table, "address", "department"),
         counsel=reader.text(table, "counsel", "department", required=False) or GENERIC_COUNSEL,
         referral_contact=reader.text(table, "referral_contact", "department", required=False),
+        counsel_phone=reader.contact(table, "counsel_phone", "department", phone=True),
+        after_hours=reader.contact(table, "after_hours", "department", phone=False),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 from desktop.rules import vocab
 from desktop.rules.conditions import Condition, parse_condition
 from desktop.rules.facts import Definitions
-from desktop.rules.jurisdiction import parse_department, parse_guidance
+from desktop.rules.jurisdiction import PLACEHOLDER_LEAD, is_placeholder, parse_department, parse_guidance
 from desktop.rules.pack import (
     AMBIGUITY_ID,
     ANY_ACTION,
@@ -72,6 +73,11 @@ SECTIONS = frozenset(
     {"pack", "definitions", "clauses", "authorities", "ambiguities", "codes", "rules", "warnings", "changes"}
     | {"department", "guidance"}
 )
+CONTACT_MAX = 200  # a line of the referral box
+# A phone number as a department writes it: digits, spaces, +, -, dots and brackets, an extension.
+PHONE = re.compile(r"\+?[0-9 ().-]{7,}(?: *(?:ext\.?|x) *[0-9]{1,6})?")
+# 555-0100 to 555-0199: the numbers kept for fiction. A referral box must never print an invented number.
+FICTIONAL = re.compile(r"555[ .)-]*01[0-9]{2}")
 RECORD_KEYS: dict[str, tuple[str, ...]] = {
     "clauses": ("id", "title", "text", "lead"),
     "authorities": ("id", "cite", "url"),
@@ -122,6 +128,28 @@ class _Reader:
         if "\n" in value or len(value) > SAY_MAX:
             raise self.fail(path, f"expected one line of at most {SAY_MAX} characters")
         return value  # what else a machine can check of it, sayline.check_say_lines checks on the whole pack
+
+    def contact(self, data: Mapping[str, Any], key: str, where: str, *, phone: bool) -> str:
+        """An optional line of the referral box (a phone, or how to reach counsel after hours): one line, and
+        either the jurisdiction's own words or a marked placeholder, "[TO BE FILLED IN: what goes
+        here]", printed as it is until the jurisdiction fills it in. A phone must read as a phone number; no
+        value may hold a fictional 555-01xx number."""
+        value = self.text(data, key, where, required=False)
+        if not value:
+            return ""
+        path = f"{where}.{key}"
+        if "\n" in value or len(value) > CONTACT_MAX:
+            raise self.fail(path, f"expected one line of at most {CONTACT_MAX} characters")
+        if value.startswith("[") or "TO BE FILLED" in value.upper():
+            if not is_placeholder(value):
+                raise self.fail(path, f"a placeholder reads {PLACEHOLDER_LEAD} what goes here]")
+            return value
+        if FICTIONAL.search(value):
+            raise self.fail(path, "555-01xx numbers are fictional: give the real number, or keep the placeholder")
+        digits = sum(ch.isdigit() for ch in value)
+        if phone and (not PHONE.fullmatch(value) or digits < 7):
+            raise self.fail(path, "expected a phone number (digits, spaces, + - . ( ), ext.), or a placeholder")
+        return value
 
     def strings(
         self, data: Mapping[str, Any], key: str, where: str, allowed: Sequence[str] | None = None, what: str = "value"

@@ -128,7 +128,7 @@ def run_window(data_dir: Path, *, policy: Path | None = None, demo: bool = False
             return 0
     install_crash_handler()
     desk = Desk(data_dir, clock=system_clock, policy=policy)
-    settings = QSettings()
+    settings = window_settings(data_dir, demo=demo)
     session = None
     if demo:
         from desktop.demo import DEMO_PASSWORD, demo_accounts, fill_demo_log
@@ -151,6 +151,14 @@ def run_window(data_dir: Path, *, policy: Path | None = None, demo: bool = False
     if demo:
         shutil.rmtree(data_dir, ignore_errors=True)  # the demo log is synthetic and temporary
     return int(code)
+
+
+def window_settings(data_dir: Path, *, demo: bool) -> QSettings:
+    """The window's own settings (its size, the last view): the computer user's; with --demo a file in the demo's
+    temporary log folder, removed with it, so a demo never changes what the real desk opens with."""
+    if demo:
+        return QSettings(str(data_dir / "demo-window.ini"), QSettings.Format.IniFormat)
+    return QSettings()
 
 
 def _after_show(window: MainWindow, data_dir: Path) -> None:

@@ -3,6 +3,7 @@ date, exported as CSV. Opening it, filtering it and exporting it are audit entri
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,14 +27,14 @@ from PySide6.QtWidgets import (
 
 from desktop.records import AuditEntry, EventKind
 from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
+from desktop.ui.when import desk_days, on_desk_clock, zone_words
 from desktop.ui.widgets import date_of
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     from desktop.desk import Desk, Session
 
-COLUMNS = ("#", "When (UTC)", "What", "Case", "Who", "Detail", "Signed")
+COLUMNS = ("#", "When", "What", "Case", "Who", "Detail", "Signed")
 
 
 class AuditDialog(QDialog):
@@ -45,11 +46,17 @@ class AuditDialog(QDialog):
         self._session = session
         self.entries: list[AuditEntry] = []
         self.setWindowTitle("Audit log")
-        self.resize(1000, 600)
+        fit_to_screen(self, 1000, 600)  # never taller than a laptop's screen at 150%: its buttons stay on it
         layout = QVBoxLayout(self)
         fingerprint = DeskOp(self, "reading the admin key fingerprint", desk.people.admin_fingerprint).run()
         fingerprint = fingerprint or "(not set up)"
         layout.addWidget(QLabel(f"Admin key fingerprint: {fingerprint}. Compare it with the one IT wrote down."))
+        # The desk's clock: the zone of the pack in force (UTC, and said, when none is in force).
+        self._pack = DeskOp(self, "finding the policy in force", desk.active_pack).on_failure(_no_pack).run()
+        self.zone = QLabel(f"{zone_words(self._pack)}.")
+        self.zone.setAccessibleName("Time zone of the times shown")
+        layout.addWidget(self.zone)
+        today = self._pack.local_date(desk.clock()) if self._pack is not None else desk.clock().date()
         form = QFormLayout()
         self.person = QLineEdit()
         self.person.setAccessibleName("Person")
@@ -63,8 +70,8 @@ class AuditDialog(QDialog):
             self.kind.addItem(kind.value.replace("_", " "), kind.value)
         dates = QHBoxLayout()
         self.use_dates = QCheckBox("&Between")
-        self.since = QDateEdit(QDate.currentDate().addDays(-30))
-        self.until = QDateEdit(QDate.currentDate())
+        self.since = QDateEdit(QDate(today.year, today.month, today.day).addDays(-30))  # the desk's clock
+        self.until = QDateEdit(QDate(today.year, today.month, today.day))
         for edit, name in ((self.since, "From day"), (self.until, "To day")):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -74,12 +81,12 @@ class AuditDialog(QDialog):
         form.addRow("&Person:", self.person)
         form.addRow("&Case:", self.case)
         form.addRow("&Kind:", self.kind)
-        form.addRow("Days (UTC):", dates)
+        form.addRow("Days:", dates)
         layout.addLayout(form)
         buttons = QHBoxLayout()
         self.filter_button = QPushButton("&Show")
         self.export_button = QPushButton("E&xport CSV…")
-        close = QPushButton("Clo&se")
+        close = QPushButton("Clos&e")  # S is Show
         for button in (self.filter_button, self.export_button):
             buttons.addWidget(button)
         buttons.addStretch()
@@ -109,8 +116,13 @@ class AuditDialog(QDialog):
         desk, session = self._desk, self._session
         user, case_number = self.person.text().strip() or None, self.case.text().strip() or None
         kind = self.kind.currentData()
-        since = self._day(self.since) if self.use_dates.isChecked() else None
-        until = self._day(self.until) if self.use_dates.isChecked() else None
+        since: dt.date | None = None
+        until: dt.date | None = None
+        if self.use_dates.isChecked():
+            # The days on the desk's clock, as moments: the log compares its UTC times with them, and adds a
+            # day to `until` as it does to a UTC day.
+            start, end = desk_days(self._day(self.since), self._day(self.until), self._pack)
+            since, until = start, end - dt.timedelta(days=1)
         entries = DeskOp(
             self,
             "reading the audit log",
@@ -122,7 +134,7 @@ class AuditDialog(QDialog):
         self.entries = entries
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
-            values = (str(e.seq), e.at[:19].replace("T", " "), e.kind, e.case_number or "", e.actor, e.detail)
+            values = (str(e.seq), on_desk_clock(e.at, self._pack), e.kind, e.case_number or "", e.actor, e.detail)
             for column, value in enumerate((*values, "yes" if e.signer else "no (before accounts)")):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
@@ -154,3 +166,7 @@ class AuditDialog(QDialog):
             return None
         self.status.setText(f"Wrote {len(self.entries)} entries to {path}")
         return path
+
+
+def _no_pack(_exc: BaseException) -> None:
+    """No pack in force: the times are shown in UTC, and the window says so."""

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from desktop.rules import labels, vocab
 from desktop.store.query import CaseQuery, CaseSummary
 from desktop.ui.ops import DeskOp
-from desktop.ui.when import moment_of
+from desktop.ui.when import moment_of, zone_words
 from desktop.ui.widgets import date_of
 
 if TYPE_CHECKING:
@@ -73,6 +73,16 @@ class CaseLogModel(QAbstractTableModel):
         self.problem = ""  # why the log could not be read just now, for the view to say
         self._pack: Pack | None = self._read("finding the policy in force", desk.active_pack)  # its time zone
         self.refresh()
+
+    @property
+    def pack(self) -> Pack | None:
+        """The pack in force when the view opened: its zone is the desk's clock."""
+        return self._pack
+
+    def today(self) -> dt.date:
+        """Today on the desk's clock, in the zone of the pack in force (UTC when none is)."""
+        now = self._desk.clock()
+        return self._pack.local_date(now) if self._pack is not None else now.date()
 
     # --- the query ------------------------------------------------------------------------------
 
@@ -174,7 +184,7 @@ class CaseLogModel(QAbstractTableModel):
         if column == 6:
             return "Referred" if summary.status == "referred" else summary.status.capitalize()
         if column == 7:
-            return self._question(summary.case_number)
+            return self.question(summary.case_number)
         if column == 8:
             return self._waiting(summary.recorded_at)
         if column == 9:
@@ -190,7 +200,7 @@ class CaseLogModel(QAbstractTableModel):
             self._questions[key] = waits or ""  # blank when unreadable; the row itself still reads
         return self._questions[key]
 
-    def _question(self, case_number: str) -> str:
+    def question(self, case_number: str) -> str:
         """The open questions a referred case waits on, e.g. "AMB-3: A court order for a civil…"."""
         if case_number not in self._questions:
             desk, session = self._desk, self._session
@@ -237,6 +247,7 @@ class CaseLogView(QWidget):
     """The log with a full-text search box and filters; Enter or a double-click opens a case."""
 
     open_case = Signal(str)
+    _viewport: QWidget | None = None  # the table's, once it exists: the filter sees the search box's events first
 
     def __init__(
         self, *, desk: Desk, session: Session, review_only: bool = False, parent: QWidget | None = None
@@ -285,12 +296,19 @@ class CaseLogView(QWidget):
         dates.addWidget(and_label)
         dates.addWidget(self.until)
         dates.addStretch()
+        self.zone_label = QLabel()  # the one place the view names the zone of its times
+        self.zone_label.setAccessibleName("Time zone of the times shown")
+        dates.addWidget(self.zone_label)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Number of cases shown")
         dates.addWidget(self.count_label)
         layout.addLayout(dates)
 
         self.model = CaseLogModel(desk=desk, session=session, review=review_only, parent=self)
+        today = self.model.today()  # the date filters start from today on the desk's clock, not the PC's
+        self.until.setDate(QDate(today.year, today.month, today.day))
+        self.since.setDate(self.until.date().addMonths(-1))
+        self.zone_label.setText(f"{zone_words(self.model.pack)}.")
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setAccessibleName("Review queue" if review_only else "Case log")
@@ -303,12 +321,7 @@ class CaseLogView(QWidget):
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._keep_sort_column)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        # Every column fits the width the window has (a small screen included); long text is elided,
-        # its whole value in the tooltip.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
-        self.table.setWordWrap(False)
+        self._fit_columns(review_only)
         layout.addWidget(self.table, 1)
         self.table.doubleClicked.connect(self._open_index)
         self.table.activated.connect(self._open_index)
@@ -327,6 +340,65 @@ class CaseLogView(QWidget):
         self.until.dateChanged.connect(self.apply_filters)
         self.apply_filters()
 
+    def _fit_columns(self, review_only: bool) -> None:
+        """Every column fits the width the window has (at 150% on a laptop too), and says what it holds whole.
+
+        Case numbers, times and booking numbers get the width of the longest they can be; the other columns share
+        the rest by weight (an open question most), never narrower than their header's longest word, their long
+        text elided with the whole value in the tooltip. The queue wraps its headers and gives each case four
+        lines, so an open question's code and heading read in place (the whole question in the tooltip); it shows
+        no Status column (every case in it is referred).
+        """
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(48)
+        metrics = self.table.fontMetrics()
+        padding = 3 * metrics.averageCharWidth()  # the cell's margins; the Case column's sort arrow too
+        samples = {0: "2026-000000 (v9)", 1: "2026-12-31 23:59", 4: "26-000000"}
+        if review_only:
+            samples[8] = "30 d 23 h"
+        self._fixed = {column: metrics.horizontalAdvance(sample) + padding for column, sample in samples.items()}
+        self._fixed[0] += metrics.averageCharWidth()  # the sort arrow
+        self._weights = {2: 1.0, 3: 1.2, 5: 1.1, 7: 5.0, 9: 1.0} if review_only else {2: 1.6, 3: 1.4, 5: 1.8, 6: 0.8}
+        self.table.setWordWrap(review_only)
+        if review_only:
+            self.table.setColumnHidden(COLUMNS.index("Status"), True)
+            self.table.verticalHeader().setDefaultSectionSize(4 * metrics.lineSpacing() + 8)
+            header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.AlignmentFlag(Qt.TextFlag.TextWordWrap))
+            header.setMinimumHeight(2 * metrics.lineSpacing() + 8)
+        else:
+            self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self._reshare = QTimer(self)
+        self._reshare.setSingleShot(True)
+        self._reshare.setInterval(0)
+        self._reshare.timeout.connect(self._share_width)
+        self._viewport = self.table.viewport()
+        self._viewport.installEventFilter(self)  # shared out again when the window is resized
+        self._share_width()
+
+    def _share_width(self) -> None:
+        header = self.table.horizontalHeader()
+        for column, width in self._fixed.items():
+            header.resizeSection(column, width)
+        width = self.table.viewport().width() - 2
+        spare = max(0, width - sum(self._fixed.values()))
+        total = sum(self._weights.values())
+        least = {column: self._least(column) for column in self._weights}  # a header word is never cut
+        shares = {column: max(least[column], int(spare * weight / total)) for column, weight in self._weights.items()}
+        widest = max(self._weights, key=self._weights.__getitem__)  # gives back what the least sizes took
+        over = max(0, sum(self._fixed.values()) + sum(shares.values()) - width)
+        shares[widest] = max(least[widest], shares[widest] - over)
+        for column, size in shares.items():
+            header.resizeSection(column, size)
+
+    def _least(self, column: int) -> int:
+        """The narrowest a column may be: its header's longest word whole (headers wrap between words)."""
+        title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+        metrics = self.table.horizontalHeader().fontMetrics()
+        words = max((metrics.horizontalAdvance(word) for word in title.split()), default=0)
+        return max(self.table.horizontalHeader().minimumSectionSize(), words + 2 * metrics.averageCharWidth())
+
     def _keep_sort_column(self, column: int, order: Qt.SortOrder) -> None:
         """The log sorts only in recording order: the arrow stays on the Case column, pointing the way shown."""
         if column != SORT_COLUMN:
@@ -336,6 +408,9 @@ class CaseLogView(QWidget):
             header.blockSignals(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._viewport and event.type() == QEvent.Type.Resize:
+            self._reshare.start()  # after the resize: sharing out now could resize the viewport again
+            return False
         if (
             watched is self.search
             and event.type() == QEvent.Type.KeyPress

@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.present import STATUS_WORDS, version_rows
+from desktop.present import STATUS_WORDS, resolution, version_rows
 from desktop.records import CaseRecord, printable
-from desktop.ui.decision_html import decision_html, intake_summary_html, version_html
+from desktop.ui.decision_html import decision_html, intake_summary_html, resolution_html, version_html
 from desktop.ui.ops import DeskOp
 from desktop.ui.printing import MemoPreview, PrintOutcome, open_preview
 from desktop.ui.printing import print_memo as print_case_memo
 from desktop.ui.scan_view import ScanView, open_scan
 from desktop.ui.screen import fit_to_screen
+from desktop.ui.when import on_desk_clock, zone_words
 from desktop.ui.widgets import open_file
 
 if TYPE_CHECKING:
@@ -105,6 +106,9 @@ class CaseDialog(QDialog):
         self.heading.setFont(font)
         self.heading.setAccessibleName("Case number and status")
         layout.addWidget(self.heading)
+        self.zone = QLabel()  # the one place the dialog names the zone its times are in
+        self.zone.setAccessibleName("Time zone of the times shown")
+        layout.addWidget(self.zone)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Case details")
         layout.addWidget(self.tabs, 1)
@@ -171,6 +175,8 @@ class CaseDialog(QDialog):
         decision = QTextBrowser()
         decision.setAccessibleName("Decision and reasons")
         pack = shown.packs[current.version]
+        self.zone.setText(f"{zone_words(pack)}.")
+        resolved = resolution(record.versions, current)
         override = ""
         if current.override:
             override = (
@@ -186,7 +192,9 @@ class CaseDialog(QDialog):
         decision_column.addWidget(details)
 
         def show_decision() -> None:
-            decision.setHtml(override + decision_html(current.decision, pack, details=details.isChecked()))
+            outcome = resolution_html(resolved, pack) if resolved is not None else ""  # first, as on the memo
+            body = decision_html(current.decision, pack, details=details.isChecked(), resolved=resolved is not None)
+            decision.setHtml(outcome + override + body)
 
         details.toggled.connect(show_decision)
         show_decision()
@@ -198,11 +206,11 @@ class CaseDialog(QDialog):
         request.setHtml(intake_summary_html(current.intake))
         self.tabs.addTab(request, "Re&quest")
         versions = _table(
-            ["Version", "Recorded (UTC)", "Officer", "Status", "Reason", "Record sha256"],
+            ["Version", "Recorded", "Officer", "Status", "Reason", "Record sha256"],
             [
                 [
                     str(v.version),
-                    v.recorded_at[:19].replace("T", " "),
+                    on_desk_clock(v.recorded_at, pack),
                     v.officer,
                     v.status,
                     v.amendment_reason or "",
@@ -214,8 +222,8 @@ class CaseDialog(QDialog):
         )
         self.tabs.addTab(self._versions_tab(record, versions), "&Versions")
         events = _table(
-            ["#", "When (UTC)", "What", "Who", "Detail"],
-            [[str(e.seq), e.at[:19].replace("T", " "), e.kind, e.actor, e.detail] for e in record.events],
+            ["#", "When", "What", "Who", "Detail"],
+            [[str(e.seq), on_desk_clock(e.at, pack), e.kind, e.actor, e.detail] for e in record.events],
             "Events",
         )
         self.tabs.addTab(events, "&Events")

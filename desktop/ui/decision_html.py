@@ -2,37 +2,78 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from html import escape
+from typing import TYPE_CHECKING
 
 from desktop import present
 from desktop.rules import Decision, Intake, Pack
 
+if TYPE_CHECKING:
+    from desktop.records import CaseVersion
 
-def decision_html(decision: Decision, pack: Pack, *, details: bool = False) -> str:
+
+RESPONSE_END = "response-end-"  # the anchor on the last line of each response shown
+
+
+def resolution_html(resolution: present.Resolution, pack: Pack) -> str:
+    """A resolved referral, first on the case's Decision tab as on the memo: the outcome, who resolved it and
+    when (on the desk's clock), who referred it, and what to do now."""
+    from desktop.dates import when
+
+    def at(version: CaseVersion) -> str:
+        moment = dt.datetime.fromisoformat(version.recorded_at)
+        return when(pack.local_time(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)))
+
+    resolved, referred = resolution.resolved, resolution.referred
+    parts = [
+        "<table width='100%' border='1' cellpadding='6' cellspacing='0'><tr><td>",
+        f"<p><b>Referral to {escape(pack.department.counsel_title)} resolved</b></p>",
+        f"<p style='font-size:x-large'><b>Outcome:</b> {escape(resolution.outcome or 'not recorded')}</p>",
+        f"<p><b>Resolved by</b> {escape(resolved.officer)}, {escape(at(resolved))} (version {resolved.version}).",
+    ]
+    if referred is not None:
+        parts.append(f"<br><b>Referred by</b> {escape(referred.officer)}, {escape(at(referred))}.")
+    parts.append("</p>")
+    if resolution.two_people:
+        parts.append(f"<p><small>Two people: recorded by {escape(referred.officer if referred else '')}, resolved by ")
+        parts.append(f"{escape(resolved.officer)}.</small></p>")
+    parts.append(f"<p><b>What to do now:</b> {escape(present.ACT_ON_OUTCOME)}</p></td></tr></table>")
+    return "".join(parts)
+
+
+def decision_html(decision: Decision, pack: Pack, *, details: bool = False, resolved: bool = False) -> str:
     """What the officer needs at the desk, in that order: warnings, then for each response the instruction
     (the biggest type), what to say and what was asked; the referral with whom to call. With `details`,
     the codes, rules, reasons, the clauses quoted and the authorities follow (the memo always prints them).
+    A `resolved` referral leaves out the referral box: its outcome (`resolution_html`) is shown above instead.
     """
     parts: list[str] = []
     if decision.warnings:
-        parts.append("<table width='100%' border='1' cellpadding='6' cellspacing='0'><tr><td>")
-        parts.append("<p><b>⚠ Warnings</b></p><ul>")
+        parts.append("<table width='100%' border='1' cellpadding='4' cellspacing='0'><tr><td>")
+        parts.append("<b>⚠ Warnings</b><ul style='margin-top:2px; margin-bottom:0px'>")
         parts.extend(f"<li>{escape(w)}</li>" for w in decision.warnings)
         parts.append("</ul></td></tr></table>")
     views = present.response_views(decision, pack)
-    for view in views:
-        parts.append(f"<p style='margin-top:14px'><small>Asked: {escape(view.asked)}</small></p>")
-        parts.append(f"<p style='font-size:x-large'><b>{escape(view.instruction)}</b></p>")
+    for number, group in enumerate(response_groups(views), start=1):
+        view = group[0]
+        asked = "; ".join(escape(v.asked) for v in group)
+        parts.append(f"<p style='margin-top:10px'><small>Asked: {asked}. In short: {escape(view.title)}</small></p>")
+        # The last line of each response carries an anchor: the page counts which have been on screen.
+        end = f"<a name='{RESPONSE_END}{number}'>&nbsp;</a>"
+        instruction = f"<p style='font-size:large; margin-top:4px'><b>{escape(view.instruction)}</b>"
         if view.say:
-            parts.append(f"<p style='font-size:large'><b>Say:</b> “{escape(view.say)}”</p>")
-        parts.append(f"<p><small>In short: {escape(view.title)}</small></p>")
-    referral = present.referral(decision, pack)
+            parts.append(f"{instruction}</p><p style='margin-top:4px'><b>Say:</b> “{escape(view.say)}”{end}</p>")
+        else:
+            parts.append(f"{instruction}{end}</p>")
+    referral = None if resolved else present.referral(decision, pack)  # once resolved, the outcome is shown instead
     if referral is not None:
         parts.append("<table width='100%' border='1' cellpadding='6' cellspacing='0'><tr><td>")
         parts.append(f"<p><b>Refer to {escape(referral.counsel)}.</b></p>")
         if referral.contact:
             parts.append(f"<p><b>Who to call:</b> {escape(referral.contact)}</p>")
+        parts.extend(f"<p><b>{escape(row.label)}:</b> {escape(row.value)}</p>" for row in referral.calls())
         for question in referral.questions:
             if question.issue:
                 parts.append(f"<p>{escape(question.issue)}<br><i>Meanwhile:</i> {escape(question.meanwhile)}</p>")
@@ -64,6 +105,16 @@ def decision_html(decision: Decision, pack: Pack, *, details: bool = False) -> s
         if view.authorities:
             parts.append("<p><b>Authorities:</b> " + "; ".join(escape(a) for a in view.authorities) + "</p>")
     return "\n".join(parts)
+
+
+def response_groups(views: Sequence[present.ResponseView]) -> list[list[present.ResponseView]]:
+    """The responses to show, those with the same words told once: three actions a court's order asks for,
+    all answered "refer, and hold no one meanwhile", are one instruction and one say line (in the order
+    first asked). The memo and the details still give every response on its own."""
+    groups: dict[tuple[str, str, str], list[present.ResponseView]] = {}
+    for view in views:
+        groups.setdefault((view.title, view.instruction, view.say), []).append(view)
+    return list(groups.values())
 
 
 def rows_html(rows: Sequence[present.Row]) -> str:

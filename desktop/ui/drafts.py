@@ -3,6 +3,11 @@
 Each draft is one file in the data folder's drafts/ (never in the log), named for the computer user
 and the draft. Recording a case removes only its own draft; nothing else ever removes one, except
 the officer discarding it.
+
+Drafts hold names and booking numbers before they are in the log, so they are readable by their computer
+account only: owner-only permissions (the folder 0700, each file 0600, set as the file is made, before a byte
+is written), not encryption. On Windows, where mode bits only mark a file read-only, a draft takes the access
+list of its folder.
 """
 
 from __future__ import annotations
@@ -17,6 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from desktop.errors import Environment
+
+OWNER_ONLY_FOLDER = 0o700
+OWNER_ONLY_FILE = 0o600
 
 
 class DraftError(Environment):
@@ -81,8 +89,13 @@ class DraftStore:
             raise ValueError(f"not a draft of this user: {draft_id!r}")
         return self.folder / f"{draft_id}.json"
 
-    def save(self, draft_id: str, intake: dict[str, Any], *, amend_case: str | None = None) -> None:
+    def save(
+        self, draft_id: str, intake: dict[str, Any], *, amend_case: str | None = None, durable: bool = True
+    ) -> None:
         """Write atomically (a temporary file, then a rename), so a power cut leaves the old draft whole.
+
+        Not `durable`: the bytes are handed to the system without waiting for the disk (fsync), quick enough for
+        every change; a killed process then loses nothing, and the durable save that follows covers a power cut.
 
         Raises DraftError (the machine's kind of error) when the disk says no; the old draft is kept.
         """
@@ -90,11 +103,16 @@ class DraftStore:
         payload = {"saved_at": self._clock().isoformat(), "amend_case": amend_case, "intake": intake}
         partial = path.with_suffix(".partial")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(partial, "w", encoding="utf-8") as handle:
+            self.folder.mkdir(mode=OWNER_ONLY_FOLDER, parents=True, exist_ok=True)
+            os.chmod(self.folder, OWNER_ONLY_FOLDER)  # a folder made before drafts were private is closed too
+            descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, OWNER_ONLY_FILE)
+            with open(descriptor, "w", encoding="utf-8") as handle:
+                if hasattr(os, "fchmod"):  # a partial file left by a crash keeps its old mode otherwise
+                    os.fchmod(handle.fileno(), OWNER_ONLY_FILE)
                 json.dump(payload, handle, ensure_ascii=False)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    os.fsync(handle.fileno())
             os.replace(partial, path)
         except OSError as exc:
             from desktop.store.errors import describe_os_error

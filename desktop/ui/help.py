@@ -73,8 +73,14 @@ def guide_html(desk: Desk) -> str:
     counsel, contact = "counsel", ""
     pack = DeskOp(None, "reading the pack for the guide", desk.active_pack).on_failure(_no_pack).run()
     if pack is not None:
-        counsel = pack.department.counsel_title
-        contact = f" ({escape(pack.department.referral_contact)})" if pack.department.referral_contact else ""
+        department = pack.department
+        counsel = department.counsel_title
+        reach = [department.referral_contact] + [
+            f"{label} {value}"
+            for label, value in (("phone", department.counsel_phone), ("after hours:", department.after_hours))
+            if value
+        ]
+        contact = f" ({escape('; '.join(r for r in reach if r))})" if any(reach) else ""
     return GUIDE.format(counsel=escape(counsel), contact=contact)
 
 

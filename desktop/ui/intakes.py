@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from desktop.rules import labels
 from desktop.ui.drafts import Draft, DraftStore
 from desktop.ui.messages import confirm, tell
 from desktop.ui.ops import DeskOp
@@ -89,9 +90,11 @@ class Intakes(QObject):
         wizard.draft_id = draft_id or self.drafts.new_id()
         if prefill:
             wizard.load(prefill, keep_received=amend_case is None and "received_at" not in prefill)
-        wizard.changed.connect(self._timer.start)
+        wizard.changed.connect(self._changed)
         wizard.recorded.connect(self._recorded)
         wizard.finished.connect(lambda _result: self.offer_drafts())
+        menus = window.menus
+        wizard.addActions([menus.quit_action, menus.guide_action])  # Ctrl+Q and F1 work in the intake too
         self.wizard = wizard
         wizard.show()
         return wizard
@@ -111,13 +114,21 @@ class Intakes(QObject):
 
     # --- drafts ----------------------------------------------------------------------------------
 
-    def save_draft(self) -> None:
+    def _changed(self) -> None:
+        """Every change is in the draft file at once (a process killed a moment later loses nothing); the draft
+        is made durable on disk a moment after the last change (a power cut loses at most that moment)."""
+        self.save_draft(durable=False)
+        self._timer.start()
+
+    def save_draft(self, *, durable: bool = True) -> None:
         wizard = self.wizard
         if wizard is None or wizard.saved is not None or wizard.draft_id is None:
             return
         draft_id, answers, amending = wizard.draft_id, wizard.intake_data(), wizard.amend_case
         saving = DeskOp(
-            self._window, "saving the draft", lambda: self.drafts.save(draft_id, answers, amend_case=amending)
+            self._window,
+            "saving the draft",
+            lambda: self.drafts.save(draft_id, answers, amend_case=amending, durable=durable),
         )
         saving.on_failure(self._not_saved).run()
 
@@ -132,11 +143,17 @@ class Intakes(QObject):
         self._window.statusBar().showMessage(f"Recorded case {case_number}", 10000)
 
     def describe(self, draft: Draft) -> str:
-        """A draft in a line: when it was saved (on the desk's clock), its booking number, name and case."""
+        """A draft in a line: when it was saved (on the desk's clock), its papers and what was asked (so drafts
+        begun before a booking number was typed still differ), its booking number, name and case."""
         pack = self._window.pack
         saved = pack.local_time(draft.saved_at) if pack is not None else draft.saved_at.astimezone()
         bits = [f"saved {saved:%a %d %b %H:%M}"]
-        bits.append(f"booking {draft.booking_number}" if draft.booking_number else "no booking number")
+        papers = [str(p.get("kind")) for p in draft.intake.get("documents") or () if isinstance(p, dict)]
+        bits.append(" + ".join(k.replace("_", " ") for k in papers) if papers else "no paper")  # I-247A + I-200
+        asked = [labels.ACTION.get(str(a), str(a)).split(" (")[0].lower() for a in draft.intake.get("actions") or ()]
+        if asked:
+            bits.append(f"asks: {' and '.join(asked)}")  # asks: hold the person and notify of release
+        bits.append(f"booking {draft.booking_number}" if draft.booking_number else "no booking number yet")
         if draft.name:
             bits.append(draft.name)
         if draft.amend_case:

@@ -62,7 +62,8 @@ class Menus:
         self.users_action = self._action(
             "A&ccounts…", window.open_users, None, "Add, unlock or disable accounts (admins)"
         )
-        quit_action = self._action("&Quit", window.close, QKeySequence.StandardKey.Quit)
+        # Ctrl+Q itself: the standard Quit key is none on Windows (and on the offscreen platform).
+        self.quit_action = self._action("&Quit", window.close, "Ctrl+Q")
         about_action = self._action("&About", window.about)
         self.guide_action = self._action(
             "Officer's &guide", lambda: window.show_help(), "F1", "What to do at the desk, step by step"
@@ -80,12 +81,12 @@ class Menus:
         for action in (self.officer_action, self.lock_action, self.audit_action, self.users_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self.quit_action)
         view_menu = window.menuBar().addMenu("&View")
         for action in self.view_actions:
             view_menu.addAction(action)
         self.reports_action = self._action(
-            "Re&ports…", window.open_reports, None, "Oversight reports, no personal data"
+            "Rep&orts…", window.open_reports, None, "Oversight reports, no personal data"
         )
         view_menu.addAction(self.reports_action)
         help_menu = window.menuBar().addMenu("&Help")

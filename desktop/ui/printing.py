@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -29,6 +30,7 @@ from desktop.desk.paper import page_pngs
 from desktop.errors import one_line
 from desktop.ui.messages import warn
 from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
 
 if TYPE_CHECKING:
     from desktop.desk import Desk, Session
@@ -154,7 +156,21 @@ def print_memo(
         after="The memo was printed; its print is not in the log.",
     )
     audited.run()
+    if audited.ok:
+        plural = "copies" if copies != 1 else "copy"
+        say_in_status_bar(
+            parent, f"Printed the memo of case {case_number}, version {memo.version}: {copies} {plural} on {name}"
+        )
     return PrintOutcome(printed=audited.ok, printer=name, copies=copies, problem="" if audited.ok else "not audited")
+
+
+def say_in_status_bar(widget: QWidget, text: str) -> None:
+    """A short message on the main window's status bar, from a dialog over it (a print done, say)."""
+    window: QWidget | None = widget
+    while window is not None and not isinstance(window, QMainWindow):
+        window = window.parentWidget()
+    if isinstance(window, QMainWindow):
+        window.statusBar().showMessage(text, 15000)
 
 
 def open_preview(parent: QWidget, desk: Desk, session: Session, case_number: str) -> MemoPreview | None:
@@ -169,27 +185,19 @@ def open_preview(parent: QWidget, desk: Desk, session: Session, case_number: str
     return MemoPreview(desk=desk, session=session, memo=memo, pages=images(pngs), parent=parent)
 
 
-class MemoPreview(QDialog):
-    """The memo's pages as they will print, with Print… for exactly these bytes."""
+class PagesPreview(QDialog):
+    """Pages of a memo drawn in the window itself (no copy on disk, no other program), with Close."""
 
-    def __init__(
-        self, *, desk: Desk, session: Session, memo: Memo, pages: list[QImage], parent: QWidget | None = None
-    ) -> None:
+    def __init__(self, *, title: str, pages: list[QImage], summary: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._desk = desk
-        self._session = session
-        self.memo = memo
-        self.case_number = memo.case_number
-        self.version = memo.version
-        self.pdf = memo.pdf
         self.pages = pages
-        self.outcome: PrintOutcome | None = None
-        self.setWindowTitle(f"Memo of case {self.case_number}, version {self.version}: preview")
-        self.resize(900, 940)
+        self.setWindowTitle(title)
+        fit_to_screen(self, 900, 940)  # never taller than a laptop's screen at 150%: its buttons stay on it
         layout = QVBoxLayout(self)
-        summary = QLabel(f"{len(self.pages)} page{'s' if len(self.pages) != 1 else ''}, exactly as they will print.")
-        summary.setAccessibleName("What the preview shows")
-        layout.addWidget(summary)
+        said = QLabel(summary)
+        said.setWordWrap(True)
+        said.setAccessibleName("What the preview shows")
+        layout.addWidget(said)
         column = QWidget()
         pages_column = QVBoxLayout(column)
         pages_column.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -206,17 +214,43 @@ class MemoPreview(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setAccessibleName("The memo's pages")
         layout.addWidget(scroll, 1)
-        buttons = QHBoxLayout()
+        self.buttons = QHBoxLayout()
+        self.close_button = QPushButton("&Close")
+        self.close_button.setAccessibleName("Close the preview")
+        self.buttons.addStretch()
+        self.buttons.addWidget(self.close_button)
+        layout.addLayout(self.buttons)
+        self.close_button.clicked.connect(self.reject)
+        self.close_button.setFocus()
+
+
+def pages_count(pages: list[QImage]) -> str:
+    return f"{len(pages)} page{'s' if len(pages) != 1 else ''}"
+
+
+class MemoPreview(PagesPreview):
+    """The memo's pages as they will print, with Print… for exactly these bytes."""
+
+    def __init__(
+        self, *, desk: Desk, session: Session, memo: Memo, pages: list[QImage], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            title=f"Memo of case {memo.case_number}, version {memo.version}: preview",
+            pages=pages,
+            summary=f"{pages_count(pages)}, exactly as they will print.",
+            parent=parent,
+        )
+        self._desk = desk
+        self._session = session
+        self.memo = memo
+        self.case_number = memo.case_number
+        self.version = memo.version
+        self.pdf = memo.pdf
+        self.outcome: PrintOutcome | None = None
         self.print_button = QPushButton("&Print…")
         self.print_button.setAccessibleName("Print these pages")
-        close = QPushButton("&Close")
-        close.setAccessibleName("Close the preview")
-        buttons.addStretch()
-        buttons.addWidget(self.print_button)
-        buttons.addWidget(close)
-        layout.addLayout(buttons)
+        self.buttons.insertWidget(1, self.print_button)
         self.print_button.clicked.connect(lambda: self.print_pages())
-        close.clicked.connect(self.reject)
         self.print_button.setFocus()
 
     def print_pages(self, printer: QPrinter | None = None) -> PrintOutcome:

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from desktop.desk.paper import page_pngs
 from desktop.desk.reports import Period, Report, ReportResult
 from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
 from desktop.ui.widgets import date_of
 
 if TYPE_CHECKING:
@@ -49,15 +50,15 @@ class ReportsDialog(QDialog):
         self.desk = desk
         self.session = session
         self.setWindowTitle("Oversight reports")
-        self.resize(860, 900)
+        fit_to_screen(self, 860, 900)  # never taller than a laptop's screen at 150%: its buttons stay on it
         today = desk.local_now().date()
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                "Figures for the Mayor and the Council: counted from the log by the day received, with no "
-                "names, booking or case numbers, addresses or notes. Making a report is recorded in the log."
-            )
+        about = QLabel(
+            "Figures for the Mayor and the Council: counted from the log by the day received, with no "
+            "names, booking or case numbers, addresses or notes. Making a report is recorded in the log."
         )
+        about.setWordWrap(True)  # one line of it would widen the window past a laptop's screen at 150%
+        layout.addWidget(about)
         form = QFormLayout()
         self.preset = QComboBox()
         self.preset.addItems(PRESETS)

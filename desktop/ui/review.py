@@ -3,6 +3,7 @@ of one, by keyboard (Tab leaves the text, Ctrl+Enter records)."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -19,8 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.case_log import CaseLogView
-from desktop.ui.messages import tell
+from desktop.ui.messages import confirm, tell
 from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
 from desktop.ui.widgets import FieldError
 
 if TYPE_CHECKING:
@@ -73,10 +75,11 @@ class ReviewView(QWidget):
         if case_number is None or session is None:
             tell(window, "Record outcome", "Select a case in the review queue first.")
             return
-        dialog = OutcomeDialog(case_number, window)
+        number = case_number
+        dialog = OutcomeDialog(case_number, window, question=self.log.model.question(case_number))
         if not dialog.exec():
             return
-        outcome, number = dialog.outcome(), case_number
+        outcome = dialog.outcome()
         saved = DeskOp(
             window,
             "recording the outcome",
@@ -88,12 +91,19 @@ class ReviewView(QWidget):
 
 
 class OutcomeDialog(QDialog):
-    """What was decided on a referral, and by whom; OK only with some words in it."""
+    """What was decided on a referral, and by whom; OK only with some words in it. The question it answers is
+    shown above; Esc (or closing) with words typed asks before they are thrown away."""
 
-    def __init__(self, case_number: str, parent: QWidget | None = None) -> None:
+    def __init__(self, case_number: str, parent: QWidget | None = None, *, question: str = "") -> None:
         super().__init__(parent)
+        self.case_number = case_number
         self.setWindowTitle(f"Outcome of case {case_number}")
         layout = QVBoxLayout(self)
+        self.question = QLabel(f"<b>Open question:</b> {escape(question)}" if question else "")
+        self.question.setWordWrap(True)
+        self.question.setAccessibleName("The open question")
+        self.question.setVisible(bool(question))
+        layout.addWidget(self.question)
         label = QLabel("&What was decided, and by whom (supervisor or counsel):")
         self.text = QPlainTextEdit()
         self.text.setTabChangesFocus(True)  # Tab moves on to the buttons; it never types a tab
@@ -103,7 +113,7 @@ class OutcomeDialog(QDialog):
         layout.addWidget(self.text, 1)
         self.error = FieldError("Outcome")
         layout.addWidget(self.error)
-        layout.addWidget(QLabel("Ctrl+Enter records the outcome; Esc cancels."))
+        layout.addWidget(QLabel("Ctrl+Enter records the outcome; Esc cancels (asking first if you typed)."))
         buttons = QDialogButtonBox()
         self.ok = QPushButton("&Record outcome")
         self.ok.setAccessibleName("Record the outcome")
@@ -117,7 +127,7 @@ class OutcomeDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.accept)
         self.text.installEventFilter(self)  # Ctrl+Enter in the text records too, whatever has the shortcut
-        self.resize(520, 260)
+        fit_to_screen(self, 520, 260)  # never taller than a laptop's screen at 150%: its buttons stay on it
         self.text.setFocus()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -132,6 +142,17 @@ class OutcomeDialog(QDialog):
 
     def outcome(self) -> str:
         return " ".join(self.text.toPlainText().split())
+
+    def reject(self) -> None:
+        """Esc, Cancel or the window's close: words typed are thrown away only when the officer says so."""
+        if self.outcome() and not confirm(
+            self,
+            "Discard the outcome?",
+            f"Discard what you typed about case {self.case_number}? It has not been recorded.",
+        ):
+            self.text.setFocus()
+            return
+        super().reject()
 
     def accept(self) -> None:
         if not self.outcome():

@@ -50,7 +50,7 @@ class SignInDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons = buttons
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("&Sign in" if not locked_for else "&Unlock or sign in")
+        ok.setText("&Sign in" if not locked_for else "Un&lock or sign in")  # U is the User name's
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

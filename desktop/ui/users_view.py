@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.records import ROLES
 from desktop.ui.ops import DeskOp
+from desktop.ui.screen import fit_to_screen
 from desktop.ui.widgets import FieldError, password_field
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ class UsersDialog(QDialog):
         self._session = session
         self.accounts: list[Account] = []
         self.setWindowTitle("Accounts")
-        self.resize(820, 420)
+        fit_to_screen(self, 820, 420)  # never taller than a laptop's screen at 150%: its buttons stay on it
         layout = QVBoxLayout(self)
         self.error = FieldError("Accounts")
         fingerprint = self._do("reading the admin key fingerprint", desk.people.admin_fingerprint)

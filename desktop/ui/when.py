@@ -1,4 +1,5 @@
-"""What officers type for "when was it received": now, 22:18, 13 Jan 22:18, 2026-01-13 22:18, yesterday 23:50.
+"""What officers type for "when was it received": now, 22:18, 10:18 pm, 13 Jan 22:18, 1/13 22:18 (month first,
+as a US fax header writes it), 2026-01-13 22:18, yesterday 23:50.
 
 Pure Python (no Qt), so it is tested on its own. Every moment is read on the desk's clock: `now` is an
 aware time in the pack's zone, and the answer is an aware time in that zone.
@@ -9,10 +10,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-EXAMPLES = "now, 22:18, 13 Jan 22:18, 2026-01-13 22:18 or yesterday 23:50"
+EXAMPLES = "now, 22:18, 10:18 pm, 13 Jan 22:18, 1/13 22:18, 2026-01-13 22:18 or yesterday 23:50"
 _TIME = r"(?P<h>\d{1,2})(?::?(?P<m>\d{2}))"
+_TWELVE = re.compile(r"(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<half>[ap])\.?\s?m\.?$")
+
+
+class Zoned(Protocol):
+    """What gives the desk's clock: a policy pack (its zone and how it turns a moment into local time)."""
+
+    @property
+    def time_zone(self) -> str: ...
+
+    @property
+    def zone(self) -> dt.tzinfo | None: ...
+
+    def local_time(self, moment: dt.datetime) -> dt.datetime: ...
 
 
 class WhenError(ValueError):
@@ -28,6 +43,18 @@ def _clock(match: re.Match[str]) -> tuple[int, int]:
 
 def _at(day: dt.date, hour: int, minute: int, zone: dt.tzinfo | None) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
+
+
+def _twenty_four(low: str) -> str:
+    """'10:18 pm' as '22:18' (and '12 am' as '00:00') at the end of what was typed; the rest as it was."""
+    match = _TWELVE.search(low)
+    if match is None:
+        return low
+    hour, minute = int(match.group("h")), int(match.group("m") or 0)
+    if not 1 <= hour <= 12 or minute > 59:
+        raise WhenError(f"{match.group(0)!r} is not a time on a 12-hour clock; type for example 10:18 pm or 22:18")
+    hour = hour % 12 + (12 if match.group("half") == "p" else 0)
+    return f"{low[: match.start()]}{hour:02d}:{minute:02d}"
 
 
 def _month(word: str) -> int:
@@ -49,6 +76,7 @@ def parse_when(text: str, now: dt.datetime) -> dt.datetime:
     if low in ("", "now"):
         return now.replace(second=0, microsecond=0)
     soon = now + dt.timedelta(minutes=5)
+    low = _twenty_four(low)
 
     match = re.fullmatch(rf"(?P<word>today|yesterday)\s+(?:at\s+)?{_TIME}", low)
     if match:
@@ -71,6 +99,21 @@ def parse_when(text: str, now: dt.datetime) -> dt.datetime:
         iso = None
     if iso is not None and iso.tzinfo is not None:
         return iso.astimezone(zone).replace(second=0, microsecond=0)
+
+    # 1/13 22:18, 1/13/2026 22:18, 01/13/26 22:18: the month first, as US papers write it
+    match = re.fullmatch(
+        rf"(?P<mo>\d{{1,2}})/(?P<d>\d{{1,2}})(?:/(?P<y>\d{{4}}|\d{{2}}))?(?:\s+(?:at\s+)?{_TIME})?", low
+    )
+    if match:
+        month, day_number = int(match.group("mo")), int(match.group("d"))
+        if month > 12:
+            raise WhenError(f"{raw!r}: the month comes first (1/13 is 13 January); {month} is not a month")
+        hour, minute = _clock(match) if match.group("h") else (0, 0)
+        if match.group("y"):
+            year = int(match.group("y")) + (2000 if len(match.group("y")) == 2 else 0)
+            return _at(_date(year, month, day_number), hour, minute, zone)
+        moment = _at(_date(now.year, month, day_number), hour, minute, zone)
+        return _at(_date(now.year - 1, month, day_number), hour, minute, zone) if moment > soon else moment
 
     # 13 Jan 22:18, 13 Jan 2026 22:18, Jan 13 2026 22:18
     match = re.fullmatch(
@@ -122,6 +165,33 @@ def read_when(text: str, now: dt.datetime) -> Reading:
         return Reading(parse_when(text, now))
     except WhenError as exc:
         return Reading(None, str(exc))
+
+
+def on_desk_clock(iso: str, zone: Zoned | None) -> str:
+    """A moment the log keeps (UTC) as "2026-11-20 10:00" on the desk's clock, the zone of its pack; the
+    window names that zone once, not beside every time. Without a pack, UTC, and said."""
+    moment = moment_of(iso)
+    if moment is None:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    if zone is None or not zone.time_zone:
+        return f"{moment.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    return f"{zone.local_time(moment):%Y-%m-%d %H:%M}"
+
+
+def zone_words(zone: Zoned | None) -> str:
+    """The zone the window's times are in, named once: "Times are in America/New_York"."""
+    return f"Times are in {zone.time_zone}" if zone is not None and zone.time_zone else "Times are in UTC"
+
+
+def desk_days(first: dt.date, last: dt.date, zone: Zoned | None) -> tuple[dt.datetime, dt.datetime]:
+    """The days `first` to `last` on the desk's clock, as the moments (UTC) from the start of the first to the
+    start of the day after the last, for a filter over what the log keeps in UTC."""
+    tz = (zone.zone if zone is not None else None) or dt.UTC
+    start = dt.datetime.combine(first, dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(), tzinfo=tz).astimezone(dt.UTC)
+    return start, end
 
 
 def moment_of(value: object) -> dt.datetime | None:

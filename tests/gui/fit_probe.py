@@ -1,26 +1,44 @@
 """Run in a fresh process (the scale factor is read when QApplication starts): does every window fit the screen?
 
-Prints one JSON document: the screen's available geometry and every problem found (empty when all fits).
+Every top-level window and dialog the desk opens is shown in turn: the main window's views, the intake, a case
+(a resolved referral too), help, reports with a report shown, the memo preview, the audit log, accounts and their
+form, the passphrase, outcome, sign-in, set-up and lock dialogs, and a scan. Prints one JSON document: the
+screen's available geometry, every problem found (empty when all fits) and the windows looked at. With
+FIT_SHOTS set to a folder, each window is also grabbed to a PNG there, for a person to look at.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSettings
-from PySide6.QtWidgets import QAbstractButton, QApplication, QScrollArea, QWidget
+from PySide6.QtCore import QBuffer, QEventLoop, QRect, QSettings, QTimer
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QScrollArea, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.demo import DEMO_PASSWORD, fill_demo_log  # noqa: E402
+from desktop.demo import DEMO_ADMIN, DEMO_PASSWORD, fill_demo_log  # noqa: E402
 from desktop.desk import Desk  # noqa: E402
+from desktop.store import CaseQuery  # noqa: E402
 from desktop.ui.app import make_application  # noqa: E402
-from desktop.ui.intake import PAGE_RECORDED  # noqa: E402
-from desktop.ui.main_window import VIEW_LOG, VIEW_REVIEW, MainWindow  # noqa: E402
+from desktop.ui.audit_view import AuditDialog  # noqa: E402
+from desktop.ui.intake import PAGE_DECISION, PAGE_RECORDED  # noqa: E402
+from desktop.ui.lock import LockScreen  # noqa: E402
+from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow  # noqa: E402
+from desktop.ui.passphrase import PassphraseDialog  # noqa: E402
+from desktop.ui.printing import open_preview  # noqa: E402
+from desktop.ui.review import OutcomeDialog  # noqa: E402
+from desktop.ui.scan_view import ScanView  # noqa: E402
+from desktop.ui.signin import SetupDialog, SignInDialog  # noqa: E402
+from desktop.ui.users_view import AccountForm, UsersDialog  # noqa: E402
+
+SHOTS = os.environ.get("FIT_SHOTS", "")
+LOOKED_AT: list[str] = []
 
 
 def global_rect(widget: QWidget) -> QRect:
@@ -37,7 +55,14 @@ def inside_scroll_area(widget: QWidget, top: QWidget) -> QScrollArea | None:
 
 
 def check(top: QWidget, where: str, screen: QRect, problems: list[str]) -> None:
+    if not top.isVisible():
+        top.show()
     QApplication.processEvents()
+    QApplication.processEvents()
+    LOOKED_AT.append(where)
+    if SHOTS:
+        name = "".join(c if c.isalnum() else "-" for c in where).strip("-")
+        top.grab().save(str(Path(SHOTS) / f"{name}.png"))
     if not screen.contains(top.frameGeometry()):
         problems.append(f"{where}: the window {top.frameGeometry()} is not inside the screen {screen}")
     for button in top.findChildren(QAbstractButton):
@@ -77,6 +102,13 @@ def main() -> None:
     wizard.person_page.booking.setText("26-009999")
     for page_id in range(PAGE_RECORDED + 1):
         check(wizard, f"wizard page {page_id + 1}", screen, problems)
+        if page_id == PAGE_DECISION:
+            draft = wizard.decision_page._preview()
+            if draft is None:
+                problems.append("the draft memo's preview did not open")
+            else:
+                check(draft, "draft memo preview", screen, problems)
+                draft.close()
         if page_id < PAGE_RECORDED:
             wizard.next()
     if wizard.currentId() != PAGE_RECORDED:
@@ -86,9 +118,63 @@ def main() -> None:
     for tab in range(dialog.tabs.count()):
         dialog.tabs.setCurrentIndex(tab)
         check(dialog, f"case view tab {tab + 1}", screen, problems)
+    dialog.close()
+    window.show_view(VIEW_POLICY)
+    check(window, "policy", screen, problems)
+    resolved = desk.cases.search(session, CaseQuery(status="resolved"), limit=1)
+    if not resolved:
+        problems.append("the demo log has no resolved referral to look at")
+    else:
+        case = window.open_case(resolved[0].case_number)
+        assert case is not None
+        check(case, "resolved case decision tab", screen, problems)
+        case.close()
     window.show_help()
     check(window._help_dialog, "help", screen, problems)
-    print(json.dumps({"screen": [screen.width(), screen.height()], "problems": problems}))
+    window._help_dialog.close()  # type: ignore[union-attr]
+    reports = window.open_reports()
+    assert reports is not None
+    check(reports, "reports", screen, problems)
+    made = reports.show_report()  # type: ignore[attr-defined]
+    if made is not None:  # made in the background: wait for the pages
+        loop = QEventLoop()
+        made.finished.connect(loop.quit)
+        QTimer.singleShot(60_000, loop.quit)
+        loop.exec()
+    check(reports, "reports with a report shown", screen, problems)
+    reports.close()
+    preview = open_preview(window, desk, session, desk.cases.search(session, limit=1)[0].case_number)
+    if preview is None:
+        problems.append("the memo preview did not open")
+    else:
+        check(preview, "memo preview", screen, problems)
+        preview.close()
+    admin = desk.people.sign_in(DEMO_ADMIN, DEMO_PASSWORD)
+    audit = AuditDialog(desk=desk, session=admin, parent=window)
+    check(audit, "audit log", screen, problems)
+    audit.close()
+    users = UsersDialog(desk=desk, session=admin, parent=window)
+    check(users, "accounts", screen, problems)
+    users.close()
+    image = QImage(1700, 2200, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    buffer = QBuffer()
+    buffer.open(QBuffer.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    queued = desk.cases.review_queue(session, limit=1)[0].case_number
+    others: list[tuple[QDialog, str]] = [
+        (AccountForm(title="Add an account", parent=window), "account form"),
+        (PassphraseDialog(target=str(folder / "copy.sqlite"), parent=window), "passphrase"),
+        (OutcomeDialog(queued, window, question=window._review_view.log.model.question(queued)), "outcome"),  # type: ignore[union-attr]
+        (SignInDialog(desk=desk, parent=window), "sign in"),
+        (SetupDialog(desk=desk, parent=window), "set up"),
+        (LockScreen(desk=desk, locked=session), "lock screen"),
+        (ScanView(pages=[bytes(buffer.data())], name="warrant.png", case_number="2026-000001", parent=window), "scan"),
+    ]
+    for other, name in others:
+        check(other, name, screen, problems)
+        other.close()
+    print(json.dumps({"screen": [screen.width(), screen.height()], "problems": problems, "looked_at": LOOKED_AT}))
     wizard.discard_quietly()
     window.close()
     app.quit()

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from desktop.demo import fill_demo_log
 from desktop.rules import labels, vocab
 from desktop.store import CaseQuery
-from desktop.ui.case_log import PAGE_SIZE, CaseLogModel, CaseLogView
+from desktop.ui.case_log import COLUMNS, PAGE_SIZE, REVIEW_COLUMNS, CaseLogModel, CaseLogView
 from desktop.ui.widgets import CheckList
 
 
@@ -128,3 +128,46 @@ def test_a_search_in_the_review_queue_is_audited_too(qtbot, filled, officer, sup
     qtbot.addWidget(view)
     view.requester.setCurrentIndex(view.requester.findData("ice_ero"))
     assert searches(filled, supervisor) == ["searched: status referred", "searched: requester ice_ero, status referred"]
+
+
+@pytest.mark.parametrize("review_only", [False, True])
+def test_columns_show_whole_case_numbers_and_open_questions_on_a_narrow_window(
+    qtbot, filled, session, review_only
+) -> None:
+    """At 150% a 1366-wide screen is 911 px: every case number whole; an open question's code and heading read
+    in its cell (wrapped), the whole question in the tooltip."""
+    from PySide6.QtCore import QRect
+
+    view = CaseLogView(desk=filled, session=session, review_only=review_only)
+    qtbot.addWidget(view)
+    view.resize(890, 500)
+    view.show()
+    qtbot.waitUntil(lambda: view.table.horizontalHeader().sectionSize(0) > 48)
+    qtbot.wait(10)
+    table, model = view.table, view.model
+    header, metrics = table.horizontalHeader(), table.fontMetrics()
+    assert model.rowCount() > 0
+    assert header.length() <= table.viewport().width() + 1  # no column off to the right
+    for column in range(model.columnCount()):  # every header word whole
+        if not table.isColumnHidden(column):
+            title = model.headerData(column, Qt.Orientation.Horizontal)
+            longest = max(header.fontMetrics().horizontalAdvance(word) for word in title.split())
+            assert longest + 8 <= header.sectionSize(column), title
+    for row in range(model.rowCount()):
+        for column in (0, 1, 4):  # case number, received, booking number
+            text = model.data(model.index(row, column))
+            assert metrics.horizontalAdvance(text) + 8 <= header.sectionSize(column), (column, text)
+        for column in range(model.columnCount()):
+            text = model.data(model.index(row, column))
+            assert model.data(model.index(row, column), Qt.ItemDataRole.ToolTipRole) == text  # the whole value
+    if review_only:
+        question = REVIEW_COLUMNS.index("Open question")
+        for row in range(model.rowCount()):
+            text = model.data(model.index(row, question))
+            heading = ":".join(text.split(":")[:2])  # 'AMB-5: "Sole purpose"'
+            wrapped = metrics.boundingRect(
+                QRect(0, 0, header.sectionSize(question) - 8, 10_000), Qt.TextFlag.TextWordWrap, heading
+            )
+            assert wrapped.height() <= table.rowHeight(row), text
+            assert model.data(model.index(row, question), Qt.ItemDataRole.ToolTipRole) == text
+        assert table.isColumnHidden(COLUMNS.index("Status"))  # every case in the queue is referred

@@ -165,12 +165,14 @@ def test_no_mnemonic_clash_on_any_page_dialog_or_view(qtbot, window, desk, monke
     wizard.received_page.requester.set_value("state_or_local")
     wizard.request_page.purpose.set_value("criminal_unrelated")  # the relay question shows too
     wizard.person_page.booking.setText("26-000187")
+    record_keys: set[str] = set()  # what Alt+R means on each page of the intake
     for page_id in range(PAGE_RECORDED + 1):
         if wizard.currentId() == PAGE_REQUEST:
             wizard.request_page.relay.setCurrentIndex(1)
         qtbot.wait(1)
         assert len(mnemonics(wizard)) > 2
         seen[f"wizard page {page_id}"] = clashes(wizard)
+        record_keys |= {text for letter, text in mnemonics(wizard) if letter == "r"}
         if page_id < PAGE_RECORDED:
             wizard.next()
     assert wizard.currentId() == PAGE_RECORDED
@@ -192,7 +194,61 @@ def test_no_mnemonic_clash_on_any_page_dialog_or_view(qtbot, window, desk, monke
     outcome = OutcomeDialog("2026-0001")
     qtbot.addWidget(outcome)
     seen["outcome"] = clashes(outcome)
+    # Issue 23: every window, every menu, the lock screen and every dialog; Alt+R means one thing in the intake.
+    seen.update(every_other_window(qtbot, window, desk, dialog))
+    seen["Alt+R in the intake"] = {"r": sorted(record_keys)} if record_keys != {"&Record case"} else {}
     assert {where: found for where, found in seen.items() if found} == {}
+
+
+def menu_clashes(window: QWidget) -> dict[str, dict[str, list[str]]]:
+    """Clashes inside each menu of the menu bar (every action, offered to this account or not)."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for title in window.menuBar().actions():
+        by_letter: dict[str, list[str]] = {}
+        for action in title.menu().actions():
+            for match in MNEMONIC.finditer(action.text().replace("&&", "")):
+                by_letter.setdefault(match.group(1).lower(), []).append(action.text())
+        found[f"menu {title.text()}"] = {k: v for k, v in by_letter.items() if len(v) > 1}
+    return found
+
+
+def every_other_window(qtbot, window, desk, case_dialog) -> dict[str, dict[str, list[str]]]:
+    """The clashes of every other top-level window of the app: menus, sign-in, set-up, the lock screen, the
+    accounts, the audit log, reports, the memo preview, the passphrase, a scan."""
+    from desktop.demo import DEMO_PASSWORD
+    from desktop.ui.audit_view import AuditDialog
+    from desktop.ui.passphrase import PassphraseDialog
+    from desktop.ui.printing import open_preview
+    from desktop.ui.reports_view import ReportsDialog
+    from desktop.ui.scan_view import ScanView
+    from desktop.ui.signin import SetupDialog, SignInDialog
+    from desktop.ui.users_view import AccountForm, UsersDialog
+
+    admin = desk.people.sign_in("demo.admin", DEMO_PASSWORD)
+    supervisor = desk.people.sign_in("demo.sgt", DEMO_PASSWORD)
+    seen = menu_clashes(window)
+    png = Image.new("L", (32, 32), "white")
+    from io import BytesIO
+
+    buffer = BytesIO()
+    png.save(buffer, format="PNG")
+    dialogs = {
+        "sign-in": SignInDialog(desk=desk),
+        "set-up": SetupDialog(desk=desk),
+        "accounts": UsersDialog(desk=desk, session=admin),
+        "account form": AccountForm(title="Add an account"),
+        "audit log": AuditDialog(desk=desk, session=supervisor),
+        "reports": ReportsDialog(desk, supervisor),
+        "passphrase": PassphraseDialog(target="E:/usb.db.enc"),
+        "memo preview": open_preview(window, desk, window.session, case_dialog.case_number),
+        "scan": ScanView(pages=[buffer.getvalue()], name="fax.png", case_number=case_dialog.case_number),
+    }
+    for name, dialog in dialogs.items():
+        qtbot.addWidget(dialog)
+        seen[name] = clashes(dialog)
+    window.lock_now()
+    seen["lock screen"] = clashes(window.idle_lock.screen)
+    return seen
 
 
 def test_the_wizard_buttons_have_their_own_letters(qtbot, window) -> None:
@@ -539,16 +595,19 @@ def test_the_window_never_reopens_on_the_policy_view(qtbot, desk, officer, setti
     assert again.stack.currentIndex() == VIEW_LOG
 
 
-def test_the_draft_memo_is_removed_on_exit(qtbot, window, monkeypatch) -> None:
-    monkeypatch.setattr("desktop.ui.intake.decision.open_file", lambda _parent, _path: True)
+def test_the_draft_memo_is_shown_in_the_window_with_no_copy_on_disk(qtbot, window, monkeypatch) -> None:
+    """Issue 23: "Preview memo (draft)" handed a file to an outside viewer; now its pages are drawn in the window,
+    with no Print (a draft is not a record) and no file left anywhere."""
+    opened: list[object] = []
+    monkeypatch.setattr("desktop.ui.widgets.open_file", lambda _parent, path: opened.append(path) or True)
     wizard = _open(window, qtbot)
     fill(qtbot, wizard, S01)
-    wizard.decision_page._preview()
-    path = wizard.last_draft_path
-    assert path is not None and path.exists()
-    wizard.discard_quietly()
-    window.close()
-    assert not path.exists()
+    preview = wizard.decision_page._preview()
+    assert preview is not None and preview.isVisible() and preview.page_labels
+    assert "not recorded" in preview.windowTitle() and not hasattr(preview, "print_button")
+    assert opened == [] and temporary_files.tracked() == []
+    qtbot.keyClick(preview.close_button, Qt.Key.Key_Space)
+    assert not preview.isVisible() and wizard.currentId() == PAGE_DECISION  # back where the officer was
 
 
 # --- Issue 10, the window: consulate, consent, labels and help, the relay question -----------

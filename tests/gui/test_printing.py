@@ -174,3 +174,18 @@ def test_the_recorded_page_prints_previews_and_opens(
     page.preview_button.click()
     qtbot.addWidget(page.preview_dialog)
     assert len(page.preview_dialog.page_labels) == 2
+
+
+def test_a_print_done_is_said_on_the_main_window(qtbot, window, case: str, monkeypatch, tmp_path: Path) -> None:
+    """The walk found no word that the memo had printed: the status bar says what, how many and where."""
+    answer_print_dialog(monkeypatch, tmp_path / "printed.pdf")
+    dialog = window.open_case(case)
+    qtbot.addWidget(dialog)
+    dialog.print_memo()
+    assert dialog.print_outcome.printed
+    said = window.statusBar().currentMessage()
+    assert said.startswith(f"Printed the memo of case {case}, version 1: 1 copy on "), said
+    answer_print_dialog(monkeypatch, None)  # cancelled: nothing said
+    window.statusBar().clearMessage()
+    dialog.print_memo()
+    assert window.statusBar().currentMessage() == ""

@@ -18,7 +18,7 @@ from desktop.memo.body.sheet import BODY_SIZE, Sheet
 from desktop.memo.kit import DARK_SHADE, INK, LINE, SHADE, table_style
 from desktop.memo.page import SUBHEADING
 from desktop.memo.stamp import DRAFT_MARK
-from desktop.records import STATUS_REFERRED, STATUS_RESOLVED, CaseVersion, Override
+from desktop.records import STATUS_RESOLVED, CaseVersion, Override
 
 
 def heading(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
@@ -186,15 +186,17 @@ def referral(sheet: Sheet, memo: MemoContent) -> list[Flowable]:
     )
     if department.referral_contact:
         flowables.append(sheet.p(f"<b>Contact:</b> {t.markup(department.referral_contact)}", sheet.s.body))
+    for row in found.calls() if found is not None else ():  # a pack without them prints neither line
+        flowables.append(sheet.p(f"<b>{row.label}:</b> {t.markup(row.value)}", sheet.s.body))
     return [Spacer(1, 8), sheet.box(flowables, shade=SHADE, border=1.5)]
 
 
 def resolution(sheet: Sheet, memo: MemoContent, version: CaseVersion) -> list[Flowable]:
     """The outcome of a resolved referral: who decided, when, and what, in place of "do not act"."""
     department = memo.pack.department
-    reason = version.amendment_reason or ""
-    outcome = reason[len("Resolved:") :].strip() if reason.startswith("Resolved:") else reason
-    referred = next((v for v in memo.versions if v.status == STATUS_REFERRED), None)
+    resolved = present.resolution(memo.versions, version)
+    outcome = resolved.outcome if resolved is not None else ""
+    referred = resolved.referred if resolved is not None else None
     rows = [
         ("Outcome", t.markup(outcome or "not recorded")),
         ("Resolved by", t.markup(version.officer)),
@@ -212,14 +214,12 @@ def resolution(sheet: Sheet, memo: MemoContent, version: CaseVersion) -> list[Fl
         sheet.p(f"Referral to {t.markup(department.counsel_title)} resolved", sheet.s.box_title),
         sheet.key_values(rows, key_width=80, inset=16),  # inside the box's padding
     ]
-    if referred is not None and referred.officer != version.officer:
+    if resolved is not None and referred is not None and resolved.two_people:
         flowables.append(
             sheet.p(
                 f"Two people: recorded by {t.markup(referred.officer)}, resolved by {t.markup(version.officer)}.",
                 sheet.s.small,
             )
         )
-    flowables.append(
-        sheet.p("Act on the outcome above; the responses below are the rules' decision on the same facts.")
-    )
+    flowables.append(sheet.p(present.ACT_ON_OUTCOME))
     return [Spacer(1, 8), sheet.box(flowables, shade=SHADE, border=1.5)]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -21,13 +23,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from desktop.desk.paper import page_pngs
 from desktop.records import Override
-from desktop.ui import temporary_files
-from desktop.ui.decision_html import decision_html
+from desktop.ui.decision_html import RESPONSE_END, decision_html
 from desktop.ui.intake.pages import PAGE_PERSON
 from desktop.ui.messages import CANCEL, NO, YES, ask
 from desktop.ui.ops import DeskOp
-from desktop.ui.widgets import FieldError, add_field, open_file
+from desktop.ui.printing import PREVIEW_DPI, PagesPreview, images, pages_count
+from desktop.ui.widgets import FieldError, add_field
 
 if TYPE_CHECKING:
     from desktop.desk import Check, Decided
@@ -47,41 +50,52 @@ class DecisionPage(QWizardPage):
 
     def __init__(self, wizard: IntakeWizard) -> None:
         super().__init__()
+        # No subtitle: at 150% on a laptop every line of the page is the response's (its words are below).
         self.setTitle("6. The City's response")
-        self.setSubTitle("Read it before recording. If you disagree, say why: a supervisor will review it.")
         self._wizard = wizard
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Record case")
         layout = QVBoxLayout(self)
+        layout.setSpacing(4)
         self.recording_as = QLabel()
         self.recording_as.setAccessibleName("Recording as")
+        self.recording_as.setWordWrap(True)
         layout.addWidget(self.recording_as)
         self.view = QTextBrowser()
         self.view.setAccessibleName("Decision and reasons")
         self.view.setOpenLinks(False)
         layout.addWidget(self.view, 1)
+        self.more_below = QLabel()  # "1 more response below": Record waits until every response was on screen
+        self.more_below.setAccessibleName("Responses not read yet")
+        self.more_below.setWordWrap(True)
+        self.more_below.hide()
+        layout.addWidget(self.more_below)
         self.error = FieldError("Decision")
         layout.addWidget(self.error)
         row = QHBoxLayout()
-        self.details = QCheckBox("Show de&tails: codes, rules, reasons and the ordinance quoted")
+        self.details = QCheckBox("Show de&tails: rules, reasons, the ordinance quoted")
         self.details.setAccessibleName("Show details")
         self.details.toggled.connect(self._show)
         row.addWidget(self.details)
+        self.disagree = QCheckBox("I &disagree (a supervisor reviews the case)")
+        self.disagree.setAccessibleName("I disagree with this decision")
+        row.addWidget(self.disagree)
         row.addStretch()
         self.preview_button = QPushButton("&Preview memo (draft)")
         self.preview_button.setAccessibleName("Preview the memo as a draft")
-        self.preview_button.clicked.connect(self._preview)
+        self.preview_button.clicked.connect(lambda: self._preview())
+        self.draft_preview: PagesPreview | None = None
         row.addWidget(self.preview_button)
         layout.addLayout(row)
-        self.disagree = QCheckBox("I &disagree with this decision (a supervisor will review the case)")
-        self.disagree.setAccessibleName("I disagree with this decision")
-        layout.addWidget(self.disagree)
-        form = QFormLayout()
+        self.reason_box = QWidget()  # takes no room until I disagree is ticked
+        form = QFormLayout(self.reason_box)
+        form.setContentsMargins(0, 0, 0, 0)
         self.reason = QPlainTextEdit()
         self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(52)
         self.reason_error = add_field(form, "&Why you disagree:", self.reason, "Why you disagree")
-        layout.addLayout(form)
+        self.reason_box.hide()
+        layout.addWidget(self.reason_box)
         self.amend_box = QWidget()
         amend_form = QFormLayout(self.amend_box)
         amend_form.setContentsMargins(0, 0, 0, 0)
@@ -90,10 +104,25 @@ class DecisionPage(QWizardPage):
             amend_form, "Reason for the a&mendment:", self.amend_reason, "Reason for the amendment"
         )
         layout.addWidget(self.amend_box)
-        self.disagree.toggled.connect(self.reason.setEnabled)
-        self.reason.setEnabled(False)
+        self.disagree.toggled.connect(self._disagree_toggled)
         self.decided: Decided | None = None
         self.confirmed: set[str] = set()  # the desk's checks the officer said Yes to, for this decision
+        # Which responses have been on screen: the bottom of the last line of each, and how far the view has shown.
+        self._ends: list[float] = []
+        self._seen_to = 0.0
+        self._shown_html = ""
+        self._decision_shown = ""  # the decision (without details) the responses were counted for
+        bar = self.view.verticalScrollBar()
+        bar.valueChanged.connect(self._count_seen)
+        bar.rangeChanged.connect(self._count_seen)
+        self._recount = QTimer(self)
+        self._recount.setSingleShot(True)
+        self._recount.setInterval(0)
+        self._recount.timeout.connect(self._rewrapped)
+
+    def first_field(self) -> QWidget:
+        """The response itself: Page Down reads on (the page counts what has been on screen)."""
+        return self.view
 
     def initializePage(self) -> None:
         wizard = self._wizard
@@ -102,7 +131,10 @@ class DecisionPage(QWizardPage):
         self.confirmed = set()
         self.amend_box.setVisible(wizard.amend_case is not None)
         what = f"amendment of case {wizard.amend_case}" if wizard.amend_case else "a new case"
-        self.recording_as.setText(f"Recording as <b>{escape(wizard.session.label)}</b>, {what}.")
+        self.recording_as.setText(
+            f"Recording as <b>{escape(wizard.session.label)}</b>, {what}. Read every response before Record; "
+            "if you disagree, tick I disagree and say why."
+        )
         self.decided = (
             DeskOp(self, "deciding the request", lambda: wizard.desk.decide(wizard.intake()))
             .on_failure(self._undecided)
@@ -110,31 +142,124 @@ class DecisionPage(QWizardPage):
         )
         self._show()
 
+    def _disagree_toggled(self, ticked: bool) -> None:
+        self.reason_box.setVisible(ticked)
+        if ticked:
+            self.reason.setFocus()
+
     def _undecided(self, exc: BaseException) -> None:
         self.view.setHtml("<p>The request cannot be decided yet.</p>")
+        self._ends, self._shown_html = [], ""
         self.error.show_error(str(exc))
+        self._count_seen()
 
     def _show(self) -> None:
-        if self.decided is not None:
-            self.view.setHtml(decision_html(self.decided.decision, self.decided.pack, details=self.details.isChecked()))
+        if self.decided is None:
+            return
+        decision, pack = self.decided.decision, self.decided.pack
+        plain = decision_html(decision, pack)
+        html = decision_html(decision, pack, details=True) if self.details.isChecked() else plain
+        if html == self._shown_html:
+            return
+        top = self.view.verticalScrollBar().value()
+        self.view.setHtml(html)
+        self._shown_html = html
+        if plain != self._decision_shown:  # another decision: each response must be on screen again
+            self._decision_shown = plain
+            self._seen_to = 0.0
+        else:  # the same one, its details shown or hidden (or decided again): what was read stays read
+            self.view.verticalScrollBar().setValue(top)
+        self._ends = self._response_ends()
+        self._count_seen()
 
-    def _preview(self) -> None:
-        """The draft memo in the system's PDF viewer: made by the desk (audited), kept until the app quits."""
+    # --- every response on screen before Record -------------------------------------------------------
+
+    def _response_ends(self) -> list[float]:
+        """The bottom (in the document) of the last line of each response shown: its say line, or its instruction."""
+        document = self.view.document()
+        layout = document.documentLayout()
+        ends: list[float] = []
+        block = document.begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                names = fragments.fragment().charFormat().anchorNames()
+                if any(name.startswith(RESPONSE_END) for name in names):
+                    ends.append(layout.blockBoundingRect(block).bottom())
+                    break
+                fragments += 1
+            block = block.next()
+        return ends
+
+    def unread(self) -> int:
+        """How many responses have not yet been on screen (each must be, once, before Record)."""
+        return sum(1 for end in self._ends if end > self._seen_to + 1)
+
+    def _count_seen(self, *_args: object) -> None:
+        if not self._ends and self._shown_html:
+            self._ends = self._response_ends()
+        if self.view.isVisible():  # only what was truly on screen counts (not a page being made ready)
+            bar = self.view.verticalScrollBar()
+            self._seen_to = max(self._seen_to, bar.value() + self.view.viewport().height())
+        unread = self.unread()
+        if unread:
+            plural = "responses" if unread > 1 else "response"
+            self.more_below.setText(
+                f"<b>⬇ {unread} more {plural} below.</b> Press Page Down to read on: Record case waits until "
+                "every response has been on screen."
+            )
+        self.more_below.setVisible(bool(unread))
+        self.completeChanged.emit()  # the wizard enables Record, or not, and makes it the default
+        record = self._wizard.button(QWizard.WizardButton.CommitButton)
+        if isinstance(record, QPushButton) and self._wizard.currentPage() is self:
+            record.setDefault(self.isComplete())  # disabled is not enough: not the default either
+
+    def settle(self) -> None:
+        """Just shown (the wizard calls this once it has switched pages): lay the page out now and count what is
+        on screen, so Record is offered or not before the first key is pressed."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self._rewrapped()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._shown_html:
+            self._recount.start()  # once the layout has settled: the responses wrap anew at the new width
+
+    def _rewrapped(self) -> None:
+        self._ends = self._response_ends()
+        self._count_seen()
+
+    def isComplete(self) -> bool:
+        """Record case is offered (and is the default button) only once every response has been on screen."""
+        return self.decided is not None and self.unread() == 0
+
+    def _preview(self) -> PagesPreview | None:
+        """The draft memo's pages in the window (made by the desk, audited): no copy on disk, no other program, and
+        no Print (a draft is not a record; Record case makes the memo)."""
         decided, wizard = self.decided, self._wizard
         if decided is None:
-            return
-        path = DeskOp(
+            return None
+        drawn = DeskOp(
             self,
             "making the draft memo",
-            lambda: temporary_files.write_pdf(
-                wizard.desk.paper.draft_memo(wizard.session, decided), prefix="safedesk-draft-"
-            ),
+            lambda: page_pngs(wizard.desk.paper.draft_memo(wizard.session, decided), dpi=PREVIEW_DPI),
             title="Preview",
             after="The answers are kept.",
         ).run()
-        if path is not None:
-            wizard.last_draft_path = path
-            open_file(self, path)
+        if drawn is None:
+            return None
+        pages = images(drawn)
+        self.draft_preview = PagesPreview(
+            title="Draft memo: preview (not recorded)",
+            pages=pages,
+            summary=f"{pages_count(pages)} of the draft memo: not recorded and no case number. Record case makes "
+            "the memo to print.",
+            parent=self,
+        )
+        self.draft_preview.show()
+        return self.draft_preview
 
     # --- before Record: the desk's checks, each asked in its words ----------------------------------
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QTextBrowser,
+    QWidget,
     QWizardPage,
 )
 
@@ -93,6 +94,9 @@ class DocumentsPage(QWizardPage):
         form.addRow("", buttons)
         self.editor_error = FieldError("Paper")
         form.addRow("", self.editor_error)
+        self.notice = QLabel()
+        self.notice.setAccessibleName("What happened to the paper")
+        form.addRow("", self.notice)
         grid.addWidget(editor, 0, 0)
 
         self.list = QListWidget()
@@ -134,6 +138,9 @@ class DocumentsPage(QWizardPage):
         self.list.currentRowChanged.connect(self._select)
         self._kind_changed()
         self._sync_buttons()
+
+    def first_field(self) -> QWidget:
+        return self.kind
 
     # --- the editor ------------------------------------------------------------------------------
 
@@ -200,7 +207,7 @@ class DocumentsPage(QWizardPage):
         self.list.blockSignals(False)
         self.editor_error.clear()
         self._sync_buttons()
-        self.kind.setFocus()
+        self._focus(self.kind)
 
     def _sync_buttons(self) -> None:
         editing = self.editing is not None
@@ -209,36 +216,64 @@ class DocumentsPage(QWizardPage):
         self.remove_button.setEnabled(editing)
 
     def _select(self, row: int) -> None:
+        """Show the selected paper in the editor. A change to the paper shown before is applied first, never
+        dropped: moving off it is Update (or, when the change cannot be applied, the selection stays)."""
         if row < 0 or row >= len(self.documents) or row == self.editing:
             return
         if self.editing is None and self.pending():
             self.editor_error.show_error("A paper is not added yet: Add it or Clear it.")
-            self.list.blockSignals(True)
-            self.list.setCurrentRow(-1)
-            self.list.blockSignals(False)
+            self._select_quietly(-1)
             return
+        if self.editing is not None and self.pending():
+            left = self.editing
+            if not self._store_editor():
+                self._select_quietly(left)  # the change stays in the editor, with the reason it cannot be kept
+                return
+            self.notice.setText(f"Paper {left + 1} updated with your change.")
+        else:
+            self.notice.clear()
         self.editing = row
         self._fill_editor(self.documents[row])
         self.editor_error.clear()
         self._sync_buttons()
 
-    def _add(self) -> None:
+    def _select_quietly(self, row: int) -> None:
+        self.list.blockSignals(True)
+        self.list.setCurrentRow(row)
+        self.list.blockSignals(False)
+
+    def _store_editor(self) -> bool:
+        """The paper in the editor into the list (a new one added, an added one updated); False, said under
+        the editor, when it cannot be: no kind, or no signer."""
         value = self._editor_value()
         if not value["kind"]:
             self.editor_error.show_error("Choose the kind of paper first.")
-            self.kind.setFocus()
-            return
+            self._focus(self.kind)
+            return False
         if not value["signer"]:
             self.editor_error.show_error("Choose who signed it (or 'Signer unknown or unreadable').")
-            self.signer.setFocus()
-            return
+            self._focus(self.signer)
+            return False
         if self.editing is None:
             self.documents.append(value)
+            self.list.blockSignals(True)
+            self.list.addItem(describe_paper(len(self.documents), value))
+            self.list.blockSignals(False)
         else:
             self.documents[self.editing] = value
-        self._refresh()
-        self.clear_editor()
+            self.list.item(self.editing).setText(describe_paper(self.editing + 1, value))
         self._wizard.changed.emit()
+        return True
+
+    def _focus(self, widget: QWidget) -> None:
+        """Focus a field of this page, only while the page is shown (a preset fills it from page 1)."""
+        if self._wizard.currentPage() is self:
+            widget.setFocus()
+
+    def _add(self) -> None:
+        if self._store_editor():
+            self.notice.clear()
+            self.clear_editor()
 
     def _remove(self) -> None:
         row = self.editing
@@ -248,6 +283,7 @@ class DocumentsPage(QWizardPage):
             return
         del self.documents[row]
         self._refresh()
+        self.notice.clear()
         self.clear_editor()
         self._wizard.changed.emit()
 
@@ -255,15 +291,7 @@ class DocumentsPage(QWizardPage):
         self.list.blockSignals(True)
         self.list.clear()
         for index, doc in enumerate(self.documents, 1):
-            text = f"{index}. {labels.DOCUMENT_KIND[doc['kind']]}, {labels.SIGNER[doc['signer']].lower()}"
-            if doc.get("signer_name"):
-                text += f" ({doc['signer_name']})"
-            if doc.get("edition"):
-                text += f", edition {doc['edition']}"
-            text += ", verified" if doc.get("verified") else ", not verified"
-            if doc.get("cancels_prior"):
-                text += ", cancels an earlier request"
-            self.list.addItem(text)
+            self.list.addItem(describe_paper(index, doc))
         self.list.blockSignals(False)
 
     # --- the page's answers ---------------------------------------------------------------------
@@ -323,3 +351,16 @@ class DocumentsPage(QWizardPage):
             return False
         self.editor_error.clear()
         return True
+
+
+def describe_paper(number: int, doc: dict[str, Any]) -> str:
+    """A paper in the list: its number, kind, signer and what else was entered."""
+    text = f"{number}. {labels.DOCUMENT_KIND[doc['kind']]}, {labels.SIGNER[doc['signer']].lower()}"
+    if doc.get("signer_name"):
+        text += f" ({doc['signer_name']})"
+    if doc.get("edition"):
+        text += f", edition {doc['edition']}"
+    text += ", verified" if doc.get("verified") else ", not verified"
+    if doc.get("cancels_prior"):
+        text += ", cancels an earlier request"
+    return text

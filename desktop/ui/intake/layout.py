@@ -3,7 +3,7 @@ and the one way a typed line is read (spaces collapsed, empty as None)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
@@ -33,6 +33,9 @@ def scrolling(page: QWizardPage) -> QWidget:
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    # The page's first field takes the keyboard, never the scroll area around it (typing after Next would go
+    # nowhere, and the next Tab would put a name into the field after it).
+    scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     body = _Body()
     scroll.setWidget(body)
     outer.addWidget(scroll)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QWizardPage
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QWidget, QWizardPage
 
 from desktop.rules import labels, vocab
 from desktop.ui.intake.layout import scrolling, text_of
@@ -64,6 +64,9 @@ class PersonPage(QWizardPage):
             self.minor.toggled,
         ):
             signal.connect(wizard.changed)
+
+    def first_field(self) -> QWidget:
+        return self.booking
 
     # --- the page's answers ---------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWizardPage
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget, QWizardPage
 
 from desktop.desk.cases import FUTURE_SKEW
 from desktop.rules import PackError, labels, vocab
@@ -42,8 +42,9 @@ class ReceivedPage(QWizardPage):
         # One field for the moment received, read on the desk's clock and said back in words.
         self.received = QLineEdit(as_text(wizard.now()))
         self.received.setPlaceholderText(EXAMPLES)
+        # Alt+V: on every page of the intake Alt+R means one thing, Record case.
         self.received_error = add_field(
-            form, "&Received:", self.received, "Received at", f"When the desk received the request: {EXAMPLES}."
+            form, "Recei&ved:", self.received, "Received at", f"When the desk received the request: {EXAMPLES}."
         )
         self.received_echo = QLabel()
         self.received_echo.setAccessibleName("Received, as understood")
@@ -77,6 +78,10 @@ class ReceivedPage(QWizardPage):
             signal.connect(wizard.changed)
         self._requester_changed()
         self._echo()
+
+    def first_field(self) -> QWidget:
+        """Where the keyboard starts on this page: the common papers, then Tab to Received."""
+        return self.preset
 
     # --- the page's answers ---------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidgetItem,
     QPlainTextEdit,
+    QWidget,
     QWizardPage,
 )
 
@@ -40,7 +41,7 @@ class RequestPage(QWizardPage):
             tip = wizard.guidance.help_for("action", value, labels.ACTION_HELP)
             if tip:
                 item.setToolTip(tip)
-                item.setText(f"{item.text()}  ⓘ")
+                item.setText(f"{item.text()}  (?)")  # in every font, unlike ⓘ; the help shows below the list
         self.asked.setMaximumHeight(210)
         self.actions_error = add_field(form, "&Asked to:", self.asked, "Actions asked")
         self.action_help = help_label("About this action")
@@ -78,7 +79,8 @@ class RequestPage(QWizardPage):
         self.mandatory = QCheckBox(with_mnemonic(labels.FIELD["claims_mandatory"], "mandatory"))
         self.mandatory.setAccessibleName("Requester claims it is mandatory")
         form.addRow("", self.mandatory)
-        self.public_records = QCheckBox(with_mnemonic(wizard.guidance.public_records_label, "records"))
+        # Alt+C: on every page of the intake Alt+R means one thing, Record case.
+        self.public_records = QCheckBox(with_mnemonic(wizard.guidance.public_records_label, "cords"))
         self.public_records.setAccessibleName("Public-records request")
         form.addRow("", self.public_records)
         self.notes = QPlainTextEdit()
@@ -100,6 +102,9 @@ class RequestPage(QWizardPage):
             self.notes.textChanged,
         ):
             signal.connect(wizard.changed)
+
+    def first_field(self) -> QWidget:
+        return self.asked
 
     def initializePage(self) -> None:
         self.sync_relay()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizard, QWizardPage
 
 from desktop import present
 from desktop.ui.intake.layout import scrolling
@@ -30,7 +30,7 @@ class ReviewPage(QWizardPage):
         for page_id, title, button_text in (
             (PAGE_RECEIVED, "The request received", "Edit the re&quest received"),
             (PAGE_DOCUMENTS, "The papers", "Edit the &papers"),
-            (PAGE_PERSON, "The person", "Edit the pe&rson"),
+            (PAGE_PERSON, "The person", "Edit the per&son"),
             (PAGE_REQUEST, "What is asked", "Edit &what is asked"),
         ):
             box = QGroupBox(title)
@@ -49,6 +49,10 @@ class ReviewPage(QWizardPage):
         self.error = FieldError("Answers")
         self.layout_.addWidget(self.error)
         self.layout_.addStretch()
+
+    def first_field(self) -> QWidget:
+        """Nothing to type here: the keyboard is on Next (Return goes on to the response)."""
+        return self._wizard.button(QWizard.WizardButton.NextButton)
 
     def initializePage(self) -> None:
         # The same rows the case view, the memo and `show` print (desktop/present.py), a group per page.

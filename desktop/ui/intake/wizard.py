@@ -11,13 +11,15 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QScrollArea, QWidget, QWizard
 
 from desktop.desk.cases import answer_relay
 from desktop.records import CaseVersion, Override
 from desktop.ui.intake.decision import DecisionPage
 from desktop.ui.intake.documents import DocumentsPage
+from desktop.ui.intake.pages import PAGE_DECISION
 from desktop.ui.intake.person import PersonPage
 from desktop.ui.intake.received import ReceivedPage
 from desktop.ui.intake.recorded import RecordedPage
@@ -60,7 +62,6 @@ class IntakeWizard(QWizard):
         self.amend_case = amend_case
         self.saved: CaseVersion | None = None
         self.memo_path: Path | None = None
-        self.last_draft_path: Path | None = None
         self.draft_id: str | None = None  # the draft these answers are saved to (set by the main window)
         self._quiet_close = False
         self.setWindowTitle(f"Amend case {amend_case}" if amend_case else "New request")
@@ -95,6 +96,8 @@ class IntakeWizard(QWizard):
         ):
             self.setPage(page_id, page)
         fit_to_screen(self, 980, 700)
+        self.currentIdChanged.connect(self._focus_first_field)
+        self.button(QWizard.WizardButton.CommitButton).installEventFilter(self)
         self._dirty = False
         self.changed.connect(self._mark_dirty)
         app = QApplication.instance()
@@ -123,6 +126,32 @@ class IntakeWizard(QWizard):
                     area.ensureWidgetVisible(new)
                 return
             widget = parent
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """A held Return never records: on the response page its repeats are dropped, so Return held from
+        page 1 goes on page by page and stops there, until the officer presses it again."""
+        if _held_return(event) and self.currentId() == PAGE_DECISION:
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.button(QWizard.WizardButton.CommitButton) and event.type() == QEvent.Type.KeyPress:
+            if _held_return(cast(QKeyEvent, event)):
+                return True  # Record case with the keyboard on it: a held Return does not press it either
+        return super().eventFilter(watched, event)
+
+    def _focus_first_field(self, page_id: int) -> None:
+        """Each page starts with the keyboard in its first field, so what is typed after Next lands there (a page
+        that counts what is on screen, the response, counts it first)."""
+        page = self.page(page_id)
+        settle = getattr(page, "settle", None)
+        if callable(settle):
+            settle()
+        first = getattr(page, "first_field", None)
+        field = first() if callable(first) else None
+        if isinstance(field, QWidget) and field.isVisibleTo(self):
+            field.setFocus(Qt.FocusReason.TabFocusReason)
 
     def set_amend_case(self, case_number: str) -> None:
         """Amend that case instead of recording a new one (the officer chose to, on the decision page)."""
@@ -233,6 +262,10 @@ class IntakeWizard(QWizard):
             ):
                 return
         super().reject()
+
+
+def _held_return(event: QKeyEvent) -> bool:
+    return event.isAutoRepeat() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 def _quiet(_exc: BaseException) -> None:
