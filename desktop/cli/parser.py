@@ -260,6 +260,8 @@ def _user(user: Parser) -> None:
         sub.set_defaults(func=people.cmd_user_change, change=change)
     sub = _command(commands, "passwd", "change your own password")
     sub.set_defaults(func=people.cmd_user_passwd)
+    sub = _command(commands, "second-factor", "set up your authenticator app: its QR code, then the code it shows")
+    sub.set_defaults(func=people.cmd_user_second_factor)
 
 
 def _audit(sub: Parser) -> None:

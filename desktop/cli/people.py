@@ -135,6 +135,51 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_user_second_factor(args: argparse.Namespace) -> int:
+    """The QR code (and the key to type by hand) for the authenticator app, then the code it shows: the second
+    factor is stored only once that code matches (desk.people.enrol_second_factor)."""
+    from desktop.cli.common import PASSWORD_ENV, stdin_is_terminal
+
+    with open_desk(args) as desk:
+        me = signed_in(args, desk)
+        factor = desk.people.new_second_factor(me)
+        sys.stdout.write(qr_text(factor.qr))
+        sys.stdout.write(
+            f"Scan this with your authenticator app, or add an account there with this key: {factor.grouped}\n"
+        )
+        sys.stdout.flush()
+        password = secret(PASSWORD_ENV, "Password: ")
+        if stdin_is_terminal():
+            code = input("Code the app shows: ")
+        else:
+            code = sys.stdin.readline(64)
+        if not code.strip():
+            raise UsageError("no code given: type the 6 digits the app shows; nothing was changed")
+        desk.people.enrol_second_factor(me, password, secret=factor.secret, code=code)
+    sys.stdout.write(f"second factor on for {me.username}: each sign-in now asks for the code the app shows\n")
+    return EXIT_OK
+
+
+def qr_text(qr: tuple[tuple[bool, ...], ...], quiet: int = 2) -> str:
+    """A QR code for a terminal, two rows of modules to a line in half blocks, with its margin: the light modules
+    are drawn (in the terminal's text colour), the dark ones left as its background, so on the usual dark
+    background the code reads as printed."""
+    size = len(qr) + 2 * quiet
+
+    def dark(y: int, x: int) -> bool:
+        y, x = y - quiet, x - quiet
+        return 0 <= y < len(qr) and 0 <= x < len(qr) and qr[y][x]
+
+    lines = []
+    for y in range(0, size, 2):
+        line = ""
+        for x in range(size):
+            top, bottom = dark(y, x), dark(y + 1, x)
+            line += {(False, False): "\u2588", (True, False): "\u2584", (False, True): "\u2580"}.get((top, bottom), " ")
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
         who = signed_in(args, desk)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from desktop.desk.desk import Cancelled, Clock, Desk, Progress, system_clock
     from desktop.desk.files import FileWriteError, safe_write
     from desktop.desk.paper import memo_file_name
-    from desktop.desk.results import Decided, ExportResult, LogCheck, MemoCheck
+    from desktop.desk.results import Decided, ExportResult, LogCheck, MemoCheck, SecondFactor
     from desktop.desk.sessions import Session
     from desktop.records import Actor, ActorError, EventKind, Status
 
@@ -45,6 +45,7 @@ _LAZY = {
     "Decided": "desktop.desk.results",
     "ExportResult": "desktop.desk.results",
     "LogCheck": "desktop.desk.results",
+    "SecondFactor": "desktop.desk.results",
     "MemoCheck": "desktop.desk.results",
     "Session": "desktop.desk.sessions",
     "Actor": "desktop.records",
@@ -69,6 +70,7 @@ __all__ = [
     "ExportResult",
     "FileWriteError",
     "LogCheck",
+    "SecondFactor",
     "MemoCheck",
     "Progress",
     "Session",

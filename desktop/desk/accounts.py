@@ -470,8 +470,32 @@ def change_own_password(store: CaseStore, actor: Actor, old: str, new: str, now:
     )
 
 
-def enrol_second_factor(store: CaseStore, actor: Actor, password: str, now: dt.datetime) -> tuple[str, str]:
-    """A TOTP secret for the officer's authenticator app (RFC 6238), sealed like the key; returns it and its URI."""
+def new_second_factor(username: str) -> tuple[str, str]:
+    """A new TOTP secret (RFC 6238) and its otpauth:// URI, for the officer's authenticator app to take from a QR
+    code; nothing is stored until `enrol_second_factor` is given a code the app made from it."""
+    import pyotp
+
+    secret = pyotp.random_base32()
+    return secret, pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Safe Communities Desk")
+
+
+def enrol_second_factor(
+    store: CaseStore,
+    actor: Actor,
+    password: str,
+    now: dt.datetime,
+    *,
+    secret: str | None = None,
+    code: str | None = None,
+) -> tuple[str, str]:
+    """Store a TOTP secret for the officer's account, sealed like the key; returns it and its URI.
+
+    With `secret` (from `new_second_factor`), `code` must be one the authenticator app made from it, this time
+    step or the one before: an app that took the QR code wrongly is found now, not at the next sign-in, which
+    it would lock out. Without, a new secret is stored at once (an admin's scripted set-up).
+    """
+    import hmac
+
     import pyotp
 
     assert actor.username is not None
@@ -480,7 +504,23 @@ def enrol_second_factor(store: CaseStore, actor: Actor, password: str, now: dt.d
         kek = open_password(PasswordRecord.from_json(account.password), password)
     except WrongPassword:
         raise SignInError("wrong password") from None
-    secret = pyotp.random_base32()
+    if secret is not None:
+        try:
+            totp = pyotp.TOTP(secret)
+            current = totp.timecode(now)
+            made = [totp.generate_otp(s) for s in (current, current - 1)]
+        except (ValueError, TypeError):
+            raise SignInError(
+                "the second factor's secret is not one this desk made: start the enrolment again"
+            ) from None
+        given = (code or "").strip()
+        if not any(hmac.compare_digest(m, given) for m in made):
+            raise SignInError(
+                "the code is not the one the authenticator app shows for this secret now: check the app took the QR "
+                "code (or the key typed by hand) and that its clock is right, then type the code it shows"
+            )
+    else:
+        secret, _uri = new_second_factor(account.username)
     sealed = seal(secret.encode("ascii"), kek, context=b"safedesk-totp:" + account.username.encode())
     store.update_account(
         account.username,

@@ -14,6 +14,7 @@ from desktop.records import Account, EventKind
 from desktop.store.errors import AccountError
 
 if TYPE_CHECKING:
+    from desktop.desk.results import SecondFactor
     from desktop.desk.sessions import Session
     from desktop.desk.trust import RootCheck
 
@@ -216,11 +217,26 @@ class People(Manager):
         acc.change_own_password(self._store, session.actor, old, new, self._now())
 
     @action("people.own_account")
-    def enrol_second_factor(self, session: Session, password: str) -> tuple[str, str]:
-        """The secret and otpauth:// URI for the officer's authenticator app (shown once, as a QR code)."""
+    def new_second_factor(self, session: Session) -> SecondFactor:
+        """A new secret and its otpauth:// URI for the officer's authenticator app (shown once, as a QR code);
+        nothing is stored until `enrol_second_factor` is given it with a code the app made from it."""
+        from desktop.desk import accounts as acc
+        from desktop.desk.results import SecondFactor
+        from desktop.memo.page import qr_modules
+
+        assert session.actor.username is not None
+        secret, uri = acc.new_second_factor(session.actor.username)
+        return SecondFactor(secret, uri, tuple(tuple(row) for row in qr_modules(uri)))
+
+    @action("people.own_account")
+    def enrol_second_factor(
+        self, session: Session, password: str, *, secret: str | None = None, code: str | None = None
+    ) -> tuple[str, str]:
+        """Enrol the second factor: `secret` (from `new_second_factor`) confirmed by a `code` the app made from it,
+        as both doors do; without them, a new secret stored at once. Returns the secret and its URI."""
         from desktop.desk import accounts as acc
 
-        enrolled = acc.enrol_second_factor(self._store, session.actor, password, self._now())
+        enrolled = acc.enrol_second_factor(self._store, session.actor, password, self._now(), secret=secret, code=code)
         self._desk.sessions.enrolled(session)
         return enrolled
 

@@ -71,3 +71,18 @@ class ExportResult:
     folder: Path
     files: tuple[Path, ...] = field(default_factory=tuple)
     cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class SecondFactor:
+    """A new authenticator secret, to be shown once: the key typed by hand, its otpauth:// URI, and that URI as the
+    dark (True) and light modules of a QR code for the app to take. Nothing is stored until it is confirmed."""
+
+    secret: str
+    uri: str
+    qr: tuple[tuple[bool, ...], ...]
+
+    @property
+    def grouped(self) -> str:
+        """The key in groups of four, as an app asks for it typed by hand."""
+        return " ".join(self.secret[i : i + 4] for i in range(0, len(self.secret), 4))

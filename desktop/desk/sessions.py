@@ -147,7 +147,8 @@ class Sessions:
         checked = self.check(session, locked_ok=locked_ok)
         if action not in ENROLMENT_ACTIONS and self.must_enrol(checked):
             raise SessionRefused(
-                f"{checked.label} must enrol a second factor (an authenticator app) first: this desk requires one"
+                f"{checked.label} must enrol a second factor (an authenticator app) first: this desk requires one "
+                "(at the window's sign-in, or `main.py user second-factor`)"
             )
         policy.require(checked, action)
         return checked

@@ -58,13 +58,31 @@ class SignInDialog(QDialog):
 
     def accept(self) -> None:
         username, password, code = self.username.text(), self.password.text(), self.code.text() or None
-        self.actor = (
+        actor = (
             DeskOp(self, "signing in", lambda: self._desk.people.sign_in(username, password, code=code))
             .on_failure(self._refused)
             .run()
         )
-        if self.actor is not None:
+        if actor is not None and self._second_factor_ready(actor):
+            self.actor = actor
             super().accept()
+
+    def _second_factor_ready(self, actor: Session) -> bool:
+        """Where the desk requires a second factor and the account has none, its enrolment comes before anything
+        else; cancelled, the new session is signed out again and the sign-in stays."""
+        from desktop.ui.enrol import EnrolDialog
+
+        must = DeskOp(self, "looking at the second factor", lambda: self._desk.people.must_enrol(actor)).run()
+        if not must:
+            return must is not None
+        enrol = EnrolDialog(desk=self._desk, session=actor, required=True, parent=self)
+        if enrol.exec() and enrol.enrolled:
+            return True
+        DeskOp(self, "signing out", lambda: self._desk.people.sign_out(actor)).run()
+        self.error.show_error("This desk requires a second factor: sign in again to set it up.")
+        self.password.clear()
+        self.password.setFocus()
+        return False
 
     def _refused(self, exc: BaseException) -> None:
         """A refusal in one line under the fields; the password is cleared for the next try."""
