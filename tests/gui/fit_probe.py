@@ -27,6 +27,7 @@ from desktop.desk import Desk  # noqa: E402
 from desktop.store import CaseQuery  # noqa: E402
 from desktop.ui.app import make_application  # noqa: E402
 from desktop.ui.audit_view import AuditDialog  # noqa: E402
+from desktop.ui.enrol import EnrolDialog  # noqa: E402
 from desktop.ui.intake import PAGE_DECISION, PAGE_RECORDED  # noqa: E402
 from desktop.ui.lock import LockScreen  # noqa: E402
 from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow  # noqa: E402
@@ -169,6 +170,7 @@ def main() -> None:
         (SignInDialog(desk=desk, parent=window), "sign in"),
         (SetupDialog(desk=desk, parent=window), "set up"),
         (LockScreen(desk=desk, locked=session), "lock screen"),
+        (EnrolDialog(desk=desk, session=session, required=True, parent=window), "second factor enrolment"),
         (ScanView(pages=[bytes(buffer.data())], name="warrant.png", case_number="2026-000001", parent=window), "scan"),
     ]
     for other, name in others:
