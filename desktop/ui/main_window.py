@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.session = session  # the signed-in officer: every entry they make is signed with their key
         self.pack: Pack | None = None  # the pack in force, once the log is open (its zone, its presets)
         self.idle_lock: IdleLock | None = None
+        self.root_warning: QLabel | None = None  # shown while the log is not the one set up on this PC
         self.case_dialogs: list[CaseDialog] = []
         self._log_view: CaseLogView | None = None
         self._review_view: ReviewView | None = None
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         opened.run()
         if opened.ok:
             self._opened()
+            self._check_root()
         self.update_status()
         saved_view = str(self.settings.value("window/view", VIEW_HOME))
         last_view = int(saved_view) if saved_view.isdigit() else VIEW_HOME
@@ -167,6 +169,28 @@ class MainWindow(QMainWindow):
         notices = self.desk.notices()
         if notices:  # e.g. an upgraded install: the log was backed up, then migrated
             self.statusBar().showMessage("; ".join(notices), 30000)
+
+    def _check_root(self) -> None:
+        """At every start, the log's first admin key against the one pinned on this PC at install: a log re-created
+        whole under a new admin passes every check inside the file, so a difference is said loudly, in a box and
+        in red on the status bar for as long as the window is open."""
+        from desktop.ui.messages import alarm
+
+        root = DeskOp(self, "comparing the admin key with the one pinned on this PC", self.desk.people.root_check).run()
+        if root is None or root.ok:
+            return
+        text = "\n\n".join(root.problems)
+        alarm(
+            self,
+            "This is not the log set up on this PC",
+            f"{text}\n\nRecord nothing and call IT: compare the fingerprint with the paper from set-up.",
+        )
+        banner = QLabel("Not the log set up on this PC: call IT")
+        banner.setAccessibleName("Admin key warning")
+        banner.setStyleSheet("QLabel { color: white; background: #b00020; font-weight: bold; padding: 2px 8px; }")
+        banner.setToolTip(text)
+        self.statusBar().addPermanentWidget(banner)
+        self.root_warning = banner
 
     def _not_opened(self, exc: BaseException) -> None:
         """A log that cannot be opened is said, once; a missing one is replaced only when the officer confirms."""

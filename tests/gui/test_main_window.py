@@ -323,3 +323,36 @@ def test_the_verify_box_says_what_main_py_verify_prints(qtbot, window, desk, mes
     rows = present.log_check_rows(signal.args[0])  # the command line's rows
     assert [f"{row.label}: {row.value}" for row in rows[1:]] == text.split("\n\n", 1)[1].splitlines()
     assert "Signatures checked: " in text and f"Admin key fingerprint: {desk.people.admin_fingerprint()}" in text
+
+
+def test_a_log_whose_admin_key_is_not_the_pinned_one_is_said_loudly_at_start(
+    qtbot, desk, settings, officer, message_boxes, tmp_path: Path, monkeypatch
+) -> None:
+    """A log re-created whole under a new admin passes every check inside the file: the window compares its admin
+    key with the one pinned on this PC at every start (issue 21)."""
+    from desktop.desk.trust import PIN_ENV
+    from tests.gui.conftest import open_window
+
+    pin = tmp_path / "admin-fingerprint"
+    pin.write_text("0123 4567 89AB CDEF 0123 4567 89AB CDEF\n", encoding="utf-8")  # another admin's key
+    monkeypatch.setenv(PIN_ENV, str(pin))
+    monkeypatch.setenv("SAFEDESK_DATA_DIR", str(desk.data_dir))
+    main = open_window(qtbot, desk, settings, officer)
+    alarms = [(title, text) for kind, title, text in message_boxes.shown if kind == "critical"]
+    assert alarms and alarms[0][0] == "This is not the log set up on this PC", message_boxes.shown
+    assert "0123 4567" in alarms[0][1] and "does not hold a fingerprint" not in alarms[0][1], alarms
+    assert main.root_warning is not None and main.root_warning.isVisible()
+
+
+def test_the_pinned_admin_key_said_nothing_when_it_is_this_logs(
+    qtbot, desk, settings, officer, message_boxes, tmp_path: Path, monkeypatch
+) -> None:
+    from desktop.desk.trust import PIN_ENV
+    from tests.gui.conftest import open_window
+
+    pin = tmp_path / "admin-fingerprint"
+    pin.write_text(str(desk.people.admin_fingerprint()) + "\n", encoding="utf-8")
+    monkeypatch.setenv(PIN_ENV, str(pin))
+    monkeypatch.setenv("SAFEDESK_DATA_DIR", str(desk.data_dir))
+    main = open_window(qtbot, desk, settings, officer)
+    assert not [m for m in message_boxes.shown if m[0] == "critical"] and main.root_warning is None
