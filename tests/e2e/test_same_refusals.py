@@ -27,7 +27,7 @@ def _intake(check: str) -> dict[str, object]:
     return dict(S01)  # "open-case": S01 is recorded first, so its booking number has an open case
 
 
-@pytest.mark.parametrize("check", ["blank", "open-case"])
+@pytest.mark.parametrize("check", ["blank", "open-case", "future"])
 def test_the_window_and_the_command_line_refuse_the_same_intake_with_the_desks_words(
     qtbot, window, desk, officer, message_boxes, tmp_path: Path, check: str
 ) -> None:

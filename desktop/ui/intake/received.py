@@ -131,6 +131,11 @@ class ReceivedPage(QWizardPage):
         moment = self.moment()
         if moment is None:
             self.received_echo.setText(f"Type for example {EXAMPLES}.")
+        elif moment - self._wizard.now() > FUTURE_SKEW:  # the desk's own allowance for a fax header's clock
+            self.received_echo.setText(
+                f"Understood as {say_when(moment, self._wizard.zone_name)}: later than now on this desk's clock. "
+                "Check it; you will be asked before Record."
+            )
         else:
             self.received_echo.setText(f"Understood as {say_when(moment, self._wizard.zone_name)}")
 
@@ -144,8 +149,8 @@ class ReceivedPage(QWizardPage):
         if reading.moment is None:
             return self._refuse(f"Received: {reading.problem}.")
         moment = reading.moment
-        if moment - self._wizard.now() > FUTURE_SKEW:  # the desk's own allowance for a fax header's clock
-            return self._refuse("Received: the request cannot have been received in the future.")
+        # A time later than now is the desk's question, asked with the others before Record in the desk's words
+        # (desk.cases.checks, "future"), as `record` refuses it: this page only says so where it was typed.
         # The pack in force on that day, in its own zone: a date before any is refused here, not at Record.
         in_force = (
             DeskOp(self, "finding the policy in force", lambda: self._wizard.desk.pack_at(moment))
