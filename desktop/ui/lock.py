@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QWidget
 
@@ -86,7 +87,9 @@ class IdleLock(QObject):
         if self.locked or actor is None:
             return
         self.locked = True
-        widgets = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        # Only live widgets: a window deleted since (WA_DeleteOnClose, a test's teardown) may still be listed by a
+        # stale wrapper, and asking it anything would crash the app at the very moment it must lock.
+        widgets = [w for w in QApplication.topLevelWidgets() if shiboken6.isValid(w) and w.isVisible()]
         self.hidden = widgets
         for widget in widgets:
             widget.hide()
@@ -113,6 +116,8 @@ class IdleLock(QObject):
         self._unlocked(who)
         main = self.parent()
         for widget in self.hidden:
+            if not shiboken6.isValid(widget):
+                continue  # closed and deleted while the desk was locked
             if same or widget is main:
                 widget.show()
             else:

@@ -187,11 +187,11 @@ def test_each_check_is_the_desks_and_is_confirmed_by_name(staff) -> None:
         "documents": [],
         "subject": {**S01["subject"], "booking_number": "26-777777"},
     }
+    before = (len(desk._store.audit_entries(limit=10_000)), desk._store.total_cases())
     with pytest.raises(Unconfirmed, match="Did they mention ICE") as caught:
         desk.cases.record(officer, desk.decide(relay))
     assert RELAY_QUESTION in str(caught.value)
-    before = len(desk._store.audit_entries(limit=10_000))
-    assert len(desk._store.audit_entries(limit=10_000)) == before  # a refusal writes nothing
+    assert (len(desk._store.audit_entries(limit=10_000)), desk._store.total_cases()) == before  # refused: nothing
     assert desk.cases.record(officer, desk.decide(relay), confirmed=("relay",)).intake.requester == "state_or_local"
     assert desk.cases.record(officer, desk.decide(blank), confirmed=("blank",)).case_number
     assert desk.cases.record(officer, desk.decide(future), confirmed=("future",)).case_number
