@@ -48,6 +48,7 @@ class EventKind(StrEnum):
     AUDIT_VIEW = "audit_view"  # the audit log viewed or exported
     RECEIPT = "receipt"  # a signed receipt of the chain head written
     REPORT = "report"  # an oversight report made
+    NOTICE = "notice"  # a notice to the person served (case version, language, pack text, who, when)
 
 
 STATUS_DECIDED = Status.DECIDED

@@ -142,7 +142,10 @@ def _side_by_side(words: NoticeWords, beside: NoticeWords) -> list[Flowable]:
             framed([Paragraph(_text(beside.banner), banner)], column, border=0.5, font_size=9),
         ]
     ]
-    for (kind, left), (_same, right) in zip(words.blocks(), beside.blocks(), strict=True):
+    blocks, beside_blocks = words.blocks(), beside.blocks()
+    if [k for k, _ in blocks] != [k for k, _ in beside_blocks]:
+        raise MemoError("the notice's two languages do not print the same lines side by side")
+    for (kind, left), (_same, right) in zip(blocks, beside_blocks, strict=True):
         rows.append([_paragraph(kind, left, styles), _paragraph(kind, right, styles)])
     table = Table(rows, colWidths=[column + gap / 2, column + gap / 2], hAlign="LEFT", repeatRows=1)
     table.setStyle(
