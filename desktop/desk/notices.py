@@ -111,30 +111,9 @@ def decision_changed_since(record: CaseRecord, serving: Serving) -> int | None:
     return None
 
 
-def read_notice_stamp(data: bytes) -> NoticeStamp | None:
-    """The notice stamp in a PDF's metadata, or None (not a notice: a memo, or no stamp at all)."""
-    import io
-
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    from desktop.memo.notice import parse_notice_stamp
-
-    try:
-        metadata = PdfReader(io.BytesIO(data)).metadata
-    except (PyPdfError, ValueError, KeyError, IndexError, TypeError, AttributeError):
-        return None
-    if not metadata:
-        return None
-    for key in ("/Subject", "/Keywords"):
-        stamp = parse_notice_stamp(str(metadata.get(key) or ""))
-        if stamp is not None:
-            return stamp
-    return None
-
-
 def check_notice(store: CaseStore, path: Path, data: bytes, stamp: NoticeStamp) -> MemoCheck:
     """Is this file a notice this log served? Drawn again from the serving's entry and compared."""
+    from desktop.memo.notice import notice_text
     from desktop.store import CaseNotFound
 
     def said(matches: bool, kind: str, verdict: str, version: int = stamp.version) -> MemoCheck:
@@ -175,12 +154,3 @@ def check_notice(store: CaseStore, path: Path, data: bytes, stamp: NoticeStamp) 
     return MemoCheck(
         path, stamp.case_number, serving.version, stamp.record_hash, True, words, kind, newer_version=newer
     )
-
-
-def notice_text(data: bytes) -> tuple[str, ...]:
-    """Each page's text, whitespace made single spaces (two notices compared by what they say)."""
-    import io
-
-    from pypdf import PdfReader
-
-    return tuple(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages)

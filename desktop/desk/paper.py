@@ -214,9 +214,13 @@ class Paper(Manager):
         Raises MemoError when the file is not readable as a memo or a notice.
         """
         from desktop.desk.memo_check import verify_memo
-        from desktop.desk.notices import check_notice, read_notice_stamp
+        from desktop.desk.notices import check_notice
+        from desktop.memo.notice import read_notice_stamp
 
-        data = Path(memo).read_bytes() if Path(memo).is_file() else b""
+        try:
+            data = Path(memo).read_bytes()
+        except OSError:
+            data = b""  # the memo check below says why the file cannot be read
         notice = read_notice_stamp(data) if data.lstrip()[:5] == b"%PDF-" else None
         if notice is not None:
             check = check_notice(self._store, Path(memo), data, notice)

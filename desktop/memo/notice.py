@@ -13,6 +13,7 @@ same serving always gives the same bytes: the desk checks a notice by drawing it
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -85,6 +86,29 @@ def parse_notice_stamp(text: str) -> NoticeStamp | None:
     return NoticeStamp(
         match["case"], int(match["version"]), match["lang"], match["record"], match["text"], match["notice"]
     )
+
+
+def read_notice_stamp(data: bytes) -> NoticeStamp | None:
+    """The notice stamp in a PDF's metadata (Subject, else Keywords), or None: not a notice, or not readable."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        metadata = PdfReader(io.BytesIO(data)).metadata
+    except (PyPdfError, ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return None
+    for key in ("/Subject", "/Keywords"):
+        stamp = parse_notice_stamp(str(metadata.get(key) or "")) if metadata else None
+        if stamp is not None:
+            return stamp
+    return None
+
+
+def notice_text(data: bytes) -> tuple[str, ...]:
+    """Each page's text, whitespace made single spaces (two notices compared by what they say)."""
+    from pypdf import PdfReader
+
+    return tuple(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def notice_hash(
@@ -256,6 +280,8 @@ __all__ = [
     "NOTICE_PREFIX",
     "NoticeStamp",
     "notice_hash",
+    "notice_text",
     "parse_notice_stamp",
+    "read_notice_stamp",
     "render_notice",
 ]
