@@ -40,7 +40,7 @@ from desktop.memo.kit import (
     graphics_state,
     table_style,
 )
-from desktop.memo.page import BAND_RULE, BODY_BOTTOM, FOOTER_TOP, QR_SIZE, qr_modules
+from desktop.memo.page import BAND_RULE, BODY_BOTTOM, FOOTER_TOP, QR_SIZE, draw_qr
 from desktop.memo.stamp import CASE_NUMBER, MemoError
 from desktop.rules.notice import ComposedNotice, NoticeWords
 
@@ -190,19 +190,6 @@ def _side_by_side(words: NoticeWords, beside: NoticeWords) -> list[Flowable]:
     return [table]
 
 
-def _draw_qr(canvas: Canvas, text: str) -> None:
-    """The QR code, a square per dark module, lower left corner at 0, 0."""
-    modules = qr_modules(text)
-    step = QR_SIZE / len(modules)
-    path = canvas.beginPath()
-    for row_index, row in enumerate(modules):
-        for column, dark in enumerate(row):
-            if dark:
-                path.rect(column * step, QR_SIZE - (row_index + 1) * step, step, step)
-    canvas.setFillGray(0)
-    canvas.drawPath(path, stroke=0, fill=1)
-
-
 def _finish(notice: ComposedNotice, stamp: NoticeStamp) -> PageFinish:
     """The stamp band over each page once the page count is known, in the notice's language; the QR code."""
     words, beside = notice.words, notice.beside
@@ -239,7 +226,7 @@ def _finish(notice: ComposedNotice, stamp: NoticeStamp) -> PageFinish:
             )
         if page == 1:
             canvas.beginForm(_QR_FORM)
-            _draw_qr(canvas, stamp.qr_text())
+            draw_qr(canvas, stamp.qr_text(), QR_SIZE)
             canvas.endForm()
         with graphics_state(canvas):
             canvas.translate(right - QR_SIZE, FOOTER_TOP - 12 - QR_SIZE)
