@@ -21,7 +21,7 @@ from desktop.records import EventKind
 
 if TYPE_CHECKING:
     from desktop.memo.notice import NoticeStamp
-    from desktop.records import AuditEntry, CaseRecord, CaseVersion
+    from desktop.records import CaseRecord, CaseVersion
     from desktop.rules.pack import Pack
     from desktop.store import CaseStore
 
@@ -60,15 +60,15 @@ def serving_detail(serving: Serving, language_words: str, file_name: str, note: 
     )
 
 
-def read_serving(entry: AuditEntry) -> Serving | None:
-    """The serving an audit entry records, or None when it is not a notice's entry."""
-    if entry.kind != EventKind.NOTICE or entry.case_number is None:
+def read_serving(case_number: str | None, kind: str, detail: str) -> Serving | None:
+    """The serving an audit entry (or a case's event) records, or None when it is not a notice's entry."""
+    if kind != EventKind.NOTICE or case_number is None:
         return None
-    match = _DETAIL.match(entry.detail)
+    match = _DETAIL.match(detail)
     if match is None:
         return None
     return Serving(
-        entry.case_number,
+        case_number,
         int(match["version"]),
         match["lang"],
         match["text"],
@@ -95,6 +95,12 @@ def draw(version: CaseVersion, pack: Pack, language: str, drawn_at: dt.datetime,
     stamp = NoticeStamp(version.case_number, version.version, language, version.record_hash, text, own)
     serving = Serving(version.case_number, version.version, language, text, own, drawn_at, officer)
     return render_notice(notice, stamp), serving
+
+
+def served_notices(record: CaseRecord) -> list[tuple[Serving, int | None]]:
+    """Every notice served on the case, oldest first, with the first later version that outdated it (or None)."""
+    read = (read_serving(record.case_number, e.kind, e.detail) for e in sorted(record.events, key=lambda e: e.seq))
+    return [(s, decision_changed_since(record, s)) for s in read if s is not None]
 
 
 def decision_changed_since(record: CaseRecord, serving: Serving) -> int | None:
@@ -124,7 +130,8 @@ def check_notice(store: CaseStore, path: Path, data: bytes, stamp: NoticeStamp) 
     except CaseNotFound:
         return said(False, "not-in-log", f"this log has no case {stamp.case_number}: the notice is not this log's")
     entries = store.audit_entries(case_number=stamp.case_number, kind=EventKind.NOTICE.value, limit=100_000)
-    servings = [s for s in map(read_serving, entries) if s is not None and s.notice_sha256 == stamp.notice_sha256]
+    read = (read_serving(e.case_number, e.kind, e.detail) for e in entries)
+    servings = [s for s in read if s is not None and s.notice_sha256 == stamp.notice_sha256]
     if not servings:
         return said(
             False,

@@ -206,6 +206,26 @@ class Paper(Manager):
         self._desk.changes.emit(Change(EventKind.NOTICE, record.case_number))
         return path
 
+    @action("cases.open")
+    def notices_served(self, session: Session, case_number: str) -> list[str]:
+        """Each notice served on the case, in words, and whether a later version outdated it (desk/notices.py).
+
+        A notice tells the person what the City will and will not do; when a later version would tell them
+        something else, the line says so, so that a new notice is served.
+        """
+        from desktop.desk.notices import served_notices
+
+        lines = []
+        for serving, newer in served_notices(self._store.get(case_number)):
+            line = (
+                f"version {serving.version} in {serving.language}, served "
+                f"{serving.drawn_at.isoformat(timespec='minutes')} by {serving.officer}"
+            )
+            if newer is not None:
+                line += f": OUT OF DATE, version {newer} changed what the City will or will not do; serve a new notice"
+            lines.append(line)
+        return lines
+
     @action("paper.verify_memo")
     def verify_memo(self, session: Session, memo: Path) -> MemoCheck:
         """Does this log hold the exact record the memo names? (desktop/desk/memo_check.py) The check is audited.

@@ -434,8 +434,10 @@ def codes_in_order(decision: Decision) -> tuple[str, ...]:
 
 def what_a_notice_says(intake: Intake, decision: Decision) -> tuple[object, ...]:
     """The facts a notice is written from: when they differ between two versions, a notice of one is not true
-    of the other (the papers, who sent them, when and how, and what the City will and will not do)."""
+    of the other (whom it is about, the papers, who sent them, when and how, what the City will and will not do)."""
     return (
+        intake.subject.name or "",
+        intake.subject.booking_number or "",
         tuple(dict.fromkeys(d.kind for d in intake.documents)),
         intake.requester,
         intake.channel,

@@ -112,6 +112,13 @@ def test_a_notice_outdated_by_a_later_version_says_so(env, intake_file: Path, tm
     checked = invoke(env, "--json", "verify-memo", str(out))
     said = json.loads(checked.stdout)
     assert said["matches"] and said["newer_version"] == 2 and "out of date" in said["verdict"]
+    shown = invoke(env, "show", case).stdout
+    notices = shown[shown.index("Notices to the person:") :]
+    assert "version 1 in es, served" in notices and "OUT OF DATE, version 2 changed what the City" in notices
+    # a notice of the current version is not out of date
+    assert invoke(env, "notice", case, "--lang", "es", "-o", str(tmp_path / "n2.pdf"), "--no-encrypt").returncode == 0
+    (first, second) = json.loads(invoke(env, "--json", "show", case).stdout)["notices"]
+    assert "OUT OF DATE" in first and second.startswith("version 2 in es") and "OUT OF DATE" not in second
 
 
 def _served_words(pack, stamp: NoticeStamp):
