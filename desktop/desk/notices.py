@@ -117,13 +117,32 @@ def decision_changed_since(record: CaseRecord, serving: Serving) -> int | None:
     return None
 
 
-def check_notice(store: CaseStore, path: Path, data: bytes, stamp: NoticeStamp) -> MemoCheck:
-    """Is this file a notice this log served? Drawn again from the serving's entry and compared."""
+def check_notice(
+    store: CaseStore, path: Path, data: bytes, stamped: NoticeStamp | None, printed: NoticeStamp | None
+) -> MemoCheck:
+    """Is this file a notice this log served? Drawn again from the serving's entry and compared.
+
+    `stamped` is the stamp in the file's metadata, `printed` the one in its band (one may be missing).
+    """
     from desktop.memo.notice import notice_text
     from desktop.store import CaseNotFound
 
+    stamp = stamped or printed
+    if stamp is None:
+        from desktop.memo.stamp import MemoError
+
+        raise MemoError(f"{path} carries no notice stamp")
+
     def said(matches: bool, kind: str, verdict: str, version: int = stamp.version) -> MemoCheck:
         return MemoCheck(path, stamp.case_number, version, stamp.record_hash, matches, verdict, kind)
+
+    if stamped is not None and printed is not None and stamped != printed:
+        return said(
+            False,
+            "altered",
+            f"the notice's metadata ({stamped.to_text()}) and its printed band ({printed.to_text()}) disagree; "
+            "the file has been altered",
+        )
 
     try:
         record = store.get(stamp.case_number)

@@ -235,15 +235,15 @@ class Paper(Manager):
         """
         from desktop.desk.memo_check import verify_memo
         from desktop.desk.notices import check_notice
-        from desktop.memo.notice import read_notice_stamp
+        from desktop.memo.notice import read_notice_stamps
 
         try:
             data = Path(memo).read_bytes()
         except OSError:
             data = b""  # the memo check below says why the file cannot be read
-        notice = read_notice_stamp(data) if data.lstrip()[:5] == b"%PDF-" else None
-        if notice is not None:
-            check = check_notice(self._store, Path(memo), data, notice)
+        stamped, printed = read_notice_stamps(data) if data.lstrip()[:5] == b"%PDF-" else (None, None)
+        if stamped is not None or printed is not None:
+            check = check_notice(self._store, Path(memo), data, stamped, printed)
             verdict = "matches" if check.matches else "does not match"
             case = check.case_number if self._store.case_exists(check.case_number) else None
             detail = f"notice of case {check.case_number} version {check.version} checked: {verdict}"

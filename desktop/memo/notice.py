@@ -52,6 +52,11 @@ _STAMP = re.compile(
     rf"^{NOTICE_PREFIX};case=(?P<case>[^;\s]+);version=(?P<version>[1-9]\d*);lang=(?P<lang>[A-Za-z_]+);"
     rf"record=(?P<record>{_HASH});text=(?P<text>{_HASH});notice=(?P<notice>{_HASH})$"
 )
+# The band's lines as printed and read back (the first line's label is in the notice's language).
+_BAND = re.compile(
+    rf": (?P<notice>{_HASH})\s+Case (?P<case>\S+), version (?P<version>[1-9]\d*); record sha256: (?P<record>{_HASH})"
+    rf"\s+Notice text \((?P<lang>[A-Za-z_]+)\) sha256: (?P<text>{_HASH})"
+)
 _QR_FORM = "safedesk-notice-qr"
 _TYPE = BodyType(size=10.5, leading=14)
 _SIDE_TYPE = BodyType(size=9, leading=12)  # two languages side by side
@@ -88,20 +93,30 @@ def parse_notice_stamp(text: str) -> NoticeStamp | None:
     )
 
 
-def read_notice_stamp(data: bytes) -> NoticeStamp | None:
-    """The notice stamp in a PDF's metadata (Subject, else Keywords), or None: not a notice, or not readable."""
+def _stamp_from_band(text: str) -> NoticeStamp | None:
+    """The stamp printed in a notice's band (the last one on the page), or None."""
+    matches = list(_BAND.finditer(text))
+    if not matches:
+        return None
+    m = matches[-1]
+    return NoticeStamp(m["case"], int(m["version"]), m["lang"], m["record"], m["text"], m["notice"])
+
+
+def read_notice_stamps(data: bytes) -> tuple[NoticeStamp | None, NoticeStamp | None]:
+    """A PDF's notice stamps: its metadata's (Subject, else Keywords) and the one printed in its first page's
+    band; (None, None) when the file is not a notice or not readable. Both are given, so the check can say
+    a notice whose two disagree was altered, and read one whose metadata was stripped by its band."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
-        metadata = PdfReader(io.BytesIO(data)).metadata
+        reader = PdfReader(io.BytesIO(data))
+        metadata = reader.metadata
+        printed = _stamp_from_band(reader.pages[0].extract_text() or "") if reader.pages else None
     except (PyPdfError, ValueError, KeyError, IndexError, TypeError, AttributeError):
-        return None
-    for key in ("/Subject", "/Keywords"):
-        stamp = parse_notice_stamp(str(metadata.get(key) or "")) if metadata else None
-        if stamp is not None:
-            return stamp
-    return None
+        return None, None
+    fields = [str(metadata.get(key) or "") for key in ("/Subject", "/Keywords")] if metadata else []
+    return next((s for s in map(parse_notice_stamp, fields) if s is not None), None), printed
 
 
 def notice_text(data: bytes) -> tuple[str, ...]:
@@ -269,6 +284,6 @@ __all__ = [
     "notice_hash",
     "notice_text",
     "parse_notice_stamp",
-    "read_notice_stamp",
+    "read_notice_stamps",
     "render_notice",
 ]

@@ -7,7 +7,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from pypdf import PdfReader
+from pypdf import PdfReader, PdfWriter
 
 from desktop.memo.notice import NoticeStamp, parse_notice_stamp, render_notice
 from desktop.rules import load_pack
@@ -92,6 +92,21 @@ def test_a_forged_notice_and_one_never_served_are_refused(env, intake_file: Path
     checked = invoke(env, "--json", "verify-memo", str(forged))
     assert checked.returncode == 1
     assert json.loads(checked.stdout)["kind"] == "differs"
+    # the served notice with its metadata stripped: read by its printed band, the same words in other bytes
+    stripped = tmp_path / "stripped.pdf"
+    writer = PdfWriter()
+    for page in PdfReader(out).pages:
+        writer.add_page(page)
+    writer.write(stripped)
+    checked = invoke(env, "--json", "verify-memo", str(stripped))
+    assert checked.returncode == 0, checked.stdout
+    assert json.loads(checked.stdout)["kind"] == "same-text"
+    # its metadata naming another serving than its band: altered
+    relabelled = tmp_path / "relabelled.pdf"
+    writer.add_metadata({"/Subject": dataclasses.replace(stamp, notice_sha256="1" * 64).to_text()})
+    writer.write(relabelled)
+    checked = invoke(env, "--json", "verify-memo", str(relabelled))
+    assert checked.returncode == 1 and json.loads(checked.stdout)["kind"] == "altered"
     # a stamp whose hash no serving in this log carries
     never = tmp_path / "never.pdf"
     never.write_bytes(render_notice(served, dataclasses.replace(stamp, notice_sha256="0" * 64)))
