@@ -145,3 +145,17 @@ def test_a_stamp_in_another_language_or_a_bad_case_number_is_refused(pack) -> No
     bad = NoticeStamp("no spaces", 1, "es", RECORD, RECORD, RECORD)
     with pytest.raises(MemoError, match="cannot be stamped"):
         render_notice(notice, bad)
+
+
+def test_the_qr_code_carries_the_serving_and_sits_where_a_scan_is_read(pack) -> None:
+    from desktop.memo.page import qr_modules
+    from desktop.memo.scan import AGREEMENT, qr_pictures
+
+    _notice, pdf = _render(pack, "S17", "es")
+    stamp = _stamp(pack, "es")
+    assert stamp.qr_text() == f"SAFEDESK-NOTICE|{CASE}|v1|es|{stamp.notice_sha256}"
+    (picture,) = qr_pictures(pdf)
+    assert picture is not None
+    assert picture.agreement(qr_modules(stamp.qr_text())) > 0.99
+    other = NoticeStamp(CASE, 1, "es", RECORD, stamp.text_sha256, "cd" * 32)
+    assert picture.agreement(qr_modules(other.qr_text())) < AGREEMENT  # another serving's code is not this one
