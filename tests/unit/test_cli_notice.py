@@ -58,6 +58,17 @@ def test_a_notice_in_spanish_is_served_audited_and_verified(env, intake_file: Pa
     assert checked.returncode == 0, checked.stdout + checked.stderr
     said = json.loads(checked.stdout)
     assert said["matches"] and said["kind"] == "identical" and "the very notice served" in said["verdict"]
+    # the serving's entry is signed and chained like every other: the whole log still verifies
+    verified = invoke(env, "verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_an_admin_alone_does_not_serve_a_notice(env, intake_file: Path, tmp_path: Path) -> None:
+    case = _case(env, intake_file)
+    out = tmp_path / "notice.pdf"
+    refused = invoke(as_user(env, "admin"), "notice", case, "--lang", "es", "-o", str(out), "--no-encrypt")
+    assert refused.returncode == 2 and "may not serve a notice to the person" in refused.stderr
+    assert not out.exists() and _notice_entries(env, case) == []
 
 
 def test_a_language_the_pack_lacks_is_refused_in_one_line_and_nothing_is_written(
