@@ -494,9 +494,15 @@ def _received_local(facts: NoticeFacts) -> dt.datetime:
 def compose(settings: NoticeSettings, code: str, facts: NoticeFacts) -> ComposedNotice:
     """The notice of `facts` in the language `code`, with the source's words beside an unofficial translation.
 
-    Raises NoticeError when the pack gives no notice, or none in that language.
+    Raises NoticeError when the pack gives no notice, or none in that language, or holds a copy of the request
+    and `facts` carry none (this desk does not yet print the copy: such a pack's notices are refused).
     """
     language = settings.language(code)
+    if settings.holds == COPY_AND_INTENT and facts.copy_pages is None:
+        raise NoticeError(
+            "this policy pack's notice holds a copy of the request (copy_and_intent), and no copy was given: "
+            "a notice that says it holds a copy is never printed without one"
+        )
     beside = settings.beside(language)
     if beside is None:
         return ComposedNotice(settings.holds, _words_in(language, facts, settings.holds, ""), None)

@@ -3,6 +3,7 @@ notice in words for real cases."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -226,3 +227,28 @@ def test_the_text_hash_covers_the_words_printed(pack) -> None:
     assert changed.text_sha256("en") != hashes["en"]
     assert changed.text_sha256("es") != hashes["es"]  # the English printed beside Spanish changed
     assert changed.text_sha256("en") == changed.text_sha256("en")
+
+
+def test_a_notice_that_holds_a_copy_is_never_printed_without_one(pack) -> None:
+    raw = _raw().replace(b'holds = "intent_only"', b'holds = "copy_and_intent"')
+    with pytest.raises(PackError, match=re.escape("notice.languages.en.copy: missing or empty")):
+        _parse(raw)
+    # each language's no_copy line (en, es, pt_BR in that order) becomes its copy and copy_missing lines
+    copy_lines = iter(
+        [
+            ("A copy of the request follows.", "No copy of the request is attached."),
+            ("Sigue una copia de la solicitud.", "No se adjunta copia de la solicitud."),
+            ("Segue uma cópia do pedido.", "Nenhuma cópia do pedido está anexada."),
+        ]
+    )
+
+    def both(_match: re.Match[bytes]) -> bytes:
+        copy, missing = next(copy_lines)
+        return f'copy = "{copy}"\ncopy_missing = "{missing}"'.encode()
+
+    settings = _parse(re.sub(rb"(?m)^no_copy = .*$", both, raw)).notice
+    facts = _facts(pack, "S01")
+    with pytest.raises(NoticeError, match="no copy was given"):
+        compose(settings, "es", facts)
+    with_copy = compose(settings, "es", dataclasses.replace(facts, copy_pages=2))
+    assert with_copy.words.copy_line == "Sigue una copia de la solicitud."
