@@ -170,7 +170,10 @@ class NoticeSettings:
     def language(self, code: str) -> NoticeLanguage:
         """The words in `code`; NoticeError naming the languages there are (never another language instead)."""
         if not self.gives_notice:
-            raise NoticeError("this policy pack gives no notice to the person (its notice setting is none)")
+            raise NoticeError(
+                "the policy pack gives no notice to the person (it has no notice words, or its notice setting is "
+                "none); a case is told of only in the words of the pack it was decided under"
+            )
         found = self.languages.get(code)
         if found is None:
             raise NoticeError(

@@ -165,3 +165,15 @@ def _served_words(pack, stamp: NoticeStamp):
         "Off. Forger",
     )
     return compose(pack.notice, stamp.language, facts)
+
+
+def test_a_case_decided_under_a_pack_without_notice_words_gets_none(env, intake_file: Path, tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    other = str(FIXTURES / "packs" / "exampleville")
+    case = invoke(env, "--policy", other, "record", str(intake_file), "--confirm", "open-case").stdout.strip()
+    assert case, "the case was not recorded"
+    out = tmp_path / "notice.pdf"
+    refused = invoke(env, "--policy", other, "notice", case, "--lang", "en", "-o", str(out), "--no-encrypt")
+    assert refused.returncode == 2 and "gives no notice to the person" in refused.stderr
+    assert "decided under" in refused.stderr and not out.exists() and _notice_entries(env, case) == []
