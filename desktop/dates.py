@@ -50,3 +50,17 @@ def recorded(iso_utc: str, zone: str = "") -> str:
     name = _ZONE_OFFSET.sub("", zone).replace("()", "").strip(" ()")
     zone_words = f"{name}, {_offset(offset)}" if name else _offset(offset)
     return f"{when(local)} ({zone_words})"
+
+
+def in_language(moment: dt.datetime, language: str) -> str:
+    """A moment as a person reading `language` writes it (Babel, CLDR): "13 de enero de 2026, 22:18".
+
+    For the notice to the person, printed in the person's language; `language` is a locale Babel knows
+    ("en", "es", "pt_BR"), which reading the pack has checked. The moment is shown on its own clock.
+    """
+    from babel.dates import format_date, format_time, get_datetime_format
+
+    pattern = str(get_datetime_format("long", locale=language)).replace("'", "")
+    date = str(format_date(moment, format="long", locale=language))
+    time = str(format_time(moment, format="short", locale=language))
+    return pattern.replace("{1}", date).replace("{0}", time)

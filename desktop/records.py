@@ -52,6 +52,7 @@ class EventKind(StrEnum):
     ORIGIN = "origin"  # the log's origin named (agency/desk), once
     BUNDLE = "bundle"  # a bundle of entries written for the register
     WITNESS = "witness"  # a register's cosignature of this log's head recorded
+    NOTICE = "notice"  # a notice to the person served (case version, language, pack text, who, when)
 
 
 STATUS_DECIDED = Status.DECIDED

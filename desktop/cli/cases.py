@@ -185,11 +185,16 @@ def _show_text(record: CaseRecord) -> str:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with open_desk(args) as desk:
-        record = desk.cases.open(signed_in(args, desk), args.case)
+        session = signed_in(args, desk)
+        record = desk.cases.open(session, args.case)
+        notices = desk.paper.notices_served(session, record.case_number)
     if args.json:
-        print_json(_record_dict(record))
+        print_json({**_record_dict(record), "notices": notices})
     else:
-        sys.stdout.write(_show_text(record))
+        text = _show_text(record)
+        if notices:
+            text += "Notices to the person:\n" + "".join(f"  {line}\n" for line in notices)
+        sys.stdout.write(text)
     return EXIT_OK
 
 

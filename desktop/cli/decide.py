@@ -51,6 +51,14 @@ def pack_summary(pack: Pack) -> dict[str, object]:
         "effective_to": pack.effective_to.isoformat() if pack.effective_to else None,
         "reviewed_by": pack.reviewed_by,
         "changes": [c.to_dict() for c in pack.changes],
+        "notice": {
+            "holds": pack.notice.holds,
+            "holds_reviewed_by": pack.notice.reviewed_by,
+            "languages": {
+                lang.code: {"name": lang.name, "status": lang.status, "text_sha256": pack.notice.text_sha256(lang.code)}
+                for lang in pack.notice.languages.values()
+            },
+        },
         "clauses": {c.id: c.text for c in pack.clauses.values()},
         "rules": [
             {

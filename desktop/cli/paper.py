@@ -1,4 +1,4 @@
-"""`memo`, `export` and `verify-memo`: the paper, saved safely and checked against the log."""
+"""`memo`, `notice`, `export` and `verify-memo`: the paper, saved safely and checked against the log."""
 
 from __future__ import annotations
 
@@ -32,6 +32,31 @@ def cmd_memo(args: argparse.Namespace) -> int:
             {
                 "case": record.case_number,
                 "version": record.current.version,
+                "file": str(path),
+                "bytes": path.stat().st_size,
+            }
+        )
+    else:
+        sys.stdout.write(f"{path}\n")
+    return EXIT_OK
+
+
+def cmd_notice(args: argparse.Namespace) -> int:
+    target = Path(args.output)
+    with open_desk(args) as desk:
+        who = signed_in(args, desk)
+        desk.admit(who, "paper.notice")  # before a passphrase is asked for
+        passphrase = copy_passphrase(args, desk, target)
+        path = desk.paper.serve_notice(
+            who, args.case, args.lang, target=target, passphrase=passphrase, no_encrypt=args.no_encrypt
+        )
+        record = desk.cases.open(who, args.case, audit=False)
+    if args.json:
+        print_json(
+            {
+                "case": record.case_number,
+                "version": record.current.version,
+                "language": args.lang,
                 "file": str(path),
                 "bytes": path.stat().st_size,
             }

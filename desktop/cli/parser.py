@@ -176,6 +176,21 @@ def _memo(sub: Parser) -> None:
     sub.set_defaults(func=paper.cmd_memo)
 
 
+def _notice(sub: Parser) -> None:
+    from desktop.cli import paper
+
+    sub.add_argument("case", metavar="CASE")
+    sub.add_argument(
+        "--lang",
+        required=True,
+        metavar="LANG",
+        help="the person's language, one the policy pack gives (policy show lists them: en, es, pt_BR)",
+    )
+    sub.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    no_encrypt(sub)
+    sub.set_defaults(func=paper.cmd_notice)
+
+
 def _export(sub: Parser) -> None:
     from desktop.cli import paper
 
@@ -361,6 +376,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Parser], None]]] = {
     "show": ("a case with all its versions and events", _show),
     "log": ("list cases, newest first", _log),
     "memo": ("write the memo of a case's current version", _memo),
+    "notice": ("serve the notice to the person of a case's current version, in their language", _notice),
     "export": ("write the memo of every matching case into a folder", _export),
     "report": ("the oversight report of a period (PDF, CSV, JSON), or the register", _report),
     "verify": ("check the whole audit chain and every record's hash", _verify),
@@ -368,7 +384,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Parser], None]]] = {
     "user": ("accounts: add, list, unlock, disable, enable, roles, reset, passwd", _user),
     "audit": ("the audit log: who did what, when (supervisors and admins)", _audit),
     "receipt": ("write a signed receipt of the chain head, to keep away from this PC", _receipt),
-    "verify-memo": ("check a memo PDF against the log", _verify_memo),
+    "verify-memo": ("check a memo or a notice PDF against the log", _verify_memo),
     "backup": ("write a consistent, verified copy of the log", _backup),
     "open-copy": ("open an encrypted backup or export into a plain file (asks its passphrase)", _open_copy),
     "restore": ("replace the log with a verified backup (the old log is kept)", _restore),

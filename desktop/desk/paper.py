@@ -164,14 +164,91 @@ class Paper(Manager):
         self._store.log_event(case_number, EventKind.PRINT, session.actor, detail, now=self._now())
         self._desk.changes.emit(Change(EventKind.PRINT, case_number))
 
+    @action("paper.notice")
+    def serve_notice(
+        self,
+        session: Session,
+        case_number: str,
+        language: str,
+        *,
+        target: Path | None = None,
+        passphrase: str | None = None,
+        no_encrypt: bool = False,
+    ) -> Path:
+        """Save the notice to the person of the case's current version in `language`, then audit the serving.
+
+        The words are the pack's, in that language only (a language the pack lacks is refused, never replaced
+        by another); the copy goes where a memo may go, sealed outside the data folder (desk/files.py).
+        The entry records the case version, the language, the pack text's hash, the notice's own hash, who
+        served it and when (desk/notices.py). Raises NoticeError when the pack gives no notice in `language`.
+        """
+        from desktop.desk.files import CopyPolicy
+        from desktop.desk.notices import NOTICE_FOLDER, draw, notice_file_name, serving_detail
+
+        record = self._store.get(case_number)
+        version = record.current
+        pack = self._store.pack_for(version)
+        pack.notice.language(language)  # refused before a file is named or a passphrase checked
+        if target is None:
+            folder = self._desk.data_dir / NOTICE_FOLDER
+            folder.mkdir(parents=True, exist_ok=True)
+            target = folder / notice_file_name(record.case_number, version.version, language)
+        copy = CopyPolicy(passphrase, no_encrypt)
+        data_dir = self._desk.data_dir
+        note = copy.check(target, data_dir)
+        now = self._now()
+        drawn_at = pack.local_time(now).replace(microsecond=0)
+        pdf, serving = draw(version, pack, language, drawn_at, session.label)
+        path = copy.write(target, pdf, data_dir, kind="notice")
+        words = pack.notice.languages[language]
+        detail = serving_detail(serving, f"{words.name}, {words.status_words}", path.name, note)
+        self._store.log_event(record.case_number, EventKind.NOTICE, session.actor, detail, now=now)
+        self._desk.changes.emit(Change(EventKind.NOTICE, record.case_number))
+        return path
+
+    @action("cases.open")
+    def notices_served(self, session: Session, case_number: str) -> list[str]:
+        """Each notice served on the case, in words, and whether a later version outdated it (desk/notices.py).
+
+        A notice tells the person what the City will and will not do; when a later version would tell them
+        something else, the line says so, so that a new notice is served.
+        """
+        from desktop.desk.notices import served_notices
+
+        lines = []
+        for serving, newer in served_notices(self._store.get(case_number)):
+            line = (
+                f"version {serving.version} in {serving.language}, served "
+                f"{serving.drawn_at.isoformat(timespec='minutes')} by {serving.officer}"
+            )
+            if newer is not None:
+                line += f": OUT OF DATE, version {newer} changed what the City will or will not do; serve a new notice"
+            lines.append(line)
+        return lines
+
     @action("paper.verify_memo")
     def verify_memo(self, session: Session, memo: Path) -> MemoCheck:
         """Does this log hold the exact record the memo names? (desktop/desk/memo_check.py) The check is audited.
 
-        Raises MemoError when the file is not readable as a memo.
+        A notice to the person is checked against the serving this log recorded (desk/notices.py).
+        Raises MemoError when the file is not readable as a memo or a notice.
         """
         from desktop.desk.memo_check import verify_memo
+        from desktop.desk.notices import check_notice
+        from desktop.memo.notice import read_notice_stamps
 
+        try:
+            data = Path(memo).read_bytes()
+        except OSError:
+            data = b""  # the memo check below says why the file cannot be read
+        stamped, printed = read_notice_stamps(data) if data.lstrip()[:5] == b"%PDF-" else (None, None)
+        if stamped is not None or printed is not None:
+            check = check_notice(self._store, Path(memo), data, stamped, printed)
+            verdict = "matches" if check.matches else "does not match"
+            case = check.case_number if self._store.case_exists(check.case_number) else None
+            detail = f"notice of case {check.case_number} version {check.version} checked: {verdict}"
+            self._store.log_event(case, EventKind.VIEW, session.actor, detail, now=self._now())
+            return check
         check = verify_memo(self._store, Path(memo), admin_fingerprint=self._store.root_fingerprint())
         verdict = "matches" if check.matches else "does not match"
         case = check.case_number if self._store.case_exists(check.case_number) else None

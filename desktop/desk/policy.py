@@ -78,6 +78,7 @@ ACTIONS: Final[dict[str, Rule]] = {
     "paper.draft": _rule((OFFICER, SUPERVISOR), "preview a draft memo"),
     "paper.export": _rule((SUPERVISOR, ADMIN), "export memos"),
     "paper.verify_memo": _rule(ANYONE, "check a memo against the log"),
+    "paper.notice": _rule((OFFICER, SUPERVISOR), "serve a notice to the person"),
     # copies of the log (desk/copies.py)
     "copies.backup": _rule(
         (SUPERVISOR, ADMIN), "back up the log", why="only a supervisor or admin takes a copy of the whole log"

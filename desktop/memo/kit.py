@@ -105,6 +105,7 @@ def build_pdf(
     subject: str,
     creator: str,
     keywords: Sequence[str] = (),
+    lang: str = "en-US",
 ) -> bytes:
     """A letter-size PDF of `story`, the same bytes for the same story and words.
 
@@ -133,7 +134,7 @@ def build_pdf(
         invariant=1,
         pageCompression=1,
         initialFontName=REGULAR,
-        lang="en-US",
+        lang=lang,
     )
 
     def canvasmaker(*args: Any, **kwargs: Any) -> HeldPagesCanvas:
@@ -188,16 +189,18 @@ def draw_band_text(
     pages: int,
     lines: Sequence[BandLine],
     right: float = PAGE_WIDTH - MARGIN_X,
+    page_words: str = "",
 ) -> None:
     """The words of a stamp band under its rule at `rule_y`: a bold headline (what the paper is) with
-    "Page x of y" at its right, ending at `right`, then the lines that name what the paper was made from.
+    "Page x of y" (or `page_words`, in another language) at its right, ending at `right`, then the lines
+    that name what the paper was made from.
 
     Drawn in the caller's graphics state: the memo and the report each keep their own around it.
     """
     y = rule_y - HEADLINE_DROP
     canvas.setFont(BOLD, size)
     canvas.drawString(MARGIN_X, y, headline)
-    canvas.drawRightString(right, y, f"Page {page} of {pages}")
+    canvas.drawRightString(right, y, page_words or f"Page {page} of {pages}")
     for line in lines:
         if line.gray is not None:
             canvas.setFillGray(line.gray)

@@ -123,7 +123,7 @@ def qr_modules(text: str) -> list[list[bool]]:
     return [[bool(module) for module in row] for row in code.modules]
 
 
-def _draw_qr(canvas: Canvas, text: str, size: float) -> None:
+def draw_qr(canvas: Canvas, text: str, size: float) -> None:
     """The QR code as one filled path (a rectangle per run of dark modules), lower left corner at 0, 0."""
     modules = qr_modules(text)
     step = size / len(modules)
@@ -176,7 +176,7 @@ def draw_footer(canvas: Canvas, marks: PageMarks, page: int, pages: int, *, defi
     if not marks.draft and marks.qr_text:
         if define_qr:
             canvas.beginForm(_QR_FORM)
-            _draw_qr(canvas, marks.qr_text, QR_SIZE)
+            draw_qr(canvas, marks.qr_text, QR_SIZE)
             canvas.endForm()
         with graphics_state(canvas):
             canvas.translate(right - QR_SIZE, FOOTER_TOP - 12 - QR_SIZE)

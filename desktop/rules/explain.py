@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from desktop.rules.notice import HOLDS_WORDS, NONE, language_lines
 from desktop.rules.pack import Pack
 from desktop.rules.registry import FACTS
 
@@ -12,6 +13,21 @@ _WIDTH = 96
 
 def _wrap(text: str, indent: str = "    ") -> str:
     return textwrap.fill(text, _WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def _notice_text(pack: Pack) -> list[str]:
+    """What a notice to the person holds, whether counsel settled that, and each language with its status."""
+    notice = pack.notice
+    out = [f"NOTICE TO THE PERSON: {notice.holds} ({HOLDS_WORDS[notice.holds]})"]
+    if notice.holds != NONE:
+        settled = (
+            f"settled by {notice.reviewed_by} on {notice.reviewed_on or 'an unrecorded date'}"
+            if not notice.awaiting_review
+            else f"awaiting review by {pack.department.counsel_title}"
+        )
+        out.append(f"  What a notice holds: {settled}")
+    out += [f"  {line}" for line in language_lines(notice)]
+    return out
 
 
 def pack_text(pack: Pack) -> str:
@@ -76,6 +92,7 @@ def pack_text(pack: Pack) -> str:
     for warning in pack.warnings:
         out.append(f"  {warning.id} when {' and '.join(c.text for c in warning.when)}")
         out.append(_wrap(warning.text))
+    out += ["", *_notice_text(pack)]
     out += ["", "FACTS the rules can test"]
     for fact in FACTS.values():
         kind = "one of " + ", ".join(fact.values) if fact.values else "yes/no"

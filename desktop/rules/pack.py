@@ -17,6 +17,7 @@ from desktop.errors import BadInput
 from desktop.rules.conditions import Condition
 from desktop.rules.facts import Definitions
 from desktop.rules.jurisdiction import Department, Guidance
+from desktop.rules.notice import NoticeSettings
 
 PACK_FILE = "pack.toml"
 SCENARIO_DIR = "scenarios"
@@ -184,6 +185,7 @@ class Pack:
     changes: tuple[Change, ...] = ()  # newest first, as written in the pack
     department: Department = Department()  # the memo's heading, counsel's title and contact
     guidance: Guidance = Guidance()  # presets, desk cues and hints the window shows
+    notice: NoticeSettings = NoticeSettings()  # the notice to the person: what it holds, its words per language
 
     @property
     def zone(self) -> dt.tzinfo | None:

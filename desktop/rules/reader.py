@@ -20,6 +20,7 @@ from desktop.rules import vocab
 from desktop.rules.conditions import Condition, parse_condition
 from desktop.rules.facts import Definitions
 from desktop.rules.jurisdiction import PLACEHOLDER_LEAD, is_placeholder, parse_department, parse_guidance
+from desktop.rules.notice import parse_notice
 from desktop.rules.pack import (
     AMBIGUITY_ID,
     ANY_ACTION,
@@ -71,7 +72,7 @@ CODE_KEYS = ("title", "wording", "say")
 CHANGE_KEYS = ("version", "text", "rules")
 SECTIONS = frozenset(
     {"pack", "definitions", "clauses", "authorities", "ambiguities", "codes", "rules", "warnings", "changes"}
-    | {"department", "guidance"}
+    | {"department", "guidance", "notice"}
 )
 CONTACT_MAX = 200  # a line of the referral box
 # A phone number as a department writes it: digits, spaces, +, -, dots and brackets, an extension.
@@ -415,6 +416,7 @@ def parse_pack(raw: bytes, path: Path) -> Pack:
         changes=_changes(reader, data, [r.id for r in rules]),
         department=parse_department(reader, data),
         guidance=parse_guidance(reader, data),
+        notice=parse_notice(reader, data),
         definitions=_definitions(reader, data),
         clauses=clauses,
         authorities=authorities,

@@ -164,6 +164,16 @@ def test_policy_scenarios_pass_inside_the_bundle(bundle: Path) -> None:
     assert " 0 failed" in done.stdout
 
 
+def test_the_notice_languages_load_inside_the_bundle(bundle: Path) -> None:
+    """Reading the pack checks each notice language against Babel's locale data: only theirs is bundled."""
+    done = run_frozen(bundle, CONSOLE_APP, "policy", "show")
+    assert done.returncode == 0, done.stderr
+    assert "es Español: unofficial translation" in done.stdout
+    assert "pt_BR Português (Brasil): unofficial translation" in done.stdout
+    data = bundle / "_internal" / "babel" / "locale-data"
+    assert {p.stem for p in data.glob("*.dat")} == {"root", "en", "es", "pt", "pt_BR"}
+
+
 def test_self_test(bundle: Path) -> None:
     """The post-install check IT runs (DEPLOYMENT.md): window offscreen, decide, record, memo, verify; exit 0.
 

@@ -174,6 +174,21 @@ def test_policy_show_prints_clauses_then_rules() -> None:
     assert "version 2.2.0" in text and "America/New_York" in text
     assert text.index("CLAUSES") < text.index("RULES") < text.index("D99: REFER_COUNSEL")
     assert "To neither detain nor delay the release" in text.replace("\n    ", " ")
+    # the notice to the person: what it holds, awaiting counsel, and each language with its status
+    notice = text[text.index("NOTICE TO THE PERSON: intent_only") :]
+    assert "What a notice holds: awaiting review by the City Solicitor" in notice
+    assert "es Español: unofficial translation" in notice and "pt_BR Português (Brasil): unofficial" in notice
+
+
+def test_policy_show_json_lists_the_notice_languages() -> None:
+    done = cli("--json", "policy", "show")
+    notice = json.loads(done.stdout)["notice"]
+    assert notice["holds"] == "intent_only" and notice["holds_reviewed_by"] == ""
+    assert {code: lang["status"] for code, lang in notice["languages"].items()} == {
+        "en": "source",
+        "es": "unofficial",
+        "pt_BR": "unofficial",
+    }
 
 
 def test_policy_test_runs_the_pack_scenarios() -> None:

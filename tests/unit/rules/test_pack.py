@@ -199,8 +199,8 @@ def broken_pack(tmp_path: Path, old: str, new: str, count: int = 1) -> Path:
             "must say what the officer does not do",
         ),
         ('id = "city-employee-asks"', 'id = ""', "rules[5].variants[0].id", "missing or empty"),
-        ('rules = ["D9c"]', 'rules = ["D9z"]', "changes[25].rules", "unknown rule id 'D9z'"),
-        ('version = "2.0.0"\ntext', 'versoin = "2.0.0"\ntext', "changes[21].versoin", "unknown key"),
+        ('rules = ["D9c"]', 'rules = ["D9z"]', "changes[26].rules", "unknown rule id 'D9z'"),
+        ('version = "2.0.0"\ntext', 'versoin = "2.0.0"\ntext', "changes[22].versoin", "unknown key"),
         (
             'time_zone = "America/New_York"',
             'time_zone = "America/Northampton"',
