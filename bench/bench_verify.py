@@ -147,6 +147,9 @@ def _incremental(desk, tmp: Path, day: int) -> tuple[float, float, int]:  # noqa
 
 
 def main(argv: list[str]) -> None:
+    if any(a in ("-h", "--help") for a in argv) or not all(a == "--quick" or a.isdigit() for a in argv):
+        print(__doc__)
+        raise SystemExit(0 if argv and argv[0] in ("-h", "--help") else 2)
     sizes = [QUICK] if argv == ["--quick"] else [int(a) for a in argv] or [100_000]
     for size in sizes:
         run(size)

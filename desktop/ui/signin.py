@@ -40,7 +40,7 @@ class SignInDialog(QDialog):
         self.password = password_field("Password")
         self.code = QLineEdit()
         self.code.setAccessibleName("Authenticator code")
-        self.code.setPlaceholderText("only if your account uses an authenticator app")
+        self.code.setPlaceholderText("if your account asks for one")
         form.addRow("&User name:", self.username)
         form.addRow("&Password:", self.password)
         form.addRow("Authenticator &code:", self.code)
