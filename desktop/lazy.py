@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Mapping
 from importlib import import_module
 from typing import Any
@@ -14,6 +15,9 @@ def lazy_attributes(package: str, modules: Mapping[str, str]) -> Callable[[str],
         module = modules.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        return getattr(import_module(module), name)
+        value = getattr(import_module(module), name)
+        # Kept in the package once loaded, so the next use is a plain attribute (verify asks once per version).
+        setattr(sys.modules[package], name, value)
+        return value
 
     return __getattr__
