@@ -31,7 +31,7 @@ _HASH = r"[0-9a-f]{64}"
 _DETAIL = re.compile(
     rf"^notice to the person of version (?P<version>[1-9]\d*) served in (?P<lang>[A-Za-z_]+) \(.*?\); "
     rf"pack text sha256 (?P<text>{_HASH}); notice sha256 (?P<notice>{_HASH}); "
-    r"drawn at (?P<at>\S+); saved as (?P<file>[^;]+?)(?P<note>;.*| \(.*\))?; served by (?P<officer>.+)$"
+    r"drawn at (?P<at>\S+); (?:saved as|printed on) (?P<file>[^;]+?)(?P<note>;.*| \(.*\))?; served by (?P<officer>.+)$"
 )
 
 
@@ -52,11 +52,13 @@ class Serving:
     officer: str
 
 
-def serving_detail(serving: Serving, language_words: str, file_name: str, note: str) -> str:
+def serving_detail(serving: Serving, language_words: str, file_name: str, note: str, *, printer: str = "") -> str:
+    """The serving's entry: saved as `file_name`, or (with `printer`) printed there, its copies in `note`."""
+    where = f"printed on {printer}" if printer else f"saved as {file_name}"
     return (
         f"notice to the person of version {serving.version} served in {serving.language} ({language_words}); "
         f"pack text sha256 {serving.text_sha256}; notice sha256 {serving.notice_sha256}; "
-        f"drawn at {serving.drawn_at.isoformat()}; saved as {file_name}{note}; served by {serving.officer}"
+        f"drawn at {serving.drawn_at.isoformat()}; {where}{note}; served by {serving.officer}"
     )
 
 

@@ -19,7 +19,7 @@ from desktop.records import CaseRecord, EventKind
 if TYPE_CHECKING:
     from desktop.desk.desk import Cancelled, Progress
     from desktop.desk.files import CopyPolicy
-    from desktop.desk.results import Decided
+    from desktop.desk.results import Decided, DrawnNotice
     from desktop.desk.sessions import Session
     from desktop.store import CaseQuery
 
@@ -205,6 +205,47 @@ class Paper(Manager):
         self._store.log_event(record.case_number, EventKind.NOTICE, session.actor, detail, now=now)
         self._desk.changes.emit(Change(EventKind.NOTICE, record.case_number))
         return path
+
+    @action("paper.notice")
+    def notice_languages(self, session: Session, case_number: str) -> list[tuple[str, str]]:
+        """The languages the case's pack gives its notice in: each code, with its own name and its status (the
+        source, a certified or an unofficial translation); none when the pack gives no notice."""
+        pack = self._store.pack_for(self._store.get(case_number).current)
+        if not pack.notice.gives_notice:
+            return []
+        return [(code, f"{words.name} ({words.status_words})") for code, words in pack.notice.languages.items()]
+
+    @action("paper.notice")
+    def draw_notice(self, session: Session, case_number: str, language: str) -> DrawnNotice:
+        """The notice of the case's current version in `language`, drawn now for the window to preview and print;
+        nothing is written until `record_notice_print` says the print succeeded (as a memo's print is audited)."""
+        from desktop.desk.notices import draw
+        from desktop.desk.results import DrawnNotice
+
+        record = self._store.get(case_number)
+        version = record.current
+        pack = self._store.pack_for(version)
+        words = pack.notice.language(language)  # refused before anything is drawn
+        drawn_at = pack.local_time(self._now()).replace(microsecond=0)
+        pdf, serving = draw(version, pack, language, drawn_at, session.label)
+        return DrawnNotice(
+            record.case_number, version.version, language, f"{words.name}, {words.status_words}", pdf, serving
+        )
+
+    @action("paper.notice")
+    def record_notice_print(self, session: Session, drawn: DrawnNotice, *, printer: str, copies: int) -> None:
+        """The serving's signed entry for a notice printed from the window: the same words as a saved one's,
+        with the printer and copies in place of the file, so verify-memo checks the paper the same way."""
+        from desktop.desk.notices import serving_detail
+        from desktop.desk.policy import NotAllowed
+
+        if drawn.serving.officer != session.label:
+            raise NotAllowed(f"this notice was drawn for {drawn.serving.officer}: {session.label} draws their own")
+        where = printer.replace(";", ",").strip() or "the default printer"
+        plural = "copies" if copies != 1 else "copy"
+        detail = serving_detail(drawn.serving, drawn.language_words, "", f" ({copies} {plural})", printer=where)
+        self._store.log_event(drawn.case_number, EventKind.NOTICE, session.actor, detail, now=self._now())
+        self._desk.changes.emit(Change(EventKind.NOTICE, drawn.case_number))
 
     @action("cases.open")
     def notices_served(self, session: Session, case_number: str) -> list[str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from desktop.desk.notices import Serving
     from desktop.rules import Decision, Intake, Pack
 
 
@@ -86,3 +87,16 @@ class SecondFactor:
     def grouped(self) -> str:
         """The key in groups of four, as an app asks for it typed by hand."""
         return " ".join(self.secret[i : i + 4] for i in range(0, len(self.secret), 4))
+
+
+@dataclass(frozen=True)
+class DrawnNotice:
+    """A notice to the person drawn for printing from the window: exactly these bytes are previewed and printed,
+    and the serving's entry (written once the print succeeded) names them by their hash."""
+
+    case_number: str
+    version: int
+    language: str
+    language_words: str  # the language's name and whether its text is certified, as the entry says
+    pdf: bytes
+    serving: Serving  # what the entry will say

@@ -123,9 +123,18 @@ class CaseDialog(QDialog):
         self.amend_button.setAccessibleName("Amend this case")
         self.attach_button = QPushButton("Attach &scan…")
         self.attach_button.setAccessibleName("Attach a scan to this case")
+        self.notice_button = QPushButton("Not&ice to the person…")
+        self.notice_button.setAccessibleName("The notice to the person, in their language: preview and print")
         close = QPushButton("&Close")
         close.setAccessibleName("Close")
-        for button in (self.print_button, self.preview_button, self.memo_button, self.amend_button, self.attach_button):
+        for button in (
+            self.print_button,
+            self.preview_button,
+            self.memo_button,
+            self.notice_button,
+            self.amend_button,
+            self.attach_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch()
         buttons.addWidget(close)
@@ -135,10 +144,12 @@ class CaseDialog(QDialog):
         self.preview_button.clicked.connect(lambda: self.preview())
         self.amend_button.clicked.connect(lambda: self.amend_requested.emit(self.case_number))
         self.attach_button.clicked.connect(self._attach)
+        self.notice_button.clicked.connect(lambda: self.notice())
         close.clicked.connect(self.accept)
         self.memo_path: Path | None = None
         self.print_outcome: PrintOutcome | None = None
         self.preview_dialog: MemoPreview | None = None
+        self.notice_dialog: QDialog | None = None
         self.scan_dialog: ScanView | None = None
         self.shown_version: int | None = None  # the version shown in the Versions tab (None: the newest)
         self.details: QCheckBox | None = None
@@ -318,6 +329,18 @@ class CaseDialog(QDialog):
             return None
         dialog.accepted.connect(self.reload)
         self.preview_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def notice(self) -> QDialog | None:
+        """The notice to the person in the language they read: its pages, then Print… (the serving, audited)."""
+        from desktop.ui.notice import open_notice
+
+        dialog = open_notice(self, self._desk, self._session, self.case_number)
+        if dialog is None:
+            return None
+        dialog.accepted.connect(self.reload)
+        self.notice_dialog = dialog
         dialog.open()
         return dialog
 

@@ -9,6 +9,7 @@ nothing, and a failed one says why.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -126,41 +127,70 @@ def print_memo(
     memo = memo or memo_of(parent, desk, session, case_number)
     if memo is None:
         return PrintOutcome(printed=False, problem="the memo could not be read")
+    version = memo.version
+    return print_paper(
+        parent,
+        memo.pdf,
+        what="memo",
+        doc_name=f"Case {case_number} memo, version {version}",
+        title=f"Print the memo of case {case_number}",
+        audit=lambda name, copies: desk.paper.record_print(
+            session, case_number, printer=name, copies=copies, version=version
+        ),
+        done=f"the memo of case {case_number}, version {version}",
+        printer=printer,
+    )
+
+
+def print_paper(
+    parent: QWidget,
+    pdf: bytes,
+    *,
+    what: str,
+    doc_name: str,
+    title: str,
+    audit: Callable[[str, int], object],
+    done: str,
+    printer: QPrinter | None = None,
+) -> PrintOutcome:
+    """Ask for a printer and copies (QPrintDialog), print these PDF bytes, then `audit(printer, copies)`.
+
+    One home for printing the desk's paper (a memo, a notice to the person): a print is audited only once it
+    succeeded; a cancelled one writes nothing; a failed one says why. `what` names the paper in messages.
+    """
     printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
     if sys.platform == "win32" and printer.outputFormat() != QPrinter.OutputFormat.NativeFormat:
         # Windows' print dialog takes installed printers only. On a PC with none, Qt makes a PDF printer instead
         # and the dialog refuses it without a window ("Cannot be used on non-native printers"): Print would seem
-        # to do nothing. Say why instead; the memo is still in the log and opens in the PDF viewer.
+        # to do nothing. Say why instead; the paper is still in the log and opens in the PDF viewer.
         problem = "no printer is installed on this PC (add one in Windows Settings, or use Open in viewer)"
-        warn(parent, "Print", f"The memo was not printed: {problem}.")
+        warn(parent, "Print", f"The {what} was not printed: {problem}.")
         return PrintOutcome(printed=False, problem=problem)
-    printer.setDocName(f"Case {case_number} memo, version {memo.version}")
+    printer.setDocName(doc_name)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(f"Print the memo of case {case_number}")
+    dialog.setWindowTitle(title)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return PrintOutcome(printed=False, cancelled=True)
     name, copies = printer_name(printer), printer.copyCount()
-    drawn = DeskOp(parent, "drawing the memo's pages", lambda: page_pngs(memo.pdf, dpi=PRINT_DPI), title="Print")
+    drawn = DeskOp(parent, f"drawing the {what}'s pages", lambda: page_pngs(pdf, dpi=PRINT_DPI), title="Print")
     pages = drawn.run()
     if pages is None:  # the desk's problem was shown; nothing was printed
         return PrintOutcome(printed=False, printer=name, copies=copies, problem=one_line(drawn.error or Exception()))
     problem = paint(printer, images(pages))
     if problem:
-        warn(parent, "Print", f"The memo was not printed: {problem}.")
+        warn(parent, "Print", f"The {what} was not printed: {problem}.")
         return PrintOutcome(printed=False, printer=name, copies=copies, problem=problem)
     audited = DeskOp(
         parent,
         "recording the print",
-        lambda: desk.paper.record_print(session, case_number, printer=name, copies=copies, version=memo.version),
+        lambda: audit(name, copies),
         title="Print",
-        after="The memo was printed; its print is not in the log.",
+        after=f"The {what} was printed; its print is not in the log.",
     )
     audited.run()
     if audited.ok:
         plural = "copies" if copies != 1 else "copy"
-        say_in_status_bar(
-            parent, f"Printed the memo of case {case_number}, version {memo.version}: {copies} {plural} on {name}"
-        )
+        say_in_status_bar(parent, f"Printed {done}: {copies} {plural} on {name}")
     return PrintOutcome(printed=audited.ok, printer=name, copies=copies, problem="" if audited.ok else "not audited")
 
 

@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from desktop.demo import DEMO_ADMIN, DEMO_PASSWORD, fill_demo_log  # noqa: E402
 from desktop.desk import Desk  # noqa: E402
+from desktop.desk.paper import page_pngs  # noqa: E402
 from desktop.store import CaseQuery  # noqa: E402
 from desktop.ui.app import make_application  # noqa: E402
 from desktop.ui.audit_view import AuditDialog  # noqa: E402
@@ -31,8 +32,9 @@ from desktop.ui.enrol import EnrolDialog  # noqa: E402
 from desktop.ui.intake import PAGE_DECISION, PAGE_RECORDED  # noqa: E402
 from desktop.ui.lock import LockScreen  # noqa: E402
 from desktop.ui.main_window import VIEW_LOG, VIEW_POLICY, VIEW_REVIEW, MainWindow  # noqa: E402
+from desktop.ui.notice import NoticePreview  # noqa: E402
 from desktop.ui.passphrase import PassphraseDialog  # noqa: E402
-from desktop.ui.printing import open_preview  # noqa: E402
+from desktop.ui.printing import PREVIEW_DPI, images, open_preview  # noqa: E402
 from desktop.ui.review import OutcomeDialog  # noqa: E402
 from desktop.ui.scan_view import ScanView  # noqa: E402
 from desktop.ui.signin import SetupDialog, SignInDialog  # noqa: E402
@@ -150,6 +152,13 @@ def main() -> None:
     else:
         check(preview, "memo preview", screen, problems)
         preview.close()
+    first = desk.cases.search(session, limit=1)[0].case_number
+    drawn = desk.paper.draw_notice(session, first, "pt_BR")
+    notice = NoticePreview(
+        desk=desk, session=session, drawn=drawn, pages=images(page_pngs(drawn.pdf, dpi=PREVIEW_DPI)), parent=window
+    )
+    check(notice, "notice preview", screen, problems)
+    notice.close()
     admin = desk.people.sign_in(DEMO_ADMIN, DEMO_PASSWORD)
     audit = AuditDialog(desk=desk, session=admin, parent=window)
     check(audit, "audit log", screen, problems)

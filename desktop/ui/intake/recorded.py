@@ -6,7 +6,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWizardPage
 
 from desktop.records import Status
 from desktop.rules import labels
@@ -27,6 +27,7 @@ class RecordedPage(QWizardPage):
         self._wizard = wizard
         self.print_outcome: PrintOutcome | None = None
         self.preview_dialog: MemoPreview | None = None
+        self.notice_dialog: QDialog | None = None
         layout = QVBoxLayout(self)
         self.number = QLabel()
         font = QFont(self.font())
@@ -46,15 +47,19 @@ class RecordedPage(QWizardPage):
         self.preview_button.setAccessibleName("Preview the memo as it will print")
         self.open_button = QPushButton("&Open in viewer")
         self.open_button.setAccessibleName("Save the memo and open it in the PDF viewer")
+        self.notice_button = QPushButton("Not&ice to the person…")
+        self.notice_button.setAccessibleName("The notice to the person, in their language: preview and print")
         row.addWidget(self.print_button)
         row.addWidget(self.preview_button)
         row.addWidget(self.open_button)
+        row.addWidget(self.notice_button)
         row.addStretch()
         layout.addLayout(row)
         layout.addStretch()
         self.print_button.clicked.connect(lambda: self._print())
         self.preview_button.clicked.connect(lambda: self._preview())
         self.open_button.clicked.connect(lambda: self._memo())
+        self.notice_button.clicked.connect(lambda: self._notice())
 
     def initializePage(self) -> None:
         saved = self._wizard.saved
@@ -86,6 +91,18 @@ class RecordedPage(QWizardPage):
         dialog = open_preview(self, self._wizard.desk, self._wizard.session, saved.case_number)
         if dialog is not None:
             self.preview_dialog = dialog
+            dialog.open()
+
+    def _notice(self) -> None:
+        """The notice to the person in the language they read: its pages, then Print… (the serving, audited)."""
+        from desktop.ui.notice import open_notice
+
+        saved = self._wizard.saved
+        if saved is None:
+            return
+        dialog = open_notice(self, self._wizard.desk, self._wizard.session, saved.case_number)
+        if dialog is not None:
+            self.notice_dialog = dialog
             dialog.open()
 
     def _memo(self) -> None:
