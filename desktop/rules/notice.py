@@ -17,6 +17,7 @@ Nothing here draws a page (desktop/memo/notice.py) or reads the log (desktop/des
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -356,11 +357,17 @@ def _table(
     return words
 
 
+@functools.cache
+def _any_code() -> re.Pattern[str]:
+    """Any response code as a word: one pattern, compiled once (a pack's notices hold thousands of lines)."""
+    return re.compile(r"\b(?:" + "|".join(re.escape(code) for code in sorted(vocab.RESPONSE_CODES)) + r")\b")
+
+
 def _check_sentence(reader: _Reader, text: str, key: str) -> None:
     """One line of words for the person: no line break, no response code or open-question id."""
     if "\n" in text:
         raise reader.fail(key, "expected one line")
-    if _AMBIGUITY.search(text) or any(re.search(rf"\b{code}\b", text) for code in vocab.RESPONSE_CODES):
+    if _AMBIGUITY.search(text) or _any_code().search(text):
         raise reader.fail(key, "a notice names no response code or open question: it speaks to the person")
 
 
