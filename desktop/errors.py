@@ -27,6 +27,8 @@ EXIT_OK: Final = 0
 EXIT_CHECK_FAILED: Final = 1  # verify, verify-memo, verify --receipt: the check itself failed
 EXIT_BAD_INPUT: Final = 2  # a DeskError: refused, bad input or the environment; one line says which
 EXIT_COMPARE_BY_EYE: Final = 3  # verify-memo of a scan: it proves which record it names, not what it says
+EXIT_SUPERSEDED: Final = 4  # verify-memo: a true memo of a version a newer one replaced (print the current one)
+EXIT_SAME_TEXT: Final = 5  # verify-memo: the same words and looks as the log's, in other bytes (compare its looks)
 EXIT_BUG: Final = 70  # anything else: a bug (sysexits' EX_SOFTWARE); the traceback is in logs/desk.log
 EXIT_INTERRUPTED: Final = 130  # Ctrl+C (128 + SIGINT), nothing half written
 

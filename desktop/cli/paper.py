@@ -8,7 +8,7 @@ from pathlib import Path
 
 from desktop.cli.cases import query_from
 from desktop.cli.common import EXIT_CHECK_FAILED, EXIT_OK, copy_passphrase, open_desk, print_json, signed_in
-from desktop.errors import EXIT_COMPARE_BY_EYE
+from desktop.errors import EXIT_COMPARE_BY_EYE, EXIT_SAME_TEXT, EXIT_SUPERSEDED
 
 # The first word verify-memo says for each thing it can see (README "verify-memo", CONTRACT).
 SAID = {
@@ -90,10 +90,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def verify_memo(args: argparse.Namespace, memo_file: str) -> int:
-    """0: a true memo of a record this log holds (the very memo of the current version, the same words and looks in
-    other bytes, or a superseded version's, each said in its first word and its JSON `kind`); 3: a scan whose QR
-    codes name a record this log holds (compare it by eye); 1: altered, not this log's, or a version printed after
-    the next one existed (naming the first page and line that differ); 2: not readable as a memo."""
+    """0: the very memo (or notice) of the current version; 4: a true memo of a version a newer one replaced; 5: the
+    same words and looks in other bytes; 3: a scan whose QR codes name a record this log holds (compare it by eye);
+    1: altered, not this log's, or a version printed after the next one existed (naming the first page and line
+    that differ); 2: not readable as a memo. Each also says itself in its first words and its JSON `kind`."""
     with open_desk(args) as desk:
         check = desk.paper.verify_memo(signed_in(args, desk), Path(memo_file))  # audited: paper checked leaves a trace
     if args.json:
@@ -119,7 +119,9 @@ def verify_memo(args: argparse.Namespace, memo_file: str) -> int:
         sys.stdout.write(said + check.verdict + "\n")
     if not check.matches:
         return EXIT_CHECK_FAILED
-    return EXIT_COMPARE_BY_EYE if check.kind == "scan" else EXIT_OK
+    return {"scan": EXIT_COMPARE_BY_EYE, "superseded": EXIT_SUPERSEDED, "same-text": EXIT_SAME_TEXT}.get(
+        check.kind, EXIT_OK
+    )
 
 
 def cmd_verify_memo(args: argparse.Namespace) -> int:

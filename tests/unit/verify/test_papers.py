@@ -176,6 +176,7 @@ def papers(tmp_path_factory: pytest.TempPathFactory):
             page.paste(other.crop(box), box[:2])
         made["scan carrying another case's QR"] = _scan_pdf(forged_pages, folder / "scan-other-qr.pdf")
         made["superseded, as printed"] = c_v1
+        made["re-saved"] = _save(_writer(genuine), folder / "resaved.pdf")  # the same pages, written again
         c_record = desk.cases.open(officer, c, audit=False)
         late = render_memo(
             replace(c_record, versions=c_record.versions[:1]),
@@ -218,7 +219,8 @@ SAID = [
     ("another log's memo", 1, "MISMATCH: ", "not-in-log"),
     ("scan of a forgery", 3, "SCAN, COMPARE BY EYE: ", "scan"),
     ("scan carrying another case's QR", 3, "SCAN, COMPARE BY EYE: ", "scan"),
-    ("superseded, as printed", 0, "SUPERSEDED: this is a memo of case", "superseded"),
+    ("superseded, as printed", 4, "SUPERSEDED: this is a memo of case", "superseded"),
+    ("re-saved", 5, "SAME TEXT, OTHER BYTES: ", "same-text"),
     ("superseded, printed late", 1, "MISMATCH: this paper names case", "printed-after-next"),
 ]
 
