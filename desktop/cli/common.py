@@ -122,6 +122,10 @@ def signed_in(args: argparse.Namespace, desk: Desk, *, fresh: bool = False, wher
     cached: Session | None = getattr(args, "signed_in", None)
     if cached is not None and not fresh:
         return cached
+    if desk.awaiting_setup:
+        from desktop.desk.first_start import not_set_up
+
+        raise UsageError(not_set_up(desk.data_dir))
     if desk.people.needs_setup():
         raise UsageError("this desk has no accounts yet: run `main.py setup --admin USERNAME --name N --badge B` first")
     user: str | None = getattr(args, "user", None) or os.environ.get(USER_ENV)
@@ -141,8 +145,8 @@ def signed_in(args: argparse.Namespace, desk: Desk, *, fresh: bool = False, wher
 def open_desk(args: argparse.Namespace, *, create: bool = False) -> Iterator[Desk]:
     """The desk on the chosen data folder, closed afterwards.
 
-    Only `record` may create a new log: any other command on a mistyped folder says so and leaves
-    nothing behind. Diagnostics go to the folder's logs/desk.log once the folder exists.
+    Only `setup` creates a new log (and its folder): any other command on a mistyped folder, or before set-up,
+    says so and leaves nothing behind. Diagnostics go to the folder's logs/desk.log once it holds a log.
     """
     from desktop.desk import Desk, system_clock
     from desktop.desk.diagnostics import configure_logging
@@ -150,15 +154,15 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> Iterator[Des
 
     data_dir = resolve_data_dir(args.data_dir)
     if not create and not data_dir.is_dir():
-        raise UsageError(f"there is no case log at {data_dir}")
+        raise UsageError(f"there is no case log at {data_dir}: check --data-dir, or run setup first")
     desk = Desk(
-        data_dir, clock=system_clock, policy=args.policy, create=create, new_log=getattr(args, "new_log", False)
+        data_dir,
+        clock=system_clock,
+        policy=args.policy,
+        create=create,
+        new_log=getattr(args, "new_log", False),
+        new_desk_key=getattr(args, "new_desk_key", False),
     )
-    if create:
-        try:
-            data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"the data folder {data_dir} cannot be created ({exc.strerror or exc})") from None
     configure_logging(data_dir)
     try:
         yield desk
