@@ -8,6 +8,7 @@ own error that names the file (desktop/desk/files.py, desktop/encrypted.py, desk
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
 import tempfile
@@ -20,10 +21,15 @@ from typing import BinaryIO
 def atomic_file(target: Path) -> Iterator[BinaryIO]:
     """A binary handle whose content replaces `target` when the block ends without an error.
 
-    Raises OSError (the folder is missing or cannot be written, the disk is full); the temporary file
-    is removed whatever happens.
+    Raises OSError (the folder is missing or cannot be written, the disk is full, `target` is a device,
+    a pipe or a folder, which is never replaced); the temporary file is removed whatever happens.
     """
+    from desktop.readfile import not_a_target
+
     target = Path(target)
+    problem = not_a_target(target)
+    if problem is not None:  # a device, a pipe or a folder is never replaced by a file
+        raise OSError(errno.EINVAL, problem)
     handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:

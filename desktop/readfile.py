@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from desktop.errors import BadInput
 
@@ -101,15 +102,38 @@ def read_regular(path: Path, limit: int, *, what: str, shown: str | None = None,
     return content
 
 
-def check_writable_target(path: Path) -> None:
-    """Refuse (FileRefused) to write over anything but a regular file: a device, a pipe, a folder or a socket
-    at `path` is never replaced by a file (as root, a rename would replace /dev/full itself)."""
+def read_stream(stream: BinaryIO, limit: int, *, what: str, shown: str = "standard input") -> bytes:
+    """At most `limit` bytes of an open stream (standard input); FileRefused past it, so a pipe from /dev/zero
+    cannot fill memory."""
+    content = stream.read(limit + 1)
+    if len(content) > limit:
+        raise FileRefused(f"{shown} holds more than {size_words(limit)}; {what} may be at most {size_words(limit)}")
+    return bytes(content)
+
+
+def not_a_target(path: Path) -> str | None:
+    """Why nothing may be written at `path` ("it is a device, not a file; ..."), or None where a file may be.
+
+    A device, a pipe, a folder or a socket is never replaced by a file: as root, renaming a finished file
+    over /dev/full would replace the device itself. An empty name names no file.
+    """
+    path = Path(path)
+    if path.name in ("", ".", ".."):
+        return "it names no file; give a file name"
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return
+        return None
     except OSError as exc:
-        raise FileRefused(f"{path} cannot be written: {describe(exc)}") from None
+        return describe(exc)
     kind = not_a_file(mode)
-    if kind is not None:
-        raise FileRefused(f"{path} is {kind}, not a file; the desk writes only files: give a file name")
+    return None if kind is None else f"it is {kind}, not a file; the desk writes only files: give a file name"
+
+
+def check_writable_target(path: Path, *, given: str | None = None) -> None:
+    """Refuse (FileRefused, one line) to write at `path` when it is not, or would not replace, a regular file.
+    `given` is the name as typed, when it differs (an empty -o "" reads as the current folder)."""
+    problem = not_a_target(path)
+    if problem is not None:
+        shown = given if given is not None else str(path)
+        raise FileRefused(f"{shown or repr(shown)} cannot be written: {problem}")

@@ -31,24 +31,34 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+MAX_INTAKE_BYTES = 1024 * 1024  # an intake of the most papers allowed is a few dozen KB of JSON
+
+
 def read_intake_text(source: str) -> str:
-    """The intake's JSON text from a file or, for '-', standard input (always read as UTF-8, a BOM dropped)."""
-    if source == "-":
-        raw = getattr(sys.stdin, "buffer", None)
-        if raw is None:  # already text (an embedding program replaced sys.stdin)
-            return sys.stdin.read()
-        try:  # bytes, decoded as UTF-8 whatever the console's code page
-            return bytes(raw.read()).decode("utf-8-sig")  # a byte-order mark (Notepad's) is dropped
-        except UnicodeDecodeError:
-            raise UsageError("standard input is not UTF-8 text; expected a JSON intake") from None
+    """The intake's JSON text from a file or, for '-', standard input (always read as UTF-8, a BOM dropped).
+
+    Only a regular file is read, and never more than MAX_INTAKE_BYTES of it or of standard input
+    (desktop/readfile.py): a pipe, a device or /dev/zero gets one line, never a hang or a full memory.
+    """
+    from desktop.readfile import FileRefused, read_regular, read_stream
+
     try:
-        return Path(source).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{source}: no such file") from None
+        if source == "-":
+            raw = getattr(sys.stdin, "buffer", None)
+            if raw is None:  # already text (an embedding program replaced sys.stdin)
+                text = sys.stdin.read(MAX_INTAKE_BYTES + 1)
+                if len(text) > MAX_INTAKE_BYTES:
+                    raise FileRefused("standard input holds more than 1 MB; an intake may be at most 1 MB")
+                return text
+            data, shown = read_stream(raw, MAX_INTAKE_BYTES, what="an intake"), "standard input"
+        else:
+            data, shown = read_regular(Path(source), MAX_INTAKE_BYTES, what="an intake", shown=source), source
+    except FileRefused as exc:
+        raise UsageError(str(exc)) from None
+    try:  # bytes, decoded as UTF-8 whatever the console's code page
+        return data.decode("utf-8-sig")  # a byte-order mark (Notepad's) is dropped
     except UnicodeDecodeError:
-        raise UsageError(f"{source}: not UTF-8 text; expected a JSON intake") from None
-    except OSError as exc:
-        raise UsageError(f"{source}: cannot be read ({exc.strerror or exc})") from None
+        raise UsageError(f"{shown} is not UTF-8 text; expected a JSON intake") from None
 
 
 def day(text: str) -> dt.date:

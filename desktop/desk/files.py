@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from desktop.atomic import atomic_file
 from desktop.errors import Environment
+from desktop.readfile import check_writable_target
 from desktop.store.errors import StoreError, describe_os_error
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ def safe_write(target: Path, data: bytes) -> Path:
     A reader (a printer spooler, a PDF viewer) sees either the old file or the whole new one.
     """
     target = Path(target)
+    check_writable_target(target)  # a device, a pipe or a folder is never replaced by a file
     folder = target.parent
     if not folder.is_dir():
         raise FileWriteError(f"{target}: the folder {folder} does not exist")
@@ -53,6 +55,7 @@ class CopyPolicy:
         """Refuse (PassphraseNeeded) a copy outside the data folder with neither; returns the audit note to add."""
         from desktop.encrypted import PassphraseNeeded, check_passphrase
 
+        check_writable_target(Path(target))
         if not leaves(target, data_dir):
             return ""
         if self.passphrase is not None:
@@ -78,6 +81,7 @@ class CopyPolicy:
         if self._sealer is None:
             self._sealer = Sealer(self.passphrase)
         sealed = target if target.name.endswith(SUFFIX) else target.with_name(target.name + SUFFIX)
+        check_writable_target(sealed)
         try:
             self._sealer.seal_bytes(data, sealed, kind=kind, name=target.name)
         except EncryptedCopyError as exc:
