@@ -15,7 +15,7 @@ from typing import Any
 from desktop.records import Status
 from desktop.store.connect import StoreBase, translate
 from desktop.store.index import facets, index_row
-from desktop.store.query import CaseQuery, CaseSummary
+from desktop.store.query import CaseQuery, CaseSummary, row_count
 from desktop.store.rows import summary_from_row, version_from_row
 
 _SEARCHED = ("case_number", "booking_number", "subject_name", "requester_name", "signer_names", "notes")
@@ -106,11 +106,11 @@ class QueueMixin(StoreBase):
         if _unfiltered(query):
             rows = self._rows(
                 f"SELECT v.* {_CURRENT_REFERRED} ORDER BY v.case_number {order} LIMIT ? OFFSET ?",
-                [Status.REFERRED.value, max(0, limit), max(0, offset)],
+                [Status.REFERRED.value, row_count(limit), row_count(offset)],
             )
             return self._summaries(rows, None)
         rows = self._rows(f"SELECT v.* {_CURRENT_REFERRED} ORDER BY v.case_number {order}", [Status.REFERRED.value])
-        return self._summaries(rows, query)[max(0, offset) : max(0, offset) + max(0, limit)]
+        return self._summaries(rows, query)[row_count(offset) : row_count(offset) + row_count(limit)]
 
     def review_count(self, query: CaseQuery | None = None) -> int:
         if _unfiltered(query):

@@ -88,3 +88,22 @@ def test_writing_never_replaces_anything_but_a_regular_file(env: dict[str, str],
     assert sealed.returncode == 2 and "names no file; give a file name" in sealed.stderr, sealed
     assert not list(tmp_path.glob(".*partial"))
 
+
+def test_huge_numbers_get_an_answer_or_one_line(env: dict[str, str], intake_file: Path, case: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    huge = "9" * 30
+    listed = invoke(env, "log", "--limit", huge)
+    assert listed.returncode == 0 and case in listed.stdout, listed
+    skipped = invoke(env, "log", "--offset", huge)
+    assert skipped.returncode == 0 and case not in skipped.stdout, skipped
+    assert invoke(as_user(env, "admin"), "audit", "--limit", huge).returncode == 0
+    digits = tmp_path / "digits.json"
+    digits.write_text(json.dumps(S01).replace('"fax"', "9" * 5000), encoding="utf-8")
+    refused = invoke(env, "record", str(digits))
+    assert refused.returncode == 2 and "a number of 5000 digits" in refused.stderr, refused
+    assert "set_int_max_str_digits" not in refused.stderr
+    for when in ("0001-01-01T00:00:00+00:00", "9999-12-31T23:59:00+00:00"):
+        dated = tmp_path / "dated.json"
+        dated.write_text(json.dumps({**S01, "received_at": when}), encoding="utf-8")
+        for command in ("decide", "record"):
+            result = invoke(env, command, str(dated))
+            assert result.returncode == 2 and "is out of range" in result.stderr, (when, command, result)
