@@ -213,7 +213,13 @@ def setup_first_admin(
 
 
 def _failure(store: CaseStore, account: Account | None, username: str, reason: str, now: dt.datetime) -> None:
-    """Count a failed sign-in; the fifth within 15 minutes locks the account until an admin unlocks it."""
+    """Count a failed sign-in; the fifth within 15 minutes locks the account until an admin unlocks it.
+
+    A log that is read-only here cannot count it: the refusal says so (sign_in), rather than the failure
+    to write hiding that the password was wrong.
+    """
+    if store.read_only:
+        return
     if account is None:
         store.log_event(
             None, EventKind.SIGN_IN_FAILED, _UNKNOWN, f"sign-in refused for {username!r}: {reason}", now=now
@@ -261,6 +267,8 @@ def sign_in(
     with store.exclusive():
         outcome = _attempt(store, name, password, code, second_factor, desk_label, now)
     if isinstance(outcome, SignInError):
+        if store.read_only:  # the refusal is the news; that it could not be counted follows it
+            raise SignInError(f"{outcome}; the log is read-only here, so this failed attempt could not be recorded")
         raise outcome
     return outcome
 
