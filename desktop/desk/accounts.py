@@ -221,9 +221,8 @@ def _failure(store: CaseStore, account: Account | None, username: str, reason: s
     if store.read_only:
         return
     if account is None:
-        store.log_event(
-            None, EventKind.SIGN_IN_FAILED, _UNKNOWN, f"sign-in refused for {username!r}: {reason}", now=now
-        )
+        shown = repr(username) if len(username) <= 64 else f"{username[:64]!r}... ({len(username):,} characters)"
+        store.log_event(None, EventKind.SIGN_IN_FAILED, _UNKNOWN, f"sign-in refused for {shown}: {reason}", now=now)
         return
     first = dt.datetime.fromisoformat(account.first_failure_at) if account.first_failure_at else None
     failures = account.failures + 1
