@@ -180,10 +180,18 @@ def settle_copies(store: CaseStore) -> None:
 
     def logged(entry: str, name: str) -> bool:
         row = store._conn.execute(
-            "SELECT detail FROM audit_log WHERE entry_hash = ? AND kind = ?", [entry, EventKind.BACKUP.value]
+            "SELECT kind, detail FROM audit_log WHERE entry_hash = ? AND kind IN (?, ?, ?, ?)",
+            [entry, EventKind.BACKUP.value, EventKind.MEMO.value, EventKind.AUDIT_VIEW.value, EventKind.EXPORT.value],
         ).fetchone()
-        said = str(row[0]) if row is not None else ""  # "backup to NAME", then a note after a space or a ";"
-        return said == f"backup to {name}" or said.startswith((f"backup to {name} ", f"backup to {name};"))
+        if row is None:
+            return False
+        # "backup to NAME", "memo of version 2 saved as NAME", "audit log exported: 9 entries to NAME", "register
+        # of ... saved as NAME", then perhaps a note after a space or a ";"
+        leads = {"backup": "backup to ", "memo": " saved as ", "audit_view": " entries to ", "export": " saved as "}
+        said, lead = str(row[1]), leads[row[0]]
+        at = said.find(lead + name)
+        rest = said[at + len(lead + name) :] if at >= 0 else None
+        return rest is not None and (rest == "" or rest[0] in " ;")
 
     placed = settle_pending_copies(store.data_dir, logged)
     if placed:
