@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from desktop.atomic import sync_path as _sync
+
 if TYPE_CHECKING:
     from desktop.records import Actor
 
@@ -75,18 +77,6 @@ def settle_setups(data_dir: Path) -> None:
                 shutil.rmtree(stage, ignore_errors=True)
     with contextlib.suppress(OSError):
         root.rmdir()  # only when empty
-
-
-def _sync(path: Path) -> None:
-    """Make a file's bytes, or a folder's names, survive a power cut (folders: POSIX only)."""
-    if path.is_dir() and sys.platform == "win32":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _place(staged: Path, target: Path) -> bool:

@@ -45,29 +45,14 @@ class People(Manager):
         """
         from desktop.desk import accounts as acc
 
+        fields = {"username": username, "name": name, "badge": badge, "password": password}
         if self._desk.is_fresh():
             from desktop.desk.first_start import set_up
 
-            actor = set_up(
-                self._desk.data_dir,
-                username=username,
-                name=name,
-                badge=badge,
-                password=password,
-                desk_label=self._desk_label(),
-                now=self._now(),
-            )
+            actor = set_up(self._desk.data_dir, **fields, desk_label=self._desk_label(), now=self._now())
             self._desk.open()
-            return self._desk.sessions.start(actor, self._now())
-        actor = acc.setup_first_admin(
-            self._store,
-            username=username,
-            name=name,
-            badge=badge,
-            password=password,
-            desk_label=self._desk_label(),
-            now=self._now(),
-        )
+        else:
+            actor = acc.setup_first_admin(self._store, **fields, desk_label=self._desk_label(), now=self._now())
         return self._desk.sessions.start(actor, self._now())
 
     @open_action("people.second_factor_scope")

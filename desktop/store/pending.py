@@ -28,6 +28,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final, Self
 
+from desktop.atomic import sync_path
+
 # What log_event calls inside the transaction that writes a copy's entry: the copy is noted as logged there.
 BeforeCommit = Callable[[sqlite3.Connection, str], object]
 FOLDER: Final = "copying"
@@ -79,14 +81,7 @@ def _try_lock(fd: int) -> bool:
 
 def _sync_folder(folder: Path) -> None:
     """Make a file created or renamed in `folder` survive a power cut (POSIX; Windows has no such call)."""
-    if sys.platform == "win32":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    sync_path(folder)
 
 
 def _remove_with_companions(path: Path) -> bool:
