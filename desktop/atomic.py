@@ -11,8 +11,10 @@ import contextlib
 import errno
 import itertools
 import os
+import re
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -42,6 +44,25 @@ def atomic_file(target: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             os.unlink(partial)
         raise
+
+
+STALE_PARTIAL_S = 600  # a temporary file younger than this may belong to a write still running
+_PARTIAL = re.compile(r"^\..+\.[a-z0-9_]{8}\.partial$")  # what atomic_file's mkstemp names
+
+
+def clear_stale_partials(folder: Path, *, now: float | None = None) -> int:
+    """Remove the temporary files killed writes left in `folder` (atomic_file's, older than ten minutes):
+    an opened copy cut short is decrypted content not yet authenticated, and must not linger on a USB stick
+    or a share. Returns how many were removed; never raises."""
+    now = time.time() if now is None else now
+    removed = 0
+    with contextlib.suppress(OSError):
+        for path in Path(folder).iterdir():
+            with contextlib.suppress(OSError):
+                if _PARTIAL.match(path.name) and path.is_file() and now - path.stat().st_mtime >= STALE_PARTIAL_S:
+                    path.unlink()
+                    removed += 1
+    return removed
 
 
 def sync_path(path: Path) -> None:

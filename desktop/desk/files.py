@@ -163,9 +163,12 @@ def open_copy(source: Path, target: Path, passphrase: str) -> str:
     """Open a sealed copy (a backup or an export) into the plain file `target`; returns what kind of copy it was.
 
     Needs no data folder and no account: whoever received the copy and its passphrase opens it. `target`
-    must not exist, and exists afterwards only if the whole copy checked out.
+    must not exist, and exists afterwards only if the whole copy checked out. What earlier runs killed
+    mid-way left in that folder (decrypted, never authenticated) is cleared first.
     """
+    from desktop.atomic import clear_stale_partials
     from desktop.encrypted import decrypt_file
 
+    clear_stale_partials(Path(target).parent)
     header = decrypt_file(Path(source), Path(target), passphrase)
     return str(header.get("kind") or "copy")
