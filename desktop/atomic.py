@@ -8,9 +8,13 @@ own error that names the file (desktop/desk/files.py, desktop/encrypted.py, desk
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import os
+import re
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -20,10 +24,15 @@ from typing import BinaryIO
 def atomic_file(target: Path) -> Iterator[BinaryIO]:
     """A binary handle whose content replaces `target` when the block ends without an error.
 
-    Raises OSError (the folder is missing or cannot be written, the disk is full); the temporary file
-    is removed whatever happens.
+    Raises OSError (the folder is missing or cannot be written, the disk is full, `target` is a device,
+    a pipe or a folder, which is never replaced); the temporary file is removed whatever happens.
     """
+    from desktop.readfile import not_a_target
+
     target = Path(target)
+    problem = not_a_target(target)
+    if problem is not None:  # a device, a pipe or a folder is never replaced by a file
+        raise OSError(errno.EINVAL, problem)
     handle, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     try:
         with os.fdopen(handle, "wb") as out:
@@ -35,6 +44,38 @@ def atomic_file(target: Path) -> Iterator[BinaryIO]:
         with contextlib.suppress(OSError):
             os.unlink(partial)
         raise
+
+
+STALE_PARTIAL_S = 600  # a temporary file younger than this may belong to a write still running
+_PARTIAL = re.compile(r"^\..+\.[a-z0-9_]{8}\.partial$")  # what atomic_file's mkstemp names
+
+
+def clear_stale_partials(folder: Path, *, now: float | None = None) -> int:
+    """Remove the temporary files killed writes left in `folder` (atomic_file's, older than ten minutes):
+    an opened copy cut short is decrypted content not yet authenticated, and must not linger on a USB stick
+    or a share. Returns how many were removed; never raises."""
+    now = time.time() if now is None else now
+    removed = 0
+    with contextlib.suppress(OSError):
+        for path in Path(folder).iterdir():
+            with contextlib.suppress(OSError):
+                if _PARTIAL.match(path.name) and path.is_file() and now - path.stat().st_mtime >= STALE_PARTIAL_S:
+                    path.unlink()
+                    removed += 1
+    return removed
+
+
+def sync_path(path: Path) -> None:
+    """Make a file's bytes, or a folder's names (a file created or renamed in it), survive a power cut.
+    Folders: POSIX only (Windows has no such call). Never raises: the write itself has already succeeded."""
+    if sys.platform == "win32" and Path(path).is_dir():
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def reserve_name(folder: Path, stem: str, suffix: str) -> Path:

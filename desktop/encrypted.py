@@ -93,6 +93,13 @@ def is_encrypted(path: Path) -> bool:
         return False
 
 
+def _header_sum(fields: dict[str, Any]) -> str:
+    """A plain SHA-256 of the header's other fields. It keeps no secret and proves nothing (the GCM tag does):
+    it tells a header damaged after sealing (one flipped byte in the salt or the check value) apart from a
+    wrong passphrase, which both fail the check value alike. Copies sealed before it have none."""
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode("utf-8")).hexdigest()
+
+
 def _keys(passphrase: str, salt: bytes, n: int, r: int, p: int) -> tuple[bytes, bytes]:
     """The AES key and the passphrase check value, both from one scrypt derivation."""
     derived = hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=64)
@@ -127,18 +134,16 @@ class Sealer:
         self._key, self._check = _keys(passphrase, self._salt, self._n, SCRYPT_R, SCRYPT_P)
 
     def _preamble(self, nonce: bytes, kind: str, name: str) -> bytes:
-        header = json.dumps(
-            {
-                "format": 1,
-                "cipher": CIPHER,
-                "kdf": {"name": "scrypt", "n": self._n, "r": SCRYPT_R, "p": SCRYPT_P, "salt": self._salt.hex()},
-                "nonce": nonce.hex(),
-                "check": self._check.hex(),
-                "kind": kind,
-                "name": name,
-            },
-            sort_keys=True,
-        ).encode("utf-8")
+        fields: dict[str, Any] = {
+            "format": 1,
+            "cipher": CIPHER,
+            "kdf": {"name": "scrypt", "n": self._n, "r": SCRYPT_R, "p": SCRYPT_P, "salt": self._salt.hex()},
+            "nonce": nonce.hex(),
+            "check": self._check.hex(),
+            "kind": kind,
+            "name": name,
+        }
+        header = json.dumps({**fields, "sum": _header_sum(fields)}, sort_keys=True).encode("utf-8")
         return MAGIC + len(header).to_bytes(4, "big") + header
 
     def seal(self, source: BinaryIO, target: Path, *, kind: str, name: str) -> str:
@@ -203,6 +208,12 @@ def read_header(path: Path) -> tuple[dict[str, Any], bytes, int]:
         raise EncryptedCopyError(f"{path} cannot be read: {_describe(exc)}") from None
     try:
         header = json.loads(raw.decode("utf-8"))
+        others = {k: v for k, v in header.items() if k != "sum"} if isinstance(header, dict) else {}
+        if isinstance(header, dict) and "sum" in header and header["sum"] != _header_sum(others):
+            raise EncryptedCopyError(
+                f"{path.name} is damaged: its header was changed after it was sealed (a flipped byte), so the "
+                "passphrase was not tried; use another copy"
+            )
         kdf = header["kdf"]
         n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
         nonce = bytes.fromhex(header["nonce"])

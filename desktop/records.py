@@ -32,6 +32,7 @@ class EventKind(StrEnum):
     ATTACHMENT = "attachment"
     MIGRATED = "migrated"
     NEW_LOG = "new_log"  # a new log started, with --new-log, where the folder shows one was lost
+    DESK_KEY = "desk_key"  # a new desk key made, with --new-desk-key, where keys/desk.key was lost or damaged
     # People and access (CJIS 5.4): who signed in, who saw what.
     ACCOUNT = "account"  # an account created, changed, disabled, unlocked, its password reset
     KEY = "key"  # a signing key certified by an admin

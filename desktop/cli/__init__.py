@@ -97,15 +97,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _log_bug(exc: BaseException, argv: Sequence[str] | None) -> str | None:
     """Write a bug's traceback where IT looks (the data folder's logs/desk.log); returns that file's name.
 
-    The folder's log is used when the command had opened it, or when the folder exists; a command that
-    has no data folder (decide on a fresh machine) writes into a file of its own in the temporary
-    folder rather than create a data folder. Never raises: a bug report must not hide the bug.
+    The folder's log is used where the folder holds a case log; a command that has none (decide on a
+    fresh machine, a desk before its set-up) writes into a file of its own in the temporary folder
+    rather than write into a data folder that holds nothing yet. Never raises: a bug report must not hide the bug.
     """
     import logging
     import tempfile
     import traceback
 
-    from desktop.desk.diagnostics import configure_logging, current_log_file
+    from desktop.desk.diagnostics import configure_logging, current_log_file, log_is_kept
 
     text = "".join(traceback.format_exception(exc))
     try:
@@ -116,8 +116,10 @@ def _log_bug(exc: BaseException, argv: Sequence[str] | None) -> str | None:
             args = list(sys.argv[1:] if argv is None else argv)
             given = args[args.index("--data-dir") + 1] if "--data-dir" in args[:-1] else None
             data_dir = resolve_data_dir(given)
-            if data_dir.is_dir():
+            if log_is_kept(data_dir):
                 target = configure_logging(data_dir)
+        elif not log_is_kept(target.parent.parent):
+            target = None  # a folder before its set-up keeps no diagnostics: the bug goes to a file of its own
         if target is not None:
             logging.getLogger("desktop.cli").error("a bug: %s", text)
             return str(target)

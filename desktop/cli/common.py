@@ -31,24 +31,34 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+MAX_INTAKE_BYTES = 1024 * 1024  # an intake of the most papers allowed is a few dozen KB of JSON
+
+
 def read_intake_text(source: str) -> str:
-    """The intake's JSON text from a file or, for '-', standard input (always read as UTF-8, a BOM dropped)."""
-    if source == "-":
-        raw = getattr(sys.stdin, "buffer", None)
-        if raw is None:  # already text (an embedding program replaced sys.stdin)
-            return sys.stdin.read()
-        try:  # bytes, decoded as UTF-8 whatever the console's code page
-            return bytes(raw.read()).decode("utf-8-sig")  # a byte-order mark (Notepad's) is dropped
-        except UnicodeDecodeError:
-            raise UsageError("standard input is not UTF-8 text; expected a JSON intake") from None
+    """The intake's JSON text from a file or, for '-', standard input (always read as UTF-8, a BOM dropped).
+
+    Only a regular file is read, and never more than MAX_INTAKE_BYTES of it or of standard input
+    (desktop/readfile.py): a pipe, a device or /dev/zero gets one line, never a hang or a full memory.
+    """
+    from desktop.readfile import FileRefused, read_regular, read_stream
+
     try:
-        return Path(source).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UsageError(f"{source}: no such file") from None
+        if source == "-":
+            raw = getattr(sys.stdin, "buffer", None)
+            if raw is None:  # already text (an embedding program replaced sys.stdin)
+                text = sys.stdin.read(MAX_INTAKE_BYTES + 1)
+                if len(text) > MAX_INTAKE_BYTES:
+                    raise FileRefused("standard input holds more than 1 MB; an intake may be at most 1 MB")
+                return text
+            data, shown = read_stream(raw, MAX_INTAKE_BYTES, what="an intake"), "standard input"
+        else:
+            data, shown = read_regular(Path(source), MAX_INTAKE_BYTES, what="an intake", shown=source), source
+    except FileRefused as exc:
+        raise UsageError(str(exc)) from None
+    try:  # bytes, decoded as UTF-8 whatever the console's code page
+        return data.decode("utf-8-sig")  # a byte-order mark (Notepad's) is dropped
     except UnicodeDecodeError:
-        raise UsageError(f"{source}: not UTF-8 text; expected a JSON intake") from None
-    except OSError as exc:
-        raise UsageError(f"{source}: cannot be read ({exc.strerror or exc})") from None
+        raise UsageError(f"{shown} is not UTF-8 text; expected a JSON intake") from None
 
 
 def day(text: str) -> dt.date:
@@ -122,6 +132,10 @@ def signed_in(args: argparse.Namespace, desk: Desk, *, fresh: bool = False, wher
     cached: Session | None = getattr(args, "signed_in", None)
     if cached is not None and not fresh:
         return cached
+    if desk.awaiting_setup:
+        from desktop.desk.first_start import not_set_up
+
+        raise UsageError(not_set_up(desk.data_dir))
     if desk.people.needs_setup():
         raise UsageError("this desk has no accounts yet: run `main.py setup --admin USERNAME --name N --badge B` first")
     user: str | None = getattr(args, "user", None) or os.environ.get(USER_ENV)
@@ -141,8 +155,8 @@ def signed_in(args: argparse.Namespace, desk: Desk, *, fresh: bool = False, wher
 def open_desk(args: argparse.Namespace, *, create: bool = False) -> Iterator[Desk]:
     """The desk on the chosen data folder, closed afterwards.
 
-    Only `record` may create a new log: any other command on a mistyped folder says so and leaves
-    nothing behind. Diagnostics go to the folder's logs/desk.log once the folder exists.
+    Only `setup` creates a new log (and its folder): any other command on a mistyped folder, or before set-up,
+    says so and leaves nothing behind. Diagnostics go to the folder's logs/desk.log once it holds a log.
     """
     from desktop.desk import Desk, system_clock
     from desktop.desk.diagnostics import configure_logging
@@ -150,15 +164,15 @@ def open_desk(args: argparse.Namespace, *, create: bool = False) -> Iterator[Des
 
     data_dir = resolve_data_dir(args.data_dir)
     if not create and not data_dir.is_dir():
-        raise UsageError(f"there is no case log at {data_dir}")
+        raise UsageError(f"there is no case log at {data_dir}: check --data-dir, or run setup first")
     desk = Desk(
-        data_dir, clock=system_clock, policy=args.policy, create=create, new_log=getattr(args, "new_log", False)
+        data_dir,
+        clock=system_clock,
+        policy=args.policy,
+        create=create,
+        new_log=getattr(args, "new_log", False),
+        new_desk_key=getattr(args, "new_desk_key", False),
     )
-    if create:
-        try:
-            data_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UsageError(f"the data folder {data_dir} cannot be created ({exc.strerror or exc})") from None
     configure_logging(data_dir)
     try:
         yield desk

@@ -20,13 +20,17 @@ DATA_DIR_HELP = "the data folder (default: $SAFEDESK_DATA_DIR, else the machine'
 JSON_HELP = "print one JSON document instead of text"
 POLICY_HELP = "decide with this policy pack (a pack.toml or its folder)"
 NEW_LOG_HELP = "start a new log where this folder shows one was lost (cases.db missing or empty); audited"
+NEW_DESK_KEY_HELP = (
+    "make a new desk key where keys/desk.key was lost, damaged or another desk's (the old file set aside); audited"
+)
 USER_HELP = "sign in as this account (the password is asked for, or read from $SAFEDESK_PASSWORD without a terminal)"
 GLOBAL_WITH_VALUE = ("--data-dir", "--policy", "--user")  # the global options that take a value
 
 
 def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
-    """--data-dir, --json, --policy, --user and --new-log. The top level sets the defaults; each command accepts them
-    again with no default of its own, so `main.py record X.json --json` works like `main.py --json record X.json`.
+    """--data-dir, --json, --policy, --user, --new-log and --new-desk-key. The top level sets the defaults; each
+    command accepts them again with no default of its own, so `main.py record X.json --json` works like
+    `main.py --json record X.json`.
     """
 
     def default(value: object) -> object:
@@ -37,6 +41,7 @@ def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
     parser.add_argument("--policy", metavar="PACK", default=default(None), help=POLICY_HELP)
     parser.add_argument("--user", metavar="USERNAME", default=default(None), help=USER_HELP)
     parser.add_argument("--new-log", action="store_true", default=default(False), help=NEW_LOG_HELP)
+    parser.add_argument("--new-desk-key", action="store_true", default=default(False), help=NEW_DESK_KEY_HELP)
 
 
 NO_ENCRYPT_HELP = "write it unencrypted: only for a copy that stays inside the station (the audit entry says so)"

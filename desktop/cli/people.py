@@ -24,7 +24,10 @@ def cmd_setup(args: argparse.Namespace) -> int:
     """The first admin account; the password is chosen now (there is no default)."""
     with open_desk(args, create=True) as desk:
         if not desk.people.needs_setup():
-            raise UsageError("this desk is set up already; an admin adds accounts with `main.py user add`")
+            raise UsageError(
+                f"this desk is set up already (admin key fingerprint {desk.people.admin_fingerprint()}): sign in; "
+                "an admin adds accounts with `main.py user add`"
+            )
         if args.origin:
             from desktop.desk.bundles import check_origin
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from desktop.signing import (
     seal,
     unseal,
 )
-from desktop.store.errors import AccountError, NotSignedIn
+from desktop.store.errors import AccountError, DeskKeyProblem, NotSignedIn
 
 if TYPE_CHECKING:
     from desktop.store import CaseStore
@@ -72,21 +73,82 @@ def _password_checked(password: str, username: str) -> str:
         raise AccountError(str(exc)) from None
 
 
-def load_desk_key(data_dir: Path) -> Signer:
-    """The desk's own key, kept beside the log (made on first use). It signs only the program's own entries."""
+MAX_DESK_KEY_FILE: Final = 4096  # 64 hex digits and a line end; anything longer is not a key
+
+
+def read_desk_key(data_dir: Path) -> Signer | None:
+    """The desk's own key kept beside the log, or None where there is none (it signs only the program's own
+    entries). DeskKeyProblem when the file is damaged: it never leaves this PC, so no backup holds it."""
+    from desktop.readfile import FileRefused, read_regular
+
+    path = Path(data_dir) / DESK_KEY_FILE
+    if not path.exists() and not path.is_symlink():
+        return None
+    try:
+        raw = read_regular(path, MAX_DESK_KEY_FILE, what="the desk key")
+        return Signer.from_raw(bytes.fromhex(raw.decode("ascii").strip()))
+    except (FileRefused, ValueError) as exc:
+        why = str(exc) if isinstance(exc, FileRefused) else "it does not hold a key of 64 hex digits"
+        raise DeskKeyProblem(
+            f"the desk key {path} is damaged ({why}). It never leaves this PC, so no backup holds it: ask IT to start "
+            "the desk once with --new-desk-key, which sets the damaged file aside and records a new desk key in the "
+            "log. Nothing was changed"
+        ) from None
+
+
+def make_desk_key(data_dir: Path) -> Signer:
+    """A new desk key, written whole beside the log (desktop/atomic.py) before anything is signed with it."""
+    from desktop.atomic import atomic_file
+
+    signer = Signer.generate()
+    path = Path(data_dir) / DESK_KEY_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(path) as out:
+        out.write((signer.raw().hex() + "\n").encode("ascii"))
+    return signer
+
+
+def station_key(data_dir: Path, known: frozenset[str], *, new_desk_key: bool = False) -> tuple[Signer, str | None]:
+    """The desk key this folder's log is opened with, and, for a key made with --new-desk-key, what it replaced.
+
+    `known` are the desk keys the log already holds. A log that knows none (a new log, one from before desk
+    keys) gets the key kept here, or a new one. A log that knows one is never given another without a word:
+    a missing, damaged or foreign keys/desk.key is refused (DeskKeyProblem) unless `new_desk_key` says to make
+    a new one (the old file set aside in keys/), which the log then records in a signed entry.
+    """
     path = Path(data_dir) / DESK_KEY_FILE
     try:
-        return Signer.from_raw(bytes.fromhex(path.read_text(encoding="ascii").strip()))
-    except FileNotFoundError:
-        pass
-    except (ValueError, OSError):
-        raise AccountError(f"the desk key {path} is damaged; ask IT to restore it from the backup") from None
-    signer = Signer.generate()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_text(signer.raw().hex() + "\n", encoding="ascii")
-    partial.replace(path)
-    return signer
+        kept = read_desk_key(data_dir)
+        problem = None
+    except DeskKeyProblem as exc:
+        kept, problem = None, str(exc)
+    if kept is not None and (not known or kept.key_id in known):
+        return kept, None
+    if kept is None and problem is None and not known:
+        return make_desk_key(data_dir), None
+    theirs = ", ".join(sorted(known))
+    if problem is None:
+        problem = (
+            f"the desk key {path} is missing, but this log was signed with this desk's key {theirs}"
+            if kept is None
+            else f"the desk key {path} (key {kept.key_id}) is not this log's desk key ({theirs}): the key file, or "
+            "cases.db, was replaced by another desk's"
+        )
+    if not new_desk_key:
+        if kept is None and "damaged" in problem:
+            raise DeskKeyProblem(problem)
+        raise DeskKeyProblem(
+            f"{problem}. A desk key is never replaced without a word: put the right one back, or, if it is truly "
+            "lost, ask IT to start the desk once with --new-desk-key (recorded in the log). Nothing was changed"
+        )
+    if path.exists() or path.is_symlink():
+        from desktop.atomic import reserve_name
+
+        aside = reserve_name(path.parent, "desk-set-aside", ".key")
+        os.replace(path, aside)
+    signer = make_desk_key(data_dir)
+    was = "damaged" if "damaged" in problem else "missing" if kept is None else f"another log's ({kept.key_id})"
+    return signer, f"keys/desk.key was {was}; this log's desk key was {theirs or 'none'}"
 
 
 def _actor(account: Account, signer: Signer) -> Actor:
@@ -99,6 +161,13 @@ def _seal_key(signer: Signer, kek: bytes, username: str) -> bytes:
 
 def _unseal_key(account: Account, kek: bytes) -> Signer:
     return Signer.from_raw(unseal(account.sealed_key, kek, context=b"safedesk-key:" + account.username.encode()))
+
+
+def check_new_fields(username: str, password: str) -> str:
+    """Refuse a user name or a password the rules refuse (AccountError), before anything is made; the name."""
+    name = check_username(username)
+    _password_checked(password, name)
+    return name
 
 
 def new_account(username: str, name: str, badge: str, roles: frozenset[str], password: str) -> tuple[Account, Signer]:
@@ -144,11 +213,16 @@ def setup_first_admin(
 
 
 def _failure(store: CaseStore, account: Account | None, username: str, reason: str, now: dt.datetime) -> None:
-    """Count a failed sign-in; the fifth within 15 minutes locks the account until an admin unlocks it."""
+    """Count a failed sign-in; the fifth within 15 minutes locks the account until an admin unlocks it.
+
+    A log that is read-only here cannot count it: the refusal says so (sign_in), rather than the failure
+    to write hiding that the password was wrong.
+    """
+    if store.read_only:
+        return
     if account is None:
-        store.log_event(
-            None, EventKind.SIGN_IN_FAILED, _UNKNOWN, f"sign-in refused for {username!r}: {reason}", now=now
-        )
+        shown = repr(username) if len(username) <= 64 else f"{username[:64]!r}... ({len(username):,} characters)"
+        store.log_event(None, EventKind.SIGN_IN_FAILED, _UNKNOWN, f"sign-in refused for {shown}: {reason}", now=now)
         return
     first = dt.datetime.fromisoformat(account.first_failure_at) if account.first_failure_at else None
     failures = account.failures + 1
@@ -192,6 +266,8 @@ def sign_in(
     with store.exclusive():
         outcome = _attempt(store, name, password, code, second_factor, desk_label, now)
     if isinstance(outcome, SignInError):
+        if store.read_only:  # the refusal is the news; that it could not be counted follows it
+            raise SignInError(f"{outcome}; the log is read-only here, so this failed attempt could not be recorded")
         raise outcome
     return outcome
 

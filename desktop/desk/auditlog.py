@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from desktop.desk.desk import Progress
     from desktop.desk.receipts import ReceiptCheck
     from desktop.desk.sessions import Session
+    from desktop.store.pending import BeforeCommit
 
 log = logging.getLogger(__name__)
 
@@ -177,15 +178,21 @@ class AuditLog(Manager):
         writer.writerow(["seq", "at", "kind", "case", "actor", "detail", "signed"])
         for e in entries:
             writer.writerow([e.seq, e.at, e.kind, e.case_number or "", e.actor, e.detail, "yes" if e.signer else "no"])
-        path = copy.write(Path(target), out.getvalue().encode("utf-8"), data_dir, kind="audit")
-        self._store.log_event(
-            None,
-            EventKind.AUDIT_VIEW,
-            session.actor,
-            f"audit log exported: {len(entries)} entries to {path.name}{note}",
-            now=self._now(),
+
+        def write_entry(path: Path, before_commit: BeforeCommit) -> None:
+            self._store.log_event(
+                None,
+                EventKind.AUDIT_VIEW,
+                session.actor,
+                f"audit log exported: {len(entries)} entries to {path.name}{note}",
+                now=self._now(),
+                before_commit=before_commit,
+            )
+
+        # An entry, or no copy: the file is put under its name only once its entry is written.
+        return copy.write_logged(
+            self._store, Path(target), out.getvalue().encode("utf-8"), kind="audit", log=write_entry
         )
-        return path
 
     @action("log.receipt")
     def write_receipt(self, session: Session, target: Path) -> Path:

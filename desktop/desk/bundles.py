@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from desktop.desk.receipts import ReceiptCheck
     from desktop.desk.sessions import Session
     from desktop.store import CaseStore
+    from desktop.store.pending import BeforeCommit
 
 BUNDLE_SUFFIX = ".bundle"
 
@@ -225,17 +226,17 @@ class Bundles(Manager):
             )
             data = b"".join(bundle_lines(snapshot, origin=origin, checkpoint=checkpoint, app=__version__))
             result = BundleResult(target, origin, snapshot.from_seq, snapshot.to_seq, snapshot.head, False)
-        path = copy.write(target, data, self._desk.data_dir, kind="bundle")
         sealed = passphrase is not None and note != ""
-        detail = (
-            f"bundle {path.name} for the county register: {origin}, entries {result.from_seq} to {result.to_seq} "
-            f"(head {result.head[:16]}…){note}"
-        )
-        try:
-            store.log_event(None, EventKind.BUNDLE, session.actor, detail, now=now)
-        except BaseException:
-            path.unlink(missing_ok=True)  # never a bundle out of the station that the log does not name
-            raise
+
+        def write_entry(path: Path, before_commit: BeforeCommit) -> None:
+            detail = (
+                f"bundle {path.name} for the county register: {origin}, entries {result.from_seq} to "
+                f"{result.to_seq} (head {result.head[:16]}…){note}"
+            )
+            store.log_event(None, EventKind.BUNDLE, session.actor, detail, now=now, before_commit=before_commit)
+
+        # Never a bundle out of the station that the log does not name: put under its name once logged.
+        path = copy.write_logged(store, target, data, kind="bundle", log=write_entry)
         self._desk.changes.emit(Change(EventKind.BUNDLE, None))
         return BundleResult(path, origin, result.from_seq, result.to_seq, result.head, sealed)
 

@@ -38,6 +38,16 @@ RELAY_ANSWERS: Final = ("no", "yes", "unsure")
 CHECK_IDS: Final = ("future", "blank", "open-case", "relay")  # every Check.id, in the order `checks` finds them
 
 
+MAX_SEARCH_TEXT: Final = 200  # what a person types to find a case; the audit entry records all of it
+
+
+def check_search(query: CaseQuery | None) -> None:
+    """Refuse (InvalidInput) search words longer than MAX_SEARCH_TEXT, saying so with both numbers."""
+    length = len(query.text.strip()) if query is not None else 0
+    if length > MAX_SEARCH_TEXT:
+        raise InvalidInput(f"the search is {length:,} characters long; a search may be at most {MAX_SEARCH_TEXT}")
+
+
 @dataclass(frozen=True)
 class Check:
     """Something to confirm before an intake is recorded: `id` is what `--confirm` names."""
@@ -303,8 +313,10 @@ class Cases(Manager):
         """One page of matching cases, most recently recorded first (or oldest first).
 
         `audit` records the search's terms (CJIS 5.4): a door sets it when a person searched, not when a
-        view pages on through results already audited.
+        view pages on through results already audited. A search longer than MAX_SEARCH_TEXT is refused in
+        those words (its audit entry could not hold it).
         """
+        check_search(query)
         if audit:
             self.audit_search(session, query)
         return self._store.search(query, limit=limit, offset=offset, newest_first=newest_first)
@@ -312,6 +324,7 @@ class Cases(Manager):
     @action("cases.search")
     def audit_search(self, session: Session, query: CaseQuery | None) -> None:
         """A search of the case log, with its terms and filters (CJIS 5.4)."""
+        check_search(query)
         words = query.describe() if query is not None else ""
         self._store.log_event(
             None, EventKind.SEARCH, session.actor, f"searched: {words or 'all cases'}", now=self._now()

@@ -99,7 +99,7 @@ class Copies(Manager):
 
         change = self.is_desk_change(staged) if desk_change is None else desk_change  # the caller's, if it looked
         if self.log_is_missing() or change:
-            return Desk(staged.folder, policy=self._desk.policy, clock=self._desk.clock)
+            return Desk(staged.folder, policy=self._desk.policy, clock=self._desk.clock, station=False)
         return self._desk
 
     def restore(

@@ -68,9 +68,15 @@ class Desk:
         policy: Path | str | None = None,
         create: bool = True,
         new_log: bool = False,
+        new_desk_key: bool = False,
+        station: bool = True,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.new_log = new_log  # start a new log even where the folder shows one was lost (audited)
+        self.new_desk_key = new_desk_key  # make a new desk key where keys/desk.key was lost or damaged (audited)
+        # A desk folder (not a restore's staging copy): nothing is written into it before set-up, and its desk
+        # key must be the one its log knows (desk/first_start.py, desk/accounts.py station_key).
+        self.station = station
         self.policy = policy
         self.clock: Clock = clock
         self._create = create
@@ -149,38 +155,79 @@ class Desk:
 
     @property
     def _store(self) -> CaseStore:
-        """This thread's connection to the case log (opened, and migrated if need be, on first use)."""
+        """This thread's connection to the case log (opened, and migrated if need be, on first use).
+
+        A folder before its set-up has no log to open: NotSetUp, and nothing is written there.
+        """
         store: CaseStore | None = getattr(self._local, "store", None)
         if store is None:
-            from desktop.desk.accounts import DESK_KEY_FILE
-            from desktop.store import open_store
-
-            known = (self.data_dir / DESK_KEY_FILE).exists()  # before desk_key makes one for a new desk
-            store = open_store(
-                self.data_dir,
-                create=self._create,
-                now=self.clock(),
-                desk_signer=self.desk_key(),
-                new_log=self.new_log,
-                desk_known=known,
-            )
+            store = self._open_store()
             self._local.store = store
             with self._lock:
                 self._stores.append(store)
         return store
 
+    def _open_store(self) -> CaseStore:
+        from desktop.desk.accounts import DESK_KEY_FILE, station_key
+        from desktop.desk.first_start import not_set_up, settle_setups
+        from desktop.store import DB_NAME, open_store
+        from desktop.store.connect import read_only_folder
+        from desktop.store.errors import NotSetUp
+        from desktop.store.history import desk_keys
+
+        if not self.station:
+            return open_store(self.data_dir, create=self._create, now=self.clock(), desk_signer=self.desk_key())
+        if self.data_dir.is_dir():
+            settle_setups(self.data_dir)
+        if self.is_fresh():
+            raise NotSetUp(not_set_up(self.data_dir))
+        known = (self.data_dir / DESK_KEY_FILE).exists()  # before a key is made for a log that knows none
+        log = self.data_dir / DB_NAME
+        signer, replaced = None, None
+        if not (log.is_file() and log.stat().st_size > 0) and not self.new_log:
+            pass  # no log to open: opening says so (a lost one is refused), and no key is made meanwhile
+        elif not read_only_folder(self.data_dir):
+            signer, replaced = station_key(
+                self.data_dir, desk_keys(self.data_dir / DB_NAME), new_desk_key=self.new_desk_key
+            )
+        return open_store(
+            self.data_dir,
+            create=self._create,
+            now=self.clock(),
+            desk_signer=signer,
+            new_log=self.new_log,
+            desk_known=known,
+            new_desk_key=replaced,
+        )
+
+    def is_fresh(self) -> bool:
+        """Whether this is a desk folder before its set-up: no log, and nothing that shows one was kept."""
+        from desktop.desk.first_start import is_fresh
+
+        return self.station and not self.store_is_open and is_fresh(self.data_dir)
+
+    @property
+    def awaiting_setup(self) -> bool:
+        """The first start: the window shows the set-up, with nothing opened or written yet."""
+        return self.is_fresh()
+
     def open(self) -> None:
-        """Open (and upgrade, if need be) the log now, so a door can report a problem before anyone signs in."""
+        """Open (and upgrade, if need be) the log now, so a door can report a problem before anyone signs in.
+
+        A folder before its set-up is left as it is: there is nothing to open until `people.setup`.
+        """
+        if self.is_fresh():
+            return
         self._store  # noqa: B018 - opening is the point
 
     def desk_key(self) -> Signer | None:
-        """The desk's own key (made on first use), or None where the folder cannot hold one (read-only)."""
+        """The desk's own key (made where the folder has none), or None where the folder cannot hold one."""
         if not self.data_dir.is_dir() and not self._create:
             return None  # opening fails just after, saying there is no log there
-        from desktop.desk.accounts import load_desk_key
+        from desktop.desk.accounts import make_desk_key, read_desk_key
 
         try:
-            return load_desk_key(self.data_dir)
+            return read_desk_key(self.data_dir) or make_desk_key(self.data_dir)
         except OSError:
             import logging  # here only: deciding, which needs no log, imports no logging
 

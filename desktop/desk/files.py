@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.atomic import atomic_file
 from desktop.errors import Environment
+from desktop.readfile import check_writable_target
 from desktop.store.errors import StoreError, describe_os_error
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from desktop.encrypted import Sealer
+    from desktop.store import CaseStore
+    from desktop.store.pending import BeforeCommit
+
+    # log(path, before_commit): write the copy's audit entry, passing before_commit on to log_event
+    LogCopy = Callable[[Path, BeforeCommit], object]
 
 
 class FileWriteError(StoreError, Environment):
@@ -24,6 +33,7 @@ def safe_write(target: Path, data: bytes) -> Path:
     A reader (a printer spooler, a PDF viewer) sees either the old file or the whole new one.
     """
     target = Path(target)
+    check_writable_target(target)  # a device, a pipe or a folder is never replaced by a file
     folder = target.parent
     if not folder.is_dir():
         raise FileWriteError(f"{target}: the folder {folder} does not exist")
@@ -53,6 +63,7 @@ class CopyPolicy:
         """Refuse (PassphraseNeeded) a copy outside the data folder with neither; returns the audit note to add."""
         from desktop.encrypted import PassphraseNeeded, check_passphrase
 
+        check_writable_target(Path(target))
         if not leaves(target, data_dir):
             return ""
         if self.passphrase is not None:
@@ -65,24 +76,78 @@ class CopyPolicy:
             "Give a passphrase, or --no-encrypt only for a copy that stays inside the station"
         )
 
-    def write(self, target: Path, data: bytes, data_dir: Path, *, kind: str) -> Path:
-        """Write `data` at `target` as this policy says; returns the path written (`target`, or `target.enc`)."""
-        from desktop.encrypted import SUFFIX, EncryptedCopyError, Sealer
+    def final_path(self, target: Path, data_dir: Path) -> Path:
+        """Where a copy written at `target` ends up: `target`, or `target.enc` when it is sealed."""
+        from desktop.encrypted import SUFFIX
 
-        self.check(target, data_dir)
         target = Path(target)
-        if not leaves(target, data_dir) or self.passphrase is None:
-            return safe_write(target, data)
-        if not target.parent.is_dir():
-            raise FileWriteError(f"{target}: the folder {target.parent} does not exist")
-        if self._sealer is None:
-            self._sealer = Sealer(self.passphrase)
-        sealed = target if target.name.endswith(SUFFIX) else target.with_name(target.name + SUFFIX)
+        if not leaves(target, data_dir) or self.passphrase is None or target.name.endswith(SUFFIX):
+            return target
+        return target.with_name(target.name + SUFFIX)
+
+    def write_logged(self, store: CaseStore, target: Path, data: bytes, *, kind: str, log: LogCopy) -> Path:
+        """An entry, or no copy: write `data` under a temporary name beside `target`, read it back, have `log`
+        write its audit entry, and only then rename it into place; returns the path written.
+
+        `log(path, before_commit)` writes the entry, passing `before_commit` to the store's log_event so the
+        copy is noted as logged in the same transaction (desktop/store/pending.py). A kill before the entry
+        commits leaves a temporary file the next open clears; one after it, a copy the next open puts in
+        place. A log that cannot be written (read-only here) is refused before any file is made.
+        """
+        import hashlib
+
+        from desktop.store.connect import read_only_error
+        from desktop.store.pending import PendingCopy
+
+        data_dir = store.data_dir
+        self.check(target, data_dir)
+        final = self.final_path(target, data_dir)
+        check_writable_target(final)
+        if store.read_only:
+            raise read_only_error(store.path)
+        if not final.parent.is_dir():
+            raise FileWriteError(f"{final}: the folder {final.parent} does not exist")
         try:
-            self._sealer.seal_bytes(data, sealed, kind=kind, name=target.name)
+            job = PendingCopy.start(data_dir, final, replace=True)
+        except OSError as exc:
+            raise FileWriteError(f"{final} cannot be written: {describe_os_error(exc)}; nothing was written") from None
+        digest = hashlib.sha256(data).hexdigest()
+        with job:
+            try:
+                if final == Path(target):
+                    with open(job.temp, "xb") as out:
+                        out.write(data)
+                        out.flush()
+                        os.fsync(out.fileno())
+                    written = hashlib.sha256(job.temp.read_bytes()).hexdigest()
+                else:
+                    written = self._seal(data, job.temp, kind=kind, name=Path(target).name)
+            except OSError as exc:
+                raise FileWriteError(f"{final} cannot be written: {describe_os_error(exc)}") from None
+            if written != digest:
+                raise FileWriteError(f"{final} does not read back as written; nothing was kept")
+            log(final, lambda _conn, head: job.logged(head))
+            try:
+                job.finish()
+            except OSError as exc:
+                raise FileWriteError(
+                    f"{final} is written, checked and logged, but could not be put under its name "
+                    f"({describe_os_error(exc)}); the next start of the desk puts it there"
+                ) from None
+        return final
+
+    def _seal(self, data: bytes, path: Path, *, kind: str, name: str) -> str:
+        """Seal `data` into `path`, then read it back: the SHA-256 of the plain content it now holds."""
+        from desktop.encrypted import EncryptedCopyError, Sealer
+
+        if self._sealer is None:
+            assert self.passphrase is not None
+            self._sealer = Sealer(self.passphrase)
+        try:
+            self._sealer.seal_bytes(data, path, kind=kind, name=name)
+            return self._sealer.plain_digest(path)
         except EncryptedCopyError as exc:
             raise FileWriteError(str(exc)) from None
-        return sealed
 
 
 def leaves(target: Path, data_dir: Path) -> bool:
@@ -98,9 +163,12 @@ def open_copy(source: Path, target: Path, passphrase: str) -> str:
     """Open a sealed copy (a backup or an export) into the plain file `target`; returns what kind of copy it was.
 
     Needs no data folder and no account: whoever received the copy and its passphrase opens it. `target`
-    must not exist, and exists afterwards only if the whole copy checked out.
+    must not exist, and exists afterwards only if the whole copy checked out. What earlier runs killed
+    mid-way left in that folder (decrypted, never authenticated) is cleared first.
     """
+    from desktop.atomic import clear_stale_partials
     from desktop.encrypted import decrypt_file
 
+    clear_stale_partials(Path(target).parent)
     header = decrypt_file(Path(source), Path(target), passphrase)
     return str(header.get("kind") or "copy")

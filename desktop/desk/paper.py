@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from desktop.desk.results import Decided, DrawnNotice
     from desktop.desk.sessions import Session
     from desktop.store import CaseQuery
+    from desktop.store.pending import BeforeCommit
 
 MEMO_FOLDER: Final = "memos"
 log = logging.getLogger(__name__)
@@ -94,17 +95,24 @@ class Paper(Manager):
         return self._save_memo(session, record, target, CopyPolicy(passphrase, no_encrypt))
 
     def _save_memo(self, session: Session, record: CaseRecord, target: Path, copy: CopyPolicy) -> Path:
-        """Save a memo (a print, or one file of an export), sealed when it leaves the data folder; audit it."""
+        """Save a memo (a print, or one file of an export), sealed when it leaves the data folder; audit it.
+
+        An entry, or no memo: it is put under its name only once its entry is written (CopyPolicy.write_logged).
+        """
         data_dir = self._desk.data_dir
         note = copy.check(target, data_dir)  # refused before the memo is drawn
-        path = copy.write(target, self._memo_bytes(record), data_dir, kind="memo")
-        self._store.log_event(
-            record.case_number,
-            EventKind.MEMO,
-            session.actor,
-            f"memo of version {record.current.version} saved as {path.name}{note}",
-            now=self._now(),
-        )
+
+        def write_entry(path: Path, before_commit: BeforeCommit) -> None:
+            self._store.log_event(
+                record.case_number,
+                EventKind.MEMO,
+                session.actor,
+                f"memo of version {record.current.version} saved as {path.name}{note}",
+                now=self._now(),
+                before_commit=before_commit,
+            )
+
+        path = copy.write_logged(self._store, target, self._memo_bytes(record), kind="memo", log=write_entry)
         self._desk.changes.emit(Change(EventKind.MEMO, record.case_number))
         return path
 
@@ -194,15 +202,20 @@ class Paper(Manager):
             folder.mkdir(parents=True, exist_ok=True)
             target = folder / notice_file_name(record.case_number, version.version, language)
         copy = CopyPolicy(passphrase, no_encrypt)
-        data_dir = self._desk.data_dir
-        note = copy.check(target, data_dir)
+        note = copy.check(target, self._desk.data_dir)
         now = self._now()
         drawn_at = pack.local_time(now).replace(microsecond=0)
         pdf, serving = draw(version, pack, language, drawn_at, session.label)
-        path = copy.write(target, pdf, data_dir, kind="notice")
         words = pack.notice.languages[language]
-        detail = serving_detail(serving, f"{words.name}, {words.status_words}", path.name, note)
-        self._store.log_event(record.case_number, EventKind.NOTICE, session.actor, detail, now=now)
+
+        def write_entry(path: Path, before_commit: BeforeCommit) -> None:
+            detail = serving_detail(serving, f"{words.name}, {words.status_words}", path.name, note)
+            self._store.log_event(
+                record.case_number, EventKind.NOTICE, session.actor, detail, now=now, before_commit=before_commit
+            )
+
+        # An entry, or no notice: put under its name only once the serving's entry is written.
+        path = copy.write_logged(self._store, target, pdf, kind="notice", log=write_entry)
         self._desk.changes.emit(Change(EventKind.NOTICE, record.case_number))
         return path
 

@@ -34,23 +34,26 @@ class People(Manager):
 
     @open_action("people.needs_setup")
     def needs_setup(self) -> bool:
-        """True until the first admin account exists (the first start)."""
-        return not self._store.has_accounts()
+        """True until the first admin account exists (the first start); asking writes nothing."""
+        return self._desk.is_fresh() or not self._store.has_accounts()
 
     @open_action("people.setup")
     def setup(self, *, username: str, name: str, badge: str, password: str) -> Session:
-        """Create the first admin account (its password chosen now: there is no default) and sign it in."""
+        """Create the first admin account (its password chosen now: there is no default) and sign it in.
+
+        In a folder before its set-up the new log is built aside and put in place at once (desk/first_start.py):
+        a set-up killed at any moment leaves a folder where it simply runs again.
+        """
         from desktop.desk import accounts as acc
 
-        actor = acc.setup_first_admin(
-            self._store,
-            username=username,
-            name=name,
-            badge=badge,
-            password=password,
-            desk_label=self._desk_label(),
-            now=self._now(),
-        )
+        fields = {"username": username, "name": name, "badge": badge, "password": password}
+        if self._desk.is_fresh():
+            from desktop.desk.first_start import set_up
+
+            actor = set_up(self._desk.data_dir, **fields, desk_label=self._desk_label(), now=self._now())
+            self._desk.open()
+        else:
+            actor = acc.setup_first_admin(self._store, **fields, desk_label=self._desk_label(), now=self._now())
         return self._desk.sessions.start(actor, self._now())
 
     @open_action("people.second_factor_scope")

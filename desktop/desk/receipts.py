@@ -118,12 +118,12 @@ def write_receipt(store: CaseStore, target: Path, *, actor: Actor, desk: str, no
 
 def read_receipt(path: Path) -> dict[str, Any]:
     """The receipt's fields; InvalidInput naming the problem when the file is not one."""
+    from desktop.readfile import FileRefused, read_regular
+
     try:
-        raw = path.read_bytes()[: MAX_RECEIPT + 1]
-    except OSError as exc:
-        raise InvalidInput(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if len(raw) > MAX_RECEIPT:
-        raise InvalidInput(f"{path}: too large to be a receipt")
+        raw = read_regular(Path(path), MAX_RECEIPT, what="a receipt")
+    except FileRefused as exc:
+        raise InvalidInput(str(exc)) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):

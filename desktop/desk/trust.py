@@ -60,12 +60,14 @@ def read_pin() -> Pin:
     path = _pin_file()
     if path is None:
         return _read_registry()
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
+    from desktop.readfile import FileRefused, read_regular
+
+    if not path.exists() and not path.is_symlink():
         return Pin(None, str(path))
-    except OSError as exc:
-        return Pin(None, str(path), f"the pinned fingerprint {path} cannot be read ({exc.strerror or exc})")
+    try:
+        text = read_regular(path, 4096, what="a pinned fingerprint").decode("utf-8", errors="replace")
+    except FileRefused as exc:
+        return Pin(None, str(path), f"the pinned fingerprint cannot be read: {exc}")
     found = read_fingerprint(text.strip())
     if found is None:
         return Pin(None, str(path), f"{path} does not hold a fingerprint (32 hex digits)")

@@ -11,6 +11,7 @@ from pathlib import Path
 from desktop.errors import BadInput
 
 STAMP_PREFIX = "safedesk-memo"
+MAX_MEMO_BYTES = 64 * 1024 * 1024  # a memo to check, printed or scanned back: far more than any memo
 DRAFT_STAMP = "safedesk-draft;not recorded"
 DRAFT_MARK = "DRAFT - NOT RECORDED"
 QR_PREFIX = "SAFEDESK"
@@ -88,11 +89,13 @@ def _stamp_from_footer(text: str) -> MemoStamp | None:
 def _read_bytes(pdf: bytes | str | Path) -> tuple[bytes, str]:
     if isinstance(pdf, bytes | bytearray):
         return bytes(pdf), "the file"
+    from desktop.readfile import FileRefused, read_regular
+
     path = Path(pdf)
     try:
-        return path.read_bytes(), str(path)
-    except OSError as exc:
-        raise MemoError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        return read_regular(path, MAX_MEMO_BYTES, what="a memo to check"), str(path)
+    except FileRefused as exc:
+        raise MemoError(str(exc)) from None
 
 
 def _open_pdf(pdf: bytes | str | Path, *, first_page_only: bool) -> tuple[str, bytes, list[str], tuple[str, ...]]:

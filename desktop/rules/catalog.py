@@ -19,6 +19,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from desktop.rules.pack import PACK_FILE, NotInForceError, Pack, PackError
 from desktop.rules.reader import parse_pack
@@ -44,12 +45,17 @@ def _signature(stat: os.stat_result) -> Signature:
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
+MAX_PACK_BYTES: Final = 1024 * 1024  # the pack this desk ships is a few dozen KB
+
+
 def _read(path: Path) -> bytes:
-    """The bytes of a pack file (the one place a pack file is read)."""
+    """The bytes of a pack file (the one place a pack file is read): a regular file, at most MAX_PACK_BYTES."""
+    from desktop.readfile import FileRefused, read_regular
+
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise PackError(path, "file", f"cannot be read ({exc.strerror or exc})") from None
+        return read_regular(path, MAX_PACK_BYTES, what="a policy pack", shown="it")
+    except FileRefused as exc:
+        raise PackError(path, "file", str(exc).removeprefix("it ")) from None
 
 
 def load_pack(path: Path | str) -> Pack:

@@ -219,11 +219,19 @@ def _received_at(data: Mapping[str, Any]) -> dt.datetime:
         raise IntakeError("received_at", f"{_describe(value)} does not parse; expected {expected}") from None
     if parsed.tzinfo is None:
         raise IntakeError("received_at", f"{_describe(value)} has no UTC offset; expected {expected}")
+    # A day's margin at each end of Python's calendar (years 1 to 9999): the date in any time zone the desk
+    # shows it in (the pack's, the PC's) must exist too, or converting it would overflow.
     try:
-        parsed.astimezone(dt.UTC)
+        in_range = _EARLIEST <= parsed.astimezone(dt.UTC) <= _LATEST
     except OverflowError:
-        raise IntakeError("received_at", f"{_describe(value)} is out of range; expected {expected}") from None
+        in_range = False
+    if not in_range:
+        raise IntakeError("received_at", f"{_describe(value)} is out of range; expected {expected}")
     return parsed
+
+
+_EARLIEST = dt.datetime(1, 1, 3, tzinfo=dt.UTC)
+_LATEST = dt.datetime(9999, 12, 29, tzinfo=dt.UTC)
 
 
 def _document(data: object, path: str) -> Document:
@@ -321,6 +329,17 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+MAX_DIGITS = 30  # no number in an intake has more digits; Python's own limit (4300) speaks of its internals
+
+
+def _whole_number(text: str) -> int:
+    """A JSON integer, refused past MAX_DIGITS digits in words an officer can act on."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_DIGITS:
+        raise ValueError(f"a number of {digits} digits; no field of an intake takes more than {MAX_DIGITS}")
+    return int(text)
+
+
 def parse_intake_json(text: str | bytes) -> Intake:
     """Parse intake JSON text; bad JSON is reported as an IntakeError too.
 
@@ -330,7 +349,7 @@ def parse_intake_json(text: str | bytes) -> Intake:
     if isinstance(text, str):
         text = text.removeprefix("\ufeff")  # a byte-order mark, as Notepad writes (bytes: json finds it)
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=_whole_number)
     except json.JSONDecodeError as exc:
         raise IntakeError("intake", f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     except UnicodeDecodeError:

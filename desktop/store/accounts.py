@@ -23,6 +23,7 @@ from desktop.store.connect import StoreBase
 from desktop.store.errors import AccountError
 from desktop.store.fields import iso_utc, one_line, utc_now
 from desktop.store.hashing import GENESIS_HASH, canonical
+from desktop.store.query import row_count
 
 if TYPE_CHECKING:
     from desktop.signing import Signer
@@ -278,7 +279,7 @@ class AccountsMixin(StoreBase):
         rows = self._conn.execute(
             f"SELECT a.seq, a.at, a.kind, a.case_number, a.actor, a.detail, a.signer FROM audit_log a{where}"
             " ORDER BY a.seq DESC LIMIT ?",
-            [*params, max(0, limit)],
+            [*params, row_count(limit)],
         )
         return [AuditEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
 

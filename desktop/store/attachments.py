@@ -3,7 +3,7 @@
 A scan is kept only when it is wholly what it claims to be:
 
 - a regular file (a pipe, a device, a folder or a socket is refused before it is read), read through one
-  descriptor that is checked again once open, and never more than 25 MB of it;
+  descriptor that is checked again once open, and never more than 25 MB of it (desktop/readfile.py);
 - a picture (PNG, JPEG, TIFF) that Pillow decodes to its last pixel, of every page, with nothing after the
   picture's end mark but a little zero padding: a program, an archive or a web page appended to a picture is
   refused, because other programs open such a file as that other thing;
@@ -19,16 +19,15 @@ output, and nothing ever builds a path from it.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from desktop.readfile import FileRefused, read_regular
 from desktop.records import printable
-from desktop.store.errors import InvalidInput, describe_os_error
+from desktop.store.errors import InvalidInput
 from desktop.store.scan_content import check_pdf, check_picture
 
 MAX_ATTACHMENT_BYTES: Final = 25 * 1024 * 1024
@@ -112,63 +111,13 @@ def clean_filename(name: str, content_type: str | None = None) -> str:
 # --- reading ----------------------------------------------------------------------------------------------
 
 
-def _not_a_file(mode: int) -> str | None:
-    """What the file is when it is not a regular file ("a pipe (FIFO)", "a folder", ...), else None."""
-    if stat.S_ISREG(mode):
-        return None
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
-def _too_big(shown: str, size: int) -> InvalidInput:
-    return InvalidInput(f"{shown} is {size / 1048576:.1f} MB; scans may be at most 25 MB")
-
-
 def _read_file(path: Path, shown: str) -> bytes:
-    """The bytes of a regular file, at most MAX_ATTACHMENT_BYTES of them.
-
-    A link is followed, but what it leads to must be a regular file: the path is checked before it is
-    opened (so a pipe or a device is never opened), and the opened descriptor again (so a file swapped in
-    between is caught). The file is opened without blocking and read to one byte past the limit, so a file
-    that grows after it was checked cannot fill memory.
-    """
-    where = printable(str(path))
+    """The bytes of a regular file, at most MAX_ATTACHMENT_BYTES of them (desktop/readfile.py, the rule every
+    file the desk reads on someone's word follows)."""
     try:
-        kind = _not_a_file(os.stat(path).st_mode)
-        if kind is not None:
-            raise InvalidInput(f"{shown} is {kind}, not a file; attach the scan file itself")
-        flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-        descriptor = os.open(path, flags)
-        try:
-            opened = os.fstat(descriptor)
-            kind = _not_a_file(opened.st_mode)
-            if kind is not None:
-                raise InvalidInput(f"{shown} is {kind}, not a file; attach the scan file itself")
-            if opened.st_size > MAX_ATTACHMENT_BYTES:
-                raise _too_big(shown, opened.st_size)
-            chunks: list[bytes] = []
-            left = MAX_ATTACHMENT_BYTES + 1
-            while left > 0:
-                chunk = os.read(descriptor, min(left, 1 << 20))
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                left -= len(chunk)
-        finally:
-            os.close(descriptor)
-    except OSError as exc:
-        raise InvalidInput(f"{where} cannot be read: {describe_os_error(exc)}") from None
-    content = b"".join(chunks)
-    if len(content) > MAX_ATTACHMENT_BYTES:
-        raise InvalidInput(f"{shown} grew past 25 MB while it was read; scans may be at most 25 MB")
-    return content
+        return read_regular(path, MAX_ATTACHMENT_BYTES, what="scans", shown=shown, advice="attach the scan file itself")
+    except FileRefused as exc:
+        raise InvalidInput(str(exc)) from None
 
 
 def read_scan(path: Path) -> Scan:

@@ -32,7 +32,9 @@ LOOKS: Final = frozenset(
         EventKind.RECEIPT,
     }
 )
-PROGRAM_KINDS: Final = frozenset({EventKind.MIGRATED, EventKind.NEW_LOG, EventKind.SIGN_IN_FAILED, EventKind.LOCKED})
+PROGRAM_KINDS: Final = frozenset(
+    {EventKind.MIGRATED, EventKind.NEW_LOG, EventKind.DESK_KEY, EventKind.SIGN_IN_FAILED, EventKind.LOCKED}
+)
 # The kinds a log held before accounts (schema m001 to m006): only these may be unsigned, and only up to
 # the entry at which the first admin says signing began. The program's own entries may be unsigned too,
 # where the program had no key (a test's store, a folder it could not keep a key in).

@@ -51,6 +51,14 @@ class OtherLog(StoreError, Environment):
     """cases.db is not the log this folder kept (another desk's, copied in); it was left untouched."""
 
 
+class DeskKeyProblem(StoreError, Environment):
+    """keys/desk.key is damaged, missing or another log's; it is never replaced without --new-desk-key."""
+
+
+class NotSetUp(StoreError, BadInput):
+    """The data folder holds no log yet (the first start): nothing was written; run setup first."""
+
+
 class NewerLog(StoreError, Environment):
     """The log was written by a newer version of the app; it is refused and left untouched."""
 

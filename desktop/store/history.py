@@ -89,3 +89,15 @@ def last_entry(path: Path) -> tuple[int, str] | None:
 def holds_entry(conn: sqlite3.Connection, entry: tuple[int, str]) -> bool:
     """Whether the log holds this entry at this place; its hash vouches for every entry before it."""
     return conn.execute("SELECT 1 FROM audit_log WHERE seq = ? AND entry_hash = ?", list(entry)).fetchone() is not None
+
+
+def desk_keys(path: Path) -> frozenset[str]:
+    """The desk keys the log at `path` knows, read without changing it (none for a log from before desk keys,
+    or one that cannot be read here: opening it then says what is wrong)."""
+    if not path.exists():
+        return frozenset()
+
+    def read(conn: sqlite3.Connection) -> frozenset[str]:
+        return frozenset(str(r[0]) for r in conn.execute("SELECT key_id FROM signing_keys WHERE kind = 'desk'"))
+
+    return read_kept(path, read) or frozenset()

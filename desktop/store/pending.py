@@ -20,6 +20,7 @@ import glob
 import json
 import os
 import secrets
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -27,6 +28,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final, Self
 
+from desktop.atomic import sync_path
+
+# What log_event calls inside the transaction that writes a copy's entry: the copy is noted as logged there.
+BeforeCommit = Callable[[sqlite3.Connection, str], object]
 FOLDER: Final = "copying"
 RECORD: Final = ".json"
 TEMPORARY: Final = ".copying"
@@ -45,6 +50,13 @@ def _files(data_dir: Path, token: str, target: Path, sealed: bool) -> tuple[Path
     """
     temp = target.with_name(f".{target.name}.{token}{TEMPORARY}")
     return temp, ((data_dir / "backups" / f".sealing-{token}.db",) if sealed else ())
+
+
+def _free(target: Path, replace: bool) -> bool:
+    """Whether a finished copy may be renamed to `target`: nothing is there, or (`replace`) a regular file is."""
+    if not target.exists() and not target.is_symlink():
+        return True
+    return replace and target.is_file() and not target.is_symlink()
 
 
 def _try_lock(fd: int) -> bool:
@@ -69,14 +81,7 @@ def _try_lock(fd: int) -> bool:
 
 def _sync_folder(folder: Path) -> None:
     """Make a file created or renamed in `folder` survive a power cut (POSIX; Windows has no such call)."""
-    if sys.platform == "win32":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    sync_path(folder)
 
 
 def _remove_with_companions(path: Path) -> bool:
@@ -102,8 +107,11 @@ class PendingCopy:
     that writes its audit entry, then `finish`. Used as a context manager, it is undone on any error
     before `logged`; after it, a failure leaves it for the next open to finish."""
 
-    def __init__(self, record: Path, fd: int, target: Path, temp: Path, also: tuple[Path, ...]) -> None:
+    def __init__(
+        self, record: Path, fd: int, target: Path, temp: Path, also: tuple[Path, ...], *, replace: bool = False
+    ) -> None:
         self.record = record
+        self.replace = replace  # a file already under the name is replaced (a memo printed again), never another kind
         self._fd = fd
         self.target = target
         self.temp = temp
@@ -111,8 +119,9 @@ class PendingCopy:
         self.entry: str | None = None
 
     @classmethod
-    def start(cls, data_dir: Path, target: Path, *, sealed: bool = False) -> PendingCopy:
-        """Record a copy about to be written to `target`; `sealed`: a plain copy is made in backups/ on the way.
+    def start(cls, data_dir: Path, target: Path, *, sealed: bool = False, replace: bool = False) -> PendingCopy:
+        """Record a copy about to be written to `target`; `sealed`: a plain copy is made in backups/ on the way;
+        `replace`: a regular file already under the name is replaced (a backup never replaces one).
 
         Raises OSError when the data folder cannot take the record.
         """
@@ -129,8 +138,8 @@ class PendingCopy:
             else:
                 raise OSError(f"{record} is held by another process")
             temp, also = _files(Path(data_dir), token, target, sealed)
-            job = cls(record, fd, target, temp, also)
-            job._append({"target": str(target), "sealed": sealed})
+            job = cls(record, fd, target, temp, also, replace=replace)
+            job._append({"target": str(target), "sealed": sealed, "replace": replace})
             _sync_folder(folder)
         except BaseException:
             os.close(fd)
@@ -157,8 +166,8 @@ class PendingCopy:
 
         Raises OSError; the copy is logged, so the record stays for the next open to finish it.
         """
-        if self.target.exists():
-            raise FileExistsError(f"{self.target} appeared while the backup was made")
+        if not _free(self.target, self.replace):
+            raise FileExistsError(f"{self.target} appeared while the copy was made")
         os.replace(self.temp, self.target)
         _sync_folder(self.target.parent)
         for plain in self.also:
@@ -255,7 +264,12 @@ def _settle(
     target = Path(str(lines[0]["target"]))
     temp, also = _files(data_dir, token, target, lines[0].get("sealed") is True)
     entry = next((str(line["entry"]) for line in lines[1:] if "entry" in line), None)
-    if entry is not None and logged(entry, target.name) and temp.is_file() and not target.exists():
+    if (
+        entry is not None
+        and logged(entry, target.name)
+        and temp.is_file()
+        and _free(target, lines[0].get("replace") is True)
+    ):
         os.replace(temp, target)
         _sync_folder(target.parent)
         placed.append(target)

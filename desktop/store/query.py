@@ -10,6 +10,15 @@ if TYPE_CHECKING:
     from desktop.store.signatures import Witness
 
 
+MAX_ROWS = 2**62  # SQLite's integers end at 2**63 - 1; no log holds more rows than this
+
+
+def row_count(n: int) -> int:
+    """A page's limit or offset as SQLite takes it: below 0 is 0, and a number past any log's size (a 30-digit
+    --limit) is the same as the largest SQLite holds, so it lists everything instead of overflowing."""
+    return min(max(0, n), MAX_ROWS)
+
+
 @dataclass(frozen=True)
 class CaseSummary:
     """One row of the case log, from the search projection of the current version."""

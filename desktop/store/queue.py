@@ -31,7 +31,7 @@ from typing import Any, Final
 from desktop.records import Status
 from desktop.store.connect import translate
 from desktop.store.index import facets, index_disagrees, index_row
-from desktop.store.query import CaseQuery, CaseSummary
+from desktop.store.query import CaseQuery, CaseSummary, row_count
 from desktop.store.read import ReadMixin, fts_query, query_facets, row_clauses
 from desktop.store.rows import summary_from_row, version_from_row
 
@@ -115,7 +115,7 @@ class QueueMixin(ReadMixin):
     ) -> list[CaseSummary]:
         """One page of the referred cases (filtered by `query`), newest case first by default."""
         order = "DESC" if newest_first else "ASC"
-        limit, offset = max(0, limit), max(0, offset)
+        limit, offset = row_count(limit), row_count(offset)  # a huge number lists as far as the log goes
         if query is None or _unfiltered(query):
             ids = self._rows(
                 f"SELECT v.id FROM case_versions v WHERE v.status = ? AND {_NEWEST}"

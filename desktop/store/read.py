@@ -10,7 +10,7 @@ from desktop.records import CaseEvent, CaseRecord, CaseVersion
 from desktop.rules import Pack
 from desktop.store.connect import StoreBase, translate
 from desktop.store.errors import CaseNotFound, LogDamaged, StoreError
-from desktop.store.query import CaseQuery, CaseSummary
+from desktop.store.query import CaseQuery, CaseSummary, row_count
 from desktop.store.rows import attachment_from_row, summary_from_row, version_from_row
 
 
@@ -158,7 +158,7 @@ class ReadMixin(StoreBase):
         try:
             rows = self._conn.execute(
                 f"SELECT ci.* {sql} ORDER BY {order_column} {order} LIMIT ? OFFSET ?",
-                [*params, max(0, limit), max(0, offset)],
+                [*params, row_count(limit), row_count(offset)],
             ).fetchall()
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from None

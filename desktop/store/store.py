@@ -82,6 +82,7 @@ def open_store(
     desk_signer: Signer | None = None,
     new_log: bool = False,
     desk_known: bool = False,
+    new_desk_key: str | None = None,
 ) -> CaseStore:
     """Open (or create) the case log in `data_dir`, migrating an older log after a backup copy.
 
@@ -92,7 +93,8 @@ def open_store(
     A folder that shows a log was kept here (desktop/store/marker.py; `desk_known`: the desk's key was
     there before this start) but whose cases.db is missing, empty or holds no log is refused, unless
     `new_log` says to start a new log anyway (audited in the new log). A cases.db that is not the log
-    the folder's marker names (another desk's, copied in) is refused too.
+    the folder's marker names (another desk's, copied in) is refused too. `new_desk_key` says what a desk
+    key made with --new-desk-key replaced: the log records the new key in an entry it signs.
 
     Raises:
         LogMissing: the log is gone but the folder kept one; nothing was created.
@@ -154,6 +156,15 @@ def open_store(
         _check_identity(store, writable=True)
         if desk_signer is not None:
             store.ensure_desk_key(desk_signer, owner=default_desk(), now=now)
+            if new_desk_key is not None:
+                store.log_event(
+                    None,
+                    EventKind.DESK_KEY,
+                    Actor.system().label,
+                    f"a new desk key {desk_signer.key_id} made with --new-desk-key ({new_desk_key}); an admin "
+                    "certifies it at their next sign-in",
+                    now=now,
+                )
         clear_stale_copies(data_dir)
         settle_copies(store)
         return store
@@ -169,10 +180,18 @@ def settle_copies(store: CaseStore) -> None:
 
     def logged(entry: str, name: str) -> bool:
         row = store._conn.execute(
-            "SELECT detail FROM audit_log WHERE entry_hash = ? AND kind = ?", [entry, EventKind.BACKUP.value]
+            "SELECT kind, detail FROM audit_log WHERE entry_hash = ? AND kind IN (?, ?, ?, ?)",
+            [entry, EventKind.BACKUP.value, EventKind.MEMO.value, EventKind.AUDIT_VIEW.value, EventKind.EXPORT.value],
         ).fetchone()
-        said = str(row[0]) if row is not None else ""  # "backup to NAME", then a note after a space or a ";"
-        return said == f"backup to {name}" or said.startswith((f"backup to {name} ", f"backup to {name};"))
+        if row is None:
+            return False
+        # "backup to NAME", "memo of version 2 saved as NAME", "audit log exported: 9 entries to NAME", "register
+        # of ... saved as NAME", then perhaps a note after a space or a ";"
+        leads = {"backup": "backup to ", "memo": " saved as ", "audit_view": " entries to ", "export": " saved as "}
+        said, lead = str(row[1]), leads[row[0]]
+        at = said.find(lead + name)
+        rest = said[at + len(lead + name) :] if at >= 0 else None
+        return rest is not None and (rest == "" or rest[0] in " ;")
 
     placed = settle_pending_copies(store.data_dir, logged)
     if placed:
@@ -305,6 +324,15 @@ def upgrade_copy(path: Path) -> tuple[str, ...]:
         raise translate(exc, path) from None
     finally:
         conn.close()
+
+
+def close_as_one_file(store: CaseStore) -> None:
+    """Fold the write-ahead journal back into the log file, so the file alone is the whole log (a log built
+    aside and then moved into place: a set-up's)."""
+    try:
+        store._conn.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.Error as exc:
+        raise translate(exc, store.path) from None
 
 
 def _repair_index(store: CaseStore) -> None:

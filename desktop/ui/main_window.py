@@ -159,7 +159,8 @@ class MainWindow(QMainWindow):
         if last_view in (VIEW_LOG, VIEW_REVIEW) and self.desk.store_is_open and self.session is not None:
             self.show_view(last_view)
         self.intakes.offer_drafts()
-        if self.session is None and (not self.desk.store_is_open or not self.ask_officer()):
+        ready = self.desk.store_is_open or self.desk.awaiting_setup  # the first start opens nothing before set-up
+        if self.session is None and (not ready or not self.ask_officer()):
             self.close()  # no log, or Escape at the sign-in: the app quits, having shown nobody's data
             return
         self._start_idle_lock()

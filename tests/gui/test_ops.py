@@ -63,6 +63,7 @@ def test_a_known_error_is_shown_by_its_kind(parent, message_boxes, error, box, k
 
 
 def test_a_bug_is_one_line_on_screen_and_its_traceback_in_the_desks_log(parent, message_boxes, tmp_path: Path) -> None:
+    (tmp_path / "cases.db").touch()  # diagnostics are kept only in a folder that holds a case log
     log_file = configure_logging(tmp_path)
     try:
         op = DeskOp(parent, "counting", lambda: 1 // 0)

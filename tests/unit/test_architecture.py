@@ -81,6 +81,7 @@ DOOR_MODULES = {
     "desktop.errors": None,  # the error kinds and exit codes both doors report
     "desktop.present": None,  # a case in words: the rows both doors and the memo lay out
     "desktop.paths": None,
+    "desktop.readfile": {"FileRefused", "read_regular", "read_stream"},  # an intake file: read as every file is
     "desktop.resources": None,
     "desktop.dates": None,
     "desktop.demo": {"fill_demo_log", "demo_accounts", "DEMO_PASSWORD"},

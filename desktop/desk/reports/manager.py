@@ -17,6 +17,7 @@ from desktop.records import EventKind
 if TYPE_CHECKING:
     from desktop.desk.sessions import Session
     from desktop.rules.pack import Pack
+    from desktop.store.pending import BeforeCommit
 
 FORMATS: Final = ("pdf", "csv", "json")
 
@@ -153,12 +154,19 @@ class Reports(Manager):
         note = copy.check(Path(target), data_dir)
         anchor = self._store.report_anchor()
         rows = self._register_rows(period)
-        path = copy.write(Path(target), register_csv(rows), data_dir, kind="register")
-        detail = (
-            f"register of {period.label} ({period.start} to {period.end}), {len(rows)} cases, "
-            f"saved as {path.name}{note}"
-        )
-        self._audit(session, EventKind.EXPORT, detail)
+
+        def write_entry(path: Path, before_commit: BeforeCommit) -> None:
+            detail = (
+                f"register of {period.label} ({period.start} to {period.end}), {len(rows)} cases, "
+                f"saved as {path.name}{note}"
+            )
+            self._store.log_event(
+                None, EventKind.EXPORT, session.actor, detail, now=self._now(), before_commit=before_commit
+            )
+
+        # An entry, or no copy: the register is put under its name only once its entry is written.
+        path = copy.write_logged(self._store, Path(target), register_csv(rows), kind="register", log=write_entry)
+        self._desk.changes.emit(Change(EventKind.EXPORT, None))
         return ReportResult(path, "csv", period, len(rows), anchor.position, anchor.entry_hash)
 
     def _register_rows(self, period: Period) -> list[RegisterRow]:

@@ -14,7 +14,7 @@ import desktop.signing
 from desktop.desk import Desk, system_clock
 from desktop.desk.accounts import SignInError
 from desktop.records import Actor, EventKind, Status
-from desktop.store import CaseQuery
+from desktop.store import CaseQuery, open_store
 from desktop.store.errors import AccountError, NotSignedIn
 from desktop.store.hashing import GENESIS_HASH, entry_hash, record_hash
 from desktop.store.rows import record_fields
@@ -272,11 +272,10 @@ def test_a_receipt_catches_deleted_newest_entries(staff, tmp_path: Path) -> None
 
 def test_an_old_log_keeps_its_unsigned_records_and_signs_from_set_up_on(tmp_path: Path) -> None:
     clock = Clock(dt.datetime(2026, 3, 2, 15, 0, tzinfo=dt.UTC))
-    old = Desk(tmp_path / "data", clock=clock)
     typed = Actor.parse("J. SMITH #1234")
-    decided = old.decide(S01)  # a log from before accounts, as the store wrote it then: an unsigned record
-    before = old._store.record(decided.intake, decided.decision, decided.pack, officer=typed, now=clock())
-    old.close()
+    decided = Desk(tmp_path / "data", clock=clock).decide(S01)
+    with open_store(tmp_path / "data", now=clock()) as old:  # a log from before accounts: an unsigned record
+        before = old.record(decided.intake, decided.decision, decided.pack, officer=typed, now=clock())
     desk = Desk(tmp_path / "data", clock=clock)
     admin = desk.people.setup(username="admin", name="A. ADMIN", badge="900", password=PASSWORDS["admin"])
     desk.people.add_user(

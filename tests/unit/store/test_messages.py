@@ -145,3 +145,27 @@ def test_a_full_disk_says_so_when_the_log_is_opened_and_when_a_case_is_recorded(
     finally:
         opened.close()
     assert shutil.disk_usage(small_disk).free > 0
+
+
+@pytest.mark.posix_only(reason="a read-only bind mount needs Linux's mount (as root)")
+def test_a_wrong_password_on_a_read_only_log_says_the_password_is_wrong(tmp_path: Path, monkeypatch) -> None:
+    import desktop.signing
+    from tests.unit.cli_run import invoke
+    from tests.unit.desk.people import staffed_desk
+
+    monkeypatch.setattr(desktop.signing, "SCRYPT_N", 2**12)
+    data = tmp_path / "data"
+    staffed_desk(data).desk.close()
+    view = tmp_path / "read-only"
+    view.mkdir()
+    _mount("--bind", str(data), str(view))
+    try:
+        _mount("-o", "remount,ro,bind", str(view))
+        for user in ("ofc.smith", "nobody"):
+            env = {"SAFEDESK_DATA_DIR": str(view), "SAFEDESK_USER": user, "SAFEDESK_PASSWORD": "not-the-password-1"}
+            refused = invoke(env, "log")
+            last = refused.stderr.splitlines()[-1]
+            assert refused.returncode == 2 and "user name or password is wrong" in last, refused.stderr
+            assert "could not be recorded" in last and "not signed in" not in last
+    finally:
+        _umount(view)

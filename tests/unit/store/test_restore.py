@@ -446,8 +446,8 @@ def test_a_deleted_marker_and_log_still_leave_the_desk_key_as_evidence(tmp_path:
     from desktop.desk import Desk
 
     desk = Desk(tmp_path / "data", clock=system_clock)
-    desk.open()  # a desk that has run here: its key and its log
-    desk.close_thread()
+    desk.people.setup(username="chief", name="A. ADMIN", badge="900", password="correct horse battery 7")
+    desk.close()  # a desk that was set up here: its key and its log
     for name in ("cases.db", "cases.db-wal", "cases.db-shm", "case-log.json"):
         (tmp_path / "data" / name).unlink(missing_ok=True)
     with pytest.raises(LogMissing, match="keys/desk.key shows a desk was set up here"):

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from desktop.desk import Desk
+from desktop.desk.accounts import DESK_KEY_FILE
 from desktop.signing import Signer
 from tests.conftest import Clock
 from tests.unit.cli_run import S01, invoke
@@ -38,6 +39,7 @@ def recreate(staff: Staff, scratch: Path) -> None:
     for suffix in ("-wal", "-shm"):
         Path(str(genuine.log_file) + suffix).unlink(missing_ok=True)
     shutil.copyfile(scratch / "cases.db", genuine.log_file)
+    shutil.copyfile(scratch / DESK_KEY_FILE, genuine.data_dir / DESK_KEY_FILE)  # its desk key too, or the desk says so
 
 
 def test_a_re_created_log_is_caught_by_the_fingerprint_pinned_at_install(staff, outside: Path, tmp_path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from desktop.desk import Desk
 from desktop.records import Actor
+from desktop.store import open_store
 from tests.conftest import Clock, downgrade_to_first_schema
 from tests.unit.cli_run import S01
 from tests.unit.desk.people import PASSWORDS, SAME_BOOKING
@@ -51,11 +52,10 @@ def test_stripping_and_dropping_the_account_entries_still_fails(staff) -> None:
 
 def _upgraded_desk(folder: Path, clock: Clock) -> tuple[Desk, object]:
     """A log from before accounts (unsigned records, the first schema), upgraded, then set up with an admin."""
-    old = Desk(folder, clock=clock)
-    decided = old.decide(S01)
-    for _ in range(2):
-        old._store.record(decided.intake, decided.decision, decided.pack, officer=Actor.parse("J. SMITH #1234"))
-    old.close()
+    decided = Desk(folder, clock=clock).decide(S01)
+    with open_store(folder, now=clock()) as old:  # as the store wrote it then: unsigned records
+        for _ in range(2):
+            old.record(decided.intake, decided.decision, decided.pack, officer=Actor.parse("J. SMITH #1234"))
     downgrade_to_first_schema(folder / "cases.db")
     clock.advance(minutes=1)
     desk = Desk(folder, clock=clock)
