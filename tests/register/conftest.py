@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,8 @@ def quick_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
+    if sys.platform == "win32":
+        pytest.skip("the register's tests start Debian's PostgreSQL (initdb, pg_ctl as the postgres user) on Linux")
     server = Postgres().start()
     try:
         yield server

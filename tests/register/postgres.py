@@ -9,7 +9,6 @@ not on PATH. Starting takes about a second; `stop` removes everything.
 from __future__ import annotations
 
 import os
-import pwd
 import shutil
 import socket
 import subprocess
@@ -59,6 +58,8 @@ class Postgres:
         self.sockets.mkdir()
         os.chmod(self.root, 0o755)
         if self.as_root:
+            import pwd  # POSIX only: the register's tests run where Debian's PostgreSQL does
+
             owner = pwd.getpwnam("postgres")
             for path in (self.root, self.sockets):
                 os.chown(path, owner.pw_uid, owner.pw_gid)

@@ -3,9 +3,9 @@ to run instead, rather than waiting in silence; a command or the self-test is le
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,7 +43,7 @@ def said(args: list[str], tmp_path: Path, *, xvfb: bool, display: str = "") -> s
     return done.stderr
 
 
-@pytest.mark.skipif(os.uname().sysname != "Linux", reason="the virtual screen is Linux's")
+@pytest.mark.skipif(sys.platform != "linux", reason="the virtual screen is Linux's")
 @pytest.mark.parametrize("args", [[], ["--demo"], ["--data-dir", "/tmp/d", "--user", "demo.sgt"]])
 def test_a_window_on_no_screen_is_said_in_one_line_with_what_to_run_instead(tmp_path, args) -> None:
     text = said(args, tmp_path, xvfb=True)
@@ -53,7 +53,7 @@ def test_a_window_on_no_screen_is_said_in_one_line_with_what_to_run_instead(tmp_
     assert without.count("\n") == 1 and "no window can open" in without and "--self-test" in without
 
 
-@pytest.mark.skipif(os.uname().sysname != "Linux", reason="the virtual screen is Linux's")
+@pytest.mark.skipif(sys.platform != "linux", reason="the virtual screen is Linux's")
 @pytest.mark.parametrize("args", [["--self-test"], ["--user", "demo.sgt", "verify"], ["--help"]])
 def test_a_command_or_a_screen_is_let_be(tmp_path, args) -> None:
     assert said(args, tmp_path, xvfb=True) == ""
