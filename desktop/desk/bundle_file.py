@@ -177,12 +177,12 @@ def register_fingerprint(cosignature: Mapping[str, Any]) -> str:
 
 def read_cosignature(path: Path) -> dict[str, Any]:
     """The cosignature in `path`, checked against its own register key; BundleError naming the file otherwise."""
+    from desktop.readfile import FileRefused, read_regular
+
     try:
-        raw = Path(path).read_bytes()[: MAX_COSIGNATURE + 1]
-    except OSError as exc:
-        raise BundleError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    if len(raw) > MAX_COSIGNATURE:
-        raise BundleError(f"{path}: too large to be a register cosignature")
+        raw = read_regular(Path(path), MAX_COSIGNATURE, what="a register cosignature")
+    except FileRefused as exc:  # a device, a pipe, a folder, or past the size a cosignature has
+        raise BundleError(str(exc)) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):

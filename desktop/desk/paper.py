@@ -290,11 +290,9 @@ class Paper(Manager):
         from desktop.desk.memo_check import verify_memo
         from desktop.desk.notices import check_notice
         from desktop.memo.notice import read_notice_stamps
+        from desktop.memo.stamp import read_paper
 
-        try:
-            data = Path(memo).read_bytes()
-        except OSError:
-            data = b""  # the memo check below says why the file cannot be read
+        data = read_paper(Path(memo))  # a regular file, to its limit: /dev/zero or a pipe is refused in one line
         stamped, printed = read_notice_stamps(data) if data.lstrip()[:5] == b"%PDF-" else (None, None)
         if stamped is not None or printed is not None:
             check = check_notice(self._store, Path(memo), data, stamped, printed)

@@ -86,6 +86,11 @@ def _stamp_from_footer(text: str) -> MemoStamp | None:
     return MemoStamp(case["case"], int(case["version"]), record["record"], chain["chain"])
 
 
+def read_paper(path: Path) -> bytes:
+    """A memo or notice handed back to check: a regular file, read to its limit (MemoError, one line, else)."""
+    return _read_bytes(path)[0]
+
+
 def _read_bytes(pdf: bytes | str | Path) -> tuple[bytes, str]:
     if isinstance(pdf, bytes | bytearray):
         return bytes(pdf), "the file"

@@ -48,6 +48,8 @@ def test_only_regular_files_are_read(env: dict[str, str], intake_file: Path, cas
             (admin, ("verify", "--receipt", str(path))),
             (env, ("verify-memo", str(path))),
             (admin, ("verify", "--memo", str(path))),
+            (admin, ("verify", "--cosignature", str(path))),
+            (admin, ("witness", str(path))),
         ):
             _one_line_refusal(invoke(who, *command), kind)
     assert stat.S_ISFIFO(os.stat(hostile["a pipe (FIFO)"]).st_mode)
