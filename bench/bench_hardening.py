@@ -55,6 +55,9 @@ SUMMARY = "Attack the case log as issue 14 did, and count what survives."
 PACK_DIR = ROOT / "resources" / "policies" / "northampton-2019"
 MODULE = "bench.bench_hardening"
 
+# What a killed child exits with: -SIGKILL on POSIX; on Windows Popen.kill is TerminateProcess, with exit code 1.
+KILLED = -signal.SIGKILL if sys.platform != "win32" else 1
+
 
 # --- the child processes (bench/hardening_child.py) -------------------------------------------
 
@@ -94,7 +97,7 @@ class Child:
 
     def kill(self) -> None:
         if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
+            self.proc.kill()  # SIGKILL on POSIX, TerminateProcess on Windows: no chance to tidy up either way
         self.finish()
 
     def finish(self, timeout: float = 120.0) -> None:
@@ -219,7 +222,7 @@ def writer_kills(folder: Path, kills: int, chance: random.Random) -> Result:
         child.kill()
         if "ready" in child.lines:
             opens.append(child.times[0] - child.started)
-        if child.proc.returncode != -signal.SIGKILL:
+        if child.proc.returncode != KILLED:
             failures.append(f"run {run}: writer exited {child.proc.returncode} before the kill: {child.stderr()}")
         interrupted += not child.done
         while_recording += "ready" in child.lines
@@ -389,7 +392,7 @@ def restore_kills(folder: Path, pack: Pack, kills: int, chance: random.Random) -
         time.sleep(chance.uniform(0.0, span))
         child.kill()
         interrupted += not child.done
-        if child.proc.returncode not in (0, -signal.SIGKILL):
+        if child.proc.returncode not in (0, KILLED):
             failures.append(f"run {run}: the restore failed: {child.stderr()}")
         with open_store(data) as store:
             report = store.verify()
@@ -534,7 +537,7 @@ def upgrade_kills(folder: Path, pack: Pack, kills: int, cases: int, chance: rand
         time.sleep(chance.uniform(0.0, span))
         child.kill()
         interrupted += not child.done
-        if child.proc.returncode not in (0, -signal.SIGKILL):
+        if child.proc.returncode not in (0, KILLED):
             failures.append(f"run {run}: the open failed: {child.stderr()}")
         right_after = migrated_entries(data / "cases.db")
         if right_after not in (0, 1):

@@ -9,6 +9,7 @@ import pytest
 from bench import bench_register
 
 
+@pytest.mark.posix_only(reason="the register's benchmark starts Debian's PostgreSQL as the postgres user, on Linux")
 def test_bench_register_quick_prints_every_figure_as_a_ratio(capsys: pytest.CaptureFixture[str]) -> None:
     assert bench_register.main(["--quick"]) == 0
     out = capsys.readouterr().out

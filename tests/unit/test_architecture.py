@@ -149,7 +149,9 @@ def test_the_desk_holds_no_qt() -> None:
 
 
 def test_only_the_register_talks_to_postgresql() -> None:
-    importing = sorted(str(path.relative_to(ROOT)) for path in SOURCES if "psycopg" in roots(imported_modules(path)))
+    importing = sorted(
+        path.relative_to(ROOT).as_posix() for path in SOURCES if "psycopg" in roots(imported_modules(path))
+    )
     assert importing and all(p.startswith("desktop/register/") for p in importing), importing
 
 

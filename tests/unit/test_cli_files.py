@@ -37,6 +37,7 @@ def _one_line_refusal(result, kind: str) -> None:  # type: ignore[no-untyped-def
     assert f"is {kind}, not a file" in result.stderr, result.stderr
 
 
+@pytest.mark.posix_only(reason="a device, a FIFO and /dev/zero as POSIX has them; Windows has no mkfifo")
 def test_only_regular_files_are_read(env: dict[str, str], intake_file: Path, case: str, hostile) -> None:  # type: ignore[no-untyped-def]
     admin = as_user(env, "admin")
     for kind, path in hostile.items():
@@ -66,6 +67,7 @@ def test_an_intake_past_its_limit_is_refused_with_the_limit(env: dict[str, str],
     assert "0 of 0" in invoke(env, "log").stdout
 
 
+@pytest.mark.posix_only(reason="a device, a FIFO and /dev/zero as POSIX has them; Windows has no mkfifo")
 def test_writing_never_replaces_anything_but_a_regular_file(env: dict[str, str], case: str, hostile, tmp_path) -> None:  # type: ignore[no-untyped-def]
     targets = {kind: path for kind, path in hostile.items() if kind != "a device"}
     if os.geteuid() == 0:  # as root a rename would replace a device node: one of our own, like /dev/full
