@@ -73,6 +73,7 @@ def read_pins(path: Path) -> dict[str, str]:
             pins.update(read_pins(path.parent / line.split(maxsplit=1)[1]))
         elif "==" in line:
             name, version = (part.strip() for part in line.split("==", 1))
+            name = name.split("[", 1)[0]  # "psycopg[binary]": the distribution is psycopg, its extra pinned beside it
             pins[re.sub(r"[-_.]+", "-", name).lower()] = version.split(";")[0].strip()
     return pins
 
