@@ -17,10 +17,8 @@ within 4x `python -c pass` (issue 19).
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 import tomllib
@@ -28,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import ROOT, median_seconds, ms, python
+from bench.common import ROOT, median_seconds, ms, program_copy, python
 from desktop.rules import decide, load_pack, parse_intake_json, parse_pack
 from desktop.rules.checks import load_scenarios
 
@@ -57,19 +55,6 @@ class Sizes:
 
 FULL = Sizes(load=50, decide=2000, scenarios=100, process=7)
 QUICK = Sizes(load=3, decide=20, scenarios=2, process=2)
-
-
-def program_copy(folder: Path, *, compiled: bool) -> Path:
-    """The program (main.py, desktop/, resources/) copied to `folder`, compiled to bytecode or not."""
-    folder.mkdir(parents=True)
-    shutil.copy2(ROOT / "main.py", folder / "main.py")
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.copytree(ROOT / "desktop", folder / "desktop", ignore=ignore)
-    shutil.copytree(ROOT / "resources" / "policies", folder / "resources" / "policies", ignore=ignore)
-    if compiled:
-        compileall.compile_dir(folder / "desktop", quiet=1)
-        compileall.compile_file(folder / "main.py", quiet=1)
-    return folder
 
 
 def process_seconds(args: Sequence[str], cwd: Path, repeat: int, stdin: str = "") -> float:
